@@ -1,0 +1,38 @@
+package io.segstream.protocol;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The per-frame statistics record (topic frame-stats, and stats.jsonl): identity and timestamps,
+ * the model, the pixel fraction of every class, and the stage latencies. See {@link StatsJson}
+ * for the JSON form, which is the public contract.
+ *
+ * @param classFractions class name to the fraction of the frame's pixels, in taxonomy order;
+ *                       empty when the mask status is not ok
+ */
+public record FrameStats(String camera, FrameMeta frame, String model, MaskStatus status,
+                         Map<String, Double> classFractions, Latencies latencies) {
+
+    public FrameStats {
+        Objects.requireNonNull(camera, "camera");
+        Objects.requireNonNull(frame, "frame");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(latencies, "latencies");
+        classFractions = Collections.unmodifiableMap(new LinkedHashMap<>(classFractions));
+    }
+
+    /**
+     * Stage latencies in milliseconds.
+     *
+     * @param ingestMs    capture to the frame record's broker timestamp
+     * @param segmentMs   frame record to mask record (queueing plus inference)
+     * @param inferenceMs time inside the model
+     * @param endToEndMs  capture to the statistics being produced
+     */
+    public record Latencies(double ingestMs, double segmentMs, double inferenceMs, double endToEndMs) {
+    }
+}

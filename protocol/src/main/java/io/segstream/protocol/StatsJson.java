@@ -1,0 +1,87 @@
+package io.segstream.protocol;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the JSON form of {@link FrameStats} and of the end-of-stream statistics record.
+ * The field names are the public contract documented in the README.
+ */
+public final class StatsJson {
+
+    private StatsJson() {
+    }
+
+    public static String frame(FrameStats s) {
+        FrameMeta f = s.frame();
+        StringBuilder b = new StringBuilder(1024).append('{');
+        field(b, "camera", s.camera()).append(',');
+        field(b, "session", f.session().toString()).append(',');
+        number(b, "sequence", f.sequence()).append(',');
+        number(b, "ptsUs", f.ptsMicros()).append(',');
+        number(b, "captureUs", f.captureMicros()).append(',');
+        number(b, "width", f.width()).append(',');
+        number(b, "height", f.height()).append(',');
+        field(b, "model", s.model()).append(',');
+        field(b, "status", s.status().wireName()).append(',');
+        b.append("\"classes\":{");
+        int i = 0;
+        for (Map.Entry<String, Double> e : s.classFractions().entrySet()) {
+            if (i++ > 0) {
+                b.append(',');
+            }
+            decimal(b, e.getKey(), e.getValue());
+        }
+        b.append("},\"latencyMs\":{");
+        FrameStats.Latencies l = s.latencies();
+        decimal(b, "ingest", l.ingestMs()).append(',');
+        decimal(b, "segment", l.segmentMs()).append(',');
+        decimal(b, "inference", l.inferenceMs()).append(',');
+        decimal(b, "endToEnd", l.endToEndMs());
+        return b.append("}}").toString();
+    }
+
+    public static String endOfStream(String camera, EndOfStream eos) {
+        StringBuilder b = new StringBuilder(128).append('{');
+        field(b, "camera", camera).append(',');
+        field(b, "session", eos.session().toString()).append(',');
+        b.append("\"endOfStream\":true,");
+        number(b, "frames", eos.frameCount());
+        return b.append('}').toString();
+    }
+
+    private static StringBuilder field(StringBuilder b, String name, String value) {
+        return quote(b, name).append(':').append(quote(new StringBuilder(), value));
+    }
+
+    private static StringBuilder number(StringBuilder b, String name, long value) {
+        return quote(b, name).append(':').append(value);
+    }
+
+    private static StringBuilder decimal(StringBuilder b, String name, double value) {
+        quote(b, name).append(':');
+        return Double.isFinite(value) ? b.append(String.format(Locale.ROOT, "%.6f", value)) : b.append("null");
+    }
+
+    static StringBuilder quote(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"');
+    }
+}

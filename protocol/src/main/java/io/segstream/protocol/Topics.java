@@ -1,0 +1,35 @@
+package io.segstream.protocol;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four topics of the pipeline and their specs. Frames and masks always get the same
+ * partition count so that the sink can join them without a repartition.
+ */
+public record Topics(String frames, String masks, String frameStats, String cameraStats) {
+
+    /** Large enough for a 4K JPEG or PNG; producers set max.request.size to match. */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+    public static final Topics DEFAULT = withPrefix("");
+
+    /** Topic names with a prefix, so several pipelines can share one cluster ("" for none). */
+    public static Topics withPrefix(String prefix) {
+        return new Topics(prefix + "frames", prefix + "masks", prefix + "frame-stats", prefix + "camera-stats");
+    }
+
+    /** The specs the services create when the topics are missing. */
+    public List<TopicSpec> specs(int partitions, short replicationFactor, Duration frameRetention) {
+        Map<String, String> large = Map.of("max.message.bytes", Integer.toString(MAX_RECORD_BYTES));
+        Map<String, String> bounded = Map.of(
+                "max.message.bytes", Integer.toString(MAX_RECORD_BYTES),
+                "retention.ms", Long.toString(frameRetention.toMillis()));
+        return List.of(
+                new TopicSpec(frames, partitions, replicationFactor, bounded),
+                new TopicSpec(masks, partitions, replicationFactor, bounded),
+                new TopicSpec(frameStats, partitions, replicationFactor, large),
+                new TopicSpec(cameraStats, partitions, replicationFactor, large));
+    }
+}

@@ -1,0 +1,138 @@
+package io.segstream.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Record header names and their binary encodings. Numbers are big-endian two's complement
+ * (long: 8 bytes, int: 4 bytes), a session id is its UUID's 16 bytes, text is UTF-8.
+ */
+public final class WireHeaders {
+
+    /** "frame" or "eos" (end of stream). */
+    public static final String TYPE = "ss.type";
+    public static final String SESSION = "ss.session";
+    public static final String SEQUENCE = "ss.seq";
+    public static final String PTS_MICROS = "ss.pts-us";
+    public static final String CAPTURE_MICROS = "ss.capture-us";
+    public static final String WIDTH = "ss.width";
+    public static final String HEIGHT = "ss.height";
+    public static final String ENCODING = "ss.encoding";
+    public static final String LENGTH_HINT = "ss.length-hint";
+    /** On an end-of-stream record: the number of frames the session published. */
+    public static final String FRAME_COUNT = "ss.frame-count";
+    public static final String MODEL = "ss.model";
+    public static final String INFERENCE_MICROS = "ss.infer-us";
+    public static final String STATUS = "ss.status";
+
+    static final String TYPE_FRAME = "frame";
+    static final String TYPE_EOS = "eos";
+
+    private WireHeaders() {
+    }
+
+    public static void writeFrame(Headers headers, FrameMeta meta) {
+        headers.remove(TYPE);
+        headers.add(TYPE, utf8(TYPE_FRAME));
+        writeIdentity(headers, meta);
+    }
+
+    public static void writeMask(Headers headers, MaskMeta meta) {
+        writeFrame(headers, meta.frame());
+        headers.add(MODEL, utf8(meta.modelId()));
+        headers.add(INFERENCE_MICROS, longBytes(meta.inferenceMicros()));
+        headers.add(STATUS, utf8(meta.status().wireName()));
+    }
+
+    public static void writeEndOfStream(Headers headers, EndOfStream eos) {
+        headers.add(TYPE, utf8(TYPE_EOS));
+        headers.add(SESSION, uuidBytes(eos.session()));
+        headers.add(FRAME_COUNT, longBytes(eos.frameCount()));
+    }
+
+    public static boolean isEndOfStream(Headers headers) {
+        return TYPE_EOS.equals(readText(headers, TYPE));
+    }
+
+    public static EndOfStream readEndOfStream(Headers headers) {
+        return new EndOfStream(readUuid(headers, SESSION), readLong(headers, FRAME_COUNT));
+    }
+
+    public static FrameMeta readFrame(Headers headers) {
+        return new FrameMeta(
+                readUuid(headers, SESSION),
+                readLong(headers, SEQUENCE),
+                readLong(headers, PTS_MICROS),
+                readLong(headers, CAPTURE_MICROS),
+                readInt(headers, WIDTH),
+                readInt(headers, HEIGHT),
+                ImageEncoding.fromWire(readText(headers, ENCODING)),
+                readLong(headers, LENGTH_HINT));
+    }
+
+    public static MaskMeta readMask(Headers headers) {
+        return new MaskMeta(
+                readFrame(headers),
+                readText(headers, MODEL),
+                readLong(headers, INFERENCE_MICROS),
+                MaskStatus.fromWire(readText(headers, STATUS)));
+    }
+
+    private static void writeIdentity(Headers headers, FrameMeta meta) {
+        headers.add(SESSION, uuidBytes(meta.session()));
+        headers.add(SEQUENCE, longBytes(meta.sequence()));
+        headers.add(PTS_MICROS, longBytes(meta.ptsMicros()));
+        headers.add(CAPTURE_MICROS, longBytes(meta.captureMicros()));
+        headers.add(WIDTH, intBytes(meta.width()));
+        headers.add(HEIGHT, intBytes(meta.height()));
+        headers.add(ENCODING, utf8(meta.encoding().wireName()));
+        headers.add(LENGTH_HINT, longBytes(meta.lengthHint()));
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] longBytes(long v) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(v).array();
+    }
+
+    static byte[] intBytes(int v) {
+        return ByteBuffer.allocate(Integer.BYTES).putInt(v).array();
+    }
+
+    static byte[] uuidBytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    }
+
+    private static byte[] required(Headers headers, String name, int length) {
+        Header h = headers.lastHeader(name);
+        if (h == null || h.value() == null) {
+            throw new MalformedRecordException("missing header " + name);
+        }
+        if (length >= 0 && h.value().length != length) {
+            throw new MalformedRecordException("header " + name + " has " + h.value().length + " bytes, expected " + length);
+        }
+        return h.value();
+    }
+
+    public static String readText(Headers headers, String name) {
+        return new String(required(headers, name, -1), StandardCharsets.UTF_8);
+    }
+
+    public static long readLong(Headers headers, String name) {
+        return ByteBuffer.wrap(required(headers, name, Long.BYTES)).getLong();
+    }
+
+    public static int readInt(Headers headers, String name) {
+        return ByteBuffer.wrap(required(headers, name, Integer.BYTES)).getInt();
+    }
+
+    public static UUID readUuid(Headers headers, String name) {
+        ByteBuffer b = ByteBuffer.wrap(required(headers, name, 16));
+        return new UUID(b.getLong(), b.getLong());
+    }
+}

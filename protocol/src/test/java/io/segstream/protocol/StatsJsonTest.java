@@ -1,0 +1,50 @@
+package io.segstream.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class StatsJsonTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void shouldWriteTheDocumentedFieldsAsValidJson() throws Exception {
+        UUID session = UUID.randomUUID();
+        FrameMeta frame = new FrameMeta(session, 3, 120_000, 1_700_000_000_000_000L, 640, 360, ImageEncoding.JPEG, -1);
+        Map<String, Double> classes = new LinkedHashMap<>();
+        classes.put("road", 0.5);
+        classes.put("traffic \"sign\"", 0.25);
+        FrameStats stats = new FrameStats("cam-\"1\"", frame, "deeplab", MaskStatus.OK, classes,
+                new FrameStats.Latencies(1.5, 80, 61.25, Double.NaN));
+
+        JsonNode node = json.readTree(StatsJson.frame(stats));
+
+        assertThat(node.get("camera").asText()).isEqualTo("cam-\"1\"");
+        assertThat(node.get("session").asText()).isEqualTo(session.toString());
+        assertThat(node.get("sequence").asLong()).isEqualTo(3);
+        assertThat(node.get("ptsUs").asLong()).isEqualTo(120_000);
+        assertThat(node.get("width").asInt()).isEqualTo(640);
+        assertThat(node.get("status").asText()).isEqualTo("ok");
+        assertThat(node.get("classes").get("road").asDouble()).isEqualTo(0.5);
+        assertThat(node.get("classes").get("traffic \"sign\"").asDouble()).isEqualTo(0.25);
+        assertThat(node.get("latencyMs").get("inference").asDouble()).isEqualTo(61.25);
+        assertThat(node.get("latencyMs").get("endToEnd").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldWriteAnEndOfStreamRecord() throws Exception {
+        UUID session = UUID.randomUUID();
+
+        JsonNode node = json.readTree(StatsJson.endOfStream("cam", new EndOfStream(session, 38)));
+
+        assertThat(node.get("endOfStream").asBoolean()).isTrue();
+        assertThat(node.get("frames").asLong()).isEqualTo(38);
+        assertThat(node.get("session").asText()).isEqualTo(session.toString());
+    }
+}

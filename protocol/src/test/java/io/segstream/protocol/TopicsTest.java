@@ -1,0 +1,32 @@
+package io.segstream.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+    @Test
+    void shouldGiveFramesAndMasksTheSamePartitionCountAndRoomForA4kPicture() {
+        List<TopicSpec> specs = Topics.withPrefix("fleet1.").specs(6, (short) 1, Duration.ofHours(2));
+
+        assertThat(specs).extracting(TopicSpec::name)
+                .containsExactly("fleet1.frames", "fleet1.masks", "fleet1.frame-stats", "fleet1.camera-stats");
+        assertThat(specs).allSatisfy(s -> {
+            assertThat(s.partitions()).isEqualTo(6);
+            assertThat(s.configs()).containsEntry("max.message.bytes", "16777216");
+        });
+        assertThat(specs.get(0).configs()).containsEntry("retention.ms", "7200000");
+    }
+
+    @Test
+    void shouldRejectANonPositivePartitionCount() {
+        assertThatThrownBy(() -> new TopicSpec("frames", 0, (short) 1, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("frames: partitions must be >= 1");
+    }
+}
