@@ -1,0 +1,69 @@
+package io.segstream.protocol;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics a service needs when they are missing, and refuses to start when an
+ * existing topic has a partition count the pipeline cannot work with.
+ */
+public final class TopicCreator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicCreator.class);
+
+    private TopicCreator() {
+    }
+
+    public static void ensure(Admin admin, Collection<TopicSpec> specs) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = specs.stream()
+                    .filter(s -> !existing.contains(s.name()))
+                    .map(s -> new NewTopic(s.name(), s.partitions(), s.replicationFactor()).configs(s.configs()))
+                    .toList();
+            if (!missing.isEmpty()) {
+                createIgnoringRaces(admin, missing);
+                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+            checkPartitions(admin, specs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create or describe topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static void createIgnoringRaces(Admin admin, List<NewTopic> missing) throws InterruptedException, ExecutionException {
+        try {
+            admin.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private static void checkPartitions(Admin admin, Collection<TopicSpec> specs) throws InterruptedException, ExecutionException {
+        Map<String, TopicDescription> described = admin.describeTopics(
+                specs.stream().map(TopicSpec::name).toList()).allTopicNames().get();
+        String wrong = specs.stream()
+                .filter(s -> described.get(s.name()).partitions().size() != s.partitions())
+                .map(s -> s.name() + " has " + described.get(s.name()).partitions().size() + " partitions, expected " + s.partitions())
+                .collect(Collectors.joining("; "));
+        if (!wrong.isEmpty()) {
+            throw new IllegalStateException("existing topics do not fit the pipeline: " + wrong
+                    + " (frames and masks must have the same partition count)");
+        }
+    }
+}
