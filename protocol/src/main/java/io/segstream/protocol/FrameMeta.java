@@ -14,9 +14,10 @@ import java.util.UUID;
  * @param height        picture height in pixels
  * @param encoding      how the frame picture is encoded
  * @param lengthHint    the number of frames the recorded input is expected to have, or -1 when unknown or live
+ * @param frameRate     the source's nominal frame rate after sampling, frames per second, or 0 when unknown
  */
 public record FrameMeta(UUID session, long sequence, long ptsMicros, long captureMicros,
-                        int width, int height, ImageEncoding encoding, long lengthHint) {
+                        int width, int height, ImageEncoding encoding, long lengthHint, double frameRate) {
 
     public FrameMeta {
         Objects.requireNonNull(session, "session");

@@ -8,7 +8,7 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Record header names and their binary encodings. Numbers are big-endian two's complement
- * (long: 8 bytes, int: 4 bytes), a session id is its UUID's 16 bytes, text is UTF-8.
+ * (long: 8 bytes, int: 4 bytes, double: its IEEE 754 bits as a long), a session id is its UUID's 16 bytes, text is UTF-8.
  */
 public final class WireHeaders {
 
@@ -22,6 +22,8 @@ public final class WireHeaders {
     public static final String HEIGHT = "ss.height";
     public static final String ENCODING = "ss.encoding";
     public static final String LENGTH_HINT = "ss.length-hint";
+    /** Nominal frames per second as an IEEE 754 double (8 bytes), 0 when unknown. */
+    public static final String FRAME_RATE = "ss.fps";
     /** On an end-of-stream record: the number of frames the session published. */
     public static final String FRAME_COUNT = "ss.frame-count";
     public static final String MODEL = "ss.model";
@@ -70,7 +72,8 @@ public final class WireHeaders {
                 readInt(headers, WIDTH),
                 readInt(headers, HEIGHT),
                 ImageEncoding.fromWire(readText(headers, ENCODING)),
-                readLong(headers, LENGTH_HINT));
+                readLong(headers, LENGTH_HINT),
+                Double.longBitsToDouble(readLong(headers, FRAME_RATE)));
     }
 
     public static MaskMeta readMask(Headers headers) {
@@ -90,6 +93,7 @@ public final class WireHeaders {
         headers.add(HEIGHT, intBytes(meta.height()));
         headers.add(ENCODING, utf8(meta.encoding().wireName()));
         headers.add(LENGTH_HINT, longBytes(meta.lengthHint()));
+        headers.add(FRAME_RATE, longBytes(Double.doubleToLongBits(meta.frameRate())));
     }
 
     static byte[] utf8(String s) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class WireHeadersTest {
 
     private final FrameMeta frame = new FrameMeta(UUID.randomUUID(), 41, 1_640_000, 1_700_000_000_123_456L,
-            1280, 720, ImageEncoding.JPEG, 38);
+            1280, 720, ImageEncoding.JPEG, 38, 25.0);
 
     @Test
     void shouldReadBackTheFrameIdentityItWrote() {

@@ -1,0 +1,149 @@
+package io.segstream.app;
+
+import io.segstream.broker.EmbeddedKafka;
+import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.Ingest;
+import io.segstream.ingest.IngestResult;
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import io.segstream.segmenter.model.InvalidModelException;
+import io.segstream.segmenter.model.ModelLoader;
+import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.segmenter.worker.SegmenterConfig;
+import io.segstream.segmenter.worker.SegmenterWorker;
+import io.segstream.sink.SinkConfig;
+import io.segstream.sink.SinkService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All three services in one JVM on recorded inputs: starts the broker (unless a cluster is given),
+ * creates the topics, runs sink, segmenter and ingest, and returns when every input's end-of-stream
+ * has come out of the sink. Exit code 0 when every input was read to its end, 1 when one could not
+ * be, 2 when the model or the pipeline could not start.
+ */
+final class EmbeddedRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRun.class);
+
+    record Settings(List<CameraSpec> cameras, Path model, Path modelCache, Path out, Optional<String> bootstrapServers,
+                    String topicPrefix, int partitions, double overlayAlpha, Duration stallTimeout) {
+    }
+
+    private final Settings s;
+
+    EmbeddedRun(Settings settings) {
+        this.s = settings;
+    }
+
+    int call() {
+        long started = System.nanoTime();
+        SegmentationModel model;
+        try {
+            model = new ModelLoader(s.modelCache()).load(s.model());
+        } catch (InvalidModelException e) {
+            System.err.println("segstream: model refused: " + e.getMessage());
+            return 2;
+        }
+        Path stateDir;
+        try {
+            Files.createDirectories(s.out());
+            stateDir = Files.createTempDirectory("segstream-sink-state-");
+        } catch (IOException e) {
+            model.close();
+            System.err.println("segstream: cannot create the output directory " + s.out() + ": " + e);
+            return 2;
+        }
+        try (model; EmbeddedKafkaHandle kafka = EmbeddedKafkaHandle.start(s.bootstrapServers())) {
+            int code = runPipeline(kafka.bootstrapServers(), model, stateDir);
+            LOG.info("Finished in {} s", String.format("%.1f", (System.nanoTime() - started) / 1e9));
+            return code;
+        } finally {
+            deleteQuietly(stateDir);
+        }
+    }
+
+    private int runPipeline(String bootstrap, SegmentationModel model, Path stateDir) {
+        Topics topics = Topics.withPrefix(s.topicPrefix());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicCreator.ensure(admin, topics.specs(s.partitions(), (short) 1, Duration.ofHours(24)));
+        }
+        SinkConfig sinkConfig = new SinkConfig(bootstrap, topics, s.topicPrefix() + "segstream-sink", stateDir,
+                Optional.of(s.out()), s.overlayAlpha());
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        try (SinkService sink = new SinkService(sinkConfig);
+             SegmenterWorker segmenter = new SegmenterWorker(new SegmenterConfig(bootstrap, topics,
+                     s.topicPrefix() + "segstream-segmenter", 8, Duration.ofMillis(200)), model);
+             Ingest ingest = new Ingest(bootstrap, topics);
+             ProgressWatcher progress = new ProgressWatcher(bootstrap, topics, System.err)) {
+            sink.start();
+            Thread segmenterThread = new Thread(segmenter, "segmenter-" + runId);
+            segmenterThread.start();
+            List<CompletableFuture<IngestResult>> results = s.cameras().stream().map(ingest::start).toList();
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();
+            List<IngestResult> ingested = results.stream().map(CompletableFuture::join).toList();
+            Set<UUID> sessions = ingested.stream().filter(IngestResult::endOfStreamSent)
+                    .map(r -> r.session().orElseThrow()).collect(Collectors.toSet());
+            boolean complete = progress.awaitEnd(sessions,
+                    () -> segmenterThread.isAlive() && sink.state() != KafkaStreams.State.ERROR
+                            && sink.state() != KafkaStreams.State.NOT_RUNNING,
+                    s.stallTimeout());
+            return report(ingested, complete);
+        }
+    }
+
+    private int report(List<IngestResult> ingested, boolean complete) {
+        for (IngestResult r : ingested) {
+            if (r.endOfStreamSent()) {
+                LOG.info("Camera {}: {} frames -> {}", r.camera(), r.frames(), s.out().resolve(r.camera()));
+            }
+        }
+        if (!complete) {
+            System.err.println("segstream: the pipeline stopped before every frame came through (see the log above)");
+            return 2;
+        }
+        List<IngestResult> failed = ingested.stream().filter(r -> !r.succeeded()).toList();
+        failed.forEach(r -> System.err.println("segstream: camera " + r.camera() + ": " + r.error().orElseThrow()));
+        return failed.isEmpty() ? 0 : 1;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("Could not remove {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** The in-process broker, or nothing to start when a cluster was given. */
+    private record EmbeddedKafkaHandle(String bootstrapServers, Optional<EmbeddedKafka> kafka) implements AutoCloseable {
+
+        static EmbeddedKafkaHandle start(Optional<String> external) {
+            if (external.isPresent()) {
+                return new EmbeddedKafkaHandle(external.get(), Optional.empty());
+            }
+            EmbeddedKafka k = EmbeddedKafka.start();
+            return new EmbeddedKafkaHandle(k.bootstrapServers(), Optional.of(k));
+        }
+
+        @Override
+        public void close() {
+            kafka.ifPresent(EmbeddedKafka::close);
+        }
+    }
+
+}

@@ -1,0 +1,35 @@
+package io.segstream.app;
+
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The segstream command line. */
+@Command(name = "segstream", mixinStandardHelpOptions = true, version = "segstream 0.1.0",
+        description = "Streaming semantic segmentation of driving video on Apache Kafka.",
+        subcommands = {RunCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (0 ok, 1 an input failed, 2 bad usage or model). */
+    public static int execute(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    LoggerFactory.getLogger(Main.class).debug("segstream failed", e);
+                    cmd.getErr().println("segstream: " + e.getMessage());
+                    return 2;
+                })
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,100 @@
+package io.segstream.app;
+
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Follows the frame-stats topic (committed records only) to show progress, frames done of total
+ * per camera, and to tell when each session's end-of-stream has gone through every stage.
+ */
+final class ProgressWatcher implements AutoCloseable {
+
+    private final KafkaConsumer<String, String> consumer;
+    private final PrintStream out;
+    private final Map<String, long[]> doneAndTotal = new TreeMap<>();
+    private final Set<UUID> ended = ConcurrentHashMap.newKeySet();
+    private long lastPrint;
+
+    ProgressWatcher(String bootstrapServers, Topics topics, PrintStream out) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topics.frameStats()).stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        this.consumer.assign(partitions);
+        this.consumer.seekToBeginning(partitions);
+        this.out = out;
+    }
+
+    /**
+     * Polls until every session in {@code sessions} has ended, or {@code stillWaiting} turns false,
+     * or nothing has moved for {@code stallTimeout}; returns whether all ended.
+     */
+    boolean awaitEnd(Set<UUID> sessions, BooleanSupplier stillWaiting, Duration stallTimeout) {
+        long lastMove = System.nanoTime();
+        while (!ended.containsAll(sessions) && stillWaiting.getAsBoolean()) {
+            int n = 0;
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(250))) {
+                track(r);
+                n++;
+            }
+            if (n > 0) {
+                lastMove = System.nanoTime();
+            } else if (System.nanoTime() - lastMove > stallTimeout.toNanos()) {
+                print(true);
+                return false;
+            }
+            print(false);
+        }
+        print(true);
+        return ended.containsAll(sessions);
+    }
+
+    private void track(ConsumerRecord<String, String> r) {
+        if (WireHeaders.isEndOfStream(r.headers())) {
+            ended.add(WireHeaders.readEndOfStream(r.headers()).session());
+            return;
+        }
+        FrameMeta f = WireHeaders.readFrame(r.headers());
+        long[] dt = doneAndTotal.computeIfAbsent(r.key(), k -> new long[2]);
+        dt[0]++;
+        dt[1] = f.lengthHint();
+    }
+
+    private void print(boolean force) {
+        long now = System.nanoTime();
+        if (!force && now - lastPrint < 1_000_000_000L || doneAndTotal.isEmpty()) {
+            return;
+        }
+        lastPrint = now;
+        StringBuilder line = new StringBuilder("progress:");
+        doneAndTotal.forEach((camera, dt) -> line.append(' ').append(camera).append(' ').append(dt[0])
+                .append(dt[1] > 0 ? String.format(Locale.ROOT, "/%d frames (%.0f%%)", dt[1], 100.0 * dt[0] / dt[1]) : " frames"));
+        out.println(line);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

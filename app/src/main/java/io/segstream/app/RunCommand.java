@@ -1,0 +1,86 @@
+package io.segstream.app;
+
+import io.segstream.ingest.CameraSpec;
+import io.segstream.protocol.ImageEncoding;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code segstream run}: the whole pipeline on recorded inputs, by default against an in-process broker. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs ingest, segmenter and sink on recorded video until every frame has gone through,",
+                "writing <out>/<camera>/overlay.mp4 and <out>/<camera>/stats.jsonl.",
+                "Without --bootstrap-servers it starts an in-process Kafka broker (KRaft)."})
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "VIDEO",
+            description = "A video file (repeat for several); the camera id is its file name without extension.")
+    List<String> inputs;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH",
+            description = "A SavedModel directory or a frozen DeepLab graph (.pb).")
+    Path model;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of the in-process broker.")
+    Optional<String> bootstrapServers;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names (default: none).")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of the frames and masks topics when created (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--jpeg-quality", defaultValue = "90", description = "JPEG quality of published frames, 1-100 (default: ${DEFAULT-VALUE}).")
+    int jpegQuality;
+
+    @Option(names = "--png", description = "Publish frames as lossless PNG instead of JPEG.")
+    boolean png;
+
+    @Option(names = "--overlay-alpha", defaultValue = "0.5", description = "Opacity of the class colours, 0-1 (default: ${DEFAULT-VALUE}).")
+    double overlayAlpha;
+
+    @Option(names = "--model-cache", paramLabel = "DIR", description = "Where converted models are kept (default: ~/.cache/segstream/models).")
+    Optional<Path> modelCache;
+
+    @Option(names = "--stall-timeout", defaultValue = "PT5M",
+            description = "Give up when no frame has come through for this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
+    @Override
+    public Integer call() {
+        List<String> problems = new ArrayList<>();
+        if (partitions < 1) {
+            problems.add("--partitions must be >= 1, got " + partitions);
+        }
+        if (jpegQuality < 1 || jpegQuality > 100) {
+            problems.add("--jpeg-quality must be 1..100, got " + jpegQuality);
+        }
+        if (!(overlayAlpha >= 0 && overlayAlpha <= 1)) {
+            problems.add("--overlay-alpha must be within 0..1, got " + overlayAlpha);
+        }
+        if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+            problems.add("--stall-timeout must be positive, got " + stallTimeout);
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("segstream: " + p));
+            return 2;
+        }
+        CameraIds ids = new CameraIds();
+        List<CameraSpec> cameras = inputs.stream()
+                .map(in -> new CameraSpec(ids.forInput(in), in, png ? ImageEncoding.PNG : ImageEncoding.JPEG, jpegQuality))
+                .toList();
+        Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
+        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, cache, out, bootstrapServers,
+                topicPrefix, partitions, overlayAlpha, stallTimeout));
+        return run.call();
+    }
+}

@@ -1,0 +1,27 @@
+package io.segstream.ingest.encode;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
+
+/** Encodes pictures as PNG, for lossless runs. */
+public final class PngEncoder implements PictureEncoder {
+
+    @Override
+    public byte[] encode(BufferedImage image) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
+        try {
+            ImageIO.write(image, "png", bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("PNG encoding failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void close() {
+        // nothing held
+    }
+}

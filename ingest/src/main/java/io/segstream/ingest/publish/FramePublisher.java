@@ -1,0 +1,59 @@
+package io.segstream.ingest.publish;
+
+import io.segstream.protocol.EndOfStream;
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Publishes frames keyed by camera id with the wire headers: idempotent, acks=all, room for a 4K picture. */
+public final class FramePublisher implements AutoCloseable {
+
+    private final String topic;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public FramePublisher(String bootstrapServers, Topics topics) {
+        this.topic = topics.frames();
+        this.producer = new KafkaProducer<>(props(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public Future<RecordMetadata> publish(String camera, FrameMeta meta, byte[] picture) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, camera, picture);
+        WireHeaders.writeFrame(record.headers(), meta);
+        return producer.send(record);
+    }
+
+    public Future<RecordMetadata> endOfStream(String camera, EndOfStream eos) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, camera, new byte[0]);
+        WireHeaders.writeEndOfStream(record.headers(), eos);
+        return producer.send(record);
+    }
+
+    /** Blocks until everything sent so far is acknowledged or has failed. */
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    private static Properties props(String bootstrapServers) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * Topics.MAX_RECORD_BYTES);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return p;
+    }
+}

@@ -1,0 +1,46 @@
+package io.segstream.sink.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * A record waiting in a state store for its partner: its broker timestamp, headers and value,
+ * in one byte array (timestamp, header count, then length-prefixed names and values, then the value).
+ */
+record StoredRecord(long timestamp, Headers headers, byte[] value) {
+
+    byte[] toBytes() {
+        int size = Long.BYTES + Integer.BYTES + Integer.BYTES + value.length;
+        for (Header h : headers) {
+            size += 2 * Integer.BYTES + h.key().getBytes(StandardCharsets.UTF_8).length + h.value().length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).putLong(timestamp);
+        Header[] all = headers.toArray();
+        b.putInt(all.length);
+        for (Header h : all) {
+            byte[] k = h.key().getBytes(StandardCharsets.UTF_8);
+            b.putInt(k.length).put(k).putInt(h.value().length).put(h.value());
+        }
+        return b.putInt(value.length).put(value).array();
+    }
+
+    static StoredRecord fromBytes(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        long timestamp = b.getLong();
+        int n = b.getInt();
+        RecordHeaders headers = new RecordHeaders();
+        for (int i = 0; i < n; i++) {
+            byte[] k = new byte[b.getInt()];
+            b.get(k);
+            byte[] v = new byte[b.getInt()];
+            b.get(v);
+            headers.add(new String(k, StandardCharsets.UTF_8), v);
+        }
+        byte[] value = new byte[b.getInt()];
+        b.get(value);
+        return new StoredRecord(timestamp, headers, value);
+    }
+}
