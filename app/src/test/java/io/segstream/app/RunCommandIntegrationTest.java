@@ -1,0 +1,200 @@
+package io.segstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segstream.protocol.Cityscapes;
+import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.MaskCodec;
+import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.WireHeaders;
+import io.segstream.testkit.Assets;
+import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.RealKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end: the real driving clip through a real broker, the real DeepLab
+ * Cityscapes model on DJL's TensorFlow engine, out as overlay video and per-frame statistics.
+ */
+@ExtendWith(RealKafka.class)
+class RunCommandIntegrationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CAMERA = "udacity_vehicle_detection_test_video";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldSegmentEveryFrameOfTheClipWithTheSavedModel(KafkaBroker kafka) throws Exception {
+        runAndCheck(kafka, Assets.require(Assets.SAVED_MODEL));
+    }
+
+    @Test
+    void shouldSegmentEveryFrameOfTheClipWithTheFrozenGraph(KafkaBroker kafka) throws Exception {
+        runAndCheck(kafka, Assets.require(Assets.FROZEN_GRAPH));
+    }
+
+    @Test
+    void shouldRunOnTheEmbeddedBrokerWhenNoClusterIsGiven() throws Exception {
+        Path clip = Assets.require(Assets.DRIVING_CLIP);
+        Path out = work.resolve("out");
+
+        int code = Main.execute("run", "--input", clip.toString(), "--model", Assets.require(Assets.SAVED_MODEL).toString(),
+                "--out", out.toString(), "--model-cache", work.resolve("cache").toString());
+
+        assertThat(code).isZero();
+        int decoded = decodedFrameCount(clip);
+        assertThat(statsLines(out)).hasSize(decoded);
+        assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4"))).isEqualTo(decoded);
+    }
+
+    private void runAndCheck(KafkaBroker kafka, Path model) throws Exception {
+        Path clip = Assets.require(Assets.DRIVING_CLIP);
+        Path out = work.resolve("out");
+        String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+
+        int code = Main.execute("run", "--input", clip.toString(), "--model", model.toString(), "--out", out.toString(),
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix,
+                "--model-cache", work.resolve("cache").toString());
+
+        assertThat(code).isZero();
+        int decoded = decodedFrameCount(clip);
+        assertThat(decoded).isEqualTo(38);
+
+        List<JsonNode> stats = statsLines(out);
+        assertThat(stats).hasSize(decoded);
+        assertThat(stats).extracting(s -> s.get("sequence").asLong())
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, decoded).boxed().toList());
+        assertThat(stats).extracting(s -> s.get("session").asText()).containsOnly(stats.get(0).get("session").asText());
+        assertThat(stats).allSatisfy(s -> {
+            assertThat(s.get("status").asText()).isEqualTo("ok");
+            assertThat(s.get("width").asInt()).isEqualTo(1280);
+            double sum = 0;
+            for (JsonNode f : s.get("classes")) {
+                sum += f.asDouble();
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(vehicleFraction(s)).as("vehicles in frame %s", s.get("sequence")).isGreaterThan(0.01);
+        });
+
+        assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4"))).isEqualTo(decoded);
+
+        List<LabelMap> masks = masks(kafka, prefix + "masks");
+        assertThat(masks).hasSize(decoded);
+        assertThat(masks).allSatisfy(m -> {
+            assertThat(m.width()).isEqualTo(1280);
+            assertThat(m.height()).isEqualTo(720);
+        });
+        long[] clipCounts = new long[256];
+        long framesWithRoadFirst = masks.stream().map(RunCommandIntegrationTest::bottomCentreCounts)
+                .peek(c -> java.util.Arrays.setAll(clipCounts, i -> clipCounts[i] + c[i]))
+                .filter(c -> argMax(c) == Cityscapes.ROAD).count();
+        double roadShare = clipCounts[Cityscapes.ROAD] / (double) java.util.Arrays.stream(clipCounts).sum();
+        System.out.printf("bottom-centre: road largest in %d of %d frames, road %.3f of its pixels over the clip%n",
+                framesWithRoadFirst, masks.size(), roadShare);
+        assertThat(argMax(clipCounts)).isEqualTo(Cityscapes.ROAD);
+        assertThat(roadShare).isGreaterThan(0.6);
+        assertThat(framesWithRoadFirst).isGreaterThanOrEqualTo(Math.round(masks.size() * 0.9));
+    }
+
+    private static double vehicleFraction(JsonNode stats) {
+        return Cityscapes.VEHICLES.stream()
+                .mapToDouble(id -> stats.get("classes").get(Cityscapes.TAXONOMY.get(id).name()).asDouble()).sum();
+    }
+
+    /** Pixels per class in the bottom fifth of the middle third of the picture, ahead of the car. */
+    private static long[] bottomCentreCounts(LabelMap m) {
+        long[] counts = new long[256];
+        for (int y = m.height() * 4 / 5; y < m.height(); y++) {
+            for (int x = m.width() / 3; x < m.width() * 2 / 3; x++) {
+                counts[m.at(x, y)]++;
+            }
+        }
+        return counts;
+    }
+
+    private static int argMax(long[] counts) {
+        int best = 0;
+        for (int c = 1; c < counts.length; c++) {
+            if (counts[c] > counts[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static List<JsonNode> statsLines(Path out) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve(CAMERA).resolve("stats.jsonl"))) {
+            rows.add(JSON.readTree(line));
+        }
+        return rows;
+    }
+
+    private static int decodedFrameCount(Path clip) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile())) {
+            g.start();
+            int n = 0;
+            while (g.grabImage() != null) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    private static int overlayFrameCount(Path video) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
+            g.start();
+            assertThat(g.getImageWidth()).isEqualTo(1280);
+            assertThat(g.getImageHeight()).isEqualTo(720);
+            assertThat(g.getVideoCodecName()).isEqualTo("h264");
+            int n = 0;
+            while (g.grabImage() != null) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    private static List<LabelMap> masks(KafkaBroker kafka, String topic) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        List<LabelMap> masks = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (!WireHeaders.isEndOfStream(r.headers())) {
+                        assertThat(WireHeaders.readMask(r.headers()).status()).isEqualTo(MaskStatus.OK);
+                        masks.add(MaskCodec.decode(r.value()));
+                    }
+                }
+            }
+        }
+        return masks;
+    }
+}
