@@ -81,6 +81,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** The temporary directory holding the broker's log; gone after {@link #close()}. */
+    public Path logDir() {
+        return logDir;
+    }
+
     @Override
     public void close() {
         try {

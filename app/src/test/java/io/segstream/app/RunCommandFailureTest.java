@@ -1,0 +1,99 @@
+package io.segstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.testkit.Assets;
+import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.RealKafka;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Java2DFrameConverter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(RealKafka.class)
+class RunCommandFailureTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldNameTheBadInputAndStillFinishTheGoodOne(KafkaBroker kafka) throws Exception {
+        Path good = smallClip(work.resolve("good.mp4"), 6);
+        Path missing = work.resolve("no-such-clip.mp4");
+        Path out = work.resolve("out");
+
+        Captured run = capture(() -> Main.execute("run", "-i", good.toString(), "-i", missing.toString(),
+                "-m", Assets.require(Assets.SAVED_MODEL).toString(), "-o", out.toString(),
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix(),
+                "--model-cache", work.resolve("cache").toString()));
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.stderr()).contains("segstream: camera no-such-clip: cannot open input " + missing + ": no such file");
+        assertThat(Files.readAllLines(out.resolve("good").resolve("stats.jsonl"))).hasSize(6);
+    }
+
+    @Test
+    void shouldRefuseToStartWithAMalformedModel() throws Exception {
+        Path notAModel = Files.write(work.resolve("model.pb"), "not a graph".getBytes(StandardCharsets.UTF_8));
+
+        Captured run = capture(() -> Main.execute("run", "-i", "whatever.mp4", "-m", notAModel.toString(),
+                "-o", work.resolve("out").toString(), "--model-cache", work.resolve("cache").toString()));
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.stderr()).contains("segstream: model refused:").contains(notAModel.toString());
+        assertThat(work.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void shouldRejectOutOfRangeOptionsAllAtOnce() throws Exception {
+        Captured run = capture(() -> Main.execute("run", "-i", "x.mp4", "-m", "m", "-o", "o",
+                "--jpeg-quality", "0", "--overlay-alpha", "2"));
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.stderr()).contains("--jpeg-quality must be 1..100, got 0").contains("--overlay-alpha must be within 0..1, got 2.0");
+    }
+
+    private static String prefix() {
+        return "fail-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    }
+
+    private static Path smallClip(Path file, int frames) throws Exception {
+        try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), 160, 96, 0);
+             Java2DFrameConverter conv = new Java2DFrameConverter()) {
+            r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+            r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            r.setFrameRate(10);
+            r.start();
+            for (int i = 0; i < frames; i++) {
+                r.record(conv.convert(new BufferedImage(160, 96, BufferedImage.TYPE_3BYTE_BGR)));
+            }
+        }
+        return file;
+    }
+
+    private record Captured(int code, String stderr) {
+    }
+
+    private static Captured capture(Callable<Integer> body) throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream tee = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            System.setErr(tee);
+            int code = body.call();
+            return new Captured(code, bytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+}

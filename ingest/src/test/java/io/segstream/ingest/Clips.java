@@ -1,0 +1,45 @@
+package io.segstream.ingest;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/** Synthesises small clips with a known pattern: frame i is filled with grey level 20·i. */
+public final class Clips {
+
+    private Clips() {
+    }
+
+    public static Path write(Path file, int frames, int width, int height, int codec) throws Exception {
+        try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
+             Java2DFrameConverter conv = new Java2DFrameConverter()) {
+            r.setVideoCodec(codec);
+            r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            r.setFrameRate(10);
+            if (codec == avcodec.AV_CODEC_ID_MPEG4) {
+                r.setVideoQuality(1);
+            } else {
+                r.setVideoOption("crf", "10");
+            }
+            r.start();
+            for (int i = 0; i < frames; i++) {
+                BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+                Graphics2D g = img.createGraphics();
+                g.setColor(new Color(level(i), level(i), level(i)));
+                g.fillRect(0, 0, width, height);
+                g.dispose();
+                r.record(conv.convert(img));
+            }
+        }
+        return file;
+    }
+
+    public static int level(int frame) {
+        return Math.min(255, 20 * frame + 10);
+    }
+}

@@ -1,0 +1,117 @@
+package io.segstream.segmenter.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.protocol.EndOfStream;
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.MaskCodec;
+import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import io.segstream.segmenter.model.ModelLoader;
+import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.testkit.Assets;
+import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.RealKafka;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(RealKafka.class)
+class SegmenterWorkerTest {
+
+    @TempDir
+    Path cache;
+
+    @Test
+    void shouldAnswerEveryFrameWithAMaskKeepGoingPastCorruptBytesAndForwardTheEnd(KafkaBroker kafka) throws Exception {
+        Topics topics = Topics.withPrefix("seg-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicCreator.ensure(admin, topics.specs(1, (short) 1, Duration.ofHours(1)));
+        }
+        UUID session = UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            p.send(frame(topics, session, 0, new byte[] {1, 2, 3, 4}));
+            p.send(frame(topics, session, 1, jpeg(64, 32)));
+            ProducerRecord<String, byte[]> eos = new ProducerRecord<>(topics.frames(), "cam", new byte[0]);
+            WireHeaders.writeEndOfStream(eos.headers(), new EndOfStream(session, 2));
+            p.send(eos).get();
+        }
+
+        List<ConsumerRecord<String, byte[]>> masks;
+        try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL));
+             SegmenterWorker worker = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model)) {
+            Thread t = new Thread(worker, "worker");
+            t.start();
+            masks = read(kafka, topics.masks(), 3);
+            worker.close();
+            t.join(10_000);
+            assertThat(t.isAlive()).isFalse();
+        }
+
+        assertThat(masks).hasSize(3);
+        MaskMeta failed = WireHeaders.readMask(masks.get(0).headers());
+        assertThat(failed.status()).isEqualTo(MaskStatus.FAILED);
+        assertThat(failed.frame().sequence()).isZero();
+        assertThat(masks.get(0).value()).isEmpty();
+        MaskMeta ok = WireHeaders.readMask(masks.get(1).headers());
+        assertThat(ok.status()).isEqualTo(MaskStatus.OK);
+        assertThat(ok.modelId()).isEqualTo("deeplab_edgetpu_slim_cityscapes_savedmodel");
+        assertThat(ok.inferenceMicros()).isPositive();
+        LabelMap labels = MaskCodec.decode(masks.get(1).value());
+        assertThat(labels.width()).isEqualTo(64);
+        assertThat(labels.height()).isEqualTo(32);
+        assertThat(WireHeaders.readEndOfStream(masks.get(2).headers())).isEqualTo(new EndOfStream(session, 2));
+    }
+
+    private static ProducerRecord<String, byte[]> frame(Topics topics, UUID session, long seq, byte[] value) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), "cam", value);
+        WireHeaders.writeFrame(r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 64, 32, ImageEncoding.JPEG, 2, 25));
+        return r;
+    }
+
+    private static byte[] jpeg(int w, int h) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR), "jpeg", out);
+        return out.toByteArray();
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> read(KafkaBroker kafka, String topic, int count) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (out.size() < count && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,193 @@
+package io.segstream.sink.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segstream.protocol.EndOfStream;
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.MaskCodec;
+import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import io.segstream.sink.SinkConfig;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SinkTopologyTest {
+
+    private static final int W = 8;
+    private static final int H = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path state;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> frames;
+    private TestInputTopic<String, byte[]> masks;
+    private TestOutputTopic<String, String> stats;
+    private final UUID session = UUID.randomUUID();
+    private final byte[] picture = grey();
+
+    @BeforeEach
+    void start() {
+        Topics topics = Topics.DEFAULT;
+        SinkConfig config = new SinkConfig("unused:9092", topics, "sink-test", state, Optional.empty(), 0.5);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sink-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        driver = new TopologyTestDriver(SinkTopology.build(config), props);
+        frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
+        masks = driver.createInputTopic(topics.masks(), new StringSerializer(), new ByteArraySerializer());
+        stats = driver.createOutputTopic(topics.frameStats(), new StringDeserializer(), new StringDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void shouldJoinEachFrameWithItsMaskInSequenceOrder() throws IOException {
+        for (int seq = 0; seq < 3; seq++) {
+            sendFrame(seq);
+            sendMask(seq, MaskStatus.OK, seq % 2 == 0 ? 0 : 13);
+        }
+
+        List<JsonNode> out = statsRecords();
+
+        assertThat(out).extracting(n -> n.get("sequence").asLong()).containsExactly(0L, 1L, 2L);
+        assertThat(out.get(0).get("classes").get("road").asDouble()).isEqualTo(1.0);
+        assertThat(out.get(1).get("classes").get("car").asDouble()).isEqualTo(1.0);
+        assertThat(out.get(1).get("classes").get("road").asDouble()).isEqualTo(0.0);
+    }
+
+    @Test
+    void shouldHoldFramesBackUntilTheMasksBeforeThemArrive() throws IOException {
+        for (int seq = 0; seq < 4; seq++) {
+            sendFrame(seq);
+        }
+        sendMask(2, MaskStatus.OK, 0);
+        sendMask(3, MaskStatus.OK, 0);
+        sendMask(1, MaskStatus.OK, 0);
+        assertThat(stats.isEmpty()).isTrue();
+
+        sendMask(0, MaskStatus.OK, 0);
+
+        assertThat(statsRecords()).extracting(n -> n.get("sequence").asLong()).containsExactly(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void shouldDropReDeliveredFramesAndMasks() throws IOException {
+        sendFrame(0);
+        sendMask(0, MaskStatus.OK, 0);
+        sendFrame(0);
+        sendMask(0, MaskStatus.OK, 0);
+        sendFrame(1);
+        sendMask(1, MaskStatus.OK, 0);
+        sendMask(1, MaskStatus.OK, 0);
+
+        assertThat(statsRecords()).extracting(n -> n.get("sequence").asLong()).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void shouldAccountForAFrameWhoseMaskFailed() throws IOException {
+        sendFrame(0);
+        sendMask(0, MaskStatus.FAILED, -1);
+
+        JsonNode only = statsRecords().get(0);
+
+        assertThat(only.get("status").asText()).isEqualTo("failed");
+        assertThat(only.get("classes").size()).isZero();
+    }
+
+    @Test
+    void shouldEndTheSessionOnlyAfterItsLastFrame() throws IOException {
+        sendFrame(0);
+        sendFrame(1);
+        sendEndOfStream(2);
+        sendMask(0, MaskStatus.OK, 0);
+        assertThat(statsRecords()).hasSize(1);
+
+        sendMask(1, MaskStatus.OK, 0);
+        sendEndOfStream(2);
+        List<TestRecord<String, String>> rest = stats.readRecordsToList();
+
+        assertThat(rest).hasSize(2);
+        assertThat(JSON.readTree(rest.get(0).value()).get("sequence").asLong()).isEqualTo(1);
+        assertThat(WireHeaders.isEndOfStream(rest.get(1).headers())).isTrue();
+        assertThat(WireHeaders.readEndOfStream(rest.get(1).headers())).isEqualTo(new EndOfStream(session, 2));
+        assertThat(JSON.readTree(rest.get(1).value()).get("frames").asLong()).isEqualTo(2);
+    }
+
+    private List<JsonNode> statsRecords() throws IOException {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String v : stats.readValuesToList()) {
+            out.add(JSON.readTree(v));
+        }
+        return out;
+    }
+
+    private FrameMeta meta(long seq) {
+        return new FrameMeta(session, seq, seq * 40_000, 1_700_000_000_000_000L + seq, W, H, ImageEncoding.PNG, 4, 25);
+    }
+
+    private void sendFrame(long seq) {
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeFrame(headers, meta(seq));
+        frames.pipeInput(new TestRecord<>("cam", picture, headers));
+    }
+
+    private void sendMask(long seq, MaskStatus status, int label) {
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), "test-model", 1000, status));
+        byte[] value = new byte[0];
+        if (status == MaskStatus.OK) {
+            byte[] labels = new byte[W * H];
+            Arrays.fill(labels, (byte) label);
+            value = MaskCodec.encode(new LabelMap(W, H, labels));
+        }
+        masks.pipeInput(new TestRecord<>("cam", value, headers));
+    }
+
+    private void sendEndOfStream(long count) {
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeEndOfStream(headers, new EndOfStream(session, count));
+        frames.pipeInput(new TestRecord<>("cam", new byte[0], headers));
+    }
+
+    private static byte[] grey() {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(new BufferedImage(W, H, BufferedImage.TYPE_3BYTE_BGR), "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
