@@ -1,0 +1,58 @@
+package io.segstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.testkit.Assets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's run command, as a user types it: the ./segstream launcher in a process of its own,
+ * on the packaged application (so a class path that misses a jar fails here, not for the user).
+ */
+class LauncherIT {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldRunTheReadmeCommandOnTheDrivingClip() throws Exception {
+        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
+        Path clip = Assets.require(Assets.DRIVING_CLIP);
+        Path model = Assets.require(Assets.SAVED_MODEL);
+        Path log = work.resolve("launcher.log");
+
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "run",
+                "--input", clip.toString(), "--model", model.toString(), "--out", work.resolve("out").toString(),
+                "--model-cache", work.resolve("cache").toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("SEGSTREAM_NO_BUILD", "1");
+        pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx2g");
+        Process p = pb.start();
+        boolean finished = p.waitFor(5, TimeUnit.MINUTES);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String output = read(log);
+
+        assertThat(finished).as("launcher finished in time; output:%n%s", output).isTrue();
+        assertThat(p.exitValue()).as("exit code; output:%n%s", output).isZero();
+        assertThat(output).contains("progress: udacity_vehicle_detection_test_video 38/38 frames (100%)");
+        Path camera = work.resolve("out").resolve("udacity_vehicle_detection_test_video");
+        assertThat(Files.readAllLines(camera.resolve("stats.jsonl"))).hasSize(38);
+        assertThat(Files.size(camera.resolve("overlay.mp4"))).isGreaterThan(100_000);
+    }
+
+    private static String read(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join(System.lineSeparator(), lines);
+    }
+}
