@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
+import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -35,7 +35,7 @@ class RunCommandFailureTest {
 
         Captured run = capture(() -> Main.execute("run", "-i", good.toString(), "-i", missing.toString(),
                 "-m", Assets.require(Assets.SAVED_MODEL).toString(), "-o", out.toString(),
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix(),
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", TestTopics.uniquePrefix("fail"),
                 "--model-cache", work.resolve("cache").toString()));
 
         assertThat(run.code()).isEqualTo(1);
@@ -62,10 +62,6 @@ class RunCommandFailureTest {
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.stderr()).contains("--jpeg-quality must be 1..100, got 0").contains("--overlay-alpha must be within 0..1, got 2.0");
-    }
-
-    private static String prefix() {
-        return "fail-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     }
 
     private static Path smallClip(Path file, int frames) throws Exception {

@@ -12,20 +12,13 @@ import io.segstream.protocol.WireHeaders;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
+import io.segstream.testkit.TestTopics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -71,7 +64,7 @@ class RunCommandIntegrationTest {
     private void runAndCheck(KafkaBroker kafka, Path model) throws Exception {
         Path clip = Assets.require(Assets.DRIVING_CLIP);
         Path out = work.resolve("out");
-        String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        String prefix = TestTopics.uniquePrefix("run");
 
         int code = Main.execute("run", "--input", clip.toString(), "--model", model.toString(), "--out", out.toString(),
                 "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix,
@@ -177,22 +170,11 @@ class RunCommandIntegrationTest {
     }
 
     private static List<LabelMap> masks(KafkaBroker kafka, String topic) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         List<LabelMap> masks = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (!WireHeaders.isEndOfStream(r.headers())) {
-                        assertThat(WireHeaders.readMask(r.headers()).status()).isEqualTo(MaskStatus.OK);
-                        masks.add(MaskCodec.decode(r.value()));
-                    }
-                }
+        for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, topic)) {
+            if (!WireHeaders.isEndOfStream(r.headers())) {
+                assertThat(WireHeaders.readMask(r.headers()).status()).isEqualTo(MaskStatus.OK);
+                masks.add(MaskCodec.decode(r.value()));
             }
         }
         return masks;

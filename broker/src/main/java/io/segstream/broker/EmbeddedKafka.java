@@ -136,6 +136,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setDirectories(List.of(logDir.toString()))
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    // Transactions v2 makes Kafka Streams' first transactional writes race with
+                    // the broker (CONCURRENT_TRANSACTIONS, then OUT_OF_ORDER_SEQUENCE_NUMBER,
+                    // retried and harmless but logged as errors); v1 gives the same guarantees.
+                    .setFeatureLevel("transaction.version", (short) 1)
                     .run();
         } catch (Exception e) {
             deleteRecursively(logDir);

@@ -4,25 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.ImageEncoding;
-import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
+import io.segstream.testkit.TestTopics;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,10 +26,7 @@ class IngestIntegrationTest {
 
     @Test
     void shouldPublishEveryFrameInOrderThenTheEndOfStreamWhileABadInputFailsAlone(KafkaBroker kafka) throws Exception {
-        Topics topics = Topics.withPrefix("ingest-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicCreator.ensure(admin, topics.specs(2, (short) 1, Duration.ofHours(1)));
-        }
+        Topics topics = TestTopics.create(kafka, "ingest", 2);
         Path clip = Clips.write(dir.resolve("good.mp4"), 15, 128, 96, avcodec.AV_CODEC_ID_H264);
         Path missing = dir.resolve("missing.mp4");
 
@@ -58,7 +45,7 @@ class IngestIntegrationTest {
         assertThat(bad.endOfStreamSent()).isFalse();
         assertThat(bad.error()).hasValue("cannot open input " + missing + ": no such file");
 
-        List<ConsumerRecord<String, byte[]>> records = readAll(kafka, topics.frames());
+        List<ConsumerRecord<String, byte[]>> records = TestTopics.readAll(kafka, topics.frames());
         assertThat(records).allSatisfy(r -> assertThat(r.key()).isEqualTo("good-cam"));
         assertThat(records).hasSize(16);
         List<FrameMeta> frames = records.subList(0, 15).stream().map(r -> WireHeaders.readFrame(r.headers())).toList();
@@ -75,22 +62,5 @@ class IngestIntegrationTest {
         ConsumerRecord<String, byte[]> last = records.get(15);
         assertThat(WireHeaders.isEndOfStream(last.headers())).isTrue();
         assertThat(WireHeaders.readEndOfStream(last.headers()).frameCount()).isEqualTo(15);
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> readAll(KafkaBroker kafka, String topic) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 }

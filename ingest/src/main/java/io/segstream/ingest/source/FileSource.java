@@ -32,12 +32,13 @@ public final class FileSource implements FrameSource {
             throw new IOException("the file is empty");
         }
         FFmpegLogging.init();
+        FFmpegLogging.clearLastError();
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
         try {
             g.start();
         } catch (FrameGrabber.Exception e) {
             closeQuietly(g);
-            throw new IOException("FFmpeg cannot open it as video: " + FFmpegLogging.reason(e), e);
+            throw new IOException("FFmpeg cannot read it as video (" + FFmpegLogging.reason(e) + ")", e);
         }
         if (g.getVideoStream() < 0 || g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
             closeQuietly(g);
@@ -49,6 +50,7 @@ public final class FileSource implements FrameSource {
     @Override
     public Optional<DecodedFrame> next() throws IOException {
         Frame frame;
+        FFmpegLogging.clearLastError();
         try {
             frame = grabber.grabImage();
         } catch (FrameGrabber.Exception e) {

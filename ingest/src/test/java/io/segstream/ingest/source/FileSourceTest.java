@@ -68,6 +68,6 @@ class FileSourceTest {
         new java.util.Random(3).nextBytes(garbage);
         FileSource source = new FileSource(Files.write(dir.resolve("garbage.mp4"), garbage));
 
-        assertThatThrownBy(source::open).isInstanceOf(IOException.class).hasMessageStartingWith("FFmpeg cannot open it as video");
+        assertThatThrownBy(source::open).isInstanceOf(IOException.class).hasMessage("FFmpeg cannot read it as video (moov atom not found)");
     }
 }

@@ -1,0 +1,69 @@
+package io.segstream.testkit;
+
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Topics of one test on a shared broker: a fresh prefix, created like the services create them, and read back. */
+public final class TestTopics {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private TestTopics() {
+    }
+
+    /** A prefix no other test on the broker uses, e.g. "ingest-1a2b3c4d.". */
+    public static String uniquePrefix(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    }
+
+    /** Creates the pipeline's topics under a fresh prefix. */
+    public static Topics create(KafkaBroker kafka, String name, int partitions) {
+        Topics topics = Topics.withPrefix(uniquePrefix(name));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicCreator.ensure(admin, topics.specs(partitions, (short) 1, Duration.ofHours(1)));
+        }
+        return topics;
+    }
+
+    /** Every record on the topic up to its end now, in partition order. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(KafkaBroker kafka, String topic) {
+        return read(kafka, topic, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Records of the topic from its beginning until {@code count} have arrived (waiting up to a
+     * minute for them) or, with no count, until the end offsets seen at the start.
+     */
+    public static List<ConsumerRecord<String, byte[]>> read(KafkaBroker kafka, String topic, int count) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline && (count == Integer.MAX_VALUE
+                    ? parts.stream().anyMatch(p -> c.position(p) < end.get(p))
+                    : out.size() < count)) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
