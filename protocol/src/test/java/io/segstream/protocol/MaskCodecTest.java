@@ -48,4 +48,17 @@ class MaskCodecTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("needs 16 labels, got 15");
     }
+
+    @Test
+    void shouldCarryAMaskThroughTheSerdeAndTreatAnEmptyValueAsNoMask() {
+        MaskSerde serde = new MaskSerde();
+        byte[] labels = {0, 13, 13, 10, 0, 18};
+        LabelMap map = new LabelMap(3, 2, labels);
+
+        byte[] wire = serde.serializer().serialize("masks", map);
+
+        assertThat(serde.deserializer().deserialize("masks", wire).labels()).containsExactly(labels);
+        assertThat(serde.deserializer().deserialize("masks", new byte[0])).isNull();
+        assertThat(serde.serializer().serialize("masks", null)).isNull();
+    }
 }

@@ -1,11 +1,12 @@
 package io.segstream.segmenter.worker;
 
 import io.segstream.protocol.LabelMap;
-import io.segstream.protocol.MaskCodec;
+import io.segstream.protocol.MaskSerde;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.segmenter.model.FrameDecoder;
 import io.segstream.segmenter.model.RgbImage;
 import io.segstream.segmenter.model.SegmentationModel;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ final class FrameSegmenter {
     private static final byte[] EMPTY = new byte[0];
 
     private final SegmentationModel.Predictor predictor;
+    private final Serializer<LabelMap> masks = new MaskSerde().serializer();
 
     FrameSegmenter(SegmentationModel.Predictor predictor) {
         this.predictor = predictor;
@@ -38,6 +40,6 @@ final class FrameSegmenter {
             return new MaskResult(EMPTY, MaskStatus.FAILED, (System.nanoTime() - start) / 1000);
         }
         long inferenceMicros = (System.nanoTime() - start) / 1000;
-        return new MaskResult(MaskCodec.encode(labels), MaskStatus.OK, inferenceMicros);
+        return new MaskResult(masks.serialize(null, labels), MaskStatus.OK, inferenceMicros);
     }
 }
