@@ -92,6 +92,7 @@ final class EmbeddedRun {
              ProgressWatcher progress = new ProgressWatcher(bootstrap, topics, System.err)) {
             sink.start();
             Thread segmenterThread = new Thread(segmenter, "segmenter-" + runId);
+            segmenterThread.setUncaughtExceptionHandler((t, e) -> LOG.error("The segmenter stopped: {}", e.getMessage(), e));
             segmenterThread.start();
             List<CompletableFuture<IngestResult>> results = s.cameras().stream().map(ingest::start).toList();
             CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();

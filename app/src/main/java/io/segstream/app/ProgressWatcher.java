@@ -5,6 +5,7 @@ import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +13,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +29,7 @@ final class ProgressWatcher implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final PrintStream out;
     private final Map<String, long[]> doneAndTotal = new TreeMap<>();
-    private final Set<UUID> ended = ConcurrentHashMap.newKeySet();
+    private final Set<UUID> ended = new HashSet<>();
     private long lastPrint;
 
     ProgressWatcher(String bootstrapServers, Topics topics, PrintStream out) {

@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,17 +67,23 @@ public final class Ingest implements AutoCloseable {
                     source.lengthHint(), String.format("%.2f", source.frameRate()), session);
             long published = 0;
             String error = null;
+            AtomicReference<Exception> sendFailure = new AtomicReference<>();
+            Consumer<Exception> onFailure = e -> sendFailure.compareAndSet(null, e);
             try {
                 Optional<DecodedFrame> next;
-                while ((next = source.next()).isPresent()) {
-                    publish(camera, source, encoder, session, published, next.get());
+                while ((next = source.next()).isPresent() && sendFailure.get() == null) {
+                    publish(camera, source, encoder, session, published, next.get(), onFailure);
                     published++;
                 }
             } catch (IOException e) {
                 error = "input " + camera.input() + " failed after " + published + " frames: " + e.getMessage();
             }
-            publisher.endOfStream(camera.id(), new EndOfStream(session, published));
+            publisher.endOfStream(camera.id(), new EndOfStream(session, published), onFailure);
             publisher.flush();
+            if (sendFailure.get() != null) {
+                return failed(camera, Optional.empty(), published, "frames of " + camera.input()
+                        + " could not be published to Kafka: " + sendFailure.get().getMessage());
+            }
             if (error != null) {
                 return failed(camera, Optional.of(session), published, error);
             }
@@ -89,12 +97,12 @@ public final class Ingest implements AutoCloseable {
     }
 
     private void publish(CameraSpec camera, FrameSource source, PictureEncoder encoder, UUID session,
-                         long sequence, DecodedFrame frame) {
+                         long sequence, DecodedFrame frame, Consumer<Exception> onFailure) {
         byte[] picture = encoder.encode(frame.image());
         FrameMeta meta = new FrameMeta(session, sequence, frame.ptsMicros(), nowMicros(),
                 frame.image().getWidth(), frame.image().getHeight(), camera.encoding(),
                 source.lengthHint(), source.frameRate());
-        publisher.publish(camera.id(), meta, picture);
+        publisher.publish(camera.id(), meta, picture, onFailure);
     }
 
     private static IngestResult failed(CameraSpec camera, Optional<UUID> session, long frames, String reason) {

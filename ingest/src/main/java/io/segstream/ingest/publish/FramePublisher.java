@@ -6,6 +6,8 @@ import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import java.util.Properties;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,16 +26,25 @@ public final class FramePublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(props(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
     }
 
-    public Future<RecordMetadata> publish(String camera, FrameMeta meta, byte[] picture) {
+    /** Sends a frame; {@code onFailure} hears of it if the broker never acknowledges it. */
+    public Future<RecordMetadata> publish(String camera, FrameMeta meta, byte[] picture, Consumer<Exception> onFailure) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, camera, picture);
         WireHeaders.writeFrame(record.headers(), meta);
-        return producer.send(record);
+        return producer.send(record, reportingTo(onFailure));
     }
 
-    public Future<RecordMetadata> endOfStream(String camera, EndOfStream eos) {
+    public Future<RecordMetadata> endOfStream(String camera, EndOfStream eos, Consumer<Exception> onFailure) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, camera, new byte[0]);
         WireHeaders.writeEndOfStream(record.headers(), eos);
-        return producer.send(record);
+        return producer.send(record, reportingTo(onFailure));
+    }
+
+    private static Callback reportingTo(Consumer<Exception> onFailure) {
+        return (metadata, e) -> {
+            if (e != null) {
+                onFailure.accept(e);
+            }
+        };
     }
 
     /** Blocks until everything sent so far is acknowledged or has failed. */
