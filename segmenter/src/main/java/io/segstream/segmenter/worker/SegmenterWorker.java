@@ -6,11 +6,14 @@ import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.segmenter.model.SegmentationModel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,7 +46,12 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     private final SegmentationModel model;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Claimed by run(), or by close() when run() never started: whoever claims it closes the clients. */
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong masksPublished = new AtomicLong();
 
     public SegmenterWorker(SegmenterConfig config, SegmentationModel model) {
@@ -60,6 +68,9 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        if (!claimed.compareAndSet(false, true)) {
+            return;
+        }
         Topics topics = config.topics();
         try (SegmentationModel.Predictor predictor = model.newPredictor()) {
             FrameSegmenter segmenter = new FrameSegmenter(predictor);
@@ -86,6 +97,7 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
         } finally {
             consumer.close();
             producer.close();
+            stopped.countDown();
         }
     }
 
@@ -125,11 +137,26 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
         }
     }
 
-    /** Stops the loop; the worker closes its clients on its own thread. */
+    /**
+     * Stops the loop and returns once it has finished its current batch and closed its clients,
+     * so that the model can be closed safely afterwards.
+     */
     @Override
     public void close() {
         running.set(false);
+        if (claimed.compareAndSet(false, true)) {
+            consumer.close();
+            producer.close();
+            return;
+        }
         consumer.wakeup();
+        try {
+            if (!stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("The segmenter did not stop within {}", STOP_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Properties consumerProps(SegmenterConfig c) {

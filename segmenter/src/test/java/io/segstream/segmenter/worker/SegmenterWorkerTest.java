@@ -20,6 +20,7 @@ import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,6 +77,21 @@ class SegmenterWorkerTest {
         assertThat(labels.width()).isEqualTo(64);
         assertThat(labels.height()).isEqualTo(32);
         assertThat(WireHeaders.readEndOfStream(masks.get(2).headers())).isEqualTo(new EndOfStream(session, 2));
+    }
+
+    @Test
+    void shouldCloseAWorkerThatNeverRanAndNeverRunItAfterwards(KafkaBroker kafka) throws Exception {
+        Topics topics = TestTopics.create(kafka, "segmenter-idle", 1);
+        try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL))) {
+            SegmenterWorker worker = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model);
+            long start = System.nanoTime();
+
+            worker.close();
+            worker.run();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(worker.masksPublished()).isZero();
+        }
     }
 
     private static ProducerRecord<String, byte[]> frame(Topics topics, UUID session, long seq, byte[] value) {
