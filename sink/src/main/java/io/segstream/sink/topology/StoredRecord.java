@@ -8,21 +8,27 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * A record waiting in a state store for its partner: its broker timestamp, headers and value,
- * in one byte array (timestamp, header count, then length-prefixed names and values, then the value).
+ * in one byte array (timestamp, header count, then length-prefixed names and values with -1 for a
+ * null value, then the value).
  */
 record StoredRecord(long timestamp, Headers headers, byte[] value) {
 
     byte[] toBytes() {
         int size = Long.BYTES + Integer.BYTES + Integer.BYTES + value.length;
         for (Header h : headers) {
-            size += 2 * Integer.BYTES + h.key().getBytes(StandardCharsets.UTF_8).length + h.value().length;
+            size += 2 * Integer.BYTES + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
         }
         ByteBuffer b = ByteBuffer.allocate(size).putLong(timestamp);
         Header[] all = headers.toArray();
         b.putInt(all.length);
         for (Header h : all) {
             byte[] k = h.key().getBytes(StandardCharsets.UTF_8);
-            b.putInt(k.length).put(k).putInt(h.value().length).put(h.value());
+            b.putInt(k.length).put(k);
+            if (h.value() == null) {
+                b.putInt(-1);
+            } else {
+                b.putInt(h.value().length).put(h.value());
+            }
         }
         return b.putInt(value.length).put(value).array();
     }
@@ -35,8 +41,12 @@ record StoredRecord(long timestamp, Headers headers, byte[] value) {
         for (int i = 0; i < n; i++) {
             byte[] k = new byte[b.getInt()];
             b.get(k);
-            byte[] v = new byte[b.getInt()];
-            b.get(v);
+            int length = b.getInt();
+            byte[] v = null;
+            if (length >= 0) {
+                v = new byte[length];
+                b.get(v);
+            }
             headers.add(new String(k, StandardCharsets.UTF_8), v);
         }
         byte[] value = new byte[b.getInt()];
