@@ -3,10 +3,10 @@ package io.segstream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +26,7 @@ class RunCommandFailureTest {
 
     @Test
     void shouldNameTheBadInputAndStillFinishTheGoodOne(KafkaBroker kafka) throws Exception {
-        Path good = smallClip(work.resolve("good.mp4"), 6);
+        Path good = Clips.write(work.resolve("good.mp4"), 6, 160, 96, avcodec.AV_CODEC_ID_H264);
         Path missing = work.resolve("no-such-clip.mp4");
         Path out = work.resolve("out");
 
@@ -62,20 +59,6 @@ class RunCommandFailureTest {
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.stderr()).contains("--jpeg-quality must be 1..100, got 0").contains("--overlay-alpha must be within 0..1, got 2.0");
-    }
-
-    private static Path smallClip(Path file, int frames) throws Exception {
-        try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), 160, 96, 0);
-             Java2DFrameConverter conv = new Java2DFrameConverter()) {
-            r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-            r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-            r.setFrameRate(10);
-            r.start();
-            for (int i = 0; i < frames; i++) {
-                r.record(conv.convert(new BufferedImage(160, 96, BufferedImage.TYPE_3BYTE_BGR)));
-            }
-        }
-        return file;
     }
 
     private record Captured(int code, String stderr) {

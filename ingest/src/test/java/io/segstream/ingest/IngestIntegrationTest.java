@@ -6,6 +6,7 @@ import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;

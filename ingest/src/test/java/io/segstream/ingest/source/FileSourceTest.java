@@ -3,7 +3,7 @@ package io.segstream.ingest.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.segstream.ingest.Clips;
+import io.segstream.testkit.Clips;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.segstream.ingest;
+package io.segstream.testkit;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
