@@ -76,7 +76,8 @@ final class RunCommand implements Callable<Integer> {
         }
         CameraIds ids = new CameraIds();
         List<CameraSpec> cameras = inputs.stream()
-                .map(in -> new CameraSpec(ids.forInput(in), in, png ? ImageEncoding.PNG : ImageEncoding.JPEG, jpegQuality))
+                .map(in -> CameraSpec.of(ids.forInput(in), in).withLive(false)
+                        .withEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG, jpegQuality))
                 .toList();
         Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
         EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, cache, out, bootstrapServers,

@@ -1,24 +1,36 @@
 package io.segstream.ingest;
 
+import io.segstream.ingest.source.FrameSize;
+import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.ImageEncoding;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 
 /**
  * One camera or recorded input of an ingest process.
  *
  * @param id          the camera id: the record key on every topic
- * @param input       a file path or URL FFmpeg can open
+ * @param source      where its frames come from
+ * @param live        live (latency first: reconnect forever, drop the oldest frames when Kafka is slow) or
+ *                    recorded (read to the end once, drop nothing, end with the end-of-stream marker)
+ * @param targetFps   publish at most this many frames per second of the source's time (sampling), if set
+ * @param maxSize     downscale larger pictures to fit within this size, if set
  * @param encoding    how frames are published
  * @param jpegQuality 1..100, for JPEG
  */
-public record CameraSpec(String id, String input, ImageEncoding encoding, int jpegQuality) {
+public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDouble targetFps,
+                         Optional<FrameSize> maxSize, ImageEncoding encoding, int jpegQuality) {
 
+    public static final int DEFAULT_JPEG_QUALITY = 90;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     public CameraSpec {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(targetFps, "targetFps");
+        Objects.requireNonNull(maxSize, "maxSize");
         Objects.requireNonNull(encoding, "encoding");
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("camera id '" + id + "' must be 1-128 letters, digits, '.', '_' or '-' "
@@ -27,5 +39,35 @@ public record CameraSpec(String id, String input, ImageEncoding encoding, int jp
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new IllegalArgumentException("camera " + id + ": JPEG quality must be 1..100, got " + jpegQuality);
         }
+        if (targetFps.isPresent() && !(targetFps.getAsDouble() > 0)) {
+            throw new IllegalArgumentException("camera " + id + ": fps must be > 0, got " + targetFps.getAsDouble());
+        }
+    }
+
+    /** A camera reading {@code input} with the defaults: live or recorded by the kind of source, JPEG at quality 90. */
+    public static CameraSpec of(String id, String input) {
+        SourceSpec source = SourceSpec.of(input);
+        return new CameraSpec(id, source, source.kind().liveByDefault(), OptionalDouble.empty(), Optional.empty(),
+                ImageEncoding.JPEG, DEFAULT_JPEG_QUALITY);
+    }
+
+    public String input() {
+        return source.input();
+    }
+
+    public CameraSpec withEncoding(ImageEncoding e, int quality) {
+        return new CameraSpec(id, source, live, targetFps, maxSize, e, quality);
+    }
+
+    public CameraSpec withLive(boolean l) {
+        return new CameraSpec(id, source, l, targetFps, maxSize, encoding, jpegQuality);
+    }
+
+    public CameraSpec withTargetFps(double fps) {
+        return new CameraSpec(id, source, live, OptionalDouble.of(fps), maxSize, encoding, jpegQuality);
+    }
+
+    public CameraSpec withMaxSize(FrameSize size) {
+        return new CameraSpec(id, source, live, targetFps, Optional.of(size), encoding, jpegQuality);
     }
 }

@@ -1,127 +1,140 @@
 package io.segstream.ingest;
 
-import io.segstream.ingest.encode.PictureEncoder;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.segstream.ingest.live.LiveCamera;
+import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.ingest.publish.FramePublisher;
-import io.segstream.ingest.source.DecodedFrame;
-import io.segstream.ingest.source.FileSource;
-import io.segstream.ingest.source.FrameSource;
-import io.segstream.protocol.EndOfStream;
-import io.segstream.protocol.FrameMeta;
+import io.segstream.ingest.recorded.RecordedCamera;
+import io.segstream.ingest.recorded.SegmentedOffsets;
 import io.segstream.protocol.Topics;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import org.apache.kafka.common.KafkaException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
+import java.util.function.Supplier;
 
 /**
- * The ingest service: decodes each camera's input on its own thread and publishes its frames,
- * ending a recorded input with the end-of-stream marker. A camera whose input fails is reported
- * with one error line; the others keep running.
+ * The ingest service: many cameras in one process, each on threads of its own, publishing through
+ * one idempotent producer. Live cameras reconnect forever under a watchdog; recorded inputs are read
+ * to their end with a bound on frames waiting for the segmenters. A camera whose input fails is
+ * reported with one error line naming it, its input and the cause; the others keep running.
  */
 public final class Ingest implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+    private static final Duration WATCHDOG_PERIOD = Duration.ofMillis(250);
 
+    private final IngestConfig config;
+    private final IngestMetrics metrics;
     private final FramePublisher publisher;
-    private final ExecutorService threads;
+    private final KafkaClientMetrics producerMetrics;
+    private final ExecutorService recordedThreads;
+    private final ScheduledExecutorService watchdog;
+    private final Map<String, Supplier<CameraStatus>> cameras = new ConcurrentHashMap<>();
+    private final List<LiveCamera> live = new ArrayList<>();
+    private SegmentedOffsets segmented;
 
     public Ingest(String bootstrapServers, Topics topics) {
-        this.publisher = new FramePublisher(bootstrapServers, topics);
+        this(IngestConfig.defaults(bootstrapServers, topics), IngestMetrics.inMemory());
+    }
+
+    public Ingest(IngestConfig config, IngestMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.publisher = new FramePublisher(config.bootstrapServers(), config.topics());
+        this.producerMetrics = new KafkaClientMetrics(publisher.producer());
+        producerMetrics.bindTo(metrics.registry());
         AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "ingest-" + n.incrementAndGet());
+        this.recordedThreads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ingest-recorded-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ingest-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::checkStalls, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
-    /** Reads a recorded input to its end on a thread of its own. */
-    public CompletableFuture<IngestResult> start(CameraSpec camera) {
-        return CompletableFuture.supplyAsync(() -> runRecorded(camera), threads);
-    }
-
-    IngestResult runRecorded(CameraSpec camera) {
-        MDC.put("camera", camera.id());
-        try (FrameSource source = new FileSource(Path.of(camera.input()));
-             PictureEncoder encoder = PictureEncoder.of(camera.encoding(), camera.jpegQuality())) {
-            try {
-                source.open();
-            } catch (IOException e) {
-                return failed(camera, Optional.empty(), 0, "cannot open input " + camera.input() + ": " + e.getMessage());
-            }
-            UUID session = UUID.randomUUID();
-            LOG.info("Camera {}: reading {} ({} frames expected at {} fps), session {}", camera.id(), camera.input(),
-                    source.lengthHint(), String.format("%.2f", source.frameRate()), session);
-            long published = 0;
-            String error = null;
-            AtomicReference<Exception> sendFailure = new AtomicReference<>();
-            Consumer<Exception> onFailure = e -> sendFailure.compareAndSet(null, e);
-            try {
-                Optional<DecodedFrame> next;
-                while ((next = source.next()).isPresent() && sendFailure.get() == null) {
-                    publish(camera, source, encoder, session, published, next.get(), onFailure);
-                    published++;
-                }
-            } catch (IOException e) {
-                error = "input " + camera.input() + " failed after " + published + " frames: " + e.getMessage();
-            }
-            publisher.endOfStream(camera.id(), new EndOfStream(session, published), onFailure);
-            publisher.flush();
-            if (sendFailure.get() != null) {
-                return failed(camera, Optional.empty(), published, "frames of " + camera.input()
-                        + " could not be published to Kafka: " + sendFailure.get().getMessage());
-            }
-            if (error != null) {
-                return failed(camera, Optional.of(session), published, error);
-            }
-            LOG.info("Camera {}: {} frames published, end of stream sent", camera.id(), published);
-            return new IngestResult(camera.id(), camera.input(), Optional.of(session), published, Optional.empty());
-        } catch (KafkaException e) {
-            return failed(camera, Optional.empty(), 0, "cannot publish to Kafka: " + e.getMessage());
-        } finally {
-            MDC.remove("camera");
+    /**
+     * Starts a camera. A recorded input's future completes when it has been read to its end (or
+     * failed); a live camera's when the service is closed.
+     *
+     * @throws IllegalArgumentException if a camera of that id is already running
+     */
+    public synchronized CompletableFuture<IngestResult> start(CameraSpec camera) {
+        if (cameras.containsKey(camera.id())) {
+            throw new IllegalArgumentException("camera id '" + camera.id() + "' is used twice");
         }
+        if (camera.live()) {
+            LiveCamera c = new LiveCamera(camera, config, publisher, metrics.camera(camera.id()));
+            cameras.put(camera.id(), c::status);
+            live.add(c);
+            return c.start();
+        }
+        RecordedCamera c = new RecordedCamera(camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets());
+        cameras.put(camera.id(), c::status);
+        return CompletableFuture.supplyAsync(c::run, recordedThreads);
     }
 
-    private void publish(CameraSpec camera, FrameSource source, PictureEncoder encoder, UUID session,
-                         long sequence, DecodedFrame frame, Consumer<Exception> onFailure) {
-        byte[] picture = encoder.encode(frame.image());
-        FrameMeta meta = new FrameMeta(session, sequence, frame.ptsMicros(), nowMicros(),
-                frame.image().getWidth(), frame.image().getHeight(), camera.encoding(),
-                source.lengthHint(), source.frameRate());
-        publisher.publish(camera.id(), meta, picture, onFailure);
+    private Optional<SegmentedOffsets> segmentedOffsets() {
+        if (config.maxInFlight() == 0) {
+            return Optional.empty();
+        }
+        if (segmented == null) {
+            segmented = new SegmentedOffsets(config.bootstrapServers(), config.segmenterGroup(), Duration.ofMillis(200));
+        }
+        return Optional.of(segmented);
     }
 
-    private static IngestResult failed(CameraSpec camera, Optional<UUID> session, long frames, String reason) {
-        LOG.error("Camera {}: {}", camera.id(), reason);
-        return new IngestResult(camera.id(), camera.input(), session, frames, Optional.of(reason));
+    /** Every camera's status, in the order they were started. */
+    public List<CameraStatus> status() {
+        return cameras.values().stream().map(Supplier::get).sorted((a, b) -> a.camera().compareTo(b.camera())).toList();
     }
 
-    private static long nowMicros() {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
+    private void checkStalls() {
+        long now = System.nanoTime();
+        List<LiveCamera> snapshot;
+        synchronized (this) {
+            snapshot = List.copyOf(live);
+        }
+        snapshot.forEach(c -> c.checkStall(now));
     }
 
     @Override
     public void close() {
-        threads.shutdownNow();
+        watchdog.shutdownNow();
+        List<LiveCamera> snapshot;
+        synchronized (this) {
+            snapshot = List.copyOf(live);
+        }
+        snapshot.parallelStream().forEach(LiveCamera::close);
+        recordedThreads.shutdownNow();
         try {
-            threads.awaitTermination(10, TimeUnit.SECONDS);
+            recordedThreads.awaitTermination(config.ioTimeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (this) {
+            if (segmented != null) {
+                segmented.close();
+            }
+        }
+        producerMetrics.close();
         publisher.close();
     }
 }

@@ -34,8 +34,8 @@ class IngestIntegrationTest {
         IngestResult good;
         IngestResult bad;
         try (Ingest ingest = new Ingest(kafka.bootstrapServers(), topics)) {
-            CompletableFuture<IngestResult> g = ingest.start(new CameraSpec("good-cam", clip.toString(), ImageEncoding.JPEG, 90));
-            CompletableFuture<IngestResult> b = ingest.start(new CameraSpec("bad-cam", missing.toString(), ImageEncoding.JPEG, 90));
+            CompletableFuture<IngestResult> g = ingest.start(CameraSpec.of("good-cam", clip.toString()));
+            CompletableFuture<IngestResult> b = ingest.start(CameraSpec.of("bad-cam", missing.toString()));
             good = g.get();
             bad = b.get();
         }

@@ -6,7 +6,6 @@ import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import java.util.Properties;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,25 +25,23 @@ public final class FramePublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(props(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Sends a frame; {@code onFailure} hears of it if the broker never acknowledges it. */
-    public Future<RecordMetadata> publish(String camera, FrameMeta meta, byte[] picture, Consumer<Exception> onFailure) {
+    /** Sends a frame; {@code done} hears of its acknowledgement or failure, on the producer's I/O thread. */
+    public Future<RecordMetadata> publish(String camera, FrameMeta meta, byte[] picture, Callback done) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, camera, picture);
         WireHeaders.writeFrame(record.headers(), meta);
-        return producer.send(record, reportingTo(onFailure));
+        return producer.send(record, done);
     }
 
-    public Future<RecordMetadata> endOfStream(String camera, EndOfStream eos, Consumer<Exception> onFailure) {
+    /** Sends the end-of-stream marker of a session; {@code done} hears how it went. */
+    public Future<RecordMetadata> endOfStream(String camera, EndOfStream eos, Callback done) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, camera, new byte[0]);
         WireHeaders.writeEndOfStream(record.headers(), eos);
-        return producer.send(record, reportingTo(onFailure));
+        return producer.send(record, done);
     }
 
-    private static Callback reportingTo(Consumer<Exception> onFailure) {
-        return (metadata, e) -> {
-            if (e != null) {
-                onFailure.accept(e);
-            }
-        };
+    /** The producer, for its metrics. */
+    public KafkaProducer<String, byte[]> producer() {
+        return producer;
     }
 
     /** Blocks until everything sent so far is acknowledged or has failed. */

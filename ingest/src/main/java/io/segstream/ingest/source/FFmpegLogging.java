@@ -20,6 +20,7 @@ public final class FFmpegLogging {
     private static final Pattern CONTEXT = Pattern.compile("^\\[[^\\]]*] ");
     private static final Pattern ERROR_CODE = Pattern.compile("error (-\\d+)");
     private static final ThreadLocal<String> LAST_ERROR = new ThreadLocal<>();
+    private static final ThreadLocal<String> LAST_WARNING = new ThreadLocal<>();
     /** Held for the life of the JVM: FFmpeg keeps calling it. */
     private static final Callback CALLBACK = new Callback();
     private static volatile boolean initialised;
@@ -42,6 +43,12 @@ public final class FFmpegLogging {
     /** Forgets this thread's last FFmpeg error; call before an FFmpeg operation whose failure will be reported. */
     static void clearLastError() {
         LAST_ERROR.remove();
+        LAST_WARNING.remove();
+    }
+
+    /** This thread's last FFmpeg warning since {@link #clearLastError()}, or null. */
+    static String lastWarning() {
+        return LAST_WARNING.get();
     }
 
     /**
@@ -76,6 +83,8 @@ public final class FFmpegLogging {
             }
             if (level <= avutil.AV_LOG_ERROR) {
                 LAST_ERROR.set(text);
+            } else if (level <= avutil.AV_LOG_WARNING) {
+                LAST_WARNING.set(text);
             }
             FFMPEG.debug("{}", text);
         }

@@ -1,5 +1,6 @@
 package io.segstream.segmenter.worker;
 
+import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,6 +27,6 @@ public record SegmenterConfig(String bootstrapServers, Topics topics, String gro
     }
 
     public static SegmenterConfig defaults(String bootstrapServers, Topics topics) {
-        return new SegmenterConfig(bootstrapServers, topics, "segstream-segmenter", 8, Duration.ofMillis(500));
+        return new SegmenterConfig(bootstrapServers, topics, Groups.SEGMENTER, 8, Duration.ofMillis(500));
     }
 }

@@ -1,0 +1,78 @@
+package io.segstream.ingest;
+
+import io.segstream.protocol.Groups;
+import io.segstream.protocol.Topics;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an ingest process treats its cameras; one record, bound once at start-up.
+ *
+ * @param bootstrapServers   the Kafka cluster
+ * @param topics             topic names
+ * @param ioTimeout          bound on every blocking FFmpeg call on a network source (open and read)
+ * @param stallTimeout       a live source that delivers no frame for this long is restarted
+ * @param backoffMin         first wait before reconnecting a live source; doubles on every failure
+ * @param backoffMax         longest wait between reconnects
+ * @param recordedAttempts   attempts to open a recorded network input before it is reported as failed
+ * @param maxInFlight        recorded inputs: most frames of one camera published but not yet segmented; 0 = no bound
+ * @param segmenterGroup     the segmenters' consumer group, whose committed offsets say what is segmented
+ * @param liveQueue          live sources: decoded frames waiting to be sent; beyond it the oldest is dropped
+ * @param liveMaxUnacked     live sources: frames sent to Kafka but not yet acknowledged, per camera
+ */
+public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTimeout, Duration stallTimeout,
+                           Duration backoffMin, Duration backoffMax, int recordedAttempts, int maxInFlight,
+                           String segmenterGroup, int liveQueue, int liveMaxUnacked) {
+
+    public static final String DEFAULT_SEGMENTER_GROUP = Groups.SEGMENTER;
+
+    public IngestConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(segmenterGroup, "segmenterGroup");
+        positive("ioTimeout", ioTimeout);
+        positive("stallTimeout", stallTimeout);
+        positive("backoffMin", backoffMin);
+        positive("backoffMax", backoffMax);
+        if (backoffMax.compareTo(backoffMin) < 0) {
+            throw new IllegalArgumentException("backoffMax " + backoffMax + " is shorter than backoffMin " + backoffMin);
+        }
+        if (recordedAttempts < 1 || maxInFlight < 0 || liveQueue < 1 || liveMaxUnacked < 1) {
+            throw new IllegalArgumentException("recordedAttempts, liveQueue and liveMaxUnacked must be >= 1 "
+                    + "and maxInFlight >= 0");
+        }
+    }
+
+    /** The defaults: 10 s I/O timeout, 15 s stall, backoff 0.5 s to 30 s, 3 attempts, 64 frames in flight. */
+    public static IngestConfig defaults(String bootstrapServers, Topics topics) {
+        return new IngestConfig(bootstrapServers, topics, Duration.ofSeconds(10), Duration.ofSeconds(15),
+                Duration.ofMillis(500), Duration.ofSeconds(30), 3, 64, DEFAULT_SEGMENTER_GROUP, 4, 4);
+    }
+
+    public IngestConfig withTimeouts(Duration io, Duration stall) {
+        return new IngestConfig(bootstrapServers, topics, io, stall, backoffMin, backoffMax, recordedAttempts,
+                maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked);
+    }
+
+    public IngestConfig withBackoff(Duration min, Duration max) {
+        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, min, max, recordedAttempts,
+                maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked);
+    }
+
+    public IngestConfig withMaxInFlight(int n, String group) {
+        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
+                recordedAttempts, n, group, liveQueue, liveMaxUnacked);
+    }
+
+    public IngestConfig withRecordedAttempts(int n) {
+        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
+                n, maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked);
+    }
+
+    private static void positive(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+    }
+}

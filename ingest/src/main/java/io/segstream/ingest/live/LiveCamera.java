@@ -1,0 +1,317 @@
+package io.segstream.ingest.live;
+
+import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.CameraStatus;
+import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.encode.PictureEncoder;
+import io.segstream.ingest.metrics.CameraMetrics;
+import io.segstream.ingest.publish.FramePublisher;
+import io.segstream.ingest.source.DecodedFrame;
+import io.segstream.ingest.source.FrameSampler;
+import io.segstream.ingest.source.FrameSource;
+import io.segstream.ingest.source.FrameSources;
+import io.segstream.protocol.EndOfStream;
+import io.segstream.protocol.FrameMeta;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A live camera: latency beats completeness, and it never gives up.
+ *
+ * <p>A reader thread decodes and hands copies of the frames to a sender thread through
+ * {@link LatestFrames}, so decoding never waits for Kafka: when Kafka is slower than the camera, the
+ * oldest waiting frame is dropped and counted. Each connection is a new stream session, closed with
+ * an end-of-stream marker when it ends. A source that fails or ends is reopened after an exponential
+ * backoff with jitter, forever. {@link #checkStall} (called by the process's watchdog) restarts a
+ * source that has delivered no frame for the stall timeout: it starts a fresh reader and abandons
+ * the stuck one, which exits as soon as FFmpeg's own I/O timeout returns control to it.
+ */
+public final class LiveCamera implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveCamera.class);
+
+    private final CameraSpec camera;
+    private final IngestConfig config;
+    private final FramePublisher publisher;
+    private final CameraMetrics metrics;
+    private final LatestFrames queue;
+    private final Semaphore unacked;
+    private final Backoff backoff;
+    private final AtomicInteger generation = new AtomicInteger();
+    private final AtomicInteger readersAlive = new AtomicInteger();
+    private final AtomicLong sessions = new AtomicLong();
+    private final CompletableFuture<IngestResult> result = new CompletableFuture<>();
+    private volatile CameraStatus.State state = CameraStatus.State.CONNECTING;
+    private volatile long progressNanos = System.nanoTime();
+    private volatile long lastFrameNanos;
+    private volatile boolean stopped;
+    private volatile String lastError;
+    private Thread sender;
+
+    public LiveCamera(CameraSpec camera, IngestConfig config, FramePublisher publisher, CameraMetrics metrics) {
+        this.camera = camera;
+        this.config = config;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.queue = new LatestFrames(config.liveQueue());
+        this.unacked = new Semaphore(config.liveMaxUnacked());
+        this.backoff = new Backoff(config.backoffMin(), config.backoffMax());
+    }
+
+    /** Starts reading; the future completes when the camera is closed. */
+    public CompletableFuture<IngestResult> start() {
+        LOG.info("Camera {}: live {} source {}", camera.id(), camera.source().kind(), camera.input());
+        sender = daemon("sender", this::sendLoop);
+        sender.start();
+        startReader();
+        return result;
+    }
+
+    private void startReader() {
+        int gen = generation.incrementAndGet();
+        daemon("reader-" + gen, () -> readLoop(gen)).start();
+    }
+
+    private Thread daemon(String role, Runnable body) {
+        Thread t = new Thread(() -> {
+            MDC.put("camera", camera.id());
+            body.run();
+        }, "ingest-" + camera.id() + "-" + role);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private boolean current(int gen) {
+        return !stopped && generation.get() == gen;
+    }
+
+    private void readLoop(int gen) {
+        readersAlive.incrementAndGet();
+        try {
+            while (current(gen)) {
+                connectAndRead(gen);
+                if (!current(gen)) {
+                    break;
+                }
+                metrics.reconnect();
+                Duration wait;
+                synchronized (backoff) {
+                    wait = backoff.next();
+                }
+                state = CameraStatus.State.WAITING;
+                LOG.info("Camera {}: reconnecting to {} in {} ms", camera.id(), camera.input(), wait.toMillis());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } finally {
+            readersAlive.decrementAndGet();
+        }
+    }
+
+    private void connectAndRead(int gen) {
+        state = CameraStatus.State.CONNECTING;
+        progressNanos = System.nanoTime();
+        UUID session = null;
+        FrameSource source = FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize());
+        try {
+            source.open();
+            if (!current(gen)) {
+                return;
+            }
+            session = UUID.randomUUID();
+            sessions.incrementAndGet();
+            state = CameraStatus.State.STREAMING;
+            progressNanos = System.nanoTime();
+            LOG.info("Camera {}: connected to {}, session {}", camera.id(), camera.input(), session);
+            read(gen, source, session);
+            if (current(gen)) {
+                lastError = "the stream ended";
+                LOG.warn("Camera {}: {} ended", camera.id(), camera.input());
+            }
+        } catch (IOException e) {
+            metrics.failure();
+            if (current(gen)) {
+                lastError = e.getMessage();
+                boolean firstOfStreak;
+                synchronized (backoff) {
+                    firstOfStreak = backoff.failures() == 0;
+                }
+                String what = session == null ? "cannot open " : "lost ";
+                if (firstOfStreak) {
+                    LOG.error("Camera {}: {}{}: {}", camera.id(), what, camera.input(), e.getMessage());
+                } else {
+                    LOG.warn("Camera {}: {}{}: {}", camera.id(), what, camera.input(), e.getMessage());
+                }
+            }
+        } finally {
+            source.close();
+            if (session != null) {
+                queue.endSession(new SessionEnd(session));
+            }
+        }
+    }
+
+    private void read(int gen, FrameSource source, UUID session) throws IOException {
+        FrameSampler sampler = new FrameSampler(camera.targetFps());
+        boolean delivered = false;
+        while (current(gen)) {
+            long t0 = System.nanoTime();
+            Optional<DecodedFrame> next = source.next();
+            if (next.isEmpty() || !current(gen)) {
+                return;
+            }
+            long now = System.nanoTime();
+            progressNanos = now;
+            lastFrameNanos = now;
+            metrics.decoded(Duration.ofNanos(now - t0));
+            if (!delivered) {
+                delivered = true;
+                synchronized (backoff) {
+                    backoff.reset();
+                }
+            }
+            DecodedFrame frame = next.get();
+            if (!sampler.keep(frame.ptsMicros())) {
+                metrics.droppedBySampling();
+                continue;
+            }
+            Pending p = new Pending(session, copy(frame.image()), frame.ptsMicros(), nowMicros(), source.frameRate());
+            if (queue.offer(p) > 0) {
+                metrics.droppedBecauseKafkaIsSlow();
+            }
+        }
+    }
+
+    private static BufferedImage copy(BufferedImage image) {
+        return new BufferedImage(image.getColorModel(), image.copyData(null), image.isAlphaPremultiplied(), null);
+    }
+
+    /**
+     * Restarts the source when it has delivered nothing for the stall timeout (or has been
+     * connecting for longer than the stall and I/O timeouts together). Returns whether it did.
+     */
+    public boolean checkStall(long nowNanos) {
+        CameraStatus.State s = state;
+        Duration limit = switch (s) {
+            case STREAMING -> config.stallTimeout();
+            case CONNECTING -> config.stallTimeout().plus(config.ioTimeout());
+            default -> null;
+        };
+        if (stopped || limit == null || nowNanos - progressNanos < limit.toNanos()) {
+            return false;
+        }
+        lastError = "no frame for " + Duration.ofNanos(nowNanos - progressNanos).toMillis() + " ms";
+        LOG.warn("Camera {}: {} from {}; restarting the source", camera.id(), lastError, camera.input());
+        metrics.reconnect();
+        progressNanos = nowNanos;
+        startReader();
+        return true;
+    }
+
+    private void sendLoop() {
+        PictureEncoder encoder = PictureEncoder.of(camera.encoding(), camera.jpegQuality());
+        UUID session = null;
+        long sequence = 0;
+        try {
+            while (!stopped || readersAlive.get() > 0 || queue.size() > 0) {
+                Optional<LatestFrames.Item> item = queue.poll(200);
+                if (item.isEmpty()) {
+                    continue;
+                }
+                if (item.get() instanceof Pending p) {
+                    if (!p.session().equals(session)) {
+                        session = p.session();
+                        sequence = 0;
+                    }
+                    send(encoder, p, sequence++);
+                } else if (item.get() instanceof SessionEnd end && end.session().equals(session)) {
+                    publisher.endOfStream(camera.id(), new EndOfStream(session, sequence), this::logFailure);
+                    session = null;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            encoder.close();
+        }
+    }
+
+    private void send(PictureEncoder encoder, Pending p, long sequence) throws InterruptedException {
+        while (!unacked.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+            if (stopped && readersAlive.get() == 0) {
+                return;
+            }
+        }
+        byte[] picture = encoder.encode(p.image());
+        FrameMeta meta = new FrameMeta(p.session(), sequence, p.ptsMicros(), p.captureMicros(),
+                p.image().getWidth(), p.image().getHeight(), camera.encoding(), -1, p.frameRate());
+        long sentAt = System.nanoTime();
+        try {
+            publisher.publish(camera.id(), meta, picture, (md, e) -> {
+                unacked.release();
+                if (e == null) {
+                    metrics.published(Duration.ofNanos(System.nanoTime() - sentAt));
+                } else {
+                    logFailure(md, e);
+                }
+            });
+        } catch (RuntimeException e) {
+            unacked.release();
+            logFailure(null, e);
+        }
+    }
+
+    private void logFailure(Object metadata, Exception e) {
+        if (e != null) {
+            LOG.warn("Camera {}: a record could not be published to Kafka: {}", camera.id(), e.getMessage());
+        }
+    }
+
+    public CameraStatus status() {
+        long last = lastFrameNanos;
+        Optional<Duration> age = last == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - last));
+        return new CameraStatus(camera.id(), camera.input(), true, stopped ? CameraStatus.State.STOPPED : state, age,
+                metrics.publishedCount(), metrics.droppedCount(), metrics.reconnectCount(), sessions.get(),
+                Optional.ofNullable(lastError));
+    }
+
+    /** Stops reading, sends what waits and the end of the current session, then completes the result. */
+    @Override
+    public void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        generation.incrementAndGet();
+        try {
+            sender.join(config.ioTimeout().plusSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        state = CameraStatus.State.STOPPED;
+        result.complete(new IngestResult(camera.id(), camera.input(), Optional.empty(), metrics.publishedCount(),
+                Optional.empty()));
+    }
+
+    private static long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+}

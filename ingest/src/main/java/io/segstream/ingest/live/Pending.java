@@ -1,0 +1,16 @@
+package io.segstream.ingest.live;
+
+import java.awt.image.BufferedImage;
+import java.util.UUID;
+
+/**
+ * A decoded live frame waiting to be encoded and sent: a copy the reader no longer touches.
+ *
+ * @param session       the connection it came from
+ * @param ptsMicros     presentation time in the stream
+ * @param captureMicros wall-clock time it was decoded
+ * @param frameRate     the stream's nominal rate, 0 if unknown
+ */
+record Pending(UUID session, BufferedImage image, long ptsMicros, long captureMicros, double frameRate)
+        implements LatestFrames.Item {
+}

@@ -1,0 +1,91 @@
+package io.segstream.ingest.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One camera's meters, tagged {@code camera=<id>}: frames decoded, published, dropped (by reason),
+ * reconnects, decode and publish times, and the time of its last frame. Rates are the counters'
+ * {@code rate()} in Prometheus.
+ */
+public final class CameraMetrics {
+
+    private final Counter decoded;
+    private final Counter published;
+    private final Counter droppedQueue;
+    private final Counter droppedSampling;
+    private final Counter reconnects;
+    private final Counter failures;
+    private final Timer decodeTime;
+    private final Timer publishTime;
+    private final AtomicLong lastFrameEpochMillis = new AtomicLong();
+
+    CameraMetrics(MeterRegistry registry, String camera) {
+        decoded = Counter.builder("segstream.ingest.frames.decoded").tag("camera", camera)
+                .description("Frames decoded from the source").register(registry);
+        published = Counter.builder("segstream.ingest.frames.published").tag("camera", camera)
+                .description("Frames acknowledged by Kafka").register(registry);
+        droppedQueue = Counter.builder("segstream.ingest.frames.dropped").tag("camera", camera).tag("reason", "kafka-slow")
+                .description("Frames dropped: the oldest waiting frame of a live source when Kafka is slower than the camera,"
+                        + " or frames skipped to reach the target frame rate").register(registry);
+        droppedSampling = Counter.builder("segstream.ingest.frames.dropped").tag("camera", camera).tag("reason", "sampling")
+                .register(registry);
+        reconnects = Counter.builder("segstream.ingest.reconnects").tag("camera", camera)
+                .description("Times a live source was reopened after it failed, ended or stalled").register(registry);
+        failures = Counter.builder("segstream.ingest.failures").tag("camera", camera)
+                .description("Failed attempts to open or read the source").register(registry);
+        decodeTime = Timer.builder("segstream.ingest.decode").tag("camera", camera)
+                .description("Time to decode one frame").register(registry);
+        publishTime = Timer.builder("segstream.ingest.publish").tag("camera", camera)
+                .description("Time from handing a frame to the producer to its acknowledgement").register(registry);
+        registry.gauge("segstream.ingest.last.frame.age.seconds",
+                io.micrometer.core.instrument.Tags.of("camera", camera), lastFrameEpochMillis,
+                t -> t.get() == 0 ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0);
+    }
+
+    public void decoded(Duration took) {
+        decoded.increment();
+        decodeTime.record(took);
+        lastFrameEpochMillis.set(System.currentTimeMillis());
+    }
+
+    public void published(Duration took) {
+        published.increment();
+        publishTime.record(took);
+    }
+
+    public void droppedBecauseKafkaIsSlow() {
+        droppedQueue.increment();
+    }
+
+    public void droppedBySampling() {
+        droppedSampling.increment();
+    }
+
+    public void reconnect() {
+        reconnects.increment();
+    }
+
+    public void failure() {
+        failures.increment();
+    }
+
+    public long decodedCount() {
+        return (long) decoded.count();
+    }
+
+    public long publishedCount() {
+        return (long) published.count();
+    }
+
+    public long droppedCount() {
+        return (long) droppedQueue.count();
+    }
+
+    public long reconnectCount() {
+        return (long) reconnects.count();
+    }
+}

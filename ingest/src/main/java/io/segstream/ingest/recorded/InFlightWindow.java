@@ -1,0 +1,88 @@
+package io.segstream.ingest.recorded;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps at most {@code max} frames of one recorded camera in flight: sent but not yet acknowledged,
+ * or acknowledged at an offset the segmenters have not committed past. A fast decoder waits here
+ * instead of filling the broker while the segmenters work.
+ */
+final class InFlightWindow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InFlightWindow.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+
+    private final String camera;
+    private final int max;
+    private final SegmentedOffsets segmented;
+    private final Deque<Long> acked = new ArrayDeque<>();
+    private TopicPartition partition;
+    private int unacked;
+
+    InFlightWindow(String camera, int max, SegmentedOffsets segmented) {
+        this.camera = camera;
+        this.max = max;
+        this.segmented = segmented;
+    }
+
+    /** Waits until one more frame may be sent, and counts it as sent. Without a bound it only counts. */
+    void acquire() throws InterruptedException {
+        if (max == 0) {
+            synchronized (this) {
+                unacked++;
+            }
+            return;
+        }
+        long waitingSince = System.nanoTime();
+        long reportedAt = waitingSince;
+        while (true) {
+            TopicPartition tp;
+            synchronized (this) {
+                tp = partition;
+            }
+            long next = tp == null ? 0 : segmented.next(tp);
+            synchronized (this) {
+                while (!acked.isEmpty() && acked.peekFirst() < next) {
+                    acked.pollFirst();
+                }
+                if (unacked + acked.size() < max) {
+                    unacked++;
+                    return;
+                }
+                long now = System.nanoTime();
+                if (now - reportedAt >= REPORT_EVERY.toNanos()) {
+                    reportedAt = now;
+                    LOG.info("Camera {}: {} frames wait to be segmented; holding back for {} s (consumer group {})",
+                            camera, unacked + acked.size(), Duration.ofNanos(now - waitingSince).toSeconds(),
+                            segmented.group());
+                }
+                wait(POLL.toMillis());
+            }
+        }
+    }
+
+    synchronized void acknowledged(RecordMetadata metadata) {
+        unacked--;
+        partition = new TopicPartition(metadata.topic(), metadata.partition());
+        if (max > 0) {
+            acked.addLast(metadata.offset());
+        }
+        notifyAll();
+    }
+
+    synchronized void failed() {
+        unacked--;
+        notifyAll();
+    }
+
+    synchronized int inFlight() {
+        return unacked + acked.size();
+    }
+}

@@ -1,0 +1,200 @@
+package io.segstream.ingest.recorded;
+
+import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.CameraStatus;
+import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.encode.PictureEncoder;
+import io.segstream.ingest.metrics.CameraMetrics;
+import io.segstream.ingest.publish.FramePublisher;
+import io.segstream.ingest.source.DecodedFrame;
+import io.segstream.ingest.source.FrameSampler;
+import io.segstream.ingest.source.FrameSource;
+import io.segstream.ingest.source.FrameSources;
+import io.segstream.protocol.EndOfStream;
+import io.segstream.protocol.FrameMeta;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Reads one recorded input to its end, once: every decoded frame (after sampling) is published in
+ * order, then the end-of-stream marker. Nothing is dropped; with a bound set, at most that many
+ * frames wait for the segmenters at any time.
+ */
+public final class RecordedCamera {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordedCamera.class);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+    private final CameraSpec camera;
+    private final IngestConfig config;
+    private final FramePublisher publisher;
+    private final CameraMetrics metrics;
+    private final Optional<SegmentedOffsets> segmented;
+    private volatile CameraStatus.State state = CameraStatus.State.CONNECTING;
+    private volatile String lastError;
+    private volatile long lastFrameNanos;
+
+    public RecordedCamera(CameraSpec camera, IngestConfig config, FramePublisher publisher, CameraMetrics metrics,
+                          Optional<SegmentedOffsets> segmented) {
+        this.camera = camera;
+        this.config = config;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.segmented = segmented;
+    }
+
+    public IngestResult run() {
+        MDC.put("camera", camera.id());
+        try (FrameSource source = FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize());
+             PictureEncoder encoder = PictureEncoder.of(camera.encoding(), camera.jpegQuality())) {
+            Optional<String> notOpened = open(source);
+            if (notOpened.isPresent()) {
+                return failed(Optional.empty(), 0, notOpened.get());
+            }
+            state = CameraStatus.State.STREAMING;
+            IngestResult result = read(source, encoder);
+            if (result.succeeded()) {
+                state = CameraStatus.State.FINISHED;
+            }
+            return result;
+        } catch (IllegalArgumentException e) {
+            return failed(Optional.empty(), 0, "bad source " + camera.input() + ": " + e.getMessage());
+        } catch (KafkaException e) {
+            return failed(Optional.empty(), 0, "cannot publish to Kafka: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(Optional.empty(), 0, "stopped before " + camera.input() + " was read to its end");
+        } finally {
+            MDC.remove("camera");
+        }
+    }
+
+    /** Opens the source, retrying a network input; the reason it could not, if it could not. */
+    private Optional<String> open(FrameSource source) throws InterruptedException {
+        int attempts = camera.source().kind().network() ? config.recordedAttempts() : 1;
+        Duration wait = config.backoffMin();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                source.open();
+                return Optional.empty();
+            } catch (IOException e) {
+                metrics.failure();
+                if (attempt >= attempts) {
+                    return Optional.of("cannot open input " + camera.input() + ": " + e.getMessage()
+                            + (attempts > 1 ? " (" + attempts + " attempts)" : ""));
+                }
+                LOG.warn("Camera {}: cannot open input {}: {}; retry {} of {} in {} ms", camera.id(), camera.input(),
+                        e.getMessage(), attempt, attempts - 1, wait.toMillis());
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2).compareTo(config.backoffMax()) > 0 ? config.backoffMax() : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private IngestResult read(FrameSource source, PictureEncoder encoder) throws InterruptedException {
+        UUID session = UUID.randomUUID();
+        long expected = source.lengthHint();
+        LOG.info("Camera {}: reading {} ({} frames expected at {} fps), session {}", camera.id(), camera.input(),
+                expected < 0 ? "?" : expected, String.format("%.2f", source.frameRate()), session);
+        InFlightWindow window = new InFlightWindow(camera.id(),
+                segmented.isPresent() ? config.maxInFlight() : 0, segmented.orElse(null));
+        FrameSampler sampler = new FrameSampler(camera.targetFps());
+        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        long decoded = 0;
+        long published = 0;
+        String error = null;
+        long reportAt = System.nanoTime() + PROGRESS_EVERY.toNanos();
+        try {
+            while (sendFailure.get() == null) {
+                long t0 = System.nanoTime();
+                Optional<DecodedFrame> next = source.next();
+                if (next.isEmpty()) {
+                    break;
+                }
+                decoded++;
+                lastFrameNanos = System.nanoTime();
+                metrics.decoded(Duration.ofNanos(System.nanoTime() - t0));
+                DecodedFrame frame = next.get();
+                if (!sampler.keep(frame.ptsMicros())) {
+                    metrics.droppedBySampling();
+                    continue;
+                }
+                window.acquire();
+                send(source, encoder, session, published, frame, window, sendFailure);
+                published++;
+                if (System.nanoTime() >= reportAt) {
+                    reportAt = System.nanoTime() + PROGRESS_EVERY.toNanos();
+                    LOG.info("Camera {}: {} of {} frames read ({} published)", camera.id(), decoded,
+                            expected < 0 ? "?" : expected, published);
+                }
+            }
+        } catch (IOException e) {
+            error = "input " + camera.input() + " failed after " + decoded + " frames: " + e.getMessage();
+        }
+        if (error == null && expected > 0 && decoded < expected - Math.max(2, expected / 20)) {
+            error = "input " + camera.input() + " ended after " + decoded + " of the " + expected
+                    + " frames its header announces: the file is truncated";
+        }
+        publisher.endOfStream(camera.id(), new EndOfStream(session, published), (md, e) -> {
+            if (e != null) {
+                sendFailure.compareAndSet(null, e);
+            }
+        });
+        publisher.flush();
+        if (sendFailure.get() != null) {
+            return failed(Optional.of(session), published, "frames of " + camera.input()
+                    + " could not be published to Kafka: " + sendFailure.get().getMessage());
+        }
+        if (error != null) {
+            return failed(Optional.of(session), published, error);
+        }
+        LOG.info("Camera {}: {} frames published, end of stream sent", camera.id(), published);
+        return new IngestResult(camera.id(), camera.input(), Optional.of(session), published, Optional.empty());
+    }
+
+    private void send(FrameSource source, PictureEncoder encoder, UUID session, long sequence, DecodedFrame frame,
+                      InFlightWindow window, AtomicReference<Exception> sendFailure) {
+        byte[] picture = encoder.encode(frame.image());
+        FrameMeta meta = new FrameMeta(session, sequence, frame.ptsMicros(), nowMicros(),
+                frame.image().getWidth(), frame.image().getHeight(), camera.encoding(),
+                source.lengthHint(), source.frameRate());
+        long sentAt = System.nanoTime();
+        publisher.publish(camera.id(), meta, picture, (md, e) -> {
+            if (e == null) {
+                window.acknowledged(md);
+                metrics.published(Duration.ofNanos(System.nanoTime() - sentAt));
+            } else {
+                window.failed();
+                sendFailure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    public CameraStatus status() {
+        long last = lastFrameNanos;
+        Optional<Duration> age = last == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - last));
+        return new CameraStatus(camera.id(), camera.input(), false, state, age, metrics.publishedCount(), 0, 0,
+                state == CameraStatus.State.CONNECTING ? 0 : 1, Optional.ofNullable(lastError));
+    }
+
+    private IngestResult failed(Optional<UUID> session, long frames, String reason) {
+        state = CameraStatus.State.FAILED;
+        lastError = reason;
+        LOG.error("Camera {}: {}", camera.id(), reason);
+        return new IngestResult(camera.id(), camera.input(), session, frames, Optional.of(reason));
+    }
+
+    static long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+}

@@ -1,0 +1,164 @@
+package io.segstream.ingest.source;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/**
+ * Any input FFmpeg opens: a video file, an RTSP/HTTP/HLS/UDP/RTP/SRT stream, a V4L2 device. Every
+ * blocking call FFmpeg makes on a network input is bounded by {@code ioTimeout} (FFmpeg's
+ * {@code timeout} and {@code rw_timeout}), so open and read return with an error instead of
+ * hanging when a camera stalls. Audio and other streams are ignored.
+ */
+public final class FFmpegSource implements FrameSource {
+
+    private final SourceSpec spec;
+    private final Duration ioTimeout;
+    private final Optional<FrameSize> maxSize;
+    private final Java2DFrameConverter converter = new Java2DFrameConverter();
+    private FFmpegFrameGrabber grabber;
+
+    public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
+        this.spec = spec;
+        this.ioTimeout = ioTimeout;
+        this.maxSize = maxSize;
+    }
+
+    @Override
+    public void open() throws IOException {
+        if (spec.kind() == SourceKind.FILE) {
+            checkFile(Path.of(spec.ffmpegInput()));
+        }
+        FFmpegLogging.init();
+        FFmpegLogging.clearLastError();
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(spec.ffmpegInput());
+        if (spec.kind() == SourceKind.V4L2) {
+            g.setFormat("v4l2");
+        }
+        g.setOptions(new LinkedHashMap<>(openOptions(spec, ioTimeout)));
+        try {
+            g.start();
+        } catch (FrameGrabber.Exception e) {
+            closeQuietly(g);
+            throw new IOException(cannotOpen(e), e);
+        }
+        if (g.getVideoStream() < 0 || g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
+            closeQuietly(g);
+            throw new IOException("it has no video stream");
+        }
+        if (maxSize.isPresent()) {
+            FrameSize out = new FrameSize(g.getImageWidth(), g.getImageHeight()).fitWithin(maxSize.get());
+            g.setImageWidth(out.width());
+            g.setImageHeight(out.height());
+        }
+        grabber = g;
+    }
+
+    private String cannotOpen(FrameGrabber.Exception e) {
+        String warning = FFmpegLogging.lastWarning();
+        if (warning != null && warning.contains("unknown codec")) {
+            return "unsupported video codec (" + warning + ")";
+        }
+        if (e.getMessage() != null && e.getMessage().contains("avcodec_find_decoder")) {
+            return "unsupported video codec (FFmpeg has no decoder for it)";
+        }
+        if (e.getMessage() != null && e.getMessage().startsWith("Did not find a video or audio stream")) {
+            return "it has no video stream";
+        }
+        String reason = FFmpegLogging.reason(e);
+        return spec.kind() == SourceKind.FILE ? "FFmpeg cannot read it as video (" + reason + ")" : "cannot open it (" + reason + ")";
+    }
+
+    /** FFmpeg options for opening {@code spec}: timeouts by kind, then the user's own options, which win. */
+    static Map<String, String> openOptions(SourceSpec spec, Duration ioTimeout) {
+        Map<String, String> o = new LinkedHashMap<>();
+        String micros = Long.toString(ioTimeout.toNanos() / 1000);
+        switch (spec.kind()) {
+            case RTSP -> {
+                o.put("rtsp_transport", "tcp");
+                o.put("timeout", micros);
+            }
+            case HTTP, HLS -> {
+                o.put("timeout", micros);
+                o.put("rw_timeout", micros);
+            }
+            case UDP, RTP -> {
+                o.put("timeout", micros);
+                o.put("rw_timeout", micros);
+                o.put("overrun_nonfatal", "1");
+                o.put("fifo_size", "278876");
+            }
+            case SRT -> {
+                o.put("timeout", micros);
+                o.put("rw_timeout", micros);
+            }
+            case FILE, IMAGE_SEQUENCE, V4L2 -> {
+                // local reads do not stall on a network
+            }
+        }
+        o.putAll(spec.options());
+        return o;
+    }
+
+    private static void checkFile(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException("no such file");
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IOException("not a readable file");
+        }
+        if (Files.size(file) == 0) {
+            throw new IOException("the file is empty");
+        }
+    }
+
+    @Override
+    public Optional<DecodedFrame> next() throws IOException {
+        Frame frame;
+        FFmpegLogging.clearLastError();
+        try {
+            frame = grabber.grabImage();
+        } catch (FrameGrabber.Exception e) {
+            throw new IOException("decoding failed: " + FFmpegLogging.reason(e), e);
+        }
+        if (frame == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new DecodedFrame(converter.getBufferedImage(frame), frame.timestamp));
+    }
+
+    @Override
+    public long lengthHint() {
+        return spec.kind() == SourceKind.FILE ? grabber.getLengthInVideoFrames() : -1;
+    }
+
+    @Override
+    public double frameRate() {
+        return grabber.getFrameRate();
+    }
+
+    @Override
+    public void close() {
+        if (grabber != null) {
+            closeQuietly(grabber);
+            grabber = null;
+        }
+        converter.close();
+    }
+
+    private static void closeQuietly(FFmpegFrameGrabber g) {
+        try {
+            g.close();
+        } catch (FrameGrabber.Exception ignored) {
+            // nothing more to release
+        }
+    }
+}

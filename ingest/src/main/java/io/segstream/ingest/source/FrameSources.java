@@ -1,0 +1,17 @@
+package io.segstream.ingest.source;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Makes the source a camera's spec asks for. */
+public final class FrameSources {
+
+    private FrameSources() {
+    }
+
+    public static FrameSource create(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
+        return spec.kind() == SourceKind.IMAGE_SEQUENCE
+                ? new ImageSequenceSource(spec, maxSize)
+                : new FFmpegSource(spec, ioTimeout, maxSize);
+    }
+}
