@@ -143,8 +143,8 @@ public final class LiveCamera implements AutoCloseable {
             LOG.info("Camera {}: connected to {}, session {}", camera.id(), camera.input(), session);
             read(gen, source, session);
             if (current(gen)) {
-                lastError = "the stream ended";
-                LOG.warn("Camera {}: {} ended", camera.id(), camera.input());
+                lastError = "the stream ended, or sent nothing for " + config.ioTimeout().toMillis() + " ms";
+                LOG.warn("Camera {}: {}: {}", camera.id(), camera.input(), lastError);
             }
         } catch (IOException e) {
             metrics.failure();
@@ -219,9 +219,11 @@ public final class LiveCamera implements AutoCloseable {
             return false;
         }
         lastError = "no frame for " + Duration.ofNanos(nowNanos - progressNanos).toMillis() + " ms";
+        MDC.put("camera", camera.id());
         LOG.warn("Camera {}: {} from {}; restarting the source", camera.id(), lastError, camera.input());
         metrics.reconnect();
         progressNanos = nowNanos;
+        MDC.remove("camera");
         startReader();
         return true;
     }

@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
  * Any input FFmpeg opens: a video file, an RTSP/HTTP/HLS/UDP/RTP/SRT stream, a V4L2 device. Every
@@ -23,7 +23,7 @@ public final class FFmpegSource implements FrameSource {
     private final SourceSpec spec;
     private final Duration ioTimeout;
     private final Optional<FrameSize> maxSize;
-    private final Java2DFrameConverter converter = new Java2DFrameConverter();
+    private final BgrFrames pixels = new BgrFrames();
     private FFmpegFrameGrabber grabber;
 
     public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
@@ -40,6 +40,7 @@ public final class FFmpegSource implements FrameSource {
         FFmpegLogging.init();
         FFmpegLogging.clearLastError();
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(spec.ffmpegInput());
+        g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
         if (spec.kind() == SourceKind.V4L2) {
             g.setFormat("v4l2");
         }
@@ -65,7 +66,7 @@ public final class FFmpegSource implements FrameSource {
     private String cannotOpen(FrameGrabber.Exception e) {
         String warning = FFmpegLogging.lastWarning();
         if (warning != null && warning.contains("unknown codec")) {
-            return "unsupported video codec (" + warning + ")";
+            return "unsupported video codec (" + warning.lines().findFirst().orElse(warning) + ")";
         }
         if (e.getMessage() != null && e.getMessage().contains("avcodec_find_decoder")) {
             return "unsupported video codec (FFmpeg has no decoder for it)";
@@ -73,7 +74,8 @@ public final class FFmpegSource implements FrameSource {
         if (e.getMessage() != null && e.getMessage().startsWith("Did not find a video or audio stream")) {
             return "it has no video stream";
         }
-        String reason = FFmpegLogging.reason(e);
+        // FFmpeg names the socket URL with our options in it: leave them out of the user's message
+        String reason = FFmpegLogging.reason(e).replaceAll("\\?timeout=\\d+", "");
         return spec.kind() == SourceKind.FILE ? "FFmpeg cannot read it as video (" + reason + ")" : "cannot open it (" + reason + ")";
     }
 
@@ -132,7 +134,7 @@ public final class FFmpegSource implements FrameSource {
         if (frame == null) {
             return Optional.empty();
         }
-        return Optional.of(new DecodedFrame(converter.getBufferedImage(frame), frame.timestamp));
+        return Optional.of(new DecodedFrame(pixels.toImage(frame, frame.imageWidth, frame.imageHeight), frame.timestamp));
     }
 
     @Override
@@ -151,7 +153,6 @@ public final class FFmpegSource implements FrameSource {
             closeQuietly(grabber);
             grabber = null;
         }
-        converter.close();
     }
 
     private static void closeQuietly(FFmpegFrameGrabber g) {

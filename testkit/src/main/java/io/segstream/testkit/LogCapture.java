@@ -1,0 +1,45 @@
+package io.segstream.testkit;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.LoggerFactory;
+
+/** Collects the log lines of the whole JVM while open, as {@code LEVEL message}, for tests that assert on them. */
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+
+    public LogCapture() {
+        setName("capture");
+        setContext(root.getLoggerContext());
+        start();
+        root.addAppender(this);
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        lines.add(event.getLevel() + " " + event.getFormattedMessage());
+    }
+
+    /** Every line so far. */
+    public List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** The ERROR lines so far, without the level. */
+    public List<String> errors() {
+        String prefix = Level.ERROR + " ";
+        return lines.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).toList();
+    }
+
+    @Override
+    public void close() {
+        root.detachAppender(this);
+        stop();
+    }
+}

@@ -1,0 +1,53 @@
+package io.segstream.testkit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Debian's command-line tools that live-source tests start as real local servers: {@code ffmpeg}
+ * and {@code rtsp-server-perl} (packages ffmpeg and rtsp-server-perl, which .ci/run installs). A
+ * missing tool fails the test where {@code segstream.assets.required} is true (as in CI) and skips
+ * it elsewhere, naming the package to install.
+ */
+public final class Tools {
+
+    private Tools() {
+    }
+
+    public static Path ffmpeg() {
+        return require("ffmpeg", "ffmpeg");
+    }
+
+    public static Path rtspServer() {
+        return require("rtsp-server-perl", "rtsp-server-perl");
+    }
+
+    private static Path require(String command, String debianPackage) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path p = Path.of(dir, command);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        String message = "the command '" + command + "' is missing: install it with "
+                + "'sudo apt-get install -y " + debianPackage + "' (.ci/run does this in CI)";
+        if (Boolean.getBoolean("segstream.assets.required")) {
+            Assertions.fail(message);
+        }
+        Assumptions.abort(message);
+        throw new AssertionError(message);
+    }
+
+    /** A TCP port free on 127.0.0.1 right now. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+}
