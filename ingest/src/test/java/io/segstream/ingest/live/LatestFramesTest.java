@@ -1,0 +1,61 @@
+package io.segstream.ingest.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class LatestFramesTest {
+
+    private static final UUID SESSION = UUID.randomUUID();
+
+    private static Pending frame(long pts) {
+        return new Pending(SESSION, new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR), pts, 0, 10);
+    }
+
+    @Test
+    void shouldDropTheOldestFrameWhenFullButNeverASessionEnd() throws Exception {
+        LatestFrames queue = new LatestFrames(2);
+        int dropped = queue.offer(frame(1)) + queue.offer(frame(2));
+        queue.endSession(new SessionEnd(SESSION));
+        dropped += queue.offer(frame(3));
+        dropped += queue.offer(frame(4));
+
+        List<Object> out = new ArrayList<>();
+        Optional<LatestFrames.Item> item;
+        while ((item = queue.poll(0)).isPresent()) {
+            out.add(item.get() instanceof Pending p ? p.ptsMicros() : "end");
+        }
+
+        assertThat(dropped).isEqualTo(2);
+        assertThat(out).containsExactly("end", 3L, 4L);
+    }
+
+    @Test
+    void shouldNeverBlockTheReaderHoweverSlowTheSender() {
+        LatestFrames queue = new LatestFrames(4);
+        long start = System.nanoTime();
+        int dropped = 0;
+        for (int i = 0; i < 10_000; i++) {
+            dropped += queue.offer(frame(i));
+        }
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(dropped).isEqualTo(10_000 - 4);
+        assertThat(queue.size()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldWaitForAnItemNoLongerThanAsked() throws Exception {
+        LatestFrames queue = new LatestFrames(1);
+        long start = System.nanoTime();
+
+        assertThat(queue.poll(100)).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(90));
+    }
+}
