@@ -2,6 +2,9 @@ package io.segstream.app;
 
 import io.segstream.broker.EmbeddedKafka;
 import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.protocol.Groups;
 import io.segstream.ingest.Ingest;
 import io.segstream.ingest.IngestResult;
 import io.segstream.protocol.TopicCreator;
@@ -85,10 +88,12 @@ final class EmbeddedRun {
         SinkConfig sinkConfig = new SinkConfig(bootstrap, topics, s.topicPrefix() + "segstream-sink", stateDir,
                 Optional.of(s.out()), s.overlayAlpha());
         String runId = UUID.randomUUID().toString().substring(0, 8);
+        String segmenterGroup = s.topicPrefix() + Groups.SEGMENTER;
         try (SinkService sink = new SinkService(sinkConfig);
              SegmenterWorker segmenter = new SegmenterWorker(new SegmenterConfig(bootstrap, topics,
-                     s.topicPrefix() + "segstream-segmenter", 8, Duration.ofMillis(200)), model);
-             Ingest ingest = new Ingest(bootstrap, topics);
+                     segmenterGroup, 8, Duration.ofMillis(200)), model);
+             Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(segmenterGroup),
+                     IngestMetrics.inMemory());
              ProgressWatcher progress = new ProgressWatcher(bootstrap, topics, System.err)) {
             sink.start();
             Thread segmenterThread = new Thread(segmenter, "segmenter-" + runId);

@@ -64,6 +64,10 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
                 recordedAttempts, n, group, liveQueue, liveMaxUnacked);
     }
 
+    public IngestConfig withSegmenterGroup(String group) {
+        return withMaxInFlight(maxInFlight, group);
+    }
+
     public IngestConfig withRecordedAttempts(int n) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
                 n, maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked);

@@ -1,0 +1,102 @@
+package io.segstream.ingest.config;
+
+import io.segstream.ingest.source.FrameSize;
+import io.segstream.protocol.ImageEncoding;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * One key of a camera in the cameras file, defined once: its name, what it takes, its default and
+ * what it means. The README's table is this list.
+ *
+ * @param name         the key as written in YAML
+ * @param type         what it takes, for messages and documentation
+ * @param defaultValue the value when absent, as text ("" when none)
+ * @param doc          what it does
+ * @param parser       turns the written value into the typed one, or throws IllegalArgumentException saying why
+ */
+public record CameraKey<T>(String name, String type, String defaultValue, String doc, Function<String, T> parser) {
+
+    public static final CameraKey<String> ID = new CameraKey<>("id", "string", "",
+            "camera id: the record key on every topic and the output directory name; 1-128 of A-Z a-z 0-9 . _ -",
+            v -> v);
+    public static final CameraKey<String> SOURCE = new CameraKey<>("source", "URL or path", "",
+            "rtsp://, http(s):// (.m3u8 = HLS), udp://, rtp://, srt://, /dev/videoN, a video file, or a directory/glob of PNG/JPEG",
+            v -> v);
+    public static final CameraKey<Boolean> LIVE = new CameraKey<>("mode", "live | recorded", "by source",
+            "live: reconnect forever, drop the oldest frames when Kafka is slow; recorded: read once to the end, drop nothing, "
+                    + "end with the end-of-stream marker. Network sources and devices default to live, files to recorded",
+            CameraKey::mode);
+    public static final CameraKey<Double> FPS = new CameraKey<>("fps", "number > 0", "all frames",
+            "publish at most this many frames per second of the source's time", CameraKey::fps);
+    public static final CameraKey<FrameSize> MAX_SIZE = new CameraKey<>("max-size", "WIDTHxHEIGHT", "source size",
+            "downscale larger pictures to fit, keeping the aspect ratio", FrameSize::parse);
+    public static final CameraKey<ImageEncoding> ENCODING = new CameraKey<>("encoding", "jpeg | png", "jpeg",
+            "how frames are published", CameraKey::encoding);
+    public static final CameraKey<Integer> JPEG_QUALITY = new CameraKey<>("jpeg-quality", "1-100", "90",
+            "JPEG quality", CameraKey::quality);
+    public static final CameraKey<String> RTSP_TRANSPORT = new CameraKey<>("rtsp-transport", "tcp | udp", "tcp",
+            "RTSP transport", CameraKey::transport);
+    public static final CameraKey<String> OPTIONS = new CameraKey<>("options", "map", "",
+            "FFmpeg options for opening the source, e.g. {rtsp_flags: listen, probesize: \"500000\"}; "
+                    + "for image sequences, framerate (default 10)", v -> v);
+
+    /** Every key, in the order the README lists them. */
+    public static final List<CameraKey<?>> ALL = List.of(ID, SOURCE, LIVE, FPS, MAX_SIZE, ENCODING, JPEG_QUALITY,
+            RTSP_TRANSPORT, OPTIONS);
+
+    public T parse(String value) {
+        return parser.apply(value.strip());
+    }
+
+    private static Boolean mode(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "live" -> true;
+            case "recorded" -> false;
+            default -> throw new IllegalArgumentException("must be live or recorded, got '" + v + "'");
+        };
+    }
+
+    private static Double fps(String v) {
+        double d;
+        try {
+            d = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a number, got '" + v + "'");
+        }
+        if (!(d > 0) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException("must be > 0, got " + v);
+        }
+        return d;
+    }
+
+    private static ImageEncoding encoding(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "jpeg", "jpg" -> ImageEncoding.JPEG;
+            case "png" -> ImageEncoding.PNG;
+            default -> throw new IllegalArgumentException("must be jpeg or png, got '" + v + "'");
+        };
+    }
+
+    private static Integer quality(String v) {
+        int q;
+        try {
+            q = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number 1-100, got '" + v + "'");
+        }
+        if (q < 1 || q > 100) {
+            throw new IllegalArgumentException("must be 1-100, got " + q);
+        }
+        return q;
+    }
+
+    private static String transport(String v) {
+        String t = v.toLowerCase(Locale.ROOT);
+        if (!t.equals("tcp") && !t.equals("udp")) {
+            throw new IllegalArgumentException("must be tcp or udp, got '" + v + "'");
+        }
+        return t;
+    }
+}
