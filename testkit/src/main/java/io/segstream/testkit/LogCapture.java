@@ -11,7 +11,12 @@ import org.slf4j.LoggerFactory;
 /** Collects the log lines of the whole JVM while open, as {@code LEVEL message}, for tests that assert on them. */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
+    /** One log event: its level, logger, the camera in its MDC ("" when none) and its message. */
+    public record Entry(String level, String logger, String camera, String message) {
+    }
+
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
     public LogCapture() {
@@ -24,11 +29,18 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     @Override
     protected void append(ILoggingEvent event) {
         lines.add(event.getLevel() + " " + event.getFormattedMessage());
+        entries.add(new Entry(event.getLevel().toString(), event.getLoggerName(),
+                event.getMDCPropertyMap().getOrDefault("camera", ""), event.getFormattedMessage()));
     }
 
     /** Every line so far. */
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** Every event so far. */
+    public List<Entry> entries() {
+        return List.copyOf(entries);
     }
 
     /** The ERROR lines so far, without the level. */
