@@ -7,12 +7,9 @@ import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,7 +27,7 @@ class RunCommandFailureTest {
         Path missing = work.resolve("no-such-clip.mp4");
         Path out = work.resolve("out");
 
-        Captured run = capture(() -> Main.execute("run", "-i", good.toString(), "-i", missing.toString(),
+        StdErr.Captured run = StdErr.capture(() -> Main.execute("run", "-i", good.toString(), "-i", missing.toString(),
                 "-m", Assets.require(Assets.SAVED_MODEL).toString(), "-o", out.toString(),
                 "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", TestTopics.uniquePrefix("fail"),
                 "--model-cache", work.resolve("cache").toString()));
@@ -44,7 +41,7 @@ class RunCommandFailureTest {
     void shouldRefuseToStartWithAMalformedModel() throws Exception {
         Path notAModel = Files.write(work.resolve("model.pb"), "not a graph".getBytes(StandardCharsets.UTF_8));
 
-        Captured run = capture(() -> Main.execute("run", "-i", "whatever.mp4", "-m", notAModel.toString(),
+        StdErr.Captured run = StdErr.capture(() -> Main.execute("run", "-i", "whatever.mp4", "-m", notAModel.toString(),
                 "-o", work.resolve("out").toString(), "--model-cache", work.resolve("cache").toString()));
 
         assertThat(run.code()).isEqualTo(2);
@@ -54,25 +51,10 @@ class RunCommandFailureTest {
 
     @Test
     void shouldRejectOutOfRangeOptionsAllAtOnce() throws Exception {
-        Captured run = capture(() -> Main.execute("run", "-i", "x.mp4", "-m", "m", "-o", "o",
+        StdErr.Captured run = StdErr.capture(() -> Main.execute("run", "-i", "x.mp4", "-m", "m", "-o", "o",
                 "--jpeg-quality", "0", "--overlay-alpha", "2"));
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.stderr()).contains("--jpeg-quality must be 1..100, got 0").contains("--overlay-alpha must be within 0..1, got 2.0");
-    }
-
-    private record Captured(int code, String stderr) {
-    }
-
-    private static Captured capture(Callable<Integer> body) throws Exception {
-        PrintStream original = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream tee = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            System.setErr(tee);
-            int code = body.call();
-            return new Captured(code, bytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(original);
-        }
     }
 }

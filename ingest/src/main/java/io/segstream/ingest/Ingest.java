@@ -39,6 +39,7 @@ public final class Ingest implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final Map<String, Supplier<CameraStatus>> cameras = new ConcurrentHashMap<>();
     private final List<LiveCamera> live = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private SegmentedOffsets segmented;
 
     public Ingest(String bootstrapServers, Topics topics) {
@@ -115,8 +116,12 @@ public final class Ingest implements AutoCloseable {
         snapshot.forEach(c -> c.checkStall(now));
     }
 
+    /** Stops every camera (live ones send the end of their session), then closes the producer. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         watchdog.shutdownNow();
         List<LiveCamera> snapshot;
         synchronized (this) {

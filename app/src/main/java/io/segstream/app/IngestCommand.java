@@ -1,0 +1,208 @@
+package io.segstream.app;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.Ingest;
+import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.config.CameraKey;
+import io.segstream.ingest.config.CamerasFile;
+import io.segstream.ingest.config.ConfigException;
+import io.segstream.ingest.metrics.HttpEndpoint;
+import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.protocol.Groups;
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code segstream ingest}: the ingest service on its own, against a Kafka cluster. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Decodes cameras and recorded video and publishes their frames to Kafka.",
+                "Cameras come from --config (YAML) and/or --camera ID=SOURCE. With only recorded inputs it exits when",
+                "they are read (1 if one could not be); with a live camera it runs until stopped (Ctrl-C, SIGTERM)."})
+final class IngestCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:SEGSTREAM_BOOTSTRAP_SERVERS}",
+            description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A cameras file (YAML); see the README.")
+    Optional<Path> config;
+
+    @Option(names = "--camera", paramLabel = "ID=SOURCE",
+            description = "A camera: its id and its source (URL, device, file or image directory/glob). Repeatable.")
+    List<String> cameras = new ArrayList<>();
+
+    @Option(names = "--mode", paramLabel = "live|recorded", description = "Mode of the --camera cameras (default: by source).")
+    Optional<String> mode;
+
+    @Option(names = "--fps", description = "Target frame rate of the --camera cameras (default: every frame).")
+    Optional<String> fps;
+
+    @Option(names = "--max-size", paramLabel = "WxH", description = "Downscale the --camera cameras to fit (default: source size).")
+    Optional<String> maxSize;
+
+    @Option(names = "--jpeg-quality", description = "JPEG quality of the --camera cameras, 1-100 (default: 90).")
+    Optional<String> jpegQuality;
+
+    @Option(names = "--png", description = "Publish the --camera cameras as lossless PNG.")
+    boolean png;
+
+    @Option(names = "--topic-prefix", defaultValue = "${env:SEGSTREAM_TOPIC_PREFIX:-}", description = "Prefix of the topic names.")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of frames and masks when created (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of created topics (default: ${DEFAULT-VALUE}).")
+    short replicationFactor;
+
+    @Option(names = "--io-timeout", defaultValue = "PT10S", description = "Bound on every blocking FFmpeg call on a network source (default: ${DEFAULT-VALUE}).")
+    Duration ioTimeout;
+
+    @Option(names = "--stall-timeout", defaultValue = "PT15S", description = "Restart a live source silent this long (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
+    @Option(names = "--backoff-max", defaultValue = "PT30S", description = "Longest wait between reconnects (default: ${DEFAULT-VALUE}).")
+    Duration backoffMax;
+
+    @Option(names = "--max-in-flight", defaultValue = "64",
+            description = "Recorded inputs: most frames per camera published but not yet segmented; 0 = no bound (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--segmenter-group", defaultValue = Groups.SEGMENTER, description = "The segmenters' consumer group (default: ${DEFAULT-VALUE}).")
+    String segmenterGroup;
+
+    @Option(names = "--metrics-port", defaultValue = "9400",
+            description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> problems = new ArrayList<>();
+        List<CameraSpec> specs = cameras(problems);
+        IngestConfig settings = null;
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
+        }
+        if (partitions < 1) {
+            problems.add("--partitions must be >= 1, got " + partitions);
+        }
+        if (metricsPort < 0 || metricsPort > 65535) {
+            problems.add("--metrics-port must be 0-65535, got " + metricsPort);
+        }
+        if (problems.isEmpty()) {
+            try {
+                settings = IngestConfig.defaults(bootstrapServers, Topics.withPrefix(topicPrefix))
+                        .withTimeouts(ioTimeout, stallTimeout)
+                        .withBackoff(Duration.ofMillis(Math.min(500, backoffMax.toMillis())), backoffMax)
+                        .withMaxInFlight(maxInFlight, segmenterGroup);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("segstream ingest: " + p));
+            return 2;
+        }
+        return run(settings, specs);
+    }
+
+    private List<CameraSpec> cameras(List<String> problems) {
+        List<CameraSpec> out = new ArrayList<>();
+        if (config.isPresent()) {
+            try {
+                out.addAll(CamerasFile.load(config.get()));
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> problems.add(config.get() + ": " + p));
+            }
+        }
+        for (String c : cameras) {
+            int eq = c.indexOf('=');
+            if (eq <= 0) {
+                problems.add("--camera " + c + ": expected ID=SOURCE");
+                continue;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put(CameraKey.ID.name(), c.substring(0, eq));
+            values.put(CameraKey.SOURCE.name(), c.substring(eq + 1));
+            mode.ifPresent(v -> values.put(CameraKey.LIVE.name(), v));
+            fps.ifPresent(v -> values.put(CameraKey.FPS.name(), v));
+            maxSize.ifPresent(v -> values.put(CameraKey.MAX_SIZE.name(), v));
+            jpegQuality.ifPresent(v -> values.put(CameraKey.JPEG_QUALITY.name(), v));
+            if (png) {
+                values.put(CameraKey.ENCODING.name(), "png");
+            }
+            CamerasFile.bind(values, Map.of(), "--camera " + c, problems).ifPresent(out::add);
+        }
+        if (out.isEmpty() && problems.isEmpty()) {
+            problems.add("no cameras: give --config FILE or --camera ID=SOURCE");
+        }
+        List<String> ids = out.stream().map(CameraSpec::id).toList();
+        ids.stream().filter(id -> ids.indexOf(id) != ids.lastIndexOf(id)).distinct()
+                .forEach(id -> problems.add("camera id '" + id + "' is used twice"));
+        return out;
+    }
+
+    private int run(IngestConfig settings, List<CameraSpec> specs) throws IOException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            TopicCreator.ensure(admin, settings.topics().specs(partitions, replicationFactor, Duration.ofHours(24)));
+        } catch (KafkaException | IllegalStateException e) {
+            System.err.println("segstream ingest: cannot create the topics on " + settings.bootstrapServers() + ": " + e.getMessage());
+            return 2;
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Ingest ingest = new Ingest(settings, new IngestMetrics(registry));
+             AutoCloseable http = metricsPort == 0 ? () -> { }
+                     : new HttpEndpoint(new InetSocketAddress(metricsPort), registry, ingest::status)) {
+            if (metricsPort != 0) {
+                LOG.info("Metrics on http://0.0.0.0:{}/metrics, health on /health", metricsPort);
+            }
+            Thread hook = new Thread(() -> {
+                LOG.info("Stopping: closing every camera");
+                stopped.countDown();
+                ingest.close();
+            }, "ingest-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            List<CompletableFuture<IngestResult>> results = specs.stream().map(ingest::start).toList();
+            boolean anyLive = specs.stream().anyMatch(CameraSpec::live);
+            if (anyLive) {
+                stopped.await();
+                return 0;
+            }
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            List<IngestResult> failed = results.stream().map(CompletableFuture::join).filter(r -> !r.succeeded()).toList();
+            failed.forEach(r -> System.err.println("segstream ingest: camera " + r.camera() + ": " + r.error().orElseThrow()));
+            return failed.isEmpty() ? 0 : 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+}
