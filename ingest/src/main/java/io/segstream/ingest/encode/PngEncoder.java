@@ -1,5 +1,6 @@
 package io.segstream.ingest.encode;
 
+import io.segstream.ingest.source.Picture;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +11,8 @@ import javax.imageio.ImageIO;
 public final class PngEncoder implements PictureEncoder {
 
     @Override
-    public byte[] encode(BufferedImage image) {
+    public byte[] encode(Picture picture) {
+        BufferedImage image = picture.toImage();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
         try {
             ImageIO.write(image, "png", bytes);

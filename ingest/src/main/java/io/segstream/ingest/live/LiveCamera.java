@@ -13,7 +13,6 @@ import io.segstream.ingest.source.FrameSource;
 import io.segstream.ingest.source.FrameSources;
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,15 +192,11 @@ public final class LiveCamera implements AutoCloseable {
                 metrics.droppedBySampling();
                 continue;
             }
-            Pending p = new Pending(session, copy(frame.image()), frame.ptsMicros(), nowMicros(), source.frameRate());
+            Pending p = new Pending(session, frame.picture().copy(), frame.ptsMicros(), nowMicros(), source.frameRate());
             if (queue.offer(p) > 0) {
                 metrics.droppedBecauseKafkaIsSlow();
             }
         }
-    }
-
-    private static BufferedImage copy(BufferedImage image) {
-        return new BufferedImage(image.getColorModel(), image.copyData(null), image.isAlphaPremultiplied(), null);
     }
 
     /**
@@ -262,9 +257,9 @@ public final class LiveCamera implements AutoCloseable {
                 return;
             }
         }
-        byte[] picture = encoder.encode(p.image());
+        byte[] picture = encoder.encode(p.picture());
         FrameMeta meta = new FrameMeta(p.session(), sequence, p.ptsMicros(), p.captureMicros(),
-                p.image().getWidth(), p.image().getHeight(), camera.encoding(), -1, p.frameRate());
+                p.picture().width(), p.picture().height(), camera.encoding(), -1, p.frameRate());
         long sentAt = System.nanoTime();
         try {
             publisher.publish(camera.id(), meta, picture, (md, e) -> {

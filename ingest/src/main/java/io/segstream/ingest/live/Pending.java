@@ -1,6 +1,6 @@
 package io.segstream.ingest.live;
 
-import java.awt.image.BufferedImage;
+import io.segstream.ingest.source.Picture;
 import java.util.UUID;
 
 /**
@@ -11,6 +11,6 @@ import java.util.UUID;
  * @param captureMicros wall-clock time it was decoded
  * @param frameRate     the stream's nominal rate, 0 if unknown
  */
-record Pending(UUID session, BufferedImage image, long ptsMicros, long captureMicros, double frameRate)
+record Pending(UUID session, Picture picture, long ptsMicros, long captureMicros, double frameRate)
         implements LatestFrames.Item {
 }

@@ -62,6 +62,8 @@ public final class FramePublisher implements AutoCloseable {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * Topics.MAX_RECORD_BYTES);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // frames are 50 KB to a few MB: a batch bigger than a frame is pooled and reused instead of allocated per record
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
         return p;
     }
 }

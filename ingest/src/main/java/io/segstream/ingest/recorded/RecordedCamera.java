@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ public final class RecordedCamera {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordedCamera.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    /** Decoded images in use at once: being decoded, waiting, being encoded. They are handed over without copying. */
+    private static final int BUFFERS = 3;
 
     private final CameraSpec camera;
     private final IngestConfig config;
@@ -55,7 +59,7 @@ public final class RecordedCamera {
 
     public IngestResult run() {
         MDC.put("camera", camera.id());
-        try (FrameSource source = FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize());
+        try (FrameSource source = FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize(), BUFFERS);
              PictureEncoder encoder = PictureEncoder.of(camera.encoding(), camera.jpegQuality())) {
             Optional<String> notOpened = open(source);
             if (notOpened.isPresent()) {
@@ -109,13 +113,15 @@ public final class RecordedCamera {
         InFlightWindow window = new InFlightWindow(camera.id(),
                 segmented.isPresent() ? config.maxInFlight() : 0, segmented.orElse(null));
         FrameSampler sampler = new FrameSampler(camera.targetFps());
-        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        Sender sender = new Sender(source, encoder, session, window);
+        Thread sending = new Thread(sender, "ingest-" + camera.id() + "-send");
+        sending.setDaemon(true);
+        sending.start();
         long decoded = 0;
-        long published = 0;
         String error = null;
         long reportAt = System.nanoTime() + PROGRESS_EVERY.toNanos();
         try {
-            while (sendFailure.get() == null) {
+            while (sender.failure.get() == null) {
                 long t0 = System.nanoTime();
                 Optional<DecodedFrame> next = source.next();
                 if (next.isEmpty()) {
@@ -129,31 +135,35 @@ public final class RecordedCamera {
                     metrics.droppedBySampling();
                     continue;
                 }
-                window.acquire();
-                send(source, encoder, session, published, frame, window, sendFailure);
-                published++;
+                sender.queue.put(next);
                 if (System.nanoTime() >= reportAt) {
                     reportAt = System.nanoTime() + PROGRESS_EVERY.toNanos();
                     LOG.info("Camera {}: {} of {} frames read ({} published)", camera.id(), decoded,
-                            expected < 0 ? "?" : expected, published);
+                            expected < 0 ? "?" : expected, sender.published);
                 }
             }
         } catch (IOException e) {
             error = "input " + camera.input() + " failed after " + decoded + " frames: " + e.getMessage();
+        } catch (InterruptedException e) {
+            sending.interrupt();
+            throw e;
         }
+        sender.queue.put(Optional.empty());
+        sending.join();
+        long published = sender.published;
         if (error == null && expected > 0 && decoded < expected - Math.max(2, expected / 20)) {
             error = "input " + camera.input() + " ended after " + decoded + " of the " + expected
                     + " frames its header announces: the file is truncated";
         }
         publisher.endOfStream(camera.id(), new EndOfStream(session, published), (md, e) -> {
             if (e != null) {
-                sendFailure.compareAndSet(null, e);
+                sender.failure.compareAndSet(null, e);
             }
         });
         publisher.flush();
-        if (sendFailure.get() != null) {
+        if (sender.failure.get() != null) {
             return failed(Optional.of(session), published, "frames of " + camera.input()
-                    + " could not be published to Kafka: " + sendFailure.get().getMessage());
+                    + " could not be published to Kafka: " + sender.failure.get().getMessage());
         }
         if (error != null) {
             return failed(Optional.of(session), published, error);
@@ -162,22 +172,66 @@ public final class RecordedCamera {
         return new IngestResult(camera.id(), camera.input(), Optional.of(session), published, Optional.empty());
     }
 
-    private void send(FrameSource source, PictureEncoder encoder, UUID session, long sequence, DecodedFrame frame,
-                      InFlightWindow window, AtomicReference<Exception> sendFailure) {
-        byte[] picture = encoder.encode(frame.image());
-        FrameMeta meta = new FrameMeta(session, sequence, frame.ptsMicros(), nowMicros(),
-                frame.image().getWidth(), frame.image().getHeight(), camera.encoding(),
-                source.lengthHint(), source.frameRate());
-        long sentAt = System.nanoTime();
-        publisher.publish(camera.id(), meta, picture, (md, e) -> {
-            if (e == null) {
-                window.acknowledged(md);
-                metrics.published(Duration.ofNanos(System.nanoTime() - sentAt));
-            } else {
-                window.failed();
-                sendFailure.compareAndSet(null, e);
+    /**
+     * Encodes and publishes on a thread of its own, so that decoding the next frame overlaps with
+     * encoding this one. It waits at the in-flight bound; the reader then waits on the full queue,
+     * so nothing is dropped.
+     */
+    private final class Sender implements Runnable {
+
+        /** One frame waits while one is encoded and the reader decodes a third: {@link #BUFFERS} images. */
+        final BlockingQueue<Optional<DecodedFrame>> queue = new ArrayBlockingQueue<>(1);
+        final AtomicReference<Exception> failure = new AtomicReference<>();
+        volatile long published;
+        private final FrameSource source;
+        private final PictureEncoder encoder;
+        private final UUID session;
+        private final InFlightWindow window;
+
+        Sender(FrameSource source, PictureEncoder encoder, UUID session, InFlightWindow window) {
+            this.source = source;
+            this.encoder = encoder;
+            this.session = session;
+            this.window = window;
+        }
+
+        @Override
+        public void run() {
+            MDC.put("camera", camera.id());
+            try {
+                Optional<DecodedFrame> next;
+                while ((next = queue.take()).isPresent()) {
+                    if (failure.get() != null) {
+                        continue;
+                    }
+                    window.acquire();
+                    send(next.get());
+                    published++;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+                queue.clear();
             }
-        });
+        }
+
+        private void send(DecodedFrame frame) {
+            byte[] picture = encoder.encode(frame.picture());
+            FrameMeta meta = new FrameMeta(session, published, frame.ptsMicros(), nowMicros(),
+                    frame.picture().width(), frame.picture().height(), camera.encoding(),
+                    source.lengthHint(), source.frameRate());
+            long sentAt = System.nanoTime();
+            publisher.publish(camera.id(), meta, picture, (md, e) -> {
+                if (e == null) {
+                    window.acknowledged(md);
+                    metrics.published(Duration.ofNanos(System.nanoTime() - sentAt));
+                } else {
+                    window.failed();
+                    failure.compareAndSet(null, e);
+                }
+            });
+        }
     }
 
     public CameraStatus status() {

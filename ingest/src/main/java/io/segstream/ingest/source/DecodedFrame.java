@@ -1,10 +1,8 @@
 package io.segstream.ingest.source;
 
-import java.awt.image.BufferedImage;
-
 /**
- * A decoded picture and its presentation time. The image may be a buffer the source reuses on
- * its next read: encode it before reading again or handing it to another thread.
+ * A decoded picture and its presentation time. The picture may be a buffer the source reuses on a
+ * later read: encode it or {@link Picture#copy() copy} it before handing it on.
  */
-public record DecodedFrame(BufferedImage image, long ptsMicros) {
+public record DecodedFrame(Picture picture, long ptsMicros) {
 }

@@ -23,13 +23,22 @@ public final class FFmpegSource implements FrameSource {
     private final SourceSpec spec;
     private final Duration ioTimeout;
     private final Optional<FrameSize> maxSize;
-    private final BgrFrames pixels = new BgrFrames();
+    private final YuvFrames pixels;
     private FFmpegFrameGrabber grabber;
 
     public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
+        this(spec, ioTimeout, maxSize, 1);
+    }
+
+    /**
+     * A source whose decoded images are each reused only {@code buffers} reads later, so that a
+     * reader may hand up to {@code buffers - 1} of them to another thread without copying.
+     */
+    public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize, int buffers) {
         this.spec = spec;
         this.ioTimeout = ioTimeout;
         this.maxSize = maxSize;
+        this.pixels = new YuvFrames(buffers);
     }
 
     @Override
@@ -40,7 +49,8 @@ public final class FFmpegSource implements FrameSource {
         FFmpegLogging.init();
         FFmpegLogging.clearLastError();
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(spec.ffmpegInput());
-        g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        // full-range 4:2:0 is what JPEG stores: the encoder then takes the planes as they are
+        g.setPixelFormat(avutil.AV_PIX_FMT_YUVJ420P);
         if (spec.kind() == SourceKind.V4L2) {
             g.setFormat("v4l2");
         }
@@ -134,7 +144,7 @@ public final class FFmpegSource implements FrameSource {
         if (frame == null) {
             return Optional.empty();
         }
-        return Optional.of(new DecodedFrame(pixels.toImage(frame, frame.imageWidth, frame.imageHeight), frame.timestamp));
+        return Optional.of(new DecodedFrame(pixels.toPicture(frame), frame.timestamp));
     }
 
     @Override

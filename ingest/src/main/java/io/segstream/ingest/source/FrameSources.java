@@ -10,8 +10,13 @@ public final class FrameSources {
     }
 
     public static FrameSource create(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
+        return create(spec, ioTimeout, maxSize, 1);
+    }
+
+    /** A source whose images stay untouched for {@code buffers - 1} further reads (see {@link FFmpegSource}). */
+    public static FrameSource create(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize, int buffers) {
         return spec.kind() == SourceKind.IMAGE_SEQUENCE
                 ? new ImageSequenceSource(spec, maxSize)
-                : new FFmpegSource(spec, ioTimeout, maxSize);
+                : new FFmpegSource(spec, ioTimeout, maxSize, buffers);
     }
 }

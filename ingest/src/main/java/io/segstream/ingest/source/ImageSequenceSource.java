@@ -112,7 +112,7 @@ public final class ImageSequenceSource implements FrameSource {
         }
         long pts = Math.round(next * 1_000_000 / frameRate);
         next++;
-        return Optional.of(new DecodedFrame(scaled(image), pts));
+        return Optional.of(new DecodedFrame(new BgrPicture(scaled(image)), pts));
     }
 
     private BufferedImage scaled(BufferedImage image) {

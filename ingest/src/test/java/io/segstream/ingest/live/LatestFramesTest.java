@@ -2,6 +2,7 @@ package io.segstream.ingest.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segstream.ingest.source.BgrPicture;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ class LatestFramesTest {
     private static final UUID SESSION = UUID.randomUUID();
 
     private static Pending frame(long pts) {
-        return new Pending(SESSION, new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR), pts, 0, 10);
+        return new Pending(SESSION, new BgrPicture(new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR)), pts, 0, 10);
     }
 
     @Test

@@ -37,7 +37,7 @@ class FFmpegSourceTest {
             assertThat(source.lengthHint()).isEqualTo(38);
             Optional<DecodedFrame> f;
             while ((f = source.next()).isPresent()) {
-                assertThat(f.get().image().getWidth()).isEqualTo(1280);
+                assertThat(f.get().picture().toImage().getWidth()).isEqualTo(1280);
                 frames++;
             }
         }
@@ -51,8 +51,8 @@ class FFmpegSourceTest {
                 Optional.of(new FrameSize(160, 160)))) {
             source.open();
             DecodedFrame f = source.next().orElseThrow();
-            assertThat(f.image().getWidth()).isEqualTo(160);
-            assertThat(f.image().getHeight()).isEqualTo(90);
+            assertThat(f.picture().width()).isEqualTo(160);
+            assertThat(f.picture().height()).isEqualTo(90);
         }
     }
 
@@ -82,11 +82,16 @@ class FFmpegSourceTest {
             assertThat(source.frameRate()).isEqualTo(10.0);
             Optional<DecodedFrame> f;
             while ((f = source.next()).isPresent()) {
-                assertThat(f.get().image().getWidth()).isEqualTo(96);
-                assertThat(f.get().image().getHeight()).isEqualTo(64);
-                // 96 * 3 bytes are padded to 384 per row by FFmpeg: still three channels
-                assertThat(f.get().image().getType()).isEqualTo(java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
-                int rgb = f.get().image().getRGB(48, 32);
+                assertThat(f.get().picture().toImage().getWidth()).isEqualTo(96);
+                assertThat(f.get().picture().toImage().getHeight()).isEqualTo(64);
+                // FFmpeg pads rows (96 to 128 bytes): the packed planes must not carry the padding
+                YuvPicture yuv = (YuvPicture) f.get().picture();
+                assertThat(yuv.data()).hasSize(96 * 64 + 2 * 48 * 32);
+                int lastLuma = yuv.data()[95 + 63 * 96] & 0xFF;
+                int lastChroma = yuv.data()[yuv.offset(2) + 47 + 31 * 48] & 0xFF;
+                assertThat(lastLuma).as("Y at the last pixel").isBetween(Clips.level(levels.size()) - 4, Clips.level(levels.size()) + 4);
+                assertThat(lastChroma).as("V at the last pixel of a grey picture").isBetween(124, 132);
+                int rgb = f.get().picture().toImage().getRGB(48, 32);
                 levels.add(((rgb >> 16 & 0xFF) + (rgb >> 8 & 0xFF) + (rgb & 0xFF)) / 3);
                 pts.add(f.get().ptsMicros());
             }

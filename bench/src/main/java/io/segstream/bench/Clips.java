@@ -1,0 +1,48 @@
+package io.segstream.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The benchmark's inputs, made once with Debian's ffmpeg from the real driving clip in the assets. */
+final class Clips {
+
+    /** The asset clip is 38 frames; looped 8 times it lasts long enough to time. */
+    static final int LOOPS = 8;
+    static final int FRAMES = 38 * LOOPS;
+
+    private Clips() {
+    }
+
+    /** The driving clip at {@code width}x{@code height}, H.264, no audio, {@value #FRAMES} frames. */
+    static Path prepare(Path work, Path assets, int width, int height) throws IOException, InterruptedException {
+        Path source = assets.resolve("video/udacity_vehicle_detection_test_video.mp4");
+        if (!Files.exists(source)) {
+            throw new IOException("the driving clip " + source + " is missing (see ../shared/assets/MANIFEST.md)");
+        }
+        Path out = work.resolve("drive-" + height + "p.mp4");
+        if (Files.exists(out)) {
+            return out;
+        }
+        Files.createDirectories(work);
+        run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-stream_loop", Integer.toString(LOOPS - 1),
+                "-i", source.toString(), "-an", "-vf", "scale=" + width + ":" + height, "-c:v", "libx264",
+                "-preset", "medium", "-crf", "20", "-pix_fmt", "yuv420p", out.toString()));
+        return out;
+    }
+
+    /** Runs a command to its end and returns its wall time in nanoseconds. */
+    static long run(List<String> command) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        int code = p.waitFor();
+        long took = System.nanoTime() - t0;
+        if (code != 0) {
+            throw new IOException(String.join(" ", command) + " exited with " + code);
+        }
+        return took;
+    }
+}

@@ -1,0 +1,110 @@
+package io.segstream.bench;
+
+import io.segstream.broker.EmbeddedKafka;
+import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.Ingest;
+import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Ingest frames per second on a 720p and a 1080p clip (decode, JPEG encode, publish to the
+ * in-process broker with acks=all), beside the ffmpeg command line decoding the same clip and
+ * encoding JPEG ({@code ffmpeg -i clip -an -c:v mjpeg -q:v 3 -f image2pipe}), as a ratio.
+ * Each figure is the median of the repeats, after one warm-up run.
+ */
+final class IngestBenchmark {
+
+    static final int JPEG_QUALITY = 90;
+    static final String FFMPEG_QSCALE = "3";
+
+    private final Path work;
+    private final Path assets;
+    private final int repeats;
+
+    IngestBenchmark(Path work, Path assets, int repeats) {
+        this.work = work;
+        this.assets = assets;
+        this.repeats = repeats;
+    }
+
+    void run() throws Exception {
+        System.out.printf(Locale.ROOT, "ingest benchmark: %d cores, Java %s, %d frames per clip, JPEG quality %d vs ffmpeg -q:v %s, "
+                        + "median of %d runs%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Clips.FRAMES, JPEG_QUALITY, FFMPEG_QSCALE, repeats);
+        List<String> rows = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
+                Path clip = Clips.prepare(work, assets, size[0], size[1]);
+                double anchor = fps(() -> anchorNanos(clip));
+                double ingest = fps(() -> ingestNanos(kafka, clip));
+                long ffmpegBytes = anchorBytes(clip);
+                rows.add(String.format(Locale.ROOT, "%-6s  ffmpeg %7.1f fps (%6.1f KB/frame)   ingest %7.1f fps   ratio %.2f",
+                        size[1] + "p", anchor, ffmpegBytes / 1024.0 / Clips.FRAMES, ingest, ingest / anchor));
+                System.out.println(rows.get(rows.size() - 1));
+            }
+        }
+        System.out.println("summary:");
+        rows.forEach(r -> System.out.println("  " + r));
+    }
+
+    interface Timed {
+        long nanos() throws Exception;
+    }
+
+    private double fps(Timed run) throws Exception {
+        run.nanos();
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            times.add(run.nanos());
+        }
+        Collections.sort(times);
+        return Clips.FRAMES / (times.get(times.size() / 2) / 1e9);
+    }
+
+    private long anchorNanos(Path clip) throws Exception {
+        return Clips.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", clip.toString(), "-an",
+                "-c:v", "mjpeg", "-q:v", FFMPEG_QSCALE, "-f", "image2pipe", "-y", "/dev/null"));
+    }
+
+    private long anchorBytes(Path clip) throws Exception {
+        Path out = work.resolve("anchor.mjpeg");
+        Clips.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", clip.toString(), "-an",
+                "-c:v", "mjpeg", "-q:v", FFMPEG_QSCALE, "-f", "image2pipe", "-y", out.toString()));
+        long size = Files.size(out);
+        Files.delete(out);
+        return size;
+    }
+
+    private long ingestNanos(EmbeddedKafka kafka, Path clip) throws Exception {
+        Topics topics = Topics.withPrefix("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicCreator.ensure(admin, topics.specs(1, (short) 1, Duration.ofHours(1)));
+        }
+        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(0, "none");
+        try (Ingest ingest = new Ingest(config, IngestMetrics.inMemory())) {
+            long t0 = System.nanoTime();
+            IngestResult r = ingest.start(CameraSpec.of("bench", clip.toString())
+                    .withEncoding(io.segstream.protocol.ImageEncoding.JPEG, JPEG_QUALITY)).get(10, TimeUnit.MINUTES);
+            long took = System.nanoTime() - t0;
+            if (!r.succeeded() || r.frames() != Clips.FRAMES) {
+                throw new IllegalStateException("ingest did not publish every frame: " + r);
+            }
+            return took;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.segstream.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Benchmarks of segstream's stages, each beside its anchor run on the same machine and reported
+ * as a ratio (DESIGN.md, "Performance"). Run through {@code bench/run STAGE}.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || !List.of("ingest").contains(args[0])) {
+            System.err.println("usage: bench/run ingest [--repeats N]   (stages: ingest)");
+            System.exit(2);
+        }
+        int repeats = 3;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--repeats") && i + 1 < args.length) {
+                repeats = Integer.parseInt(args[++i]);
+            }
+        }
+        Path work = Path.of(System.getProperty("segstream.bench.dir", "bench/target/work"));
+        Path assets = Path.of(System.getProperty("segstream.assets", "../shared/assets"));
+        new IngestBenchmark(work, assets, repeats).run();
+    }
+}

@@ -1,0 +1,77 @@
+package io.segstream.ingest.encode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.ingest.source.BgrPicture;
+import io.segstream.ingest.source.Picture;
+import io.segstream.ingest.source.YuvPicture;
+import io.segstream.protocol.ImageEncoding;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class PictureEncoderTest {
+
+    /** Left half red, right half blue, odd size. */
+    private static BufferedImage halves(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, w / 2, h);
+        g.setColor(Color.BLUE);
+        g.fillRect(w / 2, 0, w - w / 2, h);
+        g.dispose();
+        return img;
+    }
+
+    private static BufferedImage decode(byte[] bytes) throws Exception {
+        return ImageIO.read(new ByteArrayInputStream(bytes));
+    }
+
+    @ParameterizedTest(name = "{0} at {1}x{2}")
+    @CsvSource({"JPEG, 101, 67", "JPEG, 1280, 720", "PNG, 101, 67"})
+    void shouldEncodeABgrPictureThatDecodesToItsColours(ImageEncoding encoding, int w, int h) throws Exception {
+        try (PictureEncoder encoder = PictureEncoder.of(encoding, 90)) {
+            BufferedImage back = decode(encoder.encode(new BgrPicture(halves(w, h))));
+
+            assertThat(back.getWidth()).isEqualTo(w);
+            assertThat(back.getHeight()).isEqualTo(h);
+            assertThat(new Color(back.getRGB(w / 4, h / 2)).getRed()).isGreaterThan(230);
+            assertThat(new Color(back.getRGB(3 * w / 4, h / 2)).getBlue()).isGreaterThan(230);
+        }
+    }
+
+    @Test
+    void shouldEncodeAYuvPictureAsItIsAndConvertItToBgr() throws Exception {
+        int w = 33;
+        int h = 17;
+        byte[] data = new byte[YuvPicture.size(w, h)];
+        YuvPicture grey = new YuvPicture(w, h, data);
+        Arrays.fill(data, 0, w * h, (byte) 200);
+        Arrays.fill(data, grey.offset(1), data.length, (byte) 128);
+
+        try (PictureEncoder jpeg = PictureEncoder.of(ImageEncoding.JPEG, 95); PictureEncoder png = PictureEncoder.of(ImageEncoding.PNG, 0)) {
+            for (byte[] bytes : new byte[][] {jpeg.encode(grey), png.encode(grey)}) {
+                Color c = new Color(decode(bytes).getRGB(w - 1, h - 1));
+                assertThat(java.util.List.of(c.getRed(), c.getGreen(), c.getBlue())).allSatisfy(v -> assertThat(v).isBetween(196, 204));
+            }
+        }
+        Picture copy = grey.copy();
+        data[0] = 0;
+        assertThat(((YuvPicture) copy).data()[0]).as("a copy is independent").isEqualTo((byte) 200);
+    }
+
+    @Test
+    void shouldMapJpegQualityOntoFfmpegsQuantiser() {
+        assertThat(FFmpegJpegEncoder.qscale(100)).isEqualTo(2);
+        assertThat(FFmpegJpegEncoder.qscale(90)).isEqualTo(3);
+        assertThat(FFmpegJpegEncoder.qscale(75)).isEqualTo(6);
+        assertThat(FFmpegJpegEncoder.qscale(1)).isEqualTo(21);
+    }
+}
