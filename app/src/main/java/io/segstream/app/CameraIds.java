@@ -9,6 +9,11 @@ final class CameraIds {
 
     private final Set<String> used = new HashSet<>();
 
+    /** Keeps {@code id} for a camera named elsewhere (the cameras file). */
+    void reserve(String id) {
+        used.add(id);
+    }
+
     String forInput(String input) {
         String name = Path.of(input).getFileName() == null ? "camera" : Path.of(input).getFileName().toString();
         int dot = name.lastIndexOf('.');

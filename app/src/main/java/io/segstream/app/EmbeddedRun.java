@@ -26,6 +26,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -48,6 +51,7 @@ final class EmbeddedRun {
     }
 
     private final Settings s;
+    private volatile boolean stopping;
 
     EmbeddedRun(Settings settings) {
         this.s = settings;
@@ -99,17 +103,52 @@ final class EmbeddedRun {
             Thread segmenterThread = new Thread(segmenter, "segmenter-" + runId);
             segmenterThread.setUncaughtExceptionHandler((t, e) -> LOG.error("The segmenter stopped: {}", e.getMessage(), e));
             segmenterThread.start();
+            BooleanSupplier pipelineUp = () -> segmenterThread.isAlive() && sink.state() != KafkaStreams.State.ERROR
+                    && sink.state() != KafkaStreams.State.NOT_RUNNING;
             List<CompletableFuture<IngestResult>> results = s.cameras().stream().map(ingest::start).toList();
-            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();
-            List<IngestResult> ingested = results.stream().map(CompletableFuture::join).toList();
-            Set<UUID> sessions = ingested.stream().filter(IngestResult::endOfStreamSent)
-                    .map(r -> r.session().orElseThrow()).collect(Collectors.toSet());
-            boolean complete = progress.awaitEnd(sessions,
-                    () -> segmenterThread.isAlive() && sink.state() != KafkaStreams.State.ERROR
-                            && sink.state() != KafkaStreams.State.NOT_RUNNING,
-                    s.stallTimeout());
-            return report(ingested, complete);
+            CountDownLatch drained = new CountDownLatch(1);
+            Thread stopLive = stopLiveCamerasOnShutdown(ingest, drained);
+            try {
+                progress.follow(() -> !results.stream().allMatch(CompletableFuture::isDone) && pipelineUp.getAsBoolean());
+                if (!results.stream().allMatch(CompletableFuture::isDone)) {
+                    System.err.println("segstream: the pipeline stopped while the inputs were read (see the log above)");
+                    return 2;
+                }
+                List<IngestResult> ingested = results.stream().map(CompletableFuture::join).toList();
+                Set<UUID> sessions = ingested.stream().flatMap(r -> r.sessions().stream()).collect(Collectors.toSet());
+                boolean complete = progress.awaitEnd(sessions, pipelineUp, s.stallTimeout());
+                return report(ingested, complete);
+            } finally {
+                drained.countDown();
+                if (stopLive != null && !stopping) {
+                    Runtime.getRuntime().removeShutdownHook(stopLive);
+                }
+            }
         }
+    }
+
+    /**
+     * With a live camera the run lasts until it is stopped (Ctrl-C, SIGTERM): the cameras then end
+     * their sessions, and the hook waits while the pipeline finishes them, so the overlay files
+     * are complete.
+     */
+    private Thread stopLiveCamerasOnShutdown(Ingest ingest, CountDownLatch drained) {
+        if (s.cameras().stream().noneMatch(CameraSpec::live)) {
+            return null;
+        }
+        LOG.info("Live cameras run until stopped (Ctrl-C); the run then finishes what they sent");
+        Thread hook = new Thread(() -> {
+            stopping = true;
+            LOG.info("Stopping the cameras, then finishing their frames");
+            ingest.close();
+            try {
+                drained.await(s.stallTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "segstream-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     private int report(List<IngestResult> ingested, boolean complete) {

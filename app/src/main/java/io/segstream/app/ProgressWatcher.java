@@ -46,6 +46,14 @@ final class ProgressWatcher implements AutoCloseable {
         this.out = out;
     }
 
+    /** Polls and prints progress while {@code running} holds. */
+    void follow(BooleanSupplier running) {
+        while (running.getAsBoolean()) {
+            consumer.poll(Duration.ofMillis(250)).forEach(this::track);
+            print(false);
+        }
+    }
+
     /**
      * Polls until every session in {@code sessions} has ended, or {@code stillWaiting} turns false,
      * or nothing has moved for {@code stallTimeout}; returns whether all ended.

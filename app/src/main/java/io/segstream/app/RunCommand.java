@@ -1,6 +1,8 @@
 package io.segstream.app;
 
 import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.config.CamerasFile;
+import io.segstream.ingest.config.ConfigException;
 import io.segstream.protocol.ImageEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,14 +15,18 @@ import picocli.CommandLine.Option;
 
 /** {@code segstream run}: the whole pipeline on recorded inputs, by default against an in-process broker. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs ingest, segmenter and sink on recorded video until every frame has gone through,",
+        description = {"Runs ingest, segmenter and sink until every frame has gone through (live cameras: until Ctrl-C),",
                 "writing <out>/<camera>/overlay.mp4 and <out>/<camera>/stats.jsonl.",
                 "Without --bootstrap-servers it starts an in-process Kafka broker (KRaft)."})
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-i", "--input"}, required = true, paramLabel = "VIDEO",
-            description = "A video file (repeat for several); the camera id is its file name without extension.")
-    List<String> inputs;
+    @Option(names = {"-i", "--input"}, paramLabel = "SOURCE",
+            description = {"A video file, image directory/glob, or camera URL (rtsp, http(s), udp, rtp, srt, /dev/videoN);",
+                    "repeat for several. The camera id is its name without extension. Live cameras run until Ctrl-C."})
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Cameras file (YAML), as for 'segstream ingest'.")
+    Optional<Path> config;
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH",
             description = "A SavedModel directory or a frozen DeepLab graph (.pb).")
@@ -74,11 +80,30 @@ final class RunCommand implements Callable<Integer> {
             problems.forEach(p -> System.err.println("segstream: " + p));
             return 2;
         }
+        List<CameraSpec> cameras = new ArrayList<>();
+        if (config.isPresent()) {
+            try {
+                cameras.addAll(CamerasFile.load(config.get()));
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> System.err.println("segstream: " + config.get() + ": " + p));
+                return 2;
+            }
+        }
         CameraIds ids = new CameraIds();
-        List<CameraSpec> cameras = inputs.stream()
-                .map(in -> CameraSpec.of(ids.forInput(in), in).withLive(false)
-                        .withEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG, jpegQuality))
-                .toList();
+        cameras.forEach(c -> ids.reserve(c.id()));
+        for (String in : inputs) {
+            try {
+                cameras.add(CameraSpec.of(ids.forInput(in), in)
+                        .withEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG, jpegQuality));
+            } catch (IllegalArgumentException e) {
+                System.err.println("segstream: --input " + in + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        if (cameras.isEmpty()) {
+            System.err.println("segstream: no inputs: give --input SOURCE or --config FILE");
+            return 2;
+        }
         Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
         EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, cache, out, bootstrapServers,
                 topicPrefix, partitions, overlayAlpha, stallTimeout));

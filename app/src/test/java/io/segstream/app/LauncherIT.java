@@ -9,6 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import io.segstream.testkit.LivePattern;
+import io.segstream.testkit.ToolProcess;
+import io.segstream.testkit.Tools;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +55,60 @@ class LauncherIT {
         Path camera = work.resolve("out").resolve("udacity_vehicle_detection_test_video");
         assertThat(Files.readAllLines(camera.resolve("stats.jsonl"))).hasSize(38);
         assertThat(Files.size(camera.resolve("overlay.mp4"))).isGreaterThan(100_000);
+    }
+
+    @Test
+    void shouldRunALiveCameraUntilStoppedThenFinishEveryFrameItSent() throws Exception {
+        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
+        Path model = Assets.require(Assets.SAVED_MODEL);
+        Path log = work.resolve("launcher.log");
+        String url = "http://127.0.0.1:" + Tools.freePort() + "/front.ts";
+
+        try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url)) {
+            ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "run",
+                    "--input", url, "--model", model.toString(), "--out", work.resolve("out").toString(),
+                    "--model-cache", work.resolve("cache").toString())
+                    .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("SEGSTREAM_NO_BUILD", "1");
+            pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx2g");
+            Process p = pb.start();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (framesDone(read(log)) < 20 && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(framesDone(read(log))).as("frames through the pipeline; output:%n%s", read(log)).isGreaterThanOrEqualTo(20);
+
+            p.destroy();
+            boolean finished = p.waitFor(2, TimeUnit.MINUTES);
+            String output = read(log);
+
+            assertThat(finished).as("stopped in time; output:%n%s", output).isTrue();
+            assertThat(p.exitValue()).as("exit code of a run stopped by SIGTERM").isEqualTo(143);
+            Path front = work.resolve("out").resolve("front");
+            long lines = Files.readAllLines(front.resolve("stats.jsonl")).size();
+            assertThat(lines).as("statistics of every frame sent").isGreaterThanOrEqualTo(20);
+            assertThat(videoFrames(front.resolve("overlay.mp4"))).as("a finished, playable overlay").isEqualTo(lines);
+        }
+    }
+
+    private static int framesDone(String output) {
+        Matcher m = Pattern.compile("progress: front (\\d+) frames").matcher(output);
+        int last = 0;
+        while (m.find()) {
+            last = Integer.parseInt(m.group(1));
+        }
+        return last;
+    }
+
+    private static long videoFrames(Path video) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
+            g.start();
+            long n = 0;
+            while (g.grabImage() != null) {
+                n++;
+            }
+            return n;
+        }
     }
 
     private static String read(Path log) throws IOException {

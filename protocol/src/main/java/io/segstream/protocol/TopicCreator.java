@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class TopicCreator {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicCreator.class);
+    private static final int DESCRIBE_ATTEMPTS = 20;
 
     private TopicCreator() {
     }
@@ -44,6 +46,26 @@ public final class TopicCreator {
         }
     }
 
+    /**
+     * Describes the topics, retrying while a topic just created is not yet known to the broker that
+     * answers (its metadata propagates a moment after the creation returns).
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, Collection<TopicSpec> specs)
+            throws InterruptedException, ExecutionException {
+        List<String> names = specs.stream().map(TopicSpec::name).toList();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt >= DESCRIBE_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("Topics not known yet, retry {} of {}", attempt, DESCRIBE_ATTEMPTS - 1);
+                Thread.sleep(100L * attempt);
+            }
+        }
+    }
+
     private static void createIgnoringRaces(Admin admin, List<NewTopic> missing) throws InterruptedException, ExecutionException {
         try {
             admin.createTopics(missing).all().get();
@@ -55,8 +77,7 @@ public final class TopicCreator {
     }
 
     private static void checkPartitions(Admin admin, Collection<TopicSpec> specs) throws InterruptedException, ExecutionException {
-        Map<String, TopicDescription> described = admin.describeTopics(
-                specs.stream().map(TopicSpec::name).toList()).allTopicNames().get();
+        Map<String, TopicDescription> described = describe(admin, specs);
         String wrong = specs.stream()
                 .filter(s -> described.get(s.name()).partitions().size() != s.partitions())
                 .map(s -> s.name() + " has " + described.get(s.name()).partitions().size() + " partitions, expected " + s.partitions())

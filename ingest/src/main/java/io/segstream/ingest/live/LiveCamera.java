@@ -17,9 +17,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +55,7 @@ public final class LiveCamera implements AutoCloseable {
     private final AtomicInteger generation = new AtomicInteger();
     private final AtomicInteger readersAlive = new AtomicInteger();
     private final AtomicLong sessions = new AtomicLong();
+    private final List<UUID> endedSessions = new CopyOnWriteArrayList<>();
     private final CompletableFuture<IngestResult> result = new CompletableFuture<>();
     private volatile CameraStatus.State state = CameraStatus.State.CONNECTING;
     private volatile long progressNanos = System.nanoTime();
@@ -241,6 +244,7 @@ public final class LiveCamera implements AutoCloseable {
                     send(encoder, p, sequence++);
                 } else if (item.get() instanceof SessionEnd end && end.session().equals(session)) {
                     publisher.endOfStream(camera.id(), new EndOfStream(session, sequence), this::logFailure);
+                    endedSessions.add(session);
                     session = null;
                 }
             }
@@ -304,7 +308,7 @@ public final class LiveCamera implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         state = CameraStatus.State.STOPPED;
-        result.complete(new IngestResult(camera.id(), camera.input(), Optional.empty(), metrics.publishedCount(),
+        result.complete(new IngestResult(camera.id(), camera.input(), endedSessions, metrics.publishedCount(),
                 Optional.empty()));
     }
 

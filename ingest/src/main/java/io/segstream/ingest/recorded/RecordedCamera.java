@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -169,7 +170,7 @@ public final class RecordedCamera {
             return failed(Optional.of(session), published, error);
         }
         LOG.info("Camera {}: {} frames published, end of stream sent", camera.id(), published);
-        return new IngestResult(camera.id(), camera.input(), Optional.of(session), published, Optional.empty());
+        return new IngestResult(camera.id(), camera.input(), List.of(session), published, Optional.empty());
     }
 
     /**
@@ -245,7 +246,7 @@ public final class RecordedCamera {
         state = CameraStatus.State.FAILED;
         lastError = reason;
         LOG.error("Camera {}: {}", camera.id(), reason);
-        return new IngestResult(camera.id(), camera.input(), session, frames, Optional.of(reason));
+        return new IngestResult(camera.id(), camera.input(), session.stream().toList(), frames, Optional.of(reason));
     }
 
     static long nowMicros() {
