@@ -72,7 +72,7 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--topic-prefix", defaultValue = "${env:SEGSTREAM_TOPIC_PREFIX:-}", description = "Prefix of the topic names.")
     String topicPrefix;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of frames and masks when created (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of frames and masks when created (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of created topics (default: ${DEFAULT-VALUE}).")
