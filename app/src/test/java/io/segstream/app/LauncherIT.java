@@ -15,6 +15,19 @@ import io.segstream.testkit.LivePattern;
 import io.segstream.testkit.ToolProcess;
 import io.segstream.testkit.Tools;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.RealKafka;
+import io.segstream.testkit.TestTopics;
+import io.segstream.testkit.TopicWatch;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +101,49 @@ class LauncherIT {
             long lines = Files.readAllLines(front.resolve("stats.jsonl")).size();
             assertThat(lines).as("statistics of every frame sent").isGreaterThanOrEqualTo(20);
             assertThat(videoFrames(front.resolve("overlay.mp4"))).as("a finished, playable overlay").isEqualTo(lines);
+        }
+    }
+
+    @Test
+    @ExtendWith(RealKafka.class)
+    void shouldServeALiveCameraWithHealthAndMetricsAndCloseItsSessionWhenStopped(KafkaBroker kafka) throws Exception {
+        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
+        Path log = work.resolve("ingest.log");
+        String url = "http://127.0.0.1:" + Tools.freePort() + "/front.ts";
+        int metricsPort = Tools.freePort();
+        Topics topics = TestTopics.create(kafka, "launcher-ingest", 1);
+        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        HttpClient http = HttpClient.newHttpClient();
+
+        try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url)) {
+            ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "ingest",
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix,
+                    "--camera", "front=" + url, "--metrics-port", Integer.toString(metricsPort))
+                    .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("SEGSTREAM_NO_BUILD", "1");
+            pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
+            Process p = pb.start();
+            try (TopicWatch frames = new TopicWatch(kafka, topics.frames())) {
+                frames.await("20 frames", Duration.ofMinutes(2), records -> records.size() >= 20);
+
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + metricsPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+                assertThat(health.body()).contains("\"camera\":\"front\"", "\"mode\":\"live\"", "\"state\":\"streaming\"");
+                assertThat(metrics.body()).containsPattern("segstream_ingest_frames_published_total\\{camera=\"front\"} [1-9]");
+
+                p.destroy();
+                assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("stopped in time; output:%n%s", read(log)).isTrue();
+                assertThat(p.exitValue()).isEqualTo(143);
+                List<ConsumerRecord<String, byte[]>> all = frames.pollFor(Duration.ofSeconds(2));
+                ConsumerRecord<String, byte[]> last = all.get(all.size() - 1);
+                assertThat(WireHeaders.isEndOfStream(last.headers())).as("the session ends with its end-of-stream record").isTrue();
+                assertThat(WireHeaders.readEndOfStream(last.headers()).frameCount()).isEqualTo(all.size() - 1);
+            } finally {
+                p.destroyForcibly();
+            }
         }
     }
 
