@@ -4,6 +4,7 @@ import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
@@ -16,6 +17,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Publishes frames keyed by camera id with the wire headers: idempotent, acks=all, room for a 4K picture. */
 public final class FramePublisher implements AutoCloseable {
+
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
@@ -49,9 +52,13 @@ public final class FramePublisher implements AutoCloseable {
         producer.flush();
     }
 
+    /**
+     * Closes the producer, waiting up to {@link #CLOSE_TIMEOUT} for what is still unacknowledged: a
+     * broker that is gone must not hold the process forever (a recorded input has flushed already).
+     */
     @Override
     public void close() {
-        producer.close();
+        producer.close(CLOSE_TIMEOUT);
     }
 
     private static Properties props(String bootstrapServers) {

@@ -119,6 +119,22 @@ class LiveSourcesIntegrationTest {
     }
 
     @Test
+    void shouldPublishAnRtpMpegTsStream(KafkaBroker kafka) throws Exception {
+        Topics topics = TestTopics.create(kafka, "live-rtp", 1);
+        int port = Tools.freePort() & ~1;
+        try (Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
+             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+            ingest.start(CameraSpec.of("rtp-cam", "rtp://127.0.0.1:" + port));
+            try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "rtp_mpegts",
+                    "rtp://127.0.0.1:" + port)) {
+                List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("rtp-cam", 15));
+
+                assertThat(frames(records, "rtp-cam")).extracting(FrameMeta::width).containsOnly(LivePattern.WIDTH);
+            }
+        }
+    }
+
+    @Test
     void shouldPublishAnSrtStream(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "live-srt", 1);
         int port = Tools.freePort();

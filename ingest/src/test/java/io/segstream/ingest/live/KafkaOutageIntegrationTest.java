@@ -1,0 +1,72 @@
+package io.segstream.ingest.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.broker.EmbeddedKafka;
+import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.CameraStatus;
+import io.segstream.ingest.Ingest;
+import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.metrics.CameraMetrics;
+import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import io.segstream.testkit.LivePattern;
+import io.segstream.testkit.ToolProcess;
+import io.segstream.testkit.Tools;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kafka slower than the camera, to the extreme: the broker goes away. Decoding goes on, the oldest
+ * waiting frames are dropped and counted, and memory stays bounded by the queue.
+ */
+class KafkaOutageIntegrationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldKeepDecodingAndDropTheOldestFramesWhenKafkaStopsAcknowledging() throws Exception {
+        String url = "http://127.0.0.1:" + Tools.freePort() + "/live.ts";
+        IngestMetrics metrics = IngestMetrics.inMemory();
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        Topics topics = Topics.withPrefix("outage.");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicCreator.ensure(admin, topics.specs(1, (short) 1, Duration.ofHours(1)));
+        }
+        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics)
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5));
+        try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "mpegts", "-listen", "1", url);
+             Ingest ingest = new Ingest(config, metrics)) {
+            ingest.start(CameraSpec.of("cam", url));
+            CameraMetrics cam = metrics.camera("cam");
+            await(() -> cam.publishedCount() >= 10, "10 frames published");
+
+            kafka.close();
+            long decodedAtOutage = cam.decodedCount();
+            Thread.sleep(4000);
+
+            long decodedSince = cam.decodedCount() - decodedAtOutage;
+            assertThat(decodedSince).as("frames decoded in the 4 s after the broker went").isGreaterThanOrEqualTo(25);
+            assertThat(cam.droppedCount()).as("oldest frames dropped").isGreaterThanOrEqualTo(decodedSince - 2 * config.liveQueue()
+                    - config.liveMaxUnacked());
+            assertThat(ingest.status()).singleElement().extracting(CameraStatus::state).isEqualTo(CameraStatus.State.STREAMING);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited 40 s for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
