@@ -6,6 +6,7 @@ import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.ingest.publish.FramePublisher;
 import io.segstream.ingest.recorded.RecordedCamera;
 import io.segstream.ingest.recorded.SegmentedOffsets;
+import io.segstream.ingest.source.FrameSources;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,12 +72,14 @@ public final class Ingest implements AutoCloseable {
      * Starts a camera. A recorded input's future completes when it has been read to its end (or
      * failed); a live camera's when the service is closed.
      *
-     * @throws IllegalArgumentException if a camera of that id is already running
+     * @throws IllegalArgumentException if a camera of that id is already running, or its source options are invalid
      */
     public synchronized CompletableFuture<IngestResult> start(CameraSpec camera) {
         if (cameras.containsKey(camera.id())) {
             throw new IllegalArgumentException("camera id '" + camera.id() + "' is used twice");
         }
+        // refuses bad source options (an image sequence's framerate) here, before any thread starts
+        FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize()).close();
         if (camera.live()) {
             LiveCamera c = new LiveCamera(camera, config, publisher, metrics.camera(camera.id()));
             cameras.put(camera.id(), c::status);

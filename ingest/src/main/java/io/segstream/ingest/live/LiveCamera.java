@@ -174,11 +174,21 @@ public final class LiveCamera implements AutoCloseable {
     private void read(int gen, FrameSource source, UUID session) throws IOException {
         FrameSampler sampler = new FrameSampler(camera.targetFps());
         boolean delivered = false;
+        boolean paced = !camera.source().kind().liveByDefault();
+        long firstPts = Long.MIN_VALUE;
+        long startedNanos = System.nanoTime();
         while (current(gen)) {
             long t0 = System.nanoTime();
             Optional<DecodedFrame> next = source.next();
             if (next.isEmpty() || !current(gen)) {
                 return;
+            }
+            if (paced) {
+                // a file played as a live camera: in real time, as a camera would send it
+                long pts = next.get().ptsMicros();
+                firstPts = firstPts == Long.MIN_VALUE ? pts : firstPts;
+                long due = startedNanos + (pts - firstPts) * 1000;
+                sleepUntil(due);
             }
             long now = System.nanoTime();
             progressNanos = now;
@@ -310,6 +320,18 @@ public final class LiveCamera implements AutoCloseable {
         state = CameraStatus.State.STOPPED;
         result.complete(new IngestResult(camera.id(), camera.input(), endedSessions, metrics.publishedCount(),
                 Optional.empty()));
+    }
+
+    private static void sleepUntil(long dueNanos) throws IOException {
+        long wait = dueNanos - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
     }
 
     private static long nowMicros() {

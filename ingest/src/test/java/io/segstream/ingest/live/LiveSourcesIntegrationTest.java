@@ -217,6 +217,25 @@ class LiveSourcesIntegrationTest {
     }
 
     @Test
+    void shouldPlayAFileInLiveModeInRealTimeOverAndOverAsASimulatedCamera(KafkaBroker kafka) throws Exception {
+        Topics topics = TestTopics.create(kafka, "live-file", 1);
+        Path clip = io.segstream.testkit.Clips.write(dir.resolve("loop.mp4"), 10, 96, 64,
+                org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264);
+        try (Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
+             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+            ingest.start(CameraSpec.of("sim", clip.toString()).withLive(true));
+
+            List<ConsumerRecord<String, byte[]>> records = watch.await("two plays of the file", WAIT,
+                    sessionsWithFrames("sim", 2, 10));
+
+            List<List<FrameMeta>> plays = List.copyOf(bySession(records, "sim").values());
+            assertThat(plays.get(0)).hasSize(10);
+            long playedMicros = plays.get(0).get(9).captureMicros() - plays.get(0).get(0).captureMicros();
+            assertThat(playedMicros).as("9 frame intervals at 10 fps, in real time").isBetween(800_000L, 1_500_000L);
+        }
+    }
+
+    @Test
     void shouldReconnectByItselfWithANewSessionWhenTheCameraIsKilledAndComesBack(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "live-reconnect", 1);
         int port = Tools.freePort();
