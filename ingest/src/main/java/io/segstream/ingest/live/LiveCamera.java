@@ -132,7 +132,7 @@ public final class LiveCamera implements AutoCloseable {
         state = CameraStatus.State.CONNECTING;
         progressNanos = System.nanoTime();
         UUID session = null;
-        FrameSource source = FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize());
+        FrameSource source = FrameSources.live(camera.source(), config.ioTimeout(), camera.maxSize());
         try {
             source.open();
             if (!current(gen)) {

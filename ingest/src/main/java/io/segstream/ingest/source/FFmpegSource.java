@@ -21,20 +21,23 @@ import org.bytedeco.javacv.FrameGrabber;
 public final class FFmpegSource implements FrameSource {
 
     private final SourceSpec spec;
+    private final boolean lowDelay;
     private final Duration ioTimeout;
     private final Optional<FrameSize> maxSize;
     private final YuvFrames pixels;
     private FFmpegFrameGrabber grabber;
 
     public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
-        this(spec, ioTimeout, maxSize, 1);
+        this(spec, ioTimeout, maxSize, 1, false);
     }
 
     /**
      * A source whose decoded images are each reused only {@code buffers} reads later, so that a
-     * reader may hand up to {@code buffers - 1} of them to another thread without copying.
+     * reader may hand up to {@code buffers - 1} of them to another thread without copying. With
+     * {@code lowDelay} the decoder uses slice threads only, so that it holds no frame back.
      */
-    public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize, int buffers) {
+    public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize, int buffers, boolean lowDelay) {
+        this.lowDelay = lowDelay;
         this.spec = spec;
         this.ioTimeout = ioTimeout;
         this.maxSize = maxSize;
@@ -55,6 +58,9 @@ public final class FFmpegSource implements FrameSource {
             g.setFormat("v4l2");
         }
         g.setOptions(new LinkedHashMap<>(openOptions(spec, ioTimeout)));
+        if (lowDelay) {
+            g.setVideoOption("thread_type", "slice");
+        }
         try {
             g.start();
         } catch (FrameGrabber.Exception e) {

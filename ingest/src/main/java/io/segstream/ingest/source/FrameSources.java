@@ -13,10 +13,20 @@ public final class FrameSources {
         return create(spec, ioTimeout, maxSize, 1);
     }
 
+    /**
+     * A source for a live camera: decoding holds no frames back (slice threads only; frame threads
+     * would delay every frame by one per thread).
+     */
+    public static FrameSource live(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
+        return spec.kind() == SourceKind.IMAGE_SEQUENCE
+                ? new ImageSequenceSource(spec, maxSize)
+                : new FFmpegSource(spec, ioTimeout, maxSize, 1, true);
+    }
+
     /** A source whose images stay untouched for {@code buffers - 1} further reads (see {@link FFmpegSource}). */
     public static FrameSource create(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize, int buffers) {
         return spec.kind() == SourceKind.IMAGE_SEQUENCE
                 ? new ImageSequenceSource(spec, maxSize)
-                : new FFmpegSource(spec, ioTimeout, maxSize, buffers);
+                : new FFmpegSource(spec, ioTimeout, maxSize, buffers, false);
     }
 }
