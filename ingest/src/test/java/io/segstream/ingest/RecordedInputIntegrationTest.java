@@ -64,6 +64,7 @@ class RecordedInputIntegrationTest {
             assertThat(f.width()).isEqualTo(1280);
             assertThat(f.height()).isEqualTo(720);
             assertThat(f.lengthHint()).isEqualTo(38);
+            assertThat(f.live()).isFalse();
             assertThat(f.frameRate()).isEqualTo(25.0);
         });
         assertThat(WireHeaders.readEndOfStream(records.get(38).headers()).frameCount()).isEqualTo(38);

@@ -15,9 +15,11 @@ import java.util.UUID;
  * @param encoding      how the frame picture is encoded
  * @param lengthHint    the number of frames the recorded input is expected to have, or -1 when unknown or live
  * @param frameRate     the source's nominal frame rate after sampling, frames per second, or 0 when unknown
+ * @param live          from a live camera: latency beats completeness, so a segmenter may skip it when it is too old;
+ *                      a recorded input's frames are never skipped
  */
 public record FrameMeta(UUID session, long sequence, long ptsMicros, long captureMicros,
-                        int width, int height, ImageEncoding encoding, long lengthHint, double frameRate) {
+                        int width, int height, ImageEncoding encoding, long lengthHint, double frameRate, boolean live) {
 
     public FrameMeta {
         Objects.requireNonNull(session, "session");

@@ -24,6 +24,8 @@ public final class WireHeaders {
     public static final String LENGTH_HINT = "ss.length-hint";
     /** Nominal frames per second as an IEEE 754 double (8 bytes), 0 when unknown. */
     public static final String FRAME_RATE = "ss.fps";
+    /** 1 for a frame of a live camera, 0 (or absent) for a recorded input's. */
+    public static final String LIVE = "ss.live";
     /** On an end-of-stream record: the number of frames the session published. */
     public static final String FRAME_COUNT = "ss.frame-count";
     public static final String MODEL = "ss.model";
@@ -73,7 +75,8 @@ public final class WireHeaders {
                 readInt(headers, HEIGHT),
                 ImageEncoding.fromWire(readText(headers, ENCODING)),
                 readLong(headers, LENGTH_HINT),
-                Double.longBitsToDouble(readLong(headers, FRAME_RATE)));
+                Double.longBitsToDouble(readLong(headers, FRAME_RATE)),
+                readFlag(headers, LIVE));
     }
 
     public static MaskMeta readMask(Headers headers) {
@@ -94,6 +97,19 @@ public final class WireHeaders {
         headers.add(ENCODING, utf8(meta.encoding().wireName()));
         headers.add(LENGTH_HINT, longBytes(meta.lengthHint()));
         headers.add(FRAME_RATE, longBytes(Double.doubleToLongBits(meta.frameRate())));
+        headers.add(LIVE, new byte[] {(byte) (meta.live() ? 1 : 0)});
+    }
+
+    /** A one-byte flag; absent means false (records written before the header existed). */
+    public static boolean readFlag(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
+        if (h == null || h.value() == null) {
+            return false;
+        }
+        if (h.value().length != 1) {
+            throw new MalformedRecordException("header " + name + " has " + h.value().length + " bytes, expected 1");
+        }
+        return h.value()[0] != 0;
     }
 
     static byte[] utf8(String s) {

@@ -16,7 +16,7 @@ class StatsJsonTest {
     @Test
     void shouldWriteTheDocumentedFieldsAsValidJson() throws Exception {
         UUID session = UUID.randomUUID();
-        FrameMeta frame = new FrameMeta(session, 3, 120_000, 1_700_000_000_000_000L, 640, 360, ImageEncoding.JPEG, -1, 0);
+        FrameMeta frame = new FrameMeta(session, 3, 120_000, 1_700_000_000_000_000L, 640, 360, ImageEncoding.JPEG, -1, 0, true);
         Map<String, Double> classes = new LinkedHashMap<>();
         classes.put("road", 0.5);
         classes.put("traffic \"sign\"", 0.25);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class WireHeadersTest {
 
     private final FrameMeta frame = new FrameMeta(UUID.randomUUID(), 41, 1_640_000, 1_700_000_000_123_456L,
-            1280, 720, ImageEncoding.JPEG, 38, 25.0);
+            1280, 720, ImageEncoding.JPEG, 38, 25.0, false);
 
     @Test
     void shouldReadBackTheFrameIdentityItWrote() {
@@ -77,5 +77,17 @@ class WireHeadersTest {
         assertThatThrownBy(() -> WireHeaders.readFrame(headers))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("ss.seq has 2 bytes, expected 8");
+    }
+
+    @Test
+    void shouldCarryTheLiveFlagAndReadItsAbsenceAsRecorded() {
+        FrameMeta live = new FrameMeta(UUID.randomUUID(), 0, 0, 1, 2, 2, ImageEncoding.JPEG, -1, 0, true);
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        WireHeaders.writeFrame(headers, live);
+
+        assertThat(WireHeaders.readFrame(headers).live()).isTrue();
+        assertThat(headers.lastHeader(WireHeaders.LIVE).value()).containsExactly(1);
+        headers.remove(WireHeaders.LIVE);
+        assertThat(WireHeaders.readFrame(headers).live()).isFalse();
     }
 }

@@ -273,7 +273,7 @@ public final class LiveCamera implements AutoCloseable {
         }
         byte[] picture = encoder.encode(p.picture());
         FrameMeta meta = new FrameMeta(p.session(), sequence, p.ptsMicros(), p.captureMicros(),
-                p.picture().width(), p.picture().height(), camera.encoding(), -1, p.frameRate());
+                p.picture().width(), p.picture().height(), camera.encoding(), -1, p.frameRate(), true);
         long sentAt = System.nanoTime();
         try {
             publisher.publish(camera.id(), meta, picture, (md, e) -> {

@@ -221,7 +221,7 @@ public final class RecordedCamera {
             byte[] picture = encoder.encode(frame.picture());
             FrameMeta meta = new FrameMeta(session, published, frame.ptsMicros(), nowMicros(),
                     frame.picture().width(), frame.picture().height(), camera.encoding(),
-                    source.lengthHint(), source.frameRate());
+                    source.lengthHint(), source.frameRate(), false);
             long sentAt = System.nanoTime();
             publisher.publish(camera.id(), meta, picture, (md, e) -> {
                 if (e == null) {

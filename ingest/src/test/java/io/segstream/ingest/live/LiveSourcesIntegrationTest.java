@@ -74,6 +74,7 @@ class LiveSourcesIntegrationTest {
             assertThat(f.height()).isEqualTo(LivePattern.HEIGHT);
             assertThat(f.encoding()).isEqualTo(ImageEncoding.JPEG);
             assertThat(f.lengthHint()).isEqualTo(-1);
+            assertThat(f.live()).isTrue();
             assertThat(f.captureMicros()).isGreaterThan(0);
         });
         assertThat(frames.subList(0, n)).extracting(FrameMeta::ptsMicros).isSorted();

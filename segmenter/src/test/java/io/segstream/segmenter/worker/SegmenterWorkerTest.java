@@ -96,7 +96,7 @@ class SegmenterWorkerTest {
 
     private static ProducerRecord<String, byte[]> frame(Topics topics, UUID session, long seq, byte[] value) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), "cam", value);
-        WireHeaders.writeFrame(r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 64, 32, ImageEncoding.JPEG, 2, 25));
+        WireHeaders.writeFrame(r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 64, 32, ImageEncoding.JPEG, 2, 25, false));
         return r;
     }
 

@@ -154,7 +154,7 @@ class SinkTopologyTest {
     }
 
     private FrameMeta meta(long seq) {
-        return new FrameMeta(session, seq, seq * 40_000, 1_700_000_000_000_000L + seq, W, H, ImageEncoding.PNG, 4, 25);
+        return new FrameMeta(session, seq, seq * 40_000, 1_700_000_000_000_000L + seq, W, H, ImageEncoding.PNG, 4, 25, false);
     }
 
     private void sendFrame(long seq) {
