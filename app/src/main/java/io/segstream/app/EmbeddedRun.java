@@ -9,6 +9,7 @@ import io.segstream.ingest.Ingest;
 import io.segstream.ingest.IngestResult;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
+import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
@@ -46,8 +47,9 @@ final class EmbeddedRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRun.class);
 
-    record Settings(List<CameraSpec> cameras, Path model, Path modelCache, Path out, Optional<String> bootstrapServers,
-                    String topicPrefix, int partitions, double overlayAlpha, Duration stallTimeout) {
+    record Settings(List<CameraSpec> cameras, Path model, Path modelCache, DeviceChoice device, Path out,
+                    Optional<String> bootstrapServers, String topicPrefix, int partitions, double overlayAlpha,
+                    Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge) {
     }
 
     private final Settings s;
@@ -61,7 +63,7 @@ final class EmbeddedRun {
         long started = System.nanoTime();
         SegmentationModel model;
         try {
-            model = new ModelLoader(s.modelCache()).load(s.model());
+            model = new ModelLoader(s.modelCache(), s.device()).load(s.model());
         } catch (InvalidModelException e) {
             System.err.println("segstream: model refused: " + e.getMessage());
             return 2;
@@ -94,8 +96,8 @@ final class EmbeddedRun {
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String segmenterGroup = s.topicPrefix() + Groups.SEGMENTER;
         try (SinkService sink = new SinkService(sinkConfig);
-             SegmenterWorker segmenter = new SegmenterWorker(new SegmenterConfig(bootstrap, topics,
-                     segmenterGroup, 8, Duration.ofMillis(200)), model);
+             SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(bootstrap, topics)
+                     .withGroup(segmenterGroup).withBatch(s.batchSize(), s.maxWait()).withMaxAge(s.maxAge()), model);
              Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(segmenterGroup),
                      IngestMetrics.inMemory());
              ProgressWatcher progress = new ProgressWatcher(bootstrap, topics, System.err)) {

@@ -4,6 +4,7 @@ import io.segstream.ingest.CameraSpec;
 import io.segstream.ingest.config.CamerasFile;
 import io.segstream.ingest.config.ConfigException;
 import io.segstream.protocol.ImageEncoding;
+import io.segstream.segmenter.model.DeviceChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--model-cache", paramLabel = "DIR", description = "Where converted models are kept (default: ~/.cache/segstream/models).")
     Optional<Path> modelCache;
 
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto",
+            description = "Where the model runs; auto takes the first GPU TensorFlow sees, else the CPU (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--batch-size", defaultValue = "4", description = "Most frames per model call, across cameras (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-wait", defaultValue = "PT0.05S", description = "Longest wait for a batch to fill (default: ${DEFAULT-VALUE}).")
+    Duration batchWait;
+
+    @Option(names = "--max-age", defaultValue = "PT1S",
+            description = "Skip a live camera's frame older than this when its turn comes; PT0S never skips (default: ${DEFAULT-VALUE}).")
+    Duration maxAge;
+
     @Option(names = "--stall-timeout", defaultValue = "PT5M",
             description = "Give up when no frame has come through for this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout;
@@ -75,6 +90,18 @@ final class RunCommand implements Callable<Integer> {
         }
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             problems.add("--stall-timeout must be positive, got " + stallTimeout);
+        }
+        if (batchSize < 1) {
+            problems.add("--batch-size must be >= 1, got " + batchSize);
+        }
+        if (batchWait.isNegative() || maxAge.isNegative()) {
+            problems.add("--batch-wait and --max-age must not be negative");
+        }
+        DeviceChoice deviceChoice = DeviceChoice.AUTO;
+        try {
+            deviceChoice = DeviceChoice.parse(device);
+        } catch (IllegalArgumentException e) {
+            problems.add("--device: " + e.getMessage());
         }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream: " + p));
@@ -105,8 +132,8 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
-        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, cache, out, bootstrapServers,
-                topicPrefix, partitions, overlayAlpha, stallTimeout));
+        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, cache, deviceChoice, out,
+                bootstrapServers, topicPrefix, partitions, overlayAlpha, stallTimeout, batchSize, batchWait, maxAge));
         return run.call();
     }
 }

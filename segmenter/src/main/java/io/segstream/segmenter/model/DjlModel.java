@@ -10,31 +10,38 @@ import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.Taxonomy;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** A SavedModel running on DJL's TensorFlow engine (GPU when TensorFlow sees one, CPU otherwise). */
 final class DjlModel implements SegmentationModel {
 
     private final String id;
     private final Taxonomy taxonomy;
-    private final ZooModel<RgbImage, LabelMap> model;
+    private final ZooModel<List<RgbImage>, List<LabelMap>> model;
+    private final int maxBatch;
 
-    private DjlModel(String id, Taxonomy taxonomy, ZooModel<RgbImage, LabelMap> model) {
+    private DjlModel(String id, Taxonomy taxonomy, ZooModel<List<RgbImage>, List<LabelMap>> model, int maxBatch) {
         this.id = id;
         this.taxonomy = taxonomy;
         this.model = model;
+        this.maxBatch = maxBatch;
     }
 
-    static DjlModel load(String id, Taxonomy taxonomy, Path savedModelDir) {
+    @SuppressWarnings("unchecked")
+    static DjlModel load(String id, Taxonomy taxonomy, Path savedModelDir, DeviceChoice device) {
         TensorFlowNatives.prepare();
-        Criteria<RgbImage, LabelMap> criteria = Criteria.builder()
-                .setTypes(RgbImage.class, LabelMap.class)
+        Class<List<RgbImage>> in = (Class<List<RgbImage>>) (Class<?>) List.class;
+        Class<List<LabelMap>> out = (Class<List<LabelMap>>) (Class<?>) List.class;
+        Criteria<List<RgbImage>, List<LabelMap>> criteria = Criteria.builder()
+                .setTypes(in, out)
                 .optModelPath(savedModelDir)
                 .optEngine("TensorFlow")
+                .optDevice(device.resolve())
                 .optOption("Tags", ModelSignature.TAG)
                 .optOption("SignatureDefKey", ModelSignature.KEY)
-                .optTranslator(new LabelTranslator())
+                .optTranslator(new BatchTranslator())
                 .build();
-        ZooModel<RgbImage, LabelMap> model;
+        ZooModel<List<RgbImage>, List<LabelMap>> model;
         try {
             model = criteria.loadModel();
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
@@ -47,7 +54,8 @@ final class DjlModel implements SegmentationModel {
             model.close();
             throw e;
         }
-        return new DjlModel(id, taxonomy, model);
+        long batch = model.describeInput().get(0).getValue().get(0);
+        return new DjlModel(id, taxonomy, model, batch > 0 ? (int) batch : Integer.MAX_VALUE);
     }
 
     private static void checkSignature(Path dir, ZooModel<?, ?> model) {
@@ -76,16 +84,30 @@ final class DjlModel implements SegmentationModel {
     }
 
     @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public String device() {
+        return model.getNDManager().getDevice().toString();
+    }
+
+    @Override
     public SegmentationModel.Predictor newPredictor() {
-        ai.djl.inference.Predictor<RgbImage, LabelMap> predictor = model.newPredictor();
+        ai.djl.inference.Predictor<List<RgbImage>, List<LabelMap>> predictor = model.newPredictor();
         return new SegmentationModel.Predictor() {
             @Override
-            public LabelMap segment(RgbImage image) {
+            public List<LabelMap> segment(List<RgbImage> images) {
+                if (images.isEmpty() || images.size() > maxBatch) {
+                    throw new IllegalArgumentException("model " + id + " takes 1 to " + maxBatch + " pictures, got " + images.size());
+                }
                 try {
-                    return predictor.predict(image);
+                    return predictor.predict(images);
                 } catch (TranslateException e) {
-                    throw new IllegalStateException("model " + id + " failed on a " + image.width() + "x" + image.height()
-                            + " image: " + e.getMessage(), e);
+                    RgbImage first = images.get(0);
+                    throw new IllegalStateException("model " + id + " failed on " + images.size() + " " + first.width()
+                            + "x" + first.height() + " image(s): " + e.getMessage(), e);
                 }
             }
 

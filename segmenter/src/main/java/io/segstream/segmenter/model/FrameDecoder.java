@@ -30,6 +30,11 @@ public final class FrameDecoder {
         return toRgb(img);
     }
 
+    /** The picture as RGB for the model. */
+    public static RgbImage toRgbImage(BufferedImage img) {
+        return toRgb(img);
+    }
+
     static RgbImage toRgb(BufferedImage img) {
         BufferedImage bgr = img;
         if (img.getType() != BufferedImage.TYPE_3BYTE_BGR) {

@@ -14,9 +14,16 @@ import java.nio.file.Path;
 public final class ModelLoader {
 
     private final Path cacheDir;
+    private final DeviceChoice device;
 
+    /** A loader that runs models on the first GPU TensorFlow sees, else on the CPU. */
     public ModelLoader(Path cacheDir) {
+        this(cacheDir, DeviceChoice.AUTO);
+    }
+
+    public ModelLoader(Path cacheDir, DeviceChoice device) {
         this.cacheDir = cacheDir;
+        this.device = device;
     }
 
     public SegmentationModel load(Path path) {
@@ -27,11 +34,11 @@ public final class ModelLoader {
             if (!Files.isRegularFile(path.resolve("saved_model.pb"))) {
                 throw new InvalidModelException("model directory " + path + " holds no saved_model.pb: it is not a SavedModel");
             }
-            return DjlModel.load(idOf(path), Cityscapes.TAXONOMY, path);
+            return DjlModel.load(idOf(path), Cityscapes.TAXONOMY, path, device);
         }
         if (path.getFileName().toString().endsWith(".pb")) {
             try {
-                return DjlModel.load(idOf(path), Cityscapes.TAXONOMY, new FrozenGraphConverter(cacheDir).savedModelFor(path));
+                return DjlModel.load(idOf(path), Cityscapes.TAXONOMY, new FrozenGraphConverter(cacheDir).savedModelFor(path), device);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot convert the frozen graph " + path + " in " + cacheDir, e);
             }

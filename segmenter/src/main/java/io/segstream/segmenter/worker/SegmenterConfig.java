@@ -6,27 +6,51 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a segmenter worker connects and consumes.
+ * How a segmenter worker consumes and batches.
  *
  * @param bootstrapServers the Kafka cluster
  * @param topics           topic names
  * @param groupId          the consumer group all replicas share
- * @param maxPollRecords   frames taken per poll (and committed together)
+ * @param batchSize        most frames per model call (frames of any cameras, of one picture size); a model
+ *                         with a fixed batch of 1 is served frame by frame whatever this says
+ * @param maxWait          how long a partial batch waits for more frames before it runs
+ * @param maxAge           a live camera's frame older than this when its turn comes is skipped (answered with a
+ *                         skipped-stale mask); zero never skips. Recorded frames are never skipped
  * @param pollTimeout      how long one poll waits for frames
  */
-public record SegmenterConfig(String bootstrapServers, Topics topics, String groupId, int maxPollRecords, Duration pollTimeout) {
+public record SegmenterConfig(String bootstrapServers, Topics topics, String groupId, int batchSize, Duration maxWait,
+                              Duration maxAge, Duration pollTimeout) {
 
     public SegmenterConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(maxWait, "maxWait");
+        Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(pollTimeout, "pollTimeout");
-        if (maxPollRecords < 1) {
-            throw new IllegalArgumentException("maxPollRecords must be >= 1, got " + maxPollRecords);
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (maxWait.isNegative() || maxAge.isNegative() || pollTimeout.isNegative() || pollTimeout.isZero()) {
+            throw new IllegalArgumentException("maxWait and maxAge must be >= 0 and pollTimeout > 0");
         }
     }
 
+    /** Batches of up to 4 waiting at most 50 ms, live frames skipped when older than 1 s. */
     public static SegmenterConfig defaults(String bootstrapServers, Topics topics) {
-        return new SegmenterConfig(bootstrapServers, topics, Groups.SEGMENTER, 8, Duration.ofMillis(500));
+        return new SegmenterConfig(bootstrapServers, topics, Groups.SEGMENTER, 4, Duration.ofMillis(50),
+                Duration.ofSeconds(1), Duration.ofMillis(500));
+    }
+
+    public SegmenterConfig withGroup(String group) {
+        return new SegmenterConfig(bootstrapServers, topics, group, batchSize, maxWait, maxAge, pollTimeout);
+    }
+
+    public SegmenterConfig withBatch(int size, Duration wait) {
+        return new SegmenterConfig(bootstrapServers, topics, groupId, size, wait, maxAge, pollTimeout);
+    }
+
+    public SegmenterConfig withMaxAge(Duration age) {
+        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, age, pollTimeout);
     }
 }

@@ -1,14 +1,15 @@
 package io.segstream.segmenter.worker;
 
-import io.segstream.protocol.FrameMeta;
-import io.segstream.protocol.MalformedRecordException;
-import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.segmenter.model.SegmentationModel;
 import java.time.Duration;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -16,9 +17,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,12 +36,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * One segmenter replica: consumes its share of the frames partitions in the consumer group,
- * publishes one mask per frame to the same partition of the masks topic, forwards end-of-stream
- * markers after the camera's last mask, and commits offsets only after its masks are acknowledged.
+ * batches frames across cameras, publishes one mask per frame to the same partition of the masks
+ * topic, forwards end-of-stream markers after the camera's last mask, and commits offsets only
+ * after its masks are acknowledged. A replica that dies leaves its uncommitted frames to the
+ * others; the masks they publish again are dropped by the sink's de-duplication.
  */
 public final class SegmenterWorker implements Runnable, AutoCloseable {
 
@@ -44,8 +50,10 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
 
     private final SegmenterConfig config;
     private final SegmentationModel model;
+    private final SegmenterMetrics metrics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaClientMetrics consumerMetrics;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -53,12 +61,21 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong masksPublished = new AtomicLong();
+    /** Records polled and not yet answered; those of a partition taken away in a rebalance are dropped. */
+    private final List<ConsumerRecord<String, byte[]>> buffered = new ArrayList<>();
 
     public SegmenterWorker(SegmenterConfig config, SegmentationModel model) {
+        this(config, model, SegmenterMetrics.inMemory());
+    }
+
+    public SegmenterWorker(SegmenterConfig config, SegmentationModel model, SegmenterMetrics metrics) {
         this.config = config;
         this.model = model;
+        this.metrics = metrics;
         this.consumer = new KafkaConsumer<>(consumerProps(config), new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(metrics.registry());
     }
 
     /** Masks (ok, skipped or failed) published and acknowledged so far. */
@@ -71,61 +88,92 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
         if (!claimed.compareAndSet(false, true)) {
             return;
         }
-        Topics topics = config.topics();
         try (SegmentationModel.Predictor predictor = model.newPredictor()) {
-            FrameSegmenter segmenter = new FrameSegmenter(predictor);
-            consumer.subscribe(List.of(topics.frames()));
+            FrameBatcher batcher = new FrameBatcher(model, predictor, config, metrics);
+            consumer.subscribe(List.of(config.topics().frames()), new DropRevoked());
+            LOG.info("Segmenter of group {} running model {} on {}, batches of up to {} waiting at most {} ms",
+                    config.groupId(), model.id(), model.device(), Math.min(config.batchSize(), model.maxBatch()),
+                    config.maxWait().toMillis());
             while (running.get()) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
-                if (records.isEmpty()) {
+                collect();
+                if (buffered.isEmpty()) {
                     continue;
                 }
-                List<Future<RecordMetadata>> sent = new ArrayList<>(records.count());
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    ProducerRecord<String, byte[]> mask = answer(record, segmenter);
-                    if (mask != null) {
-                        sent.add(producer.send(mask));
-                    }
+                List<ConsumerRecord<String, byte[]>> work = List.copyOf(buffered);
+                buffered.clear();
+                List<ProducerRecord<String, byte[]>> answers = batcher.answer(work);
+                List<Future<RecordMetadata>> sent = new ArrayList<>(answers.size());
+                for (ProducerRecord<String, byte[]> a : answers) {
+                    sent.add(producer.send(a));
                 }
-                awaitAcknowledged(sent);
-                consumer.commitSync();
+                awaitAcknowledged(answers, sent);
+                commit(work);
             }
         } catch (WakeupException e) {
             if (running.get()) {
                 throw e;
             }
         } finally {
+            consumerMetrics.close();
             consumer.close();
             producer.close();
             stopped.countDown();
         }
     }
 
-    private ProducerRecord<String, byte[]> answer(ConsumerRecord<String, byte[]> frame, FrameSegmenter segmenter) {
-        MDC.put("camera", frame.key());
-        try {
-            if (WireHeaders.isEndOfStream(frame.headers())) {
-                LOG.info("End of stream {} forwarded after its last mask", WireHeaders.readEndOfStream(frame.headers()));
-                return new ProducerRecord<>(config.topics().masks(), frame.partition(), frame.key(), new byte[0], frame.headers());
+    /**
+     * Polls until a batch's worth of frames is buffered or the oldest has waited the maximum wait
+     * (a poll that brings nothing leaves the buffer empty).
+     */
+    private void collect() {
+        long deadline = 0;
+        do {
+            Duration timeout = buffered.isEmpty() ? config.pollTimeout()
+                    : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            consumer.poll(timeout).forEach(buffered::add);
+            if (!buffered.isEmpty() && deadline == 0) {
+                deadline = System.nanoTime() + config.maxWait().toNanos();
             }
-            FrameMeta meta = WireHeaders.readFrame(frame.headers());
-            MaskResult result = segmenter.segment(frame.value(), meta.sequence());
-            ProducerRecord<String, byte[]> out = new ProducerRecord<>(config.topics().masks(), frame.partition(), frame.key(), result.png());
-            WireHeaders.writeMask(out.headers(), new MaskMeta(meta, model.id(), result.inferenceMicros(), result.status()));
-            return out;
-        } catch (MalformedRecordException e) {
-            LOG.error("Frame record at {}-{}@{} is not in the wire format and gets no mask: {}",
-                    frame.topic(), frame.partition(), frame.offset(), e.getMessage());
-            return null;
-        } finally {
-            MDC.remove("camera");
+        } while (running.get() && !buffered.isEmpty() && buffered.size() < config.batchSize()
+                && System.nanoTime() < deadline);
+    }
+
+    /** Commits past the answered records, partition by partition. */
+    private void commit(List<ConsumerRecord<String, byte[]>> work) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : work) {
+            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            LOG.warn("Offsets not committed ({}); another replica will answer these frames again and the sink "
+                    + "drops the duplicate masks", e.getMessage());
         }
     }
 
-    private void awaitAcknowledged(List<Future<RecordMetadata>> sent) {
+    /** Drops buffered records of partitions this replica no longer owns: their new owner answers them. */
+    private final class DropRevoked implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            buffered.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+            LOG.info("Partitions revoked: {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.info("Partitions assigned: {}", partitions);
+        }
+    }
+
+    private void awaitAcknowledged(List<ProducerRecord<String, byte[]>> answers, List<Future<RecordMetadata>> sent) {
         try {
-            for (Future<RecordMetadata> f : sent) {
-                f.get();
+            for (int i = 0; i < sent.size(); i++) {
+                sent.get(i).get();
+                if (!WireHeaders.isEndOfStream(answers.get(i).headers())) {
+                    metrics.maskOut(WireHeaders.readMask(answers.get(i).headers()).status());
+                }
             }
             masksPublished.addAndGet(sent.size());
         } catch (InterruptedException e) {
@@ -165,7 +213,7 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, c.groupId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, c.maxPollRecords());
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, c.batchSize());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_RECORD_BYTES);
         return p;
     }

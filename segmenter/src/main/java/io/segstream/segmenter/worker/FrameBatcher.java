@@ -1,0 +1,158 @@
+package io.segstream.segmenter.worker;
+
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.MalformedRecordException;
+import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskSerde;
+import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.WireHeaders;
+import io.segstream.segmenter.model.FrameDecoder;
+import io.segstream.segmenter.model.RgbImage;
+import io.segstream.segmenter.model.SegmentationModel;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Answers frame records, in their order, with mask records: frames of one picture size are run
+ * through the model together, up to the batch size, whichever cameras they come from. A live
+ * frame older than the maximum age when its turn comes gets a skipped-stale mask without inference;
+ * bytes that do not decode get a failed mask; an end-of-stream record is forwarded after the masks
+ * of the records before it.
+ */
+final class FrameBatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrameBatcher.class);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final SegmentationModel model;
+    private final SegmentationModel.Predictor predictor;
+    private final String masksTopic;
+    private final int batchSize;
+    private final Duration maxAge;
+    private final SegmenterMetrics metrics;
+    private final Serializer<LabelMap> masks = new MaskSerde().serializer();
+
+    FrameBatcher(SegmentationModel model, SegmentationModel.Predictor predictor, SegmenterConfig config,
+                 SegmenterMetrics metrics) {
+        this.model = model;
+        this.predictor = predictor;
+        this.masksTopic = config.topics().masks();
+        this.batchSize = Math.min(config.batchSize(), model.maxBatch());
+        this.maxAge = config.maxAge();
+        this.metrics = metrics;
+    }
+
+    /** A decoded frame waiting for its batch; {@code slot} is its place in the answers. */
+    private record Waiting(int slot, ConsumerRecord<String, byte[]> record, FrameMeta meta, RgbImage image) {
+    }
+
+    /** The answer to each record, in the records' order; a record not in the wire format has none. */
+    List<ProducerRecord<String, byte[]>> answer(List<ConsumerRecord<String, byte[]>> records) {
+        List<ProducerRecord<String, byte[]>> answers = new ArrayList<>(Collections.nCopies(records.size(), null));
+        List<Waiting> batch = new ArrayList<>(batchSize);
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, byte[]> r = records.get(i);
+            MDC.put("camera", r.key());
+            try {
+                if (WireHeaders.isEndOfStream(r.headers())) {
+                    run(batch, answers);
+                    LOG.info("End of stream {} forwarded after its last mask", WireHeaders.readEndOfStream(r.headers()));
+                    answers.set(i, new ProducerRecord<>(masksTopic, r.partition(), r.key(), EMPTY, r.headers()));
+                    continue;
+                }
+                FrameMeta meta = WireHeaders.readFrame(r.headers());
+                metrics.frameIn();
+                if (tooOld(meta)) {
+                    answers.set(i, mask(r, meta, MaskStatus.SKIPPED_STALE, EMPTY, 0));
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                RgbImage image;
+                try {
+                    image = FrameDecoder.decode(r.value());
+                } catch (IllegalArgumentException e) {
+                    LOG.error("Camera {}: frame {} gets a failed mask: {}", r.key(), meta.sequence(), e.getMessage());
+                    answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
+                    continue;
+                }
+                metrics.preprocess(Duration.ofNanos(System.nanoTime() - t0));
+                if (!batch.isEmpty() && (batch.size() == batchSize || !sameSize(batch.get(0).image(), image))) {
+                    run(batch, answers);
+                }
+                batch.add(new Waiting(i, r, meta, image));
+            } catch (MalformedRecordException e) {
+                LOG.error("Frame record at {}-{}@{} is not in the wire format and gets no mask: {}",
+                        r.topic(), r.partition(), r.offset(), e.getMessage());
+            } finally {
+                MDC.remove("camera");
+            }
+        }
+        run(batch, answers);
+        return answers.stream().filter(Objects::nonNull).toList();
+    }
+
+    private static boolean sameSize(RgbImage a, RgbImage b) {
+        return a.width() == b.width() && a.height() == b.height();
+    }
+
+    private boolean tooOld(FrameMeta meta) {
+        if (!meta.live() || maxAge.isZero()) {
+            return false;
+        }
+        long ageMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - meta.captureMicros();
+        return ageMicros > maxAge.toNanos() / 1000;
+    }
+
+    /** Runs the waiting frames through the model (those grown too old meanwhile are skipped) and empties the batch. */
+    private void run(List<Waiting> batch, List<ProducerRecord<String, byte[]>> answers) {
+        List<Waiting> due = new ArrayList<>(batch.size());
+        for (Waiting w : batch) {
+            if (tooOld(w.meta())) {
+                answers.set(w.slot(), mask(w.record(), w.meta(), MaskStatus.SKIPPED_STALE, EMPTY, 0));
+            } else {
+                due.add(w);
+            }
+        }
+        batch.clear();
+        if (due.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<LabelMap> labels;
+        try {
+            labels = predictor.segment(due.stream().map(Waiting::image).toList());
+        } catch (RuntimeException e) {
+            LOG.error("{} frame(s) get failed masks: the model failed: {}", due.size(), e.getMessage(), e);
+            due.forEach(w -> answers.set(w.slot(), mask(w.record(), w.meta(), MaskStatus.FAILED, EMPTY, 0)));
+            return;
+        }
+        long took = System.nanoTime() - t0;
+        metrics.batch(due.size(), Duration.ofNanos(took));
+        for (int k = 0; k < due.size(); k++) {
+            Waiting w = due.get(k);
+            long p0 = System.nanoTime();
+            byte[] png = masks.serialize(masksTopic, labels.get(k));
+            metrics.postprocess(Duration.ofNanos(System.nanoTime() - p0));
+            answers.set(w.slot(), mask(w.record(), w.meta(), MaskStatus.OK, png, took / 1000));
+        }
+    }
+
+    private ProducerRecord<String, byte[]> mask(ConsumerRecord<String, byte[]> frame, FrameMeta meta, MaskStatus status,
+                                                byte[] png, long inferenceMicros) {
+        ProducerRecord<String, byte[]> out = new ProducerRecord<>(masksTopic, frame.partition(), frame.key(), png);
+        WireHeaders.writeMask(out.headers(), new MaskMeta(meta, model.id(), inferenceMicros, status));
+        return out;
+    }
+}
