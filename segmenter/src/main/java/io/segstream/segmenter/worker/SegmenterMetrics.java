@@ -24,6 +24,8 @@ public final class SegmenterMetrics {
     private final Timer preprocess;
     private final Timer inference;
     private final Timer postprocess;
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostHeld = new java.util.concurrent.atomic.AtomicInteger();
 
     public SegmenterMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +40,7 @@ public final class SegmenterMetrics {
         preprocess = Timer.builder("segstream.segmenter.preprocess").description("Decoding a frame picture").register(registry);
         inference = Timer.builder("segstream.segmenter.inference").description("One model call (a batch)").register(registry);
         postprocess = Timer.builder("segstream.segmenter.postprocess").description("Encoding one mask").register(registry);
+        registry.gauge("segstream.segmenter.frames.held", held);
     }
 
     public static SegmenterMetrics inMemory() {
@@ -67,6 +70,17 @@ public final class SegmenterMetrics {
 
     void postprocess(Duration took) {
         postprocess.record(took);
+    }
+
+    /** Frames taken from Kafka and not yet answered: less than two batches, whatever the backlog. */
+    void held(int frames) {
+        held.set(frames);
+        mostHeld.accumulateAndGet(frames, Math::max);
+    }
+
+    /** The most frames held at once so far. */
+    public int mostHeld() {
+        return mostHeld.get();
     }
 
     public long masks(MaskStatus status) {

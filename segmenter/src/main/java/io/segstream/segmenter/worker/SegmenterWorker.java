@@ -101,6 +101,7 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                 }
                 List<ConsumerRecord<String, byte[]>> work = List.copyOf(buffered);
                 buffered.clear();
+                metrics.held(work.size());
                 List<ProducerRecord<String, byte[]>> answers = batcher.answer(work);
                 List<Future<RecordMetadata>> sent = new ArrayList<>(answers.size());
                 for (ProducerRecord<String, byte[]> a : answers) {
@@ -108,6 +109,7 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                 }
                 awaitAcknowledged(answers, sent);
                 commit(work);
+                metrics.held(0);
             }
         } catch (WakeupException e) {
             if (running.get()) {
