@@ -1,0 +1,141 @@
+package io.segstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.Ingest;
+import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.protocol.Groups;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import io.segstream.segmenter.model.DeviceChoice;
+import io.segstream.segmenter.model.ModelLoader;
+import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.segmenter.worker.SegmenterConfig;
+import io.segstream.segmenter.worker.SegmenterWorker;
+import io.segstream.sink.SinkConfig;
+import io.segstream.sink.SinkService;
+import io.segstream.testkit.Assets;
+import io.segstream.testkit.Clips;
+import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.RealKafka;
+import io.segstream.testkit.TestTopics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two segmenter replicas share a 4-partition frames topic; one is closed mid-stream. Its partitions
+ * move to the other, frames it answered but had not committed are answered again, and the sink's
+ * de-duplication leaves every frame of every recorded input exactly one statistics record.
+ */
+@ExtendWith(RealKafka.class)
+class ScaleOutIntegrationTest {
+
+    private static final int FRAMES = 24;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldGiveEveryFrameExactlyOneResultWhenAReplicaDiesMidStream(KafkaBroker kafka) throws Exception {
+        Topics topics = TestTopics.create(kafka, "scale-out", 4);
+        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String group = prefix + Groups.SEGMENTER;
+        List<CameraSpec> cameras = new ArrayList<>();
+        for (String id : List.of("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f")) {
+            cameras.add(CameraSpec.of(id, Clips.write(work.resolve(id + ".mp4"), FRAMES, 320, 192,
+                    avcodec.AV_CODEC_ID_H264).toString()));
+        }
+
+        Map<String, List<JsonNode>> stats;
+        long masks;
+        try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
+             SinkService sink = new SinkService(new SinkConfig(kafka.bootstrapServers(), topics, prefix + "sink",
+                     Files.createDirectories(work.resolve("state")), java.util.Optional.empty(), 0.5))) {
+            sink.start();
+            SegmenterConfig config = SegmenterConfig.defaults(kafka.bootstrapServers(), topics).withGroup(group)
+                    .withBatch(2, Duration.ofMillis(20));
+            SegmenterWorker first = new SegmenterWorker(config, model);
+            SegmenterWorker second = new SegmenterWorker(config, model);
+            Thread t1 = new Thread(first, "segmenter-1");
+            Thread t2 = new Thread(second, "segmenter-2");
+            t1.start();
+            t2.start();
+            List<CompletableFuture<IngestResult>> results;
+            try (Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics)
+                    .withMaxInFlight(8, group), IngestMetrics.inMemory())) {
+                results = cameras.stream().map(ingest::start).toList();
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                while (first.masksPublished() < 20 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(first.masksPublished()).as("masks of the first replica before it goes").isGreaterThanOrEqualTo(20);
+                first.close();
+                assertThat(t1.isAlive()).isFalse();
+                CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
+            }
+            Set<UUID> sessions = results.stream().flatMap(r -> r.join().sessions().stream()).collect(Collectors.toSet());
+            stats = frameStatsUntilEnded(kafka, topics, sessions);
+            second.close();
+            masks = TestTopics.readAll(kafka, topics.masks()).stream().filter(r -> !WireHeaders.isEndOfStream(r.headers())).count();
+        }
+
+        assertThat(stats.keySet()).containsExactlyInAnyOrder("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f");
+        stats.forEach((camera, lines) -> assertThat(lines).as(camera)
+                .extracting(s -> s.get("sequence").asLong())
+                .containsExactlyElementsOf(LongStream.range(0, FRAMES).boxed().toList()));
+        assertThat(masks).as("masks on the topic, duplicates allowed").isGreaterThanOrEqualTo(6L * FRAMES);
+    }
+
+    /** The committed frame statistics per camera, read until every session's end has come through. */
+    private static Map<String, List<JsonNode>> frameStatsUntilEnded(KafkaBroker kafka, Topics topics, Set<UUID> sessions)
+            throws Exception {
+        Map<String, List<JsonNode>> out = new HashMap<>();
+        Set<UUID> ended = new java.util.HashSet<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topics.frameStats()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!ended.containsAll(sessions) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    if (WireHeaders.isEndOfStream(r.headers())) {
+                        ended.add(WireHeaders.readEndOfStream(r.headers()).session());
+                    } else {
+                        out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(JSON.readTree(r.value()));
+                    }
+                }
+            }
+        }
+        assertThat(ended).as("sessions ended on frame-stats").containsAll(sessions);
+        return out;
+    }
+}
