@@ -177,7 +177,7 @@ final class IngestCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (Ingest ingest = new Ingest(settings, new IngestMetrics(registry));
              AutoCloseable http = metricsPort == 0 ? () -> { }
-                     : new HttpEndpoint(new InetSocketAddress(metricsPort), registry, ingest::status)) {
+                     : new HttpEndpoint(new InetSocketAddress(metricsPort), registry, HttpEndpoint.cameras(ingest::status))) {
             if (metricsPort != 0) {
                 LOG.info("Metrics on http://0.0.0.0:{}/metrics, health on /health", metricsPort);
             }

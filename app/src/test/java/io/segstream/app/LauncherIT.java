@@ -16,6 +16,17 @@ import io.segstream.testkit.ToolProcess;
 import io.segstream.testkit.Tools;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import io.segstream.protocol.Topics;
+import io.segstream.protocol.Groups;
+import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.Ingest;
+import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.sink.SinkConfig;
+import io.segstream.sink.SinkService;
+import io.segstream.testkit.Clips;
+import java.util.Map;
+import org.bytedeco.ffmpeg.global.avcodec;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
@@ -145,6 +156,69 @@ class LauncherIT {
                 p.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    @ExtendWith(RealKafka.class)
+    void shouldGiveEveryFrameOneResultWhenASegmenterProcessIsKilled(KafkaBroker kafka) throws Exception {
+        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
+        Topics topics = TestTopics.create(kafka, "launcher-kill", 4);
+        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String group = prefix + Groups.SEGMENTER;
+        int frames = 24;
+        List<CameraSpec> cameras = new java.util.ArrayList<>();
+        for (String id : List.of("cam-a", "cam-b", "cam-c", "cam-d")) {
+            cameras.add(CameraSpec.of(id, Clips.write(work.resolve(id + ".mp4"), frames, 320, 192,
+                    avcodec.AV_CODEC_ID_H264).toString()));
+        }
+        Process doomed = segmenter(root, kafka, prefix, group, "doomed");
+        Process survivor = segmenter(root, kafka, prefix, group, "survivor");
+        try (SinkService sink = new SinkService(new SinkConfig(kafka.bootstrapServers(), topics, prefix + "sink",
+                     Files.createDirectories(work.resolve("state")), java.util.Optional.empty(), 0.5));
+             TopicWatch masks = new TopicWatch(kafka, topics.masks());
+             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(8, group),
+                     IngestMetrics.inMemory())) {
+            sink.start();
+            List<java.util.concurrent.CompletableFuture<IngestResult>> results = cameras.stream().map(ingest::start).toList();
+            try {
+                masks.await("20 masks", Duration.ofMinutes(3), all -> all.size() >= 20);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; segmenter output:\n" + read(work.resolve("doomed.log")), e);
+            }
+
+            doomed.destroyForcibly();
+            assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            java.util.concurrent.CompletableFuture.allOf(results.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(3, TimeUnit.MINUTES);
+            java.util.Set<java.util.UUID> sessions = results.stream().flatMap(r -> r.join().sessions().stream())
+                    .collect(java.util.stream.Collectors.toSet());
+            Map<String, List<com.fasterxml.jackson.databind.JsonNode>> stats =
+                    ScaleOutIntegrationTest.frameStatsUntilEnded(kafka, topics, sessions);
+
+            assertThat(stats.keySet()).containsExactlyInAnyOrder("cam-a", "cam-b", "cam-c", "cam-d");
+            stats.forEach((camera, lines) -> assertThat(lines).as(camera)
+                    .extracting(st -> st.get("sequence").asLong())
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, frames).boxed().toList()));
+        } finally {
+            doomed.destroyForcibly();
+            survivor.destroy();
+            survivor.waitFor(1, TimeUnit.MINUTES);
+        }
+        assertThat(survivor.exitValue()).as("the survivor stops cleanly on SIGTERM; output:%n%s",
+                read(work.resolve("survivor.log"))).isEqualTo(143);
+    }
+
+    private Process segmenter(Path root, KafkaBroker kafka, String prefix, String group, String name) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "segment",
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix, "--group", group,
+                "--model", Assets.require(Assets.SAVED_MODEL).toString(), "--model-cache", work.resolve("cache").toString(),
+                "--device", "cpu", "--batch-size", "2", "--metrics-port", "0",
+                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1000")
+                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
+        pb.environment().put("SEGSTREAM_NO_BUILD", "1");
+        pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
+        return pb.start();
     }
 
     private static int framesDone(String output) {

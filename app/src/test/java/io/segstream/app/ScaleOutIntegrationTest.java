@@ -113,7 +113,7 @@ class ScaleOutIntegrationTest {
     }
 
     /** The committed frame statistics per camera, read until every session's end has come through. */
-    private static Map<String, List<JsonNode>> frameStatsUntilEnded(KafkaBroker kafka, Topics topics, Set<UUID> sessions)
+    static Map<String, List<JsonNode>> frameStatsUntilEnded(KafkaBroker kafka, Topics topics, Set<UUID> sessions)
             throws Exception {
         Map<String, List<JsonNode>> out = new HashMap<>();
         Set<UUID> ended = new java.util.HashSet<>();

@@ -39,7 +39,7 @@ class OperabilityIntegrationTest {
 
         try (LogCapture log = new LogCapture();
              Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics), new IngestMetrics(registry));
-             HttpEndpoint endpoint = new HttpEndpoint(new InetSocketAddress("127.0.0.1", 0), registry, ingest::status)) {
+             HttpEndpoint endpoint = new HttpEndpoint(new InetSocketAddress("127.0.0.1", 0), registry, HttpEndpoint.cameras(ingest::status))) {
             ingest.start(CameraSpec.of("good", clip.toString())).get(60, TimeUnit.SECONDS);
             ingest.start(CameraSpec.of("broken", dir.resolve("nope.mp4").toString())).get(60, TimeUnit.SECONDS);
             String base = "http://127.0.0.1:" + endpoint.port();

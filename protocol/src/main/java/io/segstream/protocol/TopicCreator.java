@@ -76,15 +76,26 @@ public final class TopicCreator {
         }
     }
 
+    /**
+     * Refuses joined topics (frames and masks) whose partition counts differ: the sink could not join
+     * them without a repartition. A topic that exists with another count than asked is used as it is.
+     */
     private static void checkPartitions(Admin admin, Collection<TopicSpec> specs) throws InterruptedException, ExecutionException {
         Map<String, TopicDescription> described = describe(admin, specs);
-        String wrong = specs.stream()
-                .filter(s -> described.get(s.name()).partitions().size() != s.partitions())
-                .map(s -> s.name() + " has " + described.get(s.name()).partitions().size() + " partitions, expected " + s.partitions())
-                .collect(Collectors.joining("; "));
-        if (!wrong.isEmpty()) {
+        for (TopicSpec s : specs) {
+            int actual = described.get(s.name()).partitions().size();
+            if (actual != s.partitions()) {
+                LOG.info("Topic {} exists with {} partitions (the {} asked for apply only when creating it)",
+                        s.name(), actual, s.partitions());
+            }
+        }
+        List<TopicSpec> joined = specs.stream().filter(TopicSpec::joined).toList();
+        Set<Integer> counts = joined.stream().map(s -> described.get(s.name()).partitions().size()).collect(Collectors.toSet());
+        if (counts.size() > 1) {
+            String wrong = joined.stream().map(s -> s.name() + " has " + described.get(s.name()).partitions().size())
+                    .collect(Collectors.joining(", "));
             throw new IllegalStateException("existing topics do not fit the pipeline: " + wrong
-                    + " (frames and masks must have the same partition count)");
+                    + " partitions (frames and masks must have the same partition count)");
         }
     }
 }

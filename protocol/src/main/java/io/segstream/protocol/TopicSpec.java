@@ -5,9 +5,13 @@ import java.util.Objects;
 
 /**
  * What a topic must look like: its name, partition count and topic-level configs.
- * Services create missing topics from these specs at start-up.
+ * Services create missing topics from these specs at start-up; the partition count applies only
+ * when a topic is created.
+ *
+ * @param joined whether the topic is joined by key with the other joined topics (frames and masks),
+ *               so that all of them must have the same partition count
  */
-public record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+public record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs, boolean joined) {
 
     public TopicSpec {
         Objects.requireNonNull(name, "name");

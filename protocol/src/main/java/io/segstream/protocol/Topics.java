@@ -27,9 +27,9 @@ public record Topics(String frames, String masks, String frameStats, String came
                 "max.message.bytes", Integer.toString(MAX_RECORD_BYTES),
                 "retention.ms", Long.toString(frameRetention.toMillis()));
         return List.of(
-                new TopicSpec(frames, partitions, replicationFactor, bounded),
-                new TopicSpec(masks, partitions, replicationFactor, bounded),
-                new TopicSpec(frameStats, partitions, replicationFactor, large),
-                new TopicSpec(cameraStats, partitions, replicationFactor, large));
+                new TopicSpec(frames, partitions, replicationFactor, bounded, true),
+                new TopicSpec(masks, partitions, replicationFactor, bounded, true),
+                new TopicSpec(frameStats, partitions, replicationFactor, large, false),
+                new TopicSpec(cameraStats, partitions, replicationFactor, large, false));
     }
 }

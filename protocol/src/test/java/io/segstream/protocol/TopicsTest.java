@@ -25,7 +25,7 @@ class TopicsTest {
 
     @Test
     void shouldRejectANonPositivePartitionCount() {
-        assertThatThrownBy(() -> new TopicSpec("frames", 0, (short) 1, Map.of()))
+        assertThatThrownBy(() -> new TopicSpec("frames", 0, (short) 1, Map.of(), true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("frames: partitions must be >= 1");
     }

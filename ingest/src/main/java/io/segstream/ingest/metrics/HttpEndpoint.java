@@ -16,25 +16,28 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The ingest process's HTTP endpoint: {@code GET /metrics} in the Prometheus text format and
- * {@code GET /health}, a JSON status of every camera, answered 200 when all are healthy and 503
- * otherwise (a live camera reconnecting, a recorded input that failed).
+ * A service's HTTP endpoint: {@code GET /metrics} in the Prometheus text format and
+ * {@code GET /health}, a JSON status answered 200 when healthy and 503 otherwise. For ingest the
+ * status lists every camera ({@link #cameras}); the segmenter service reports its worker.
  */
 public final class HttpEndpoint implements AutoCloseable {
+
+    /** What {@code /health} answers. */
+    public record Health(boolean healthy, String json) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
 
-    public HttpEndpoint(InetSocketAddress address, PrometheusMeterRegistry registry, Supplier<List<CameraStatus>> cameras)
+    public HttpEndpoint(InetSocketAddress address, PrometheusMeterRegistry registry, Supplier<Health> health)
             throws IOException {
         server = HttpServer.create(address, 16);
         server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                 registry.scrape()));
         server.createContext("/health", ex -> {
-            List<CameraStatus> status = cameras.get();
-            boolean healthy = status.stream().allMatch(CameraStatus::healthy);
-            reply(ex, healthy ? 200 : 503, "application/json", health(healthy, status));
+            Health h = health.get();
+            reply(ex, h.healthy() ? 200 : 503, "application/json", h.json());
         });
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ingest-http");
@@ -48,7 +51,16 @@ public final class HttpEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    static String health(boolean healthy, List<CameraStatus> cameras) {
+    /** The health of an ingest process: UP when every camera is healthy, else DEGRADED; each camera's status. */
+    public static Supplier<Health> cameras(Supplier<List<CameraStatus>> status) {
+        return () -> {
+            List<CameraStatus> cameras = status.get();
+            boolean healthy = cameras.stream().allMatch(CameraStatus::healthy);
+            return new Health(healthy, cameraJson(healthy, cameras));
+        };
+    }
+
+    static String cameraJson(boolean healthy, List<CameraStatus> cameras) {
         ObjectNode root = JSON.createObjectNode();
         root.put("status", healthy ? "UP" : "DEGRADED");
         ArrayNode list = root.putArray("cameras");

@@ -3,6 +3,7 @@ package io.segstream.segmenter.worker;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,9 +18,11 @@ import java.util.Objects;
  * @param maxAge           a live camera's frame older than this when its turn comes is skipped (answered with a
  *                         skipped-stale mask); zero never skips. Recorded frames are never skipped
  * @param pollTimeout      how long one poll waits for frames
+ * @param kafka            Kafka client properties for the consumer and the producer (security, timeouts), which win
+ *                         over segstream's own
  */
 public record SegmenterConfig(String bootstrapServers, Topics topics, String groupId, int batchSize, Duration maxWait,
-                              Duration maxAge, Duration pollTimeout) {
+                              Duration maxAge, Duration pollTimeout, Map<String, String> kafka) {
 
     public SegmenterConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -28,6 +31,7 @@ public record SegmenterConfig(String bootstrapServers, Topics topics, String gro
         Objects.requireNonNull(maxWait, "maxWait");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(pollTimeout, "pollTimeout");
+        kafka = Map.copyOf(kafka);
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -39,18 +43,22 @@ public record SegmenterConfig(String bootstrapServers, Topics topics, String gro
     /** Batches of up to 4 waiting at most 50 ms, live frames skipped when older than 1 s. */
     public static SegmenterConfig defaults(String bootstrapServers, Topics topics) {
         return new SegmenterConfig(bootstrapServers, topics, Groups.SEGMENTER, 4, Duration.ofMillis(50),
-                Duration.ofSeconds(1), Duration.ofMillis(500));
+                Duration.ofSeconds(1), Duration.ofMillis(500), Map.of());
     }
 
     public SegmenterConfig withGroup(String group) {
-        return new SegmenterConfig(bootstrapServers, topics, group, batchSize, maxWait, maxAge, pollTimeout);
+        return new SegmenterConfig(bootstrapServers, topics, group, batchSize, maxWait, maxAge, pollTimeout, kafka);
     }
 
     public SegmenterConfig withBatch(int size, Duration wait) {
-        return new SegmenterConfig(bootstrapServers, topics, groupId, size, wait, maxAge, pollTimeout);
+        return new SegmenterConfig(bootstrapServers, topics, groupId, size, wait, maxAge, pollTimeout, kafka);
     }
 
     public SegmenterConfig withMaxAge(Duration age) {
-        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, age, pollTimeout);
+        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, age, pollTimeout, kafka);
+    }
+
+    public SegmenterConfig withKafka(Map<String, String> properties) {
+        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, properties);
     }
 }

@@ -193,10 +193,15 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
      */
     @Override
     public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
         running.set(false);
         if (claimed.compareAndSet(false, true)) {
+            consumerMetrics.close();
             consumer.close();
             producer.close();
+            stopped.countDown();
             return;
         }
         consumer.wakeup();
@@ -217,6 +222,7 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, c.batchSize());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_RECORD_BYTES);
+        p.putAll(only(c.kafka(), ConsumerConfig.configNames()));
         return p;
     }
 
@@ -227,6 +233,18 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.putAll(only(c.kafka(), ProducerConfig.configNames()));
         return p;
+    }
+
+    /** The properties a client knows (security settings go to both, session timeouts to the consumer). */
+    private static Map<String, String> only(Map<String, String> properties, java.util.Set<String> known) {
+        Map<String, String> out = new HashMap<>();
+        properties.forEach((k, v) -> {
+            if (known.contains(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 }

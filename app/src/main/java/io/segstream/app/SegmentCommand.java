@@ -1,0 +1,170 @@
+package io.segstream.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.segstream.ingest.metrics.HttpEndpoint;
+import io.segstream.protocol.Groups;
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import io.segstream.segmenter.model.DeviceChoice;
+import io.segstream.segmenter.model.InvalidModelException;
+import io.segstream.segmenter.model.ModelLoader;
+import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.segmenter.worker.SegmenterConfig;
+import io.segstream.segmenter.worker.SegmenterMetrics;
+import io.segstream.segmenter.worker.SegmenterWorker;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code segstream segment}: one segmenter replica on its own, against a Kafka cluster. */
+@Command(name = "segment", mixinStandardHelpOptions = true,
+        description = {"Runs one segmenter replica: takes its share of the frames partitions in the consumer group,",
+                "publishes masks, and runs until stopped (SIGTERM, Ctrl-C: it finishes its batch and commits).",
+                "Run more replicas with the same --group to spread the partitions."})
+final class SegmentCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentCommand.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:SEGSTREAM_BOOTSTRAP_SERVERS}",
+            description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH",
+            description = "A SavedModel directory or a frozen DeepLab graph (.pb).")
+    Path model;
+
+    @Option(names = "--model-cache", paramLabel = "DIR", description = "Where converted models are kept (default: ~/.cache/segstream/models).")
+    Optional<Path> modelCache;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto",
+            description = "Where the model runs; auto takes the first GPU TensorFlow sees, else the CPU (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--batch-size", defaultValue = "4", description = "Most frames per model call, across cameras (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-wait", defaultValue = "PT0.05S", description = "Longest wait for a batch to fill (default: ${DEFAULT-VALUE}).")
+    Duration batchWait;
+
+    @Option(names = "--max-age", defaultValue = "PT1S",
+            description = "Skip a live camera's frame older than this when its turn comes; PT0S never skips (default: ${DEFAULT-VALUE}).")
+    Duration maxAge;
+
+    @Option(names = "--group", defaultValue = Groups.SEGMENTER, description = "Consumer group of the replicas (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--topic-prefix", defaultValue = "${env:SEGSTREAM_TOPIC_PREFIX:-}", description = "Prefix of the topic names.")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of frames and masks when created (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka client property for the consumer and producer (security, session.timeout.ms, ...); repeatable.")
+    Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--metrics-port", defaultValue = "9401",
+            description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> problems = new ArrayList<>();
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
+        }
+        DeviceChoice deviceChoice = DeviceChoice.AUTO;
+        try {
+            deviceChoice = DeviceChoice.parse(device);
+        } catch (IllegalArgumentException e) {
+            problems.add("--device: " + e.getMessage());
+        }
+        if (batchSize < 1) {
+            problems.add("--batch-size must be >= 1, got " + batchSize);
+        }
+        if (batchWait.isNegative() || maxAge.isNegative()) {
+            problems.add("--batch-wait and --max-age must not be negative");
+        }
+        if (partitions < 1 || metricsPort < 0 || metricsPort > 65535) {
+            problems.add("--partitions must be >= 1 and --metrics-port 0-65535");
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("segstream segment: " + p));
+            return 2;
+        }
+        Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
+        SegmentationModel loaded;
+        try {
+            loaded = new ModelLoader(cache, deviceChoice).load(model);
+        } catch (InvalidModelException e) {
+            System.err.println("segstream segment: model refused: " + e.getMessage());
+            return 2;
+        }
+        Topics topics = Topics.withPrefix(topicPrefix);
+        try (SegmentationModel m = loaded) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+                TopicCreator.ensure(admin, topics.specs(partitions, (short) 1, Duration.ofHours(24)));
+            } catch (KafkaException | IllegalStateException e) {
+                System.err.println("segstream segment: cannot create the topics on " + bootstrapServers + ": " + e.getMessage());
+                return 2;
+            }
+            return serve(m, topics);
+        }
+    }
+
+    private int serve(SegmentationModel m, Topics topics) throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        SegmenterMetrics metrics = new SegmenterMetrics(registry);
+        SegmenterConfig config = SegmenterConfig.defaults(bootstrapServers, topics).withGroup(group)
+                .withBatch(batchSize, batchWait).withMaxAge(maxAge).withKafka(kafkaProperties);
+        AtomicReference<Throwable> died = new AtomicReference<>();
+        try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {
+            Thread thread = new Thread(worker, "segmenter");
+            thread.setUncaughtExceptionHandler((t, e) -> {
+                died.set(e);
+                LOG.error("The segmenter stopped: {}", e.getMessage(), e);
+            });
+            try (AutoCloseable http = metricsPort == 0 ? () -> { }
+                    : new HttpEndpoint(new InetSocketAddress(metricsPort), registry, () -> health(thread, m, worker))) {
+                Thread hook = new Thread(worker::close, "segmenter-stop");
+                Runtime.getRuntime().addShutdownHook(hook);
+                thread.start();
+                thread.join();
+                if (died.get() == null) {
+                    return 0;
+                }
+                Runtime.getRuntime().removeShutdownHook(hook);
+                System.err.println("segstream segment: the segmenter stopped: " + died.get().getMessage());
+                return 1;
+            }
+        }
+    }
+
+    private static HttpEndpoint.Health health(Thread thread, SegmentationModel m, SegmenterWorker worker) {
+        boolean up = thread.isAlive();
+        ObjectNode json = JSON.createObjectNode();
+        json.put("status", up ? "UP" : "DOWN");
+        json.put("model", m.id());
+        json.put("device", m.device());
+        json.put("masksPublished", worker.masksPublished());
+        return new HttpEndpoint.Health(up, json.toString());
+    }
+}
