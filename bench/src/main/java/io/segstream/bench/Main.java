@@ -13,8 +13,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || !List.of("ingest").contains(args[0])) {
-            System.err.println("usage: bench/run ingest [--repeats N]   (stages: ingest)");
+        if (args.length < 1 || !List.of("ingest", "segmenter").contains(args[0])) {
+            System.err.println("usage: bench/run ingest|segmenter [--repeats N]");
             System.exit(2);
         }
         int repeats = 3;
@@ -25,6 +25,10 @@ public final class Main {
         }
         Path work = Path.of(System.getProperty("segstream.bench.dir", "bench/target/work"));
         Path assets = Path.of(System.getProperty("segstream.assets", "../shared/assets"));
-        new IngestBenchmark(work, assets, repeats).run();
+        if (args[0].equals("ingest")) {
+            new IngestBenchmark(work, assets, repeats).run();
+        } else {
+            new SegmenterBenchmark(work, assets, repeats).run();
+        }
     }
 }

@@ -1,0 +1,167 @@
+package io.segstream.bench;
+
+import io.segstream.broker.EmbeddedKafka;
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import io.segstream.segmenter.model.DeviceChoice;
+import io.segstream.segmenter.model.FrameDecoder;
+import io.segstream.segmenter.model.ModelLoader;
+import io.segstream.segmenter.model.RgbImage;
+import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.segmenter.worker.SegmenterConfig;
+import io.segstream.segmenter.worker.SegmenterWorker;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/**
+ * Segmenter frames per second (JPEG frames from the frames topic to acknowledged PNG masks, default
+ * batching) beside DJL predicting the same model on the same decoded frames one by one in a loop,
+ * without Kafka, as a ratio, at 1024x512 and 2048x1024 on the CPU. Each side is warmed up at the size
+ * first (TensorFlow's first call at a new size is slow); figures are medians of the repeats.
+ */
+final class SegmenterBenchmark {
+
+    private final Path work;
+    private final Path assets;
+    private final int repeats;
+
+    SegmenterBenchmark(Path work, Path assets, int repeats) {
+        this.work = work;
+        this.assets = assets;
+        this.repeats = repeats;
+    }
+
+    void run() throws Exception {
+        System.out.printf(Locale.ROOT, "segmenter benchmark: %d cores, Java %s, SavedModel on the CPU, median of %d runs%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), repeats);
+        List<BufferedImage> clip = clipFrames(assets.resolve("video/udacity_vehicle_detection_test_video.mp4"));
+        List<String> rows = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
+                     .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"))) {
+            for (int[] size : new int[][] {{1024, 512, 32}, {2048, 1024, 12}}) {
+                List<byte[]> jpegs = new ArrayList<>();
+                List<RgbImage> decoded = new ArrayList<>();
+                for (int i = 0; i < size[2]; i++) {
+                    byte[] jpeg = jpeg(clip.get(i * clip.size() / size[2]), size[0], size[1]);
+                    jpegs.add(jpeg);
+                    decoded.add(FrameDecoder.decode(jpeg));
+                }
+                double anchor = median(() -> directNanos(model, decoded), decoded.size());
+                double segmenter = median(() -> workerNanos(kafka, model, jpegs), jpegs.size());
+                rows.add(String.format(Locale.ROOT, "%dx%-5d DJL loop %6.2f fps   segmenter %6.2f fps   ratio %.2f",
+                        size[0], size[1], anchor, segmenter, segmenter / anchor));
+                System.out.println(rows.get(rows.size() - 1));
+            }
+        }
+        System.out.println("summary:");
+        rows.forEach(r -> System.out.println("  " + r));
+    }
+
+    interface Timed {
+        long nanos() throws Exception;
+    }
+
+    private double median(Timed run, int frames) throws Exception {
+        run.nanos();
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            times.add(run.nanos());
+        }
+        Collections.sort(times);
+        return frames / (times.get(times.size() / 2) / 1e9);
+    }
+
+    private static long directNanos(SegmentationModel model, List<RgbImage> frames) {
+        try (SegmentationModel.Predictor p = model.newPredictor()) {
+            long t0 = System.nanoTime();
+            for (RgbImage f : frames) {
+                p.segment(f);
+            }
+            return System.nanoTime() - t0;
+        }
+    }
+
+    /** A fresh worker and topics; one frame warms it up, then the clock runs until the frames' masks are acknowledged. */
+    private static long workerNanos(EmbeddedKafka kafka, SegmentationModel model, List<byte[]> jpegs) throws Exception {
+        Topics topics = Topics.withPrefix("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicCreator.ensure(admin, topics.specs(1, (short) 1, Duration.ofHours(1)));
+        }
+        SegmenterConfig config = SegmenterConfig.defaults(kafka.bootstrapServers(), topics).withGroup(topics.frames() + "-group");
+        try (KafkaProducer<String, byte[]> camera = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES), new StringSerializer(), new ByteArraySerializer());
+             SegmenterWorker worker = new SegmenterWorker(config, model)) {
+            new Thread(worker, "bench-segmenter").start();
+            UUID session = UUID.randomUUID();
+            send(camera, topics, session, 0, jpegs.get(0));
+            awaitMasks(worker, 1);
+            for (int i = 0; i < jpegs.size(); i++) {
+                send(camera, topics, session, i + 1, jpegs.get(i));
+            }
+            camera.flush();
+            long t0 = System.nanoTime();
+            awaitMasks(worker, 1 + jpegs.size());
+            return System.nanoTime() - t0;
+        }
+    }
+
+    private static void send(KafkaProducer<String, byte[]> camera, Topics topics, UUID session, long seq, byte[] jpeg) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), "cam-" + seq % 4, jpeg);
+        WireHeaders.writeFrame(r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 1, 1, ImageEncoding.JPEG, -1, 25, false));
+        camera.send(r);
+    }
+
+    private static void awaitMasks(SegmenterWorker worker, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (worker.masksPublished() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the segmenter answered " + worker.masksPublished() + " of " + n + " frames");
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private static List<BufferedImage> clipFrames(Path clip) throws Exception {
+        List<BufferedImage> out = new ArrayList<>();
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
+            g.start();
+            org.bytedeco.javacv.Frame f;
+            while ((f = g.grabImage()) != null) {
+                BufferedImage img = c.getBufferedImage(f);
+                out.add(new BufferedImage(img.getColorModel(), img.copyData(null), false, null));
+            }
+        }
+        return out;
+    }
+
+    private static byte[] jpeg(BufferedImage src, int w, int h) throws Exception {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        img.createGraphics().drawImage(src, 0, 0, w, h, null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpeg", out);
+        return out.toByteArray();
+    }
+}
