@@ -19,16 +19,18 @@ final class DjlModel implements SegmentationModel {
     private final Taxonomy taxonomy;
     private final ZooModel<List<RgbImage>, List<LabelMap>> model;
     private final int maxBatch;
+    private final ModelDescriptor descriptor;
 
-    private DjlModel(String id, Taxonomy taxonomy, ZooModel<List<RgbImage>, List<LabelMap>> model, int maxBatch) {
+    private DjlModel(String id, ModelDescriptor descriptor, ZooModel<List<RgbImage>, List<LabelMap>> model, int maxBatch) {
         this.id = id;
-        this.taxonomy = taxonomy;
+        this.taxonomy = descriptor.taxonomy();
+        this.descriptor = descriptor;
         this.model = model;
         this.maxBatch = maxBatch;
     }
 
     @SuppressWarnings("unchecked")
-    static DjlModel load(String id, Taxonomy taxonomy, Path savedModelDir, DeviceChoice device) {
+    static DjlModel load(String id, ModelDescriptor descriptor, Path savedModelDir, DeviceChoice device) {
         TensorFlowNatives.prepare();
         Class<List<RgbImage>> in = (Class<List<RgbImage>>) (Class<?>) List.class;
         Class<List<LabelMap>> out = (Class<List<LabelMap>>) (Class<?>) List.class;
@@ -39,7 +41,7 @@ final class DjlModel implements SegmentationModel {
                 .optDevice(device.resolve())
                 .optOption("Tags", ModelSignature.TAG)
                 .optOption("SignatureDefKey", ModelSignature.KEY)
-                .optTranslator(new BatchTranslator())
+                .optTranslator(new BatchTranslator(descriptor))
                 .build();
         ZooModel<List<RgbImage>, List<LabelMap>> model;
         try {
@@ -49,27 +51,29 @@ final class DjlModel implements SegmentationModel {
                     + ", signature " + ModelSignature.KEY + "): " + e.getMessage(), e);
         }
         try {
-            checkSignature(savedModelDir, model);
+            checkSignature(savedModelDir, model, descriptor);
         } catch (InvalidModelException e) {
             model.close();
             throw e;
         }
         long batch = model.describeInput().get(0).getValue().get(0);
-        return new DjlModel(id, taxonomy, model, batch > 0 ? (int) batch : Integer.MAX_VALUE);
+        return new DjlModel(id, descriptor, model, batch > 0 ? (int) batch : Integer.MAX_VALUE);
     }
 
-    private static void checkSignature(Path dir, ZooModel<?, ?> model) {
+    private static void checkSignature(Path dir, ZooModel<?, ?> model, ModelDescriptor d) {
         var inputs = model.describeInput();
-        if (inputs == null || inputs.size() != 1 || inputs.get(0).getValue().dimension() != 4
-                || inputs.get(0).getValue().get(3) != 3) {
-            throw new InvalidModelException("the SavedModel " + dir + " must take one image input uint8 [N,H,W,3], its "
-                    + ModelSignature.KEY + " signature takes " + inputs);
+        boolean inputFits = inputs != null && inputs.size() == 1 && inputs.get(0).getValue().dimension() == 4
+                && inputs.get(0).getValue().get(3) == 3 && (inputs.get(0).getKey() == null || inputs.get(0).getKey().isEmpty()
+                || inputs.get(0).getKey().equals(d.input()));
+        if (!inputFits) {
+            throw new InvalidModelException("the SavedModel " + dir + " must take one image input '" + d.input() + "' "
+                    + d.inputType().name().toLowerCase() + " [N,H,W,3]; its " + ModelSignature.KEY + " signature takes " + inputs);
         }
         var outputs = model.describeOutput();
-        boolean hasLabels = outputs != null && outputs.keys().contains(ModelSignature.LABELS);
-        if (!hasLabels) {
-            throw new InvalidModelException("the SavedModel " + dir + " has no '" + ModelSignature.LABELS
-                    + "' output (int64 [N,H,W]) in its " + ModelSignature.KEY + " signature; it has " + outputs);
+        if (outputs == null || !outputs.keys().contains(d.output())) {
+            throw new InvalidModelException("the SavedModel " + dir + " has no '" + d.output() + "' output ("
+                    + (d.outputKind() == ModelDescriptor.OutputKind.LABELS ? "int64 [N,H,W]" : "float32 [N,H,W,classes]")
+                    + ") in its " + ModelSignature.KEY + " signature; it has " + outputs);
         }
     }
 
@@ -102,6 +106,34 @@ final class DjlModel implements SegmentationModel {
                 if (images.isEmpty() || images.size() > maxBatch) {
                     throw new IllegalArgumentException("model " + id + " takes 1 to " + maxBatch + " pictures, got " + images.size());
                 }
+                ModelDescriptor.SizePolicy size = descriptor.size();
+                return switch (size.mode()) {
+                    case NATIVE -> run(images);
+                    case RESIZE -> resized(images, size);
+                    case TILES -> images.stream().map(i -> tiled(i, size)).toList();
+                };
+            }
+
+            private List<LabelMap> resized(List<RgbImage> images, ModelDescriptor.SizePolicy size) {
+                List<LabelMap> small = run(images.stream().map(i -> Sizing.resize(i, size.width(), size.height())).toList());
+                List<LabelMap> out = new java.util.ArrayList<>(images.size());
+                for (int i = 0; i < images.size(); i++) {
+                    out.add(Sizing.resizeNearest(small.get(i), images.get(i).width(), images.get(i).height()));
+                }
+                return out;
+            }
+
+            private LabelMap tiled(RgbImage image, ModelDescriptor.SizePolicy size) {
+                List<Sizing.Tile> tiles = Sizing.tiles(image, size.width(), size.height());
+                List<LabelMap> labels = new java.util.ArrayList<>(tiles.size());
+                for (int from = 0; from < tiles.size(); from += maxBatch) {
+                    labels.addAll(run(tiles.subList(from, Math.min(tiles.size(), from + maxBatch)).stream()
+                            .map(Sizing.Tile::image).toList()));
+                }
+                return Sizing.stitch(image.width(), image.height(), tiles, labels);
+            }
+
+            private List<LabelMap> run(List<RgbImage> images) {
                 try {
                     return predictor.predict(images);
                 } catch (TranslateException e) {

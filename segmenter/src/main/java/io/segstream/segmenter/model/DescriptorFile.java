@@ -1,0 +1,192 @@
+package io.segstream.segmenter.model;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.segstream.protocol.Cityscapes;
+import io.segstream.protocol.SegmentationClass;
+import io.segstream.protocol.Taxonomy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a model descriptor: {@code segstream-model.yaml} inside a SavedModel directory, or
+ * {@code <name>.yaml} beside a frozen graph {@code <name>.pb}. Every key is optional (absent keys
+ * keep the DeepLab defaults); every problem is reported at once.
+ *
+ * <pre>
+ * input:  {name: image, type: uint8}           # or type: float32, mean: [123.7, 116.3, 103.5], std: [58.4, 57.1, 57.4]
+ * size:   {policy: native}                     # or resize / tiles, with width and height
+ * output: {name: labels, kind: labels}         # or kind: logits (the class is the arg-max)
+ * classes: cityscapes                          # or a list of {name: road, color: "#804080"}
+ * </pre>
+ */
+public final class DescriptorFile {
+
+    public static final String NAME = "segstream-model.yaml";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
+
+    private DescriptorFile() {
+    }
+
+    /** Where the descriptor of {@code model} would be. */
+    public static Path beside(Path model) {
+        if (Files.isDirectory(model)) {
+            return model.resolve(NAME);
+        }
+        String name = model.getFileName().toString();
+        return model.resolveSibling((name.endsWith(".pb") ? name.substring(0, name.length() - 3) : name) + ".yaml");
+    }
+
+    /** The descriptor beside {@code model}, or the DeepLab defaults when there is none. */
+    public static ModelDescriptor forModel(Path model) {
+        Path file = beside(model);
+        return Files.exists(file) ? read(file) : ModelDescriptor.DEEPLAB;
+    }
+
+    /**
+     * @throws InvalidModelException listing every problem of the file
+     */
+    public static ModelDescriptor read(Path file) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (JacksonException e) {
+            throw new InvalidModelException("model descriptor " + file + " is not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidModelException("cannot read the model descriptor " + file + ": " + e.getMessage());
+        }
+        List<String> problems = new ArrayList<>();
+        ModelDescriptor d = ModelDescriptor.DEEPLAB;
+        if (root == null || root.isNull()) {
+            return d;
+        }
+        if (!root.isObject()) {
+            throw new InvalidModelException("model descriptor " + file + ": expected a mapping with input, size, output, classes");
+        }
+        unknown(root, Set.of("input", "size", "output", "classes"), "", problems);
+        String input = d.input();
+        ModelDescriptor.InputType type = d.inputType();
+        float[] mean = d.mean();
+        float[] std = d.std();
+        JsonNode in = root.path("input");
+        if (!in.isMissingNode()) {
+            unknown(in, Set.of("name", "type", "mean", "std"), "input.", problems);
+            input = in.path("name").asText(input);
+            type = parseEnum(in.path("type"), ModelDescriptor.InputType.class, type, "input.type", problems);
+            mean = triple(in.path("mean"), mean, "input.mean", problems);
+            std = triple(in.path("std"), std, "input.std", problems);
+            for (float v : std) {
+                if (!(v > 0)) {
+                    problems.add("input.std: values must be > 0");
+                    std = d.std();
+                    break;
+                }
+            }
+        }
+        ModelDescriptor.SizePolicy size = d.size();
+        JsonNode sz = root.path("size");
+        if (!sz.isMissingNode()) {
+            unknown(sz, Set.of("policy", "width", "height"), "size.", problems);
+            ModelDescriptor.SizePolicy.Mode mode = parseEnum(sz.path("policy"), ModelDescriptor.SizePolicy.Mode.class,
+                    ModelDescriptor.SizePolicy.Mode.NATIVE, "size.policy", problems);
+            int w = sz.path("width").asInt(0);
+            int h = sz.path("height").asInt(0);
+            if (mode != ModelDescriptor.SizePolicy.Mode.NATIVE && (w < 1 || h < 1)) {
+                problems.add("size: policy " + mode.name().toLowerCase(Locale.ROOT) + " needs width and height >= 1");
+            } else {
+                size = new ModelDescriptor.SizePolicy(mode, w, h);
+            }
+        }
+        String output = d.output();
+        ModelDescriptor.OutputKind kind = d.outputKind();
+        JsonNode out = root.path("output");
+        if (!out.isMissingNode()) {
+            unknown(out, Set.of("name", "kind"), "output.", problems);
+            kind = parseEnum(out.path("kind"), ModelDescriptor.OutputKind.class, kind, "output.kind", problems);
+            output = out.path("name").asText(kind == ModelDescriptor.OutputKind.LOGITS ? "logits" : output);
+        }
+        Taxonomy taxonomy = classes(root.path("classes"), problems).orElse(d.taxonomy());
+        if (!problems.isEmpty()) {
+            throw new InvalidModelException("model descriptor " + file + ": " + String.join("; ", problems));
+        }
+        return new ModelDescriptor(input, type, mean, std, size, output, kind, taxonomy);
+    }
+
+    private static Optional<Taxonomy> classes(JsonNode node, List<String> problems) {
+        if (node.isMissingNode()) {
+            return Optional.empty();
+        }
+        if (node.isTextual()) {
+            if (node.asText().equalsIgnoreCase("cityscapes")) {
+                return Optional.of(Cityscapes.TAXONOMY);
+            }
+            problems.add("classes: 'cityscapes' or a list of {name, color}, got '" + node.asText() + "'");
+            return Optional.empty();
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            problems.add("classes: 'cityscapes' or a list of {name, color}");
+            return Optional.empty();
+        }
+        List<SegmentationClass> list = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode c = node.get(i);
+            String name = c.path("name").asText("");
+            String color = c.path("color").asText("");
+            if (name.isBlank() || !COLOR.matcher(color).matches()) {
+                problems.add("classes[" + i + "]: needs a name and a color like \"#804080\"");
+                continue;
+            }
+            list.add(new SegmentationClass(list.size(), name, Integer.parseInt(color.substring(1), 16)));
+        }
+        return list.size() == node.size() ? Optional.of(new Taxonomy("custom", list)) : Optional.empty();
+    }
+
+    private static float[] triple(JsonNode node, float[] fallback, String key, List<String> problems) {
+        if (node.isMissingNode()) {
+            return fallback;
+        }
+        if (!node.isArray() || node.size() != 3 || !node.get(0).isNumber() || !node.get(1).isNumber() || !node.get(2).isNumber()) {
+            problems.add(key + ": three numbers (R, G, B)");
+            return fallback;
+        }
+        return new float[] {node.get(0).floatValue(), node.get(1).floatValue(), node.get(2).floatValue()};
+    }
+
+    private static <E extends Enum<E>> E parseEnum(JsonNode node, Class<E> type, E fallback, String key, List<String> problems) {
+        if (node.isMissingNode()) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, node.asText().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            List<String> names = new ArrayList<>();
+            for (E v : type.getEnumConstants()) {
+                names.add(v.name().toLowerCase(Locale.ROOT));
+            }
+            problems.add(key + ": one of " + names + ", got '" + node.asText() + "'");
+            return fallback;
+        }
+    }
+
+    private static void unknown(JsonNode node, Set<String> known, String prefix, List<String> problems) {
+        if (!node.isObject()) {
+            problems.add((prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1) + ": ") + "expected a mapping");
+            return;
+        }
+        node.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                problems.add("unknown key '" + prefix + k + "'");
+            }
+        });
+    }
+}

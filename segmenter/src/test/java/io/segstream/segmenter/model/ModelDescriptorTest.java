@@ -1,0 +1,141 @@
+package io.segstream.segmenter.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.segstream.protocol.Cityscapes;
+import io.segstream.protocol.LabelMap;
+import io.segstream.testkit.Assets;
+import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelDescriptorTest {
+
+    @TempDir
+    Path dir;
+
+    private static RgbImage street(int w, int h) throws Exception {
+        BufferedImage city = ImageIO.read(Assets.require("cityscapes/frankfurt_000000_000294_leftImg8bit.png").toFile());
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        img.createGraphics().drawImage(city, 0, 0, w, h, null);
+        return FrameDecoder.toRgbImage(img);
+    }
+
+    private SegmentationModel load(String yaml) throws Exception {
+        Path descriptor = Files.writeString(dir.resolve("descriptor.yaml"), yaml);
+        return new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU, Optional.of(descriptor)).load(Assets.require(Assets.SAVED_MODEL));
+    }
+
+    @Test
+    void shouldTakeTheDeepLabDefaultsWhenThereIsNoDescriptor() {
+        assertThat(DescriptorFile.forModel(dir)).isEqualTo(ModelDescriptor.DEEPLAB);
+        assertThat(DescriptorFile.beside(dir.resolve("graph.pb"))).isEqualTo(dir.resolve("graph.yaml"));
+        assertThat(ModelDescriptor.DEEPLAB.taxonomy()).isEqualTo(Cityscapes.TAXONOMY);
+    }
+
+    @Test
+    void shouldReadEveryKeyAndReportEveryProblemAtOnce() throws Exception {
+        Path good = Files.writeString(dir.resolve("good.yaml"), """
+                input: {name: pixels, type: float32, mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5]}
+                size: {policy: tiles, width: 513, height: 513}
+                output: {kind: logits}
+                classes:
+                  - {name: background, color: "#000000"}
+                  - {name: road, color: "#804080"}
+                """);
+        ModelDescriptor d = DescriptorFile.read(good);
+        assertThat(d.input()).isEqualTo("pixels");
+        assertThat(d.inputType()).isEqualTo(ModelDescriptor.InputType.FLOAT32);
+        assertThat(d.size()).isEqualTo(new ModelDescriptor.SizePolicy(ModelDescriptor.SizePolicy.Mode.TILES, 513, 513));
+        assertThat(d.output()).isEqualTo("logits");
+        assertThat(d.outputKind()).isEqualTo(ModelDescriptor.OutputKind.LOGITS);
+        assertThat(d.taxonomy().get(1).name()).isEqualTo("road");
+        assertThat(d.taxonomy().get(1).rgb()).isEqualTo(0x804080);
+
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), """
+                input: {type: int4, mean: [1, 2]}
+                size: {policy: resize}
+                output: {kind: scores}
+                colours: []
+                """);
+        assertThatThrownBy(() -> DescriptorFile.read(bad)).isInstanceOf(InvalidModelException.class)
+                .hasMessage("model descriptor " + bad + ": unknown key 'colours'; input.type: one of [uint8, float32], got 'int4'; "
+                        + "input.mean: three numbers (R, G, B); size: policy resize needs width and height >= 1; "
+                        + "output.kind: one of [labels, logits], got 'scores'");
+    }
+
+    @Test
+    void shouldNormaliseFloatInputPerChannel() {
+        ModelDescriptor d = new ModelDescriptor("x", ModelDescriptor.InputType.FLOAT32, new float[] {100, 0, 50},
+                new float[] {2, 1, 10}, ModelDescriptor.SizePolicy.NATIVE_SIZE, "labels", ModelDescriptor.OutputKind.LABELS,
+                Cityscapes.TAXONOMY);
+        FloatBuffer f = new BatchTranslator(d).normalised(List.of(new RgbImage(1, 1, new byte[] {(byte) 200, 10, (byte) 150})));
+
+        assertThat(new float[] {f.get(0), f.get(1), f.get(2)}).containsExactly(50f, 10f, 10f);
+    }
+
+    @Test
+    void shouldReadLogitsToTheSameLabelsAsTheLabelsOutput() throws Exception {
+        RgbImage image = street(512, 256);
+        LabelMap labels;
+        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
+             SegmentationModel.Predictor p = m.newPredictor()) {
+            labels = p.segment(image);
+        }
+        try (SegmentationModel m = load("output: {name: logits, kind: logits}\n");
+             SegmentationModel.Predictor p = m.newPredictor()) {
+            assertThat(p.segment(image).labels()).isEqualTo(labels.labels());
+        }
+    }
+
+    @Test
+    void shouldResizeToTheModelsSizeAndGiveTheMaskAtTheFramesSize() throws Exception {
+        RgbImage frame = street(1280, 720);
+        LabelMap direct;
+        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
+             SegmentationModel.Predictor p = m.newPredictor()) {
+            direct = Sizing.resizeNearest(p.segment(Sizing.resize(frame, 640, 360)), 1280, 720);
+        }
+        try (SegmentationModel m = load("size: {policy: resize, width: 640, height: 360}\n");
+             SegmentationModel.Predictor p = m.newPredictor()) {
+            LabelMap mask = p.segment(frame);
+            assertThat(mask.width()).isEqualTo(1280);
+            assertThat(mask.height()).isEqualTo(720);
+            assertThat(mask.labels()).isEqualTo(direct.labels());
+        }
+    }
+
+    @Test
+    void shouldCoverTheFrameWithTilesAndAgreeWithTheWholeFrameAwayFromTheSeams() throws Exception {
+        RgbImage frame = street(1024, 512);
+        LabelMap whole;
+        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
+             SegmentationModel.Predictor p = m.newPredictor()) {
+            whole = p.segment(frame);
+        }
+        try (SegmentationModel m = load("size: {policy: tiles, width: 384, height: 384}\n");
+             SegmentationModel.Predictor p = m.newPredictor()) {
+            LabelMap tiled = p.segment(frame);
+            assertThat(tiled.width()).isEqualTo(1024);
+            assertThat(tiled.height()).isEqualTo(512);
+            int same = 0;
+            for (int i = 0; i < whole.labels().length; i++) {
+                same += whole.labels()[i] == tiled.labels()[i] ? 1 : 0;
+            }
+            assertThat(same / (double) whole.labels().length).as("agreement with the whole frame").isGreaterThan(0.85);
+        }
+    }
+
+    @Test
+    void shouldRefuseADescriptorNamingAnOutputTheModelLacks() {
+        assertThatThrownBy(() -> load("output: {name: heatmap, kind: logits}\n")).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("has no 'heatmap' output (float32 [N,H,W,classes])");
+    }
+}
