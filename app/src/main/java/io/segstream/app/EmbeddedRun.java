@@ -47,7 +47,7 @@ final class EmbeddedRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRun.class);
 
-    record Settings(List<CameraSpec> cameras, Path model, Path modelCache, DeviceChoice device, Path out,
+    record Settings(List<CameraSpec> cameras, Path model, Optional<Path> modelDescriptor, Path modelCache, DeviceChoice device, Path out,
                     Optional<String> bootstrapServers, String topicPrefix, int partitions, double overlayAlpha,
                     Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge) {
     }
@@ -63,7 +63,7 @@ final class EmbeddedRun {
         long started = System.nanoTime();
         SegmentationModel model;
         try {
-            model = new ModelLoader(s.modelCache(), s.device()).load(s.model());
+            model = new ModelLoader(s.modelCache(), s.device(), s.modelDescriptor()).load(s.model());
         } catch (InvalidModelException e) {
             System.err.println("segstream: model refused: " + e.getMessage());
             return 2;

@@ -58,6 +58,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--model-cache", paramLabel = "DIR", description = "Where converted models are kept (default: ~/.cache/segstream/models).")
     Optional<Path> modelCache;
 
+    @Option(names = "--model-descriptor", paramLabel = "FILE",
+            description = "How to feed the model and read it (YAML); default: segstream-model.yaml beside the model, else DeepLab's layout.")
+    Optional<Path> modelDescriptor;
+
     @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto",
             description = "Where the model runs; auto takes the first GPU TensorFlow sees, else the CPU (default: ${DEFAULT-VALUE}).")
     String device;
@@ -132,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
-        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, cache, deviceChoice, out,
+        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelDescriptor, cache, deviceChoice, out,
                 bootstrapServers, topicPrefix, partitions, overlayAlpha, stallTimeout, batchSize, batchWait, maxAge));
         return run.call();
     }

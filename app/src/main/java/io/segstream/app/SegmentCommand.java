@@ -53,6 +53,10 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--model-cache", paramLabel = "DIR", description = "Where converted models are kept (default: ~/.cache/segstream/models).")
     Optional<Path> modelCache;
 
+    @Option(names = "--model-descriptor", paramLabel = "FILE",
+            description = "How to feed the model and read it (YAML); default: segstream-model.yaml beside the model, else DeepLab's layout.")
+    Optional<Path> modelDescriptor;
+
     @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto",
             description = "Where the model runs; auto takes the first GPU TensorFlow sees, else the CPU (default: ${DEFAULT-VALUE}).")
     String device;
@@ -112,7 +116,7 @@ final class SegmentCommand implements Callable<Integer> {
         Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
         SegmentationModel loaded;
         try {
-            loaded = new ModelLoader(cache, deviceChoice).load(model);
+            loaded = new ModelLoader(cache, deviceChoice, modelDescriptor).load(model);
         } catch (InvalidModelException e) {
             System.err.println("segstream segment: model refused: " + e.getMessage());
             return 2;
