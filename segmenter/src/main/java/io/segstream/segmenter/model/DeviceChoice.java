@@ -22,6 +22,9 @@ public enum DeviceChoice {
      * @throws InvalidModelException for {@code gpu} when TensorFlow sees no GPU
      */
     Device resolve() {
+        if (this == CPU) {
+            return Device.cpu();
+        }
         TensorFlowNatives.prepare();
         int gpus = Engine.getEngine("TensorFlow").getGpuCount();
         return switch (this) {
