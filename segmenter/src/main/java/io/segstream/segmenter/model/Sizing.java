@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Picture and label resizing and tiling for models that take a fixed size. */
-final class Sizing {
+public final class Sizing {
 
     private Sizing() {
     }
@@ -15,7 +15,7 @@ final class Sizing {
     }
 
     /** Bilinear resize, sampling at pixel centres. */
-    static RgbImage resize(RgbImage src, int width, int height) {
+    public static RgbImage resize(RgbImage src, int width, int height) {
         if (src.width() == width && src.height() == height) {
             return src;
         }
@@ -44,7 +44,7 @@ final class Sizing {
     }
 
     /** Nearest-neighbour resize of class ids, sampling at pixel centres. */
-    static LabelMap resizeNearest(LabelMap src, int width, int height) {
+    public static LabelMap resizeNearest(LabelMap src, int width, int height) {
         if (src.width() == width && src.height() == height) {
             return src;
         }

@@ -1,0 +1,64 @@
+package io.segstream.segmenter.eval;
+
+import io.segstream.protocol.LabelMap;
+import io.segstream.segmenter.model.FrameDecoder;
+import io.segstream.segmenter.model.RgbImage;
+import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.segmenter.model.Sizing;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.imageio.ImageIO;
+
+/**
+ * The model called directly on labelled pictures: each picture (resized to the feed size, if one is
+ * given, bilinear) is segmented, its labels brought to the ground truth's size by nearest neighbour
+ * (sampling at pixel centres), and counted against the ground truth.
+ */
+public final class DirectEvaluator {
+
+    private final SegmentationModel model;
+    private final LabelFormat format;
+    private final Optional<int[]> feedSize;
+
+    /** @param feedSize width and height to feed the model, empty for each picture's own size */
+    public DirectEvaluator(SegmentationModel model, LabelFormat format, Optional<int[]> feedSize) {
+        this.model = model;
+        this.format = format;
+        this.feedSize = feedSize;
+    }
+
+    /** Evaluates the frames; {@code progress} hears "i/n" after each. */
+    public EvalReport evaluate(List<LabelledFrames.Pair> frames, Consumer<String> progress) throws IOException {
+        Confusion confusion = new Confusion(format);
+        try (SegmentationModel.Predictor predictor = model.newPredictor()) {
+            int done = 0;
+            for (LabelledFrames.Pair pair : frames) {
+                BufferedImage img = ImageIO.read(pair.image().toFile());
+                if (img == null) {
+                    throw new IOException(pair.image() + " is not a picture");
+                }
+                RgbImage rgb = FrameDecoder.toRgbImage(img);
+                if (feedSize.isPresent()) {
+                    rgb = Sizing.resize(rgb, feedSize.get()[0], feedSize.get()[1]);
+                }
+                LabelMap truth = LabelledFrames.readLabels(pair.labels());
+                confusion.add(Sizing.resizeNearest(predictor.segment(rgb), truth.width(), truth.height()), truth);
+                progress.accept(++done + "/" + frames.size());
+            }
+        }
+        return confusion.report();
+    }
+
+    /** Counts pipeline masks (Cityscapes ids at the frame's size) against the ground truth of the same frames. */
+    public static EvalReport score(LabelFormat format, List<LabelledFrames.Pair> frames, List<LabelMap> masks) throws IOException {
+        Confusion confusion = new Confusion(format);
+        for (int i = 0; i < frames.size(); i++) {
+            LabelMap truth = LabelledFrames.readLabels(frames.get(i).labels());
+            confusion.add(Sizing.resizeNearest(masks.get(i), truth.width(), truth.height()), truth);
+        }
+        return confusion.report();
+    }
+}
