@@ -1,0 +1,203 @@
+package io.segstream.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segstream.broker.EmbeddedKafka;
+import io.segstream.ingest.CameraSpec;
+import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.MaskCodec;
+import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import io.segstream.segmenter.eval.DirectEvaluator;
+import io.segstream.segmenter.eval.EvalReport;
+import io.segstream.segmenter.eval.LabelFormat;
+import io.segstream.segmenter.eval.LabelledFrames;
+import io.segstream.segmenter.model.DeviceChoice;
+import io.segstream.segmenter.model.InvalidModelException;
+import io.segstream.segmenter.model.ModelLoader;
+import io.segstream.segmenter.model.SegmentationModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code segstream eval}: a model's accuracy on labelled frames, called directly and through the pipeline. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Mean IoU, per-class IoU and pixel accuracy of a model on labelled pictures: the model called",
+                "directly, and with --pipeline the pictures sent through ingest (JPEG), Kafka, the segmenter and the sink."})
+final class EvalCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH", description = "A SavedModel directory or a frozen .pb.")
+    Path model;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "The pictures (PNG/JPEG).")
+    Path images;
+
+    @Option(names = "--labels", required = true, paramLabel = "DIR",
+            description = "Their ground truth, paired by name (X.png, or Cityscapes' X_gtFine_labelTrainIds.png).")
+    Path labels;
+
+    @Option(names = "--format", defaultValue = "cityscapes", paramLabel = "cityscapes|camvid",
+            description = "How the labels are coded: Cityscapes labelTrainIds (255 ignored) or CamVid's 11 classes (11 ignored) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--size", paramLabel = "WxH", description = "Feed the model this size in the direct run (default: each picture's own).")
+    Optional<String> size;
+
+    @Option(names = "--pipeline", description = "Also send the pictures through the whole pipeline on an in-process broker.")
+    boolean pipeline;
+
+    @Option(names = "--jpeg-quality", defaultValue = "90", description = "JPEG quality of the frames in the pipeline (default: ${DEFAULT-VALUE}).")
+    int jpegQuality;
+
+    @Option(names = "--png", description = "Send the frames through the pipeline as lossless PNG instead of JPEG.")
+    boolean png;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+    Optional<Path> json;
+
+    @Option(names = "--model-descriptor", paramLabel = "FILE", description = "How to feed the model (YAML).")
+    Optional<Path> modelDescriptor;
+
+    @Option(names = "--model-cache", paramLabel = "DIR", description = "Where converted models are kept (default: ~/.cache/segstream/models).")
+    Optional<Path> modelCache;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto", description = "Where the model runs (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> problems = new ArrayList<>();
+        LabelFormat labelFormat = null;
+        try {
+            labelFormat = LabelFormat.valueOf(format.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add("--format must be cityscapes or camvid, got '" + format + "'");
+        }
+        Optional<int[]> feed = Optional.empty();
+        if (size.isPresent()) {
+            String[] wh = size.get().toLowerCase(Locale.ROOT).split("x");
+            try {
+                feed = Optional.of(new int[] {Integer.parseInt(wh[0]), Integer.parseInt(wh[1])});
+            } catch (RuntimeException e) {
+                problems.add("--size must be like 1024x512, got '" + size.get() + "'");
+            }
+        }
+        if (jpegQuality < 1 || jpegQuality > 100) {
+            problems.add("--jpeg-quality must be 1..100, got " + jpegQuality);
+        }
+        List<LabelledFrames.Pair> frames = List.of();
+        try {
+            frames = LabelledFrames.pair(images, labels);
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("segstream eval: " + p));
+            return 2;
+        }
+        Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
+        EvalReport direct;
+        try (SegmentationModel m = new ModelLoader(cache, DeviceChoice.parse(device), modelDescriptor).load(model)) {
+            System.err.println("segstream eval: " + frames.size() + " frames, model " + m.id() + " called directly");
+            direct = new DirectEvaluator(m, labelFormat, feed).evaluate(frames, p -> System.err.println("progress: direct " + p));
+        } catch (InvalidModelException e) {
+            System.err.println("segstream eval: model refused: " + e.getMessage());
+            return 2;
+        }
+        Optional<EvalReport> piped = Optional.empty();
+        if (pipeline) {
+            Optional<List<LabelMap>> masks = throughPipeline(cache, frames.size());
+            if (masks.isEmpty()) {
+                return 2;
+            }
+            piped = Optional.of(DirectEvaluator.score(labelFormat, frames, masks.get()));
+        }
+        print(System.out, direct, piped);
+        if (json.isPresent()) {
+            Files.writeString(json.get(), json(labelFormat, frames.size(), direct, piped));
+        }
+        return 0;
+    }
+
+    /** The frames through ingest, Kafka, the segmenter and the sink; their masks in frame order. */
+    private Optional<List<LabelMap>> throughPipeline(Path cache, int count) throws IOException {
+        Path out = Files.createTempDirectory("segstream-eval-");
+        String prefix = "eval-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        CameraSpec camera = CameraSpec.of("eval", images.toString())
+                .withEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG, jpegQuality);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            System.err.println("segstream eval: the same frames through the pipeline ("
+                    + (png ? "PNG" : "JPEG quality " + jpegQuality) + ")");
+            int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelDescriptor, cache,
+                    DeviceChoice.parse(device), out, Optional.of(kafka.bootstrapServers()), prefix, 1, 0.5,
+                    Duration.ofMinutes(5), 4, Duration.ofMillis(50), Duration.ZERO)).call();
+            if (code != 0) {
+                System.err.println("segstream eval: the pipeline run failed (exit " + code + ")");
+                return Optional.empty();
+            }
+            Map<Long, LabelMap> bySequence = new TreeMap<>();
+            for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(kafka.bootstrapServers(), Topics.withPrefix(prefix).masks())) {
+                if (!WireHeaders.isEndOfStream(r.headers())) {
+                    MaskMeta meta = WireHeaders.readMask(r.headers());
+                    if (meta.status() == MaskStatus.OK) {
+                        bySequence.put(meta.frame().sequence(), MaskCodec.decode(r.value()));
+                    }
+                }
+            }
+            if (bySequence.size() != count) {
+                System.err.println("segstream eval: the pipeline gave " + bySequence.size() + " masks for " + count + " frames");
+                return Optional.empty();
+            }
+            return Optional.of(new ArrayList<>(bySequence.values()));
+        } finally {
+            try (var paths = Files.walk(out)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void print(PrintStream out, EvalReport direct, Optional<EvalReport> piped) {
+        out.printf(Locale.ROOT, "%-16s %8s%s%n", "class IoU", "direct", piped.isPresent() ? "  pipeline" : "");
+        direct.classIoU().forEach((c, v) -> out.printf(Locale.ROOT, "%-16s %8.4f%s%n", c, v,
+                piped.map(p -> String.format(Locale.ROOT, "  %8.4f", p.classIoU().getOrDefault(c, Double.NaN))).orElse("")));
+        out.printf(Locale.ROOT, "%-16s %8.4f%s%n", "mean IoU", direct.meanIoU(),
+                piped.map(p -> String.format(Locale.ROOT, "  %8.4f", p.meanIoU())).orElse(""));
+        out.printf(Locale.ROOT, "%-16s %8.4f%s%n", "pixel accuracy", direct.pixelAccuracy(),
+                piped.map(p -> String.format(Locale.ROOT, "  %8.4f", p.pixelAccuracy())).orElse(""));
+    }
+
+    private String json(LabelFormat f, int frames, EvalReport direct, Optional<EvalReport> piped) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", model.toString());
+        root.put("format", f.name().toLowerCase(Locale.ROOT));
+        root.put("frames", frames);
+        root.set("direct", JSON.valueToTree(direct));
+        piped.ifPresent(p -> {
+            root.put("transport", png ? "png" : "jpeg");
+            if (!png) {
+                root.put("jpegQuality", jpegQuality);
+            }
+            root.set("pipeline", JSON.valueToTree(p));
+        });
+        return root.toPrettyString();
+    }
+}

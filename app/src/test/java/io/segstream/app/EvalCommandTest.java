@@ -1,0 +1,58 @@
+package io.segstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segstream.testkit.Assets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * segstream eval on the labelled CamVid sample, the model called directly and through the whole
+ * pipeline (ingest, Kafka, segmenter, sink) on an in-process broker.
+ */
+class EvalCommandTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvalCommandTest.class);
+
+    @TempDir
+    Path work;
+
+    private JsonNode eval(String... transport) throws Exception {
+        Path json = work.resolve("eval-" + transport.length + ".json");
+        String[] base = {"eval", "--model", Assets.require(Assets.SAVED_MODEL).toString(),
+                "--images", Assets.require("camvid/images").toString(), "--labels", Assets.require("camvid/labels").toString(),
+                "--format", "camvid", "--pipeline", "--device", "cpu", "--model-cache", work.resolve("cache").toString(),
+                "--json", json.toString()};
+        String[] args = new String[base.length + transport.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(transport, 0, args, base.length, transport.length);
+        assertThat(Main.execute(args)).isZero();
+        return new ObjectMapper().readTree(json.toFile());
+    }
+
+    @Test
+    void shouldLoseNothingThroughALosslessPipelineAndMeasureWhatJpegCosts() throws Exception {
+        JsonNode lossless = eval("--png");
+        JsonNode jpeg = eval();
+
+        double direct = lossless.get("direct").get("meanIoU").asDouble();
+        assertThat(lossless.get("frames").asInt()).isEqualTo(5);
+        assertThat(lossless.get("direct").get("classIoU")).hasSize(11);
+        assertThat(direct).as("direct mIoU on the CamVid sample").isBetween(0.5, 0.7);
+        assertThat(lossless.get("pipeline").get("meanIoU").asDouble()).as("PNG through the pipeline")
+                .isCloseTo(direct, within(1e-12));
+        assertThat(lossless.get("pipeline").get("pixelAccuracy").asDouble())
+                .isCloseTo(lossless.get("direct").get("pixelAccuracy").asDouble(), within(1e-12));
+
+        double viaJpeg = jpeg.get("pipeline").get("meanIoU").asDouble();
+        LOG.info("CamVid mIoU: direct {}, pipeline with JPEG quality {} {}", direct, jpeg.get("jpegQuality").asInt(), viaJpeg);
+        assertThat(jpeg.get("jpegQuality").asInt()).isEqualTo(90);
+        assertThat(direct - viaJpeg).as("mIoU points lost to JPEG at quality 90 (measured 5.2)").isBetween(-0.02, 0.08);
+    }
+}
