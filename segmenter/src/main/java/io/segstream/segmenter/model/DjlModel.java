@@ -70,10 +70,20 @@ final class DjlModel implements SegmentationModel {
                     + d.inputType().name().toLowerCase() + " [N,H,W,3]; its " + ModelSignature.KEY + " signature takes " + inputs);
         }
         var outputs = model.describeOutput();
+        String expected = d.outputKind() == ModelDescriptor.OutputKind.LABELS ? "int64 [N,H,W]" : "float32 [N,H,W,classes]";
         if (outputs == null || !outputs.keys().contains(d.output())) {
-            throw new InvalidModelException("the SavedModel " + dir + " has no '" + d.output() + "' output ("
-                    + (d.outputKind() == ModelDescriptor.OutputKind.LABELS ? "int64 [N,H,W]" : "float32 [N,H,W,classes]")
+            throw new InvalidModelException("the SavedModel " + dir + " has no '" + d.output() + "' output (" + expected
                     + ") in its " + ModelSignature.KEY + " signature; it has " + outputs);
+        }
+        ai.djl.ndarray.types.Shape shape = outputs.get(d.output());
+        int rank = d.outputKind() == ModelDescriptor.OutputKind.LABELS ? 3 : 4;
+        if (shape.dimension() != rank) {
+            throw new InvalidModelException("the SavedModel " + dir + " output '" + d.output() + "' has shape " + shape
+                    + ", but the descriptor reads it as " + d.outputKind().name().toLowerCase() + " " + expected);
+        }
+        if (rank == 4 && shape.get(3) > 0 && shape.get(3) != d.taxonomy().size()) {
+            throw new InvalidModelException("the SavedModel " + dir + " output '" + d.output() + "' scores " + shape.get(3)
+                    + " classes, but the descriptor names " + d.taxonomy().size());
         }
     }
 

@@ -138,4 +138,16 @@ class ModelDescriptorTest {
         assertThatThrownBy(() -> load("output: {name: heatmap, kind: logits}\n")).isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("has no 'heatmap' output (float32 [N,H,W,classes])");
     }
+
+    @Test
+    void shouldRefuseADescriptorWhoseClassesOrOutputKindDoNotFitTheModel() {
+        assertThatThrownBy(() -> load("""
+                output: {kind: logits}
+                classes: [{name: road, color: "#804080"}, {name: sky, color: "#4682b4"}]
+                """)).isInstanceOf(InvalidModelException.class)
+                .hasMessageEndingWith("output 'logits' scores 19 classes, but the descriptor names 2");
+        assertThatThrownBy(() -> load("output: {name: labels, kind: logits}\n")).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("output 'labels' has shape")
+                .hasMessageEndingWith("but the descriptor reads it as logits float32 [N,H,W,classes]");
+    }
 }
