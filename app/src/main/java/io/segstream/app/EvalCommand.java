@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
 
 /** {@code segstream eval}: a model's accuracy on labelled frames, called directly and through the pipeline. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Mean IoU, per-class IoU and pixel accuracy of a model on labelled pictures: the model called",
+        description = {"Measures a model's accuracy on labelled pictures, directly and through the pipeline.",
+                "Mean IoU, per-class IoU and pixel accuracy: the model called",
                 "directly, and with --pipeline the pictures sent through ingest (JPEG), Kafka, the segmenter and the sink."})
 final class EvalCommand implements Callable<Integer> {
 

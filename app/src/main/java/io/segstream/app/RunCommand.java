@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code segstream run}: the whole pipeline on recorded inputs, by default against an in-process broker. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs ingest, segmenter and sink until every frame has gone through (live cameras: until Ctrl-C),",
+        description = {"Runs the whole pipeline on recorded inputs and live cameras.",
+                "Ingest, segmenter and sink run until every frame has gone through (live cameras: until Ctrl-C),",
                 "writing <out>/<camera>/overlay.mp4 and <out>/<camera>/stats.jsonl.",
                 "Without --bootstrap-servers it starts an in-process Kafka broker (KRaft)."})
 final class RunCommand implements Callable<Integer> {

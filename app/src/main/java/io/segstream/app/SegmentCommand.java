@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
 
 /** {@code segstream segment}: one segmenter replica on its own, against a Kafka cluster. */
 @Command(name = "segment", mixinStandardHelpOptions = true,
-        description = {"Runs one segmenter replica: takes its share of the frames partitions in the consumer group,",
+        description = {"Runs one segmenter replica.",
+                "It takes its share of the frames partitions in the consumer group,",
                 "publishes masks, and runs until stopped (SIGTERM, Ctrl-C: it finishes its batch and commits).",
                 "Run more replicas with the same --group to spread the partitions."})
 final class SegmentCommand implements Callable<Integer> {
