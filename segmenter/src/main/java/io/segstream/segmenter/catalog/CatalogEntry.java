@@ -1,0 +1,31 @@
+package io.segstream.segmenter.catalog;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A model segstream can download by name.
+ *
+ * @param name         what users type: {@code segstream models pull NAME}, {@code --model NAME}
+ * @param description  what it is
+ * @param url          where the archive is published
+ * @param archive      the archive's file name (a .tar.gz holding a frozen graph)
+ * @param approxBytes  its size as published, to show progress against and to sanity-check the download
+ * @param sha256       its SHA-256 when known; otherwise the first download's is recorded and later ones must match
+ * @param taxonomy     the classes it predicts
+ * @param layout       its input and output tensors
+ */
+public record CatalogEntry(String name, String description, URI url, String archive, long approxBytes,
+                           Optional<String> sha256, String taxonomy, String layout) {
+
+    public CatalogEntry {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(archive, "archive");
+        Objects.requireNonNull(sha256, "sha256");
+        if (!archive.endsWith(".tar.gz") && !archive.endsWith(".tgz")) {
+            throw new IllegalArgumentException("catalog entry " + name + ": the archive must be a .tar.gz, got " + archive);
+        }
+    }
+}
