@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a model descriptor: {@code segstream-model.yaml} inside a SavedModel directory, or
- * {@code <name>.yaml} beside a frozen graph {@code <name>.pb}. Every key is optional (absent keys
+ * {@code <name>.yaml} beside a frozen graph {@code <name>.pb} or an archive {@code <name>.tar.gz}. Every key is optional (absent keys
  * keep the DeepLab defaults); every problem is reported at once.
  *
  * <pre>
@@ -44,7 +44,13 @@ public final class DescriptorFile {
             return model.resolve(NAME);
         }
         String name = model.getFileName().toString();
-        return model.resolveSibling((name.endsWith(".pb") ? name.substring(0, name.length() - 3) : name) + ".yaml");
+        for (String suffix : new String[] {".pb", ".tar.gz", ".tgz"}) {
+            if (name.endsWith(suffix)) {
+                name = name.substring(0, name.length() - suffix.length());
+                break;
+            }
+        }
+        return model.resolveSibling(name + ".yaml");
     }
 
     /** The descriptor beside {@code model}, or the DeepLab defaults when there is none. */

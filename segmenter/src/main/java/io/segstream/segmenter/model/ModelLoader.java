@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.segstream.segmenter.catalog.CatalogEntry;
+import io.segstream.segmenter.catalog.ModelArchive;
+import io.segstream.segmenter.catalog.ModelCatalog;
+import io.segstream.segmenter.catalog.ModelDownloader;
 import java.util.Optional;
 
 /**
@@ -39,7 +43,16 @@ public final class ModelLoader {
 
     public SegmentationModel load(Path path) {
         if (!Files.exists(path)) {
-            throw new InvalidModelException("model " + path + " does not exist: give a SavedModel directory or a frozen .pb");
+            Optional<CatalogEntry> entry = ModelCatalog.builtIn().find(path.toString());
+            if (entry.isPresent()) {
+                return loadPulled(entry.get());
+            }
+            throw new InvalidModelException("model " + path + " does not exist: give a SavedModel directory, a frozen .pb, "
+                    + "a .tar.gz holding one, or a catalog name (segstream models list)");
+        }
+        String file = path.getFileName().toString();
+        if (Files.isRegularFile(path) && (file.endsWith(".tar.gz") || file.endsWith(".tgz"))) {
+            return loadArchive(path, file.substring(0, file.indexOf('.')));
         }
         ModelDescriptor descriptor = descriptorFile.map(DescriptorFile::read).orElseGet(() -> DescriptorFile.forModel(path));
         if (Files.isDirectory(path)) {
@@ -56,6 +69,35 @@ public final class ModelLoader {
             }
         }
         throw new InvalidModelException("model " + path + " is neither a SavedModel directory nor a frozen graph (.pb)");
+    }
+
+    private SegmentationModel loadPulled(CatalogEntry entry) {
+        try {
+            Path saved = new ModelDownloader(cacheDir).pulled(entry).orElseThrow(() -> new InvalidModelException("model "
+                    + entry.name() + " is in the catalog but not in the cache " + cacheDir + ": run segstream models pull "
+                    + entry.name() + " (it downloads " + entry.url() + ")"));
+            ModelDescriptor descriptor = descriptorFile.map(DescriptorFile::read).orElse(ModelDescriptor.DEEPLAB);
+            return DjlModel.load(entry.name(), descriptor, saved, device);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cache of model " + entry.name(), e);
+        }
+    }
+
+    /** A .tar.gz holding a frozen graph: unpacked once into the cache, keyed by its SHA-256. */
+    private SegmentationModel loadArchive(Path archive, String id) {
+        try {
+            Path dir = cacheDir.resolve("archives").resolve(ModelArchive.sha256(archive));
+            Path graph;
+            try {
+                graph = ModelArchive.unpackFrozenGraph(archive, dir);
+            } catch (IOException e) {
+                throw new InvalidModelException("model " + archive + ": " + e.getMessage());
+            }
+            ModelDescriptor descriptor = descriptorFile.map(DescriptorFile::read).orElseGet(() -> DescriptorFile.forModel(archive));
+            return DjlModel.load(id, descriptor, new FrozenGraphConverter(cacheDir).savedModelFor(graph), device);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack the model archive " + archive + " in " + cacheDir, e);
+        }
     }
 
     static String idOf(Path path) {

@@ -164,6 +164,23 @@ class ModelDownloaderTest {
         assertThat(catalog.find("nope")).isEmpty();
     }
 
+    @Test
+    void shouldLoadAModelGivenAsATarballOrAsACatalogNameOncePulled() throws Exception {
+        Path tarball = Files.write(dir.resolve("deeplab-test.tar.gz"), archive);
+        try (SegmentationModel model = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(tarball)) {
+            assertThat(model.id()).isEqualTo("deeplab-test");
+            assertThat(model.maxBatch()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU)
+                .load(Path.of("deeplabv3-mobilenetv2-cityscapes")))
+                .hasMessage("model deeplabv3-mobilenetv2-cityscapes is in the catalog but not in the cache " + dir.resolve("cache")
+                        + ": run segstream models pull deeplabv3-mobilenetv2-cityscapes (it downloads "
+                        + "http://download.tensorflow.org/models/deeplabv3_mnv2_cityscapes_train_2018_02_05.tar.gz)");
+        Path garbage = Files.write(dir.resolve("broken.tar.gz"), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(garbage))
+                .hasMessageStartingWith("model " + garbage + ": " + garbage + " is not a readable .tar.gz");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
