@@ -100,6 +100,15 @@ public final class ModelDownloader {
         return saved;
     }
 
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     private static Optional<String> recordedSha(Path dir) {
         Path record = dir.resolve("model.properties");
         try {
@@ -117,10 +126,11 @@ public final class ModelDownloader {
                 Files.move(part, archive, StandardCopyOption.REPLACE_EXISTING);
                 return;
             } catch (IOException e) {
-                last = e;
+                last = e instanceof java.net.UnknownHostException ? new IOException("unknown host " + e.getMessage(), e) : e;
                 if (attempt < ATTEMPTS) {
                     LOG.warn("Download of {} interrupted after {} bytes ({}); retry {} of {}", entry.archive(),
-                            Files.exists(part) ? Files.size(part) : 0, e.getMessage(), attempt, ATTEMPTS - 1);
+                            Files.exists(part) ? Files.size(part) : 0, last.getMessage(), attempt, ATTEMPTS - 1);
+                    sleep(attempt * 1000L);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
