@@ -88,6 +88,11 @@ class RunCommandIntegrationTest {
             }
             assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
             assertThat(vehicleFraction(s)).as("vehicles in frame %s", s.get("sequence")).isGreaterThan(0.01);
+            JsonNode driving = s.get("driving");
+            assertThat(driving.get("corridor").get("drivable").asDouble()).as("road in the ego corridor on the highway")
+                    .isBetween(0.25, 1.0);
+            assertThat(driving.get("obstacles").fieldNames()).toIterable()
+                    .containsExactly("vehicles", "persons", "twoWheelers");
         });
 
         assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4"))).isEqualTo(decoded);

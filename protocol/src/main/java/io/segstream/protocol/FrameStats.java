@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The per-frame statistics record (topic frame-stats, and stats.jsonl): identity and timestamps,
@@ -12,9 +13,10 @@ import java.util.Objects;
  *
  * @param classFractions class name to the fraction of the frame's pixels, in taxonomy order;
  *                       empty when the mask status is not ok
+ * @param driving        the ego corridor figures; empty when the mask status is not ok
  */
 public record FrameStats(String camera, FrameMeta frame, String model, MaskStatus status,
-                         Map<String, Double> classFractions, Latencies latencies) {
+                         Map<String, Double> classFractions, Optional<DrivingFigures> driving, Latencies latencies) {
 
     public FrameStats {
         Objects.requireNonNull(camera, "camera");
@@ -22,6 +24,7 @@ public record FrameStats(String camera, FrameMeta frame, String model, MaskStatu
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(latencies, "latencies");
+        Objects.requireNonNull(driving, "driving");
         classFractions = Collections.unmodifiableMap(new LinkedHashMap<>(classFractions));
     }
 

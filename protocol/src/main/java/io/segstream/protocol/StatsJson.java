@@ -32,7 +32,25 @@ public final class StatsJson {
             }
             decimal(b, e.getKey(), e.getValue());
         }
-        b.append("},\"latencyMs\":{");
+        b.append("},\"driving\":");
+        if (s.driving().isEmpty()) {
+            b.append("null");
+        } else {
+            DrivingFigures d = s.driving().get();
+            b.append("{\"corridor\":{");
+            decimal(b, "drivable", d.drivable());
+            b.append("},\"obstacles\":{");
+            int k = 0;
+            for (Map.Entry<String, DrivingFigures.Obstacle> e : d.obstacles().entrySet()) {
+                if (k++ > 0) {
+                    b.append(',');
+                }
+                quote(b, e.getKey()).append(":{\"present\":").append(e.getValue().present()).append(',');
+                decimal(b, "nearestRow", e.getValue().nearestRow().orElse(Double.NaN)).append('}');
+            }
+            b.append("}}");
+        }
+        b.append(",\"latencyMs\":{");
         FrameStats.Latencies l = s.latencies();
         decimal(b, "ingest", l.ingestMs()).append(',');
         decimal(b, "segment", l.segmentMs()).append(',');

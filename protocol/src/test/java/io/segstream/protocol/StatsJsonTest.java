@@ -20,7 +20,11 @@ class StatsJsonTest {
         Map<String, Double> classes = new LinkedHashMap<>();
         classes.put("road", 0.5);
         classes.put("traffic \"sign\"", 0.25);
+        Map<String, DrivingFigures.Obstacle> obstacles = new LinkedHashMap<>();
+        obstacles.put("vehicles", new DrivingFigures.Obstacle(true, java.util.Optional.of(0.75)));
+        obstacles.put("persons", DrivingFigures.Obstacle.ABSENT);
         FrameStats stats = new FrameStats("cam-\"1\"", frame, "deeplab", MaskStatus.OK, classes,
+                java.util.Optional.of(new DrivingFigures(0.875, obstacles)),
                 new FrameStats.Latencies(1.5, 80, 61.25, Double.NaN));
 
         JsonNode node = json.readTree(StatsJson.frame(stats));
@@ -35,6 +39,24 @@ class StatsJsonTest {
         assertThat(node.get("classes").get("traffic \"sign\"").asDouble()).isEqualTo(0.25);
         assertThat(node.get("latencyMs").get("inference").asDouble()).isEqualTo(61.25);
         assertThat(node.get("latencyMs").get("endToEnd").isNull()).isTrue();
+        JsonNode driving = node.get("driving");
+        assertThat(driving.get("corridor").get("drivable").asDouble()).isEqualTo(0.875);
+        assertThat(driving.get("obstacles").get("vehicles").get("present").asBoolean()).isTrue();
+        assertThat(driving.get("obstacles").get("vehicles").get("nearestRow").asDouble()).isEqualTo(0.75);
+        assertThat(driving.get("obstacles").get("persons").get("present").asBoolean()).isFalse();
+        assertThat(driving.get("obstacles").get("persons").get("nearestRow").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldWriteNoDrivingFiguresForAFrameWithoutAMask() throws Exception {
+        FrameMeta frame = new FrameMeta(UUID.randomUUID(), 0, 0, 1, 2, 2, ImageEncoding.JPEG, -1, 0, false);
+        FrameStats stats = new FrameStats("cam", frame, "m", MaskStatus.SKIPPED_STALE, Map.of(), java.util.Optional.empty(),
+                new FrameStats.Latencies(1, 2, 0, 3));
+
+        JsonNode node = json.readTree(StatsJson.frame(stats));
+
+        assertThat(node.get("driving").isNull()).isTrue();
+        assertThat(node.get("classes").size()).isZero();
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.segstream.protocol.WireHeaders;
 import io.segstream.sink.output.Recordings;
 import io.segstream.sink.overlay.OverlayComposer;
 import io.segstream.sink.stats.ClassFractions;
+import io.segstream.sink.stats.EgoCorridor;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -32,12 +33,14 @@ import org.apache.kafka.streams.processor.api.Record;
 final class OutputProcessor implements Processor<String, SinkEvent, String, String> {
 
     private final Taxonomy taxonomy;
+    private final EgoCorridor corridor;
     private final OverlayComposer composer;
     private final Optional<Recordings> recordings;
     private ProcessorContext<String, String> context;
 
-    OutputProcessor(Taxonomy taxonomy, double overlayAlpha, Optional<Recordings> recordings) {
+    OutputProcessor(Taxonomy taxonomy, double overlayAlpha, EgoCorridor corridor, Optional<Recordings> recordings) {
         this.taxonomy = taxonomy;
+        this.corridor = corridor;
         this.composer = new OverlayComposer(taxonomy, overlayAlpha);
         this.recordings = recordings;
     }
@@ -71,6 +74,7 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Stri
         long now = context.currentSystemTimeMs();
         double captureMs = frame.captureMicros() / 1000.0;
         FrameStats stats = new FrameStats(j.camera(), frame, j.mask().modelId(), j.mask().status(), fractions,
+                Optional.ofNullable(mask).map(corridor::measure),
                 new FrameStats.Latencies(j.frameTimestamp() - captureMs, j.maskTimestamp() - j.frameTimestamp(),
                         j.mask().inferenceMicros() / 1000.0, now - captureMs));
         String json = StatsJson.frame(stats);

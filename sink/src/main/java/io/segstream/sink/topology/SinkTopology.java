@@ -32,7 +32,7 @@ public final class SinkTopology {
         t.addStateStore(store(FrameMaskJoiner.FRAMES_STORE), "join");
         t.addStateStore(store(FrameMaskJoiner.MASKS_STORE), "join");
         t.addStateStore(store(FrameMaskJoiner.SESSIONS_STORE), "join");
-        t.addProcessor("output", () -> new OutputProcessor(Cityscapes.TAXONOMY, config.overlayAlpha(),
+        t.addProcessor("output", () -> new OutputProcessor(Cityscapes.TAXONOMY, config.overlayAlpha(), config.corridor(),
                 config.outputDir().map(Recordings::new)), "join");
         t.addSink("frame-stats", topics.frameStats(), new StringSerializer(), new StringSerializer(), "output");
         return t;
