@@ -61,16 +61,17 @@ class ClipMasksIntegrationTest {
         }
         Topics topics = TestTopics.create(kafka, "clip-masks", 2);
         UUID session = UUID.randomUUID();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        // one request at a time, each acknowledged before the next: a retried batch can only be a duplicate
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "max.in.flight.requests.per.connection", 1, "max.request.size", 16 << 20),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < jpegs.size(); i++) {
                 String camera = i % 2 == 0 ? "even" : "odd";
                 ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), 0, camera, jpegs.get(i));
                 WireHeaders.writeFrame(r.headers(), new FrameMeta(session, i, i * 40_000L, 1, 1280, 720,
                         ImageEncoding.JPEG, 38, 25, false));
-                p.send(r);
+                p.send(r).get();
             }
-            p.flush();
         }
 
         SegmenterMetrics metrics = SegmenterMetrics.inMemory();

@@ -58,8 +58,8 @@ class LiveModeIntegrationTest {
         try (SegmentationModel model = new ModelLoader(cache, DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
              SegmenterWorker worker = new SegmenterWorker(config, model, metrics);
              TopicWatch masks = new TopicWatch(kafka, topics.masks());
-             KafkaProducer<String, byte[]> camera = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                     new StringSerializer(), new ByteArraySerializer())) {
+             KafkaProducer<String, byte[]> camera = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                     "max.in.flight.requests.per.connection", 1), new StringSerializer(), new ByteArraySerializer())) {
             new Thread(worker, "worker").start();
             UUID session = UUID.randomUUID();
             long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
