@@ -17,7 +17,6 @@ import io.segstream.segmenter.eval.LabelFormat;
 import io.segstream.segmenter.eval.LabelledFrames;
 import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
-import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream eval}: a model's accuracy on labelled frames, called directly and through the pipeline. */
@@ -75,14 +75,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Optional<Path> json;
 
-    @Option(names = "--model-descriptor", paramLabel = "FILE", description = "How to feed the model (YAML).")
-    Optional<Path> modelDescriptor;
-
-    @Option(names = "--model-cache", paramLabel = "DIR", description = "Where converted models are kept (default: ~/.cache/segstream/models).")
-    Optional<Path> modelCache;
-
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto", description = "Where the model runs (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -102,6 +96,7 @@ final class EvalCommand implements Callable<Integer> {
                 problems.add("--size must be like 1024x512, got '" + size.get() + "'");
             }
         }
+        DeviceChoice deviceChoice = modelOptions.device(problems);
         if (jpegQuality < 1 || jpegQuality > 100) {
             problems.add("--jpeg-quality must be 1..100, got " + jpegQuality);
         }
@@ -115,9 +110,8 @@ final class EvalCommand implements Callable<Integer> {
             problems.forEach(p -> System.err.println("segstream eval: " + p));
             return 2;
         }
-        Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
         EvalReport direct;
-        try (SegmentationModel m = new ModelLoader(cache, DeviceChoice.parse(device), modelDescriptor).load(model)) {
+        try (SegmentationModel m = modelOptions.loader(deviceChoice).load(model)) {
             System.err.println("segstream eval: " + frames.size() + " frames, model " + m.id() + " called directly");
             direct = new DirectEvaluator(m, labelFormat, feed).evaluate(frames, p -> System.err.println("progress: direct " + p));
         } catch (InvalidModelException e) {
@@ -126,7 +120,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Optional<EvalReport> piped = Optional.empty();
         if (pipeline) {
-            Optional<List<LabelMap>> masks = throughPipeline(cache, frames.size());
+            Optional<List<LabelMap>> masks = throughPipeline(deviceChoice, frames.size());
             if (masks.isEmpty()) {
                 return 2;
             }
@@ -140,7 +134,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** The frames through ingest, Kafka, the segmenter and the sink; their masks in frame order. */
-    private Optional<List<LabelMap>> throughPipeline(Path cache, int count) throws IOException {
+    private Optional<List<LabelMap>> throughPipeline(DeviceChoice deviceChoice, int count) throws IOException {
         Path out = Files.createTempDirectory("segstream-eval-");
         String prefix = "eval-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         CameraSpec camera = CameraSpec.of("eval", images.toString())
@@ -148,8 +142,8 @@ final class EvalCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             System.err.println("segstream eval: the same frames through the pipeline ("
                     + (png ? "PNG" : "JPEG quality " + jpegQuality) + ")");
-            int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelDescriptor, cache,
-                    DeviceChoice.parse(device), out, Optional.of(kafka.bootstrapServers()), prefix, 1, 0.5,
+            int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelOptions.modelDescriptor,
+                    modelOptions.cache(), deviceChoice, out, Optional.of(kafka.bootstrapServers()), prefix, 1, 0.5,
                     Duration.ofMinutes(5), 4, Duration.ofMillis(50), Duration.ZERO)).call();
             if (code != 0) {
                 System.err.println("segstream eval: the pipeline run failed (exit " + code + ")");
@@ -170,9 +164,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             return Optional.of(new ArrayList<>(bySequence.values()));
         } finally {
-            try (var paths = Files.walk(out)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            EmbeddedRun.deleteQuietly(out);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,22 +27,18 @@ final class ModelsCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    static Path cache(Optional<Path> modelCache) {
-        return modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
-    }
-
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Shows the catalog and what is in the local cache.")
     static final class List implements Callable<Integer> {
 
-        @Option(names = "--model-cache", paramLabel = "DIR", description = "The model cache (default: ~/.cache/segstream/models).")
-        Optional<Path> modelCache;
+        @Mixin
+        ModelCacheOption cache;
 
         @Override
         public Integer call() throws IOException {
-            ModelDownloader cache = new ModelDownloader(cache(modelCache));
+            ModelDownloader downloader = new ModelDownloader(cache.cache());
             System.out.printf(Locale.ROOT, "%-38s %8s  %-10s %s%n", "name", "size", "cached", "description");
             for (CatalogEntry e : ModelCatalog.builtIn().entries()) {
-                Optional<Path> pulled = cache.pulled(e);
+                Optional<Path> pulled = downloader.pulled(e);
                 System.out.printf(Locale.ROOT, "%-38s %5d MB  %-10s %s%n", e.name(), e.approxBytes() >> 20,
                         pulled.isPresent() ? "yes" : "no", e.description());
                 pulled.ifPresent(p -> System.out.println("    " + p));
@@ -57,8 +54,8 @@ final class ModelsCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "A name from 'segstream models list'.")
         String name;
 
-        @Option(names = "--model-cache", paramLabel = "DIR", description = "The model cache (default: ~/.cache/segstream/models).")
-        Optional<Path> modelCache;
+        @Mixin
+        ModelCacheOption cache;
 
         @Override
         public Integer call() {
@@ -69,7 +66,7 @@ final class ModelsCommand implements Runnable {
             }
             long[] last = {0};
             try {
-                Path saved = new ModelDownloader(cache(modelCache)).pull(entry.get(), (bytes, total) -> {
+                Path saved = new ModelDownloader(cache.cache()).pull(entry.get(), (bytes, total) -> {
                     long now = System.nanoTime();
                     if (now - last[0] > 1_000_000_000L || bytes == total) {
                         last[0] = now;

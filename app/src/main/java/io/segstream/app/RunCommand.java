@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream run}: the whole pipeline on recorded inputs, by default against an in-process broker. */
@@ -56,26 +57,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--overlay-alpha", defaultValue = "0.5", description = "Opacity of the class colours, 0-1 (default: ${DEFAULT-VALUE}).")
     double overlayAlpha;
 
-    @Option(names = "--model-cache", paramLabel = "DIR", description = "Where converted models are kept (default: ~/.cache/segstream/models).")
-    Optional<Path> modelCache;
+    @Mixin
+    ModelOptions modelOptions;
 
-    @Option(names = "--model-descriptor", paramLabel = "FILE",
-            description = "How to feed the model and read it (YAML); default: segstream-model.yaml beside the model, else DeepLab's layout.")
-    Optional<Path> modelDescriptor;
-
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto",
-            description = "Where the model runs; auto takes the first GPU TensorFlow sees, else the CPU (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--batch-size", defaultValue = "4", description = "Most frames per model call, across cameras (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--batch-wait", defaultValue = "PT0.05S", description = "Longest wait for a batch to fill (default: ${DEFAULT-VALUE}).")
-    Duration batchWait;
-
-    @Option(names = "--max-age", defaultValue = "PT1S",
-            description = "Skip a live camera's frame older than this when its turn comes; PT0S never skips (default: ${DEFAULT-VALUE}).")
-    Duration maxAge;
+    @Mixin
+    BatchOptions batch;
 
     @Option(names = "--stall-timeout", defaultValue = "PT5M",
             description = "Give up when no frame has come through for this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
@@ -96,18 +82,8 @@ final class RunCommand implements Callable<Integer> {
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             problems.add("--stall-timeout must be positive, got " + stallTimeout);
         }
-        if (batchSize < 1) {
-            problems.add("--batch-size must be >= 1, got " + batchSize);
-        }
-        if (batchWait.isNegative() || maxAge.isNegative()) {
-            problems.add("--batch-wait and --max-age must not be negative");
-        }
-        DeviceChoice deviceChoice = DeviceChoice.AUTO;
-        try {
-            deviceChoice = DeviceChoice.parse(device);
-        } catch (IllegalArgumentException e) {
-            problems.add("--device: " + e.getMessage());
-        }
+        batch.validate(problems);
+        DeviceChoice deviceChoice = modelOptions.device(problems);
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream: " + p));
             return 2;
@@ -136,9 +112,9 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("segstream: no inputs: give --input SOURCE or --config FILE");
             return 2;
         }
-        Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
-        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelDescriptor, cache, deviceChoice, out,
-                bootstrapServers, topicPrefix, partitions, overlayAlpha, stallTimeout, batchSize, batchWait, maxAge));
+        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.modelDescriptor,
+                modelOptions.cache(), deviceChoice, out, bootstrapServers, topicPrefix, partitions, overlayAlpha, stallTimeout,
+                batch.batchSize, batch.batchWait, batch.maxAge));
         return run.call();
     }
 }

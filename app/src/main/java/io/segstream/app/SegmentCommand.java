@@ -10,7 +10,6 @@ import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
-import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterMetrics;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,6 +28,7 @@ import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream segment}: one segmenter replica on its own, against a Kafka cluster. */
@@ -51,26 +50,11 @@ final class SegmentCommand implements Callable<Integer> {
             description = "A SavedModel directory or a frozen DeepLab graph (.pb).")
     Path model;
 
-    @Option(names = "--model-cache", paramLabel = "DIR", description = "Where converted models are kept (default: ~/.cache/segstream/models).")
-    Optional<Path> modelCache;
+    @Mixin
+    ModelOptions modelOptions;
 
-    @Option(names = "--model-descriptor", paramLabel = "FILE",
-            description = "How to feed the model and read it (YAML); default: segstream-model.yaml beside the model, else DeepLab's layout.")
-    Optional<Path> modelDescriptor;
-
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto",
-            description = "Where the model runs; auto takes the first GPU TensorFlow sees, else the CPU (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--batch-size", defaultValue = "4", description = "Most frames per model call, across cameras (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--batch-wait", defaultValue = "PT0.05S", description = "Longest wait for a batch to fill (default: ${DEFAULT-VALUE}).")
-    Duration batchWait;
-
-    @Option(names = "--max-age", defaultValue = "PT1S",
-            description = "Skip a live camera's frame older than this when its turn comes; PT0S never skips (default: ${DEFAULT-VALUE}).")
-    Duration maxAge;
+    @Mixin
+    BatchOptions batch;
 
     @Option(names = "--group", defaultValue = Groups.SEGMENTER, description = "Consumer group of the replicas (default: ${DEFAULT-VALUE}).")
     String group;
@@ -95,18 +79,8 @@ final class SegmentCommand implements Callable<Integer> {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
         }
-        DeviceChoice deviceChoice = DeviceChoice.AUTO;
-        try {
-            deviceChoice = DeviceChoice.parse(device);
-        } catch (IllegalArgumentException e) {
-            problems.add("--device: " + e.getMessage());
-        }
-        if (batchSize < 1) {
-            problems.add("--batch-size must be >= 1, got " + batchSize);
-        }
-        if (batchWait.isNegative() || maxAge.isNegative()) {
-            problems.add("--batch-wait and --max-age must not be negative");
-        }
+        DeviceChoice deviceChoice = modelOptions.device(problems);
+        batch.validate(problems);
         if (partitions < 1 || metricsPort < 0 || metricsPort > 65535) {
             problems.add("--partitions must be >= 1 and --metrics-port 0-65535");
         }
@@ -114,10 +88,9 @@ final class SegmentCommand implements Callable<Integer> {
             problems.forEach(p -> System.err.println("segstream segment: " + p));
             return 2;
         }
-        Path cache = modelCache.orElse(Path.of(System.getProperty("user.home"), ".cache", "segstream", "models"));
         SegmentationModel loaded;
         try {
-            loaded = new ModelLoader(cache, deviceChoice, modelDescriptor).load(model);
+            loaded = modelOptions.loader(deviceChoice).load(model);
         } catch (InvalidModelException e) {
             System.err.println("segstream segment: model refused: " + e.getMessage());
             return 2;
@@ -139,7 +112,7 @@ final class SegmentCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SegmenterMetrics metrics = new SegmenterMetrics(registry);
         SegmenterConfig config = SegmenterConfig.defaults(bootstrapServers, topics).withGroup(group)
-                .withBatch(batchSize, batchWait).withMaxAge(maxAge).withKafka(kafkaProperties);
+                .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(kafkaProperties);
         AtomicReference<Throwable> died = new AtomicReference<>();
         try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {
             Thread thread = new Thread(worker, "segmenter");

@@ -27,16 +27,10 @@ public enum DeviceChoice {
         }
         TensorFlowNatives.prepare();
         int gpus = Engine.getEngine("TensorFlow").getGpuCount();
-        return switch (this) {
-            case CPU -> Device.cpu();
-            case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
-            case GPU -> {
-                if (gpus == 0) {
-                    throw new InvalidModelException("--device gpu, but TensorFlow sees no GPU: this build uses the CPU "
-                            + "TensorFlow natives (build with ./mvnw -Pgpu for the CUDA ones) or no CUDA device is visible");
-                }
-                yield Device.gpu();
-            }
-        };
+        if (this == GPU && gpus == 0) {
+            throw new InvalidModelException("--device gpu, but TensorFlow sees no GPU: this build uses the CPU "
+                    + "TensorFlow natives (build with ./mvnw -Pgpu for the CUDA ones) or no CUDA device is visible");
+        }
+        return gpus > 0 ? Device.gpu() : Device.cpu();
     }
 }

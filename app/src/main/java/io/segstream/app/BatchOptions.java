@@ -1,0 +1,28 @@
+package io.segstream.app;
+
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How a segmenter batches and which live frames it skips. */
+final class BatchOptions {
+
+    @Option(names = "--batch-size", defaultValue = "4", description = "Most frames per model call, across cameras (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-wait", defaultValue = "PT0.05S", description = "Longest wait for a batch to fill (default: ${DEFAULT-VALUE}).")
+    Duration batchWait;
+
+    @Option(names = "--max-age", defaultValue = "PT1S",
+            description = "Skip a live camera's frame older than this when its turn comes; PT0S never skips (default: ${DEFAULT-VALUE}).")
+    Duration maxAge;
+
+    void validate(List<String> problems) {
+        if (batchSize < 1) {
+            problems.add("--batch-size must be >= 1, got " + batchSize);
+        }
+        if (batchWait.isNegative() || maxAge.isNegative()) {
+            problems.add("--batch-wait and --max-age must not be negative");
+        }
+    }
+}
