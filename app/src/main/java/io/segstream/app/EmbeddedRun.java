@@ -48,7 +48,7 @@ final class EmbeddedRun {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRun.class);
 
     record Settings(List<CameraSpec> cameras, Path model, Optional<Path> modelDescriptor, Path modelCache, DeviceChoice device, Path out,
-                    Optional<String> bootstrapServers, String topicPrefix, int partitions, double overlayAlpha,
+                    Optional<String> bootstrapServers, String topicPrefix, int partitions, SinkOptions sink,
                     Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge) {
     }
 
@@ -91,8 +91,8 @@ final class EmbeddedRun {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicCreator.ensure(admin, topics.specs(s.partitions(), (short) 1, Duration.ofHours(24)));
         }
-        SinkConfig sinkConfig = new SinkConfig(bootstrap, topics, s.topicPrefix() + "segstream-sink", stateDir,
-                Optional.of(s.out()), s.overlayAlpha());
+        SinkConfig sinkConfig = s.sink().apply(new SinkConfig(bootstrap, topics, s.topicPrefix() + "segstream-sink",
+                stateDir, Optional.of(s.out()), 0.5));
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String segmenterGroup = s.topicPrefix() + Groups.SEGMENTER;
         try (SinkService sink = new SinkService(sinkConfig);

@@ -143,7 +143,7 @@ final class EvalCommand implements Callable<Integer> {
             System.err.println("segstream eval: the same frames through the pipeline ("
                     + (png ? "PNG" : "JPEG quality " + jpegQuality) + ")");
             int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelOptions.modelDescriptor,
-                    modelOptions.cache(), deviceChoice, out, Optional.of(kafka.bootstrapServers()), prefix, 1, 0.5,
+                    modelOptions.cache(), deviceChoice, out, Optional.of(kafka.bootstrapServers()), prefix, 1, new SinkOptions(),
                     Duration.ofMinutes(5), 4, Duration.ofMillis(50), Duration.ZERO)).call();
             if (code != 0) {
                 System.err.println("segstream eval: the pipeline run failed (exit " + code + ")");

@@ -54,8 +54,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--png", description = "Publish frames as lossless PNG instead of JPEG.")
     boolean png;
 
-    @Option(names = "--overlay-alpha", defaultValue = "0.5", description = "Opacity of the class colours, 0-1 (default: ${DEFAULT-VALUE}).")
-    double overlayAlpha;
+    @Mixin
+    SinkOptions sink;
 
     @Mixin
     ModelOptions modelOptions;
@@ -76,9 +76,7 @@ final class RunCommand implements Callable<Integer> {
         if (jpegQuality < 1 || jpegQuality > 100) {
             problems.add("--jpeg-quality must be 1..100, got " + jpegQuality);
         }
-        if (!(overlayAlpha >= 0 && overlayAlpha <= 1)) {
-            problems.add("--overlay-alpha must be within 0..1, got " + overlayAlpha);
-        }
+        sink.validate(problems);
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             problems.add("--stall-timeout must be positive, got " + stallTimeout);
         }
@@ -113,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.modelDescriptor,
-                modelOptions.cache(), deviceChoice, out, bootstrapServers, topicPrefix, partitions, overlayAlpha, stallTimeout,
+                modelOptions.cache(), deviceChoice, out, bootstrapServers, topicPrefix, partitions, sink, stallTimeout,
                 batch.batchSize, batch.batchWait, batch.maxAge));
         return run.call();
     }

@@ -108,10 +108,19 @@ class LauncherIT {
 
             assertThat(finished).as("stopped in time; output:%n%s", output).isTrue();
             assertThat(p.exitValue()).as("exit code of a run stopped by SIGTERM").isEqualTo(143);
-            Path front = work.resolve("out").resolve("front");
-            long lines = Files.readAllLines(front.resolve("stats.jsonl")).size();
+            Path live = work.resolve("out").resolve("front").resolve("live");
+            List<Path> videos;
+            try (java.util.stream.Stream<Path> files = Files.list(live)) {
+                videos = files.filter(f -> f.toString().endsWith(".mp4")).toList();
+            }
+            assertThat(videos).as("one rolling file: the run was shorter than a file's 5 minutes").hasSize(1);
+            Path video = videos.get(0);
+            long lines = Files.readAllLines(video.resolveSibling(video.getFileName().toString().replace(".mp4", ".jsonl"))).size();
             assertThat(lines).as("statistics of every frame sent").isGreaterThanOrEqualTo(20);
-            assertThat(videoFrames(front.resolve("overlay.mp4"))).as("a finished, playable overlay").isEqualTo(lines);
+            assertThat(videoFrames(video)).as("a finished, playable overlay").isEqualTo(lines);
+            try (java.util.stream.Stream<Path> files = Files.list(live)) {
+                assertThat(files.filter(f -> f.toString().endsWith(".summary.json")).count()).as("session summaries").isEqualTo(1);
+            }
         }
     }
 
@@ -207,6 +216,81 @@ class LauncherIT {
         }
         assertThat(survivor.exitValue()).as("the survivor stops cleanly on SIGTERM; output:%n%s",
                 read(work.resolve("survivor.log"))).isEqualTo(143);
+    }
+
+    @Test
+    @ExtendWith(RealKafka.class)
+    void shouldKeepEveryFrameOnceWhenASinkProcessIsKilledAndStartedAgain(KafkaBroker kafka) throws Exception {
+        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
+        Topics topics = TestTopics.create(kafka, "launcher-sink", 1);
+        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String group = prefix + Groups.SEGMENTER;
+        Path out = work.resolve("out");
+        int port = Tools.freePort();
+        Path clip = Assets.require(Assets.DRIVING_CLIP);
+        Process first = sink(root, kafka, prefix, out, port, "sink-1");
+        Process second = null;
+        try (io.segstream.segmenter.model.SegmentationModel model = new io.segstream.segmenter.model.ModelLoader(
+                     work.resolve("cache"), io.segstream.segmenter.model.DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
+             io.segstream.segmenter.worker.SegmenterWorker segmenter = new io.segstream.segmenter.worker.SegmenterWorker(
+                     io.segstream.segmenter.worker.SegmenterConfig.defaults(kafka.bootstrapServers(), topics).withGroup(group)
+                             .withBatch(2, Duration.ofMillis(20)), model);
+             TopicWatch stats = new TopicWatch(kafka, topics.frameStats());
+             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
+                     IngestMetrics.inMemory())) {
+            new Thread(segmenter, "segmenter").start();
+            java.util.concurrent.CompletableFuture<IngestResult> result = ingest.start(CameraSpec.of("clip", clip.toString()));
+            try {
+                stats.await("10 frame statistics", Duration.ofMinutes(3), all -> all.size() >= 10);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; sink output:\n" + read(work.resolve("sink-1.log")), e);
+            }
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"state\":\"RUNNING\"");
+
+            first.destroyForcibly();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            second = sink(root, kafka, prefix, out, port, "sink-2");
+
+            java.util.Set<java.util.UUID> sessions = java.util.Set.copyOf(result.get(3, TimeUnit.MINUTES).sessions());
+            Map<String, List<com.fasterxml.jackson.databind.JsonNode>> published =
+                    ScaleOutIntegrationTest.frameStatsUntilEnded(kafka, topics, sessions);
+            assertThat(published.get("clip")).as("frame-stats across the kill")
+                    .extracting(st -> st.get("sequence").asLong())
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 38).boxed().toList());
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroy();
+                second.waitFor(1, TimeUnit.MINUTES);
+            }
+        }
+        assertThat(second.exitValue()).as("the second sink stops cleanly on SIGTERM; output:%n%s",
+                read(work.resolve("sink-2.log"))).isEqualTo(143);
+        List<String> lines = Files.readAllLines(out.resolve("clip").resolve("stats.jsonl"), StandardCharsets.UTF_8);
+        assertThat(lines).extracting(l -> Long.parseLong(l.replaceAll(".*\"sequence\":(\\d+).*", "$1")))
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 38).boxed().toList());
+        assertThat(videoFrames(out.resolve("clip").resolve("overlay.mp4"))).as("overlay frames; sink output:%n%s",
+                read(work.resolve("sink-2.log"))).isEqualTo(38);
+        Matcher resumed = Pattern.compile("overlay of session \\S+ from frame (\\d+)").matcher(read(work.resolve("sink-2.log")));
+        assertThat(resumed.find()).as("the second sink took the session up").isTrue();
+        assertThat(Integer.parseInt(resumed.group(1))).as("frame the second sink took the session up at").isBetween(1, 37);
+    }
+
+    private Process sink(Path root, KafkaBroker kafka, String prefix, Path out, int port, String name) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "sink",
+                "--topic-prefix", prefix, "--application-id", prefix + "sink",
+                "--state-dir", work.resolve("sink-state").toString(), "--output-dir", out.toString(),
+                "--metrics-port", Integer.toString(port),
+                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1000")
+                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
+        pb.environment().put("SEGSTREAM_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        pb.environment().put("SEGSTREAM_NO_BUILD", "1");
+        pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
+        return pb.start();
     }
 
     private Process segmenter(Path root, KafkaBroker kafka, String prefix, String group, String name) throws IOException {

@@ -96,6 +96,28 @@ class RunCommandIntegrationTest {
         });
 
         assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4"))).isEqualTo(decoded);
+        JsonNode summary = JSON.readTree(out.resolve(CAMERA).resolve("summary.json").toFile()).get("summary");
+        assertThat(summary.get("frames").asLong()).isEqualTo(decoded);
+        assertThat(summary.get("ok").asLong()).isEqualTo(decoded);
+        assertThat(summary.get("latencyMs").get("endToEnd").get("p99").asDouble()).isPositive();
+
+        List<JsonNode> published = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, prefix + "frame-stats")) {
+            published.add(JSON.readTree(r.value()));
+        }
+        assertThat(published).as("one frame-stats record per frame, exactly once, in order, then the end of stream")
+                .extracting(n -> n.has("endOfStream") ? "eos" : n.get("sequence").asText())
+                .containsExactlyElementsOf(java.util.stream.Stream.concat(
+                        java.util.stream.IntStream.range(0, decoded).mapToObj(Integer::toString), java.util.stream.Stream.of("eos"))
+                        .toList());
+        java.util.Map<Long, Long> framesPerWindowSize = new java.util.TreeMap<>();
+        for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, prefix + "camera-stats")) {
+            JsonNode w = JSON.readTree(r.value());
+            assertThat(r.key()).isEqualTo(CAMERA);
+            framesPerWindowSize.merge(w.get("window").get("sizeMs").asLong(), w.get("frames").asLong(), Long::sum);
+        }
+        assertThat(framesPerWindowSize).as("camera-stats frames per window length")
+                .isEqualTo(java.util.Map.of(1000L, (long) decoded, 60_000L, (long) decoded));
 
         List<LabelMap> masks = masks(kafka, prefix + "masks");
         assertThat(masks).hasSize(decoded);

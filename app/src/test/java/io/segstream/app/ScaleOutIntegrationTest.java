@@ -96,6 +96,7 @@ class ScaleOutIntegrationTest {
                 }
                 assertThat(first.masksPublished()).as("masks of the first replica before it goes").isGreaterThanOrEqualTo(20);
                 first.close();
+                t1.join(TimeUnit.SECONDS.toMillis(30)); // close() returns as run() finishes; the thread ends just after
                 assertThat(t1.isAlive()).isFalse();
                 CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
             }

@@ -13,8 +13,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || !List.of("ingest", "segmenter").contains(args[0])) {
-            System.err.println("usage: bench/run ingest|segmenter [--repeats N]");
+        if (args.length < 1 || !List.of("ingest", "segmenter", "sink").contains(args[0])) {
+            System.err.println("usage: bench/run ingest|segmenter|sink [--repeats N]");
             System.exit(2);
         }
         int repeats = 3;
@@ -27,6 +27,8 @@ public final class Main {
         Path assets = Path.of(System.getProperty("segstream.assets", "../shared/assets"));
         if (args[0].equals("ingest")) {
             new IngestBenchmark(work, assets, repeats).run();
+        } else if (args[0].equals("sink")) {
+            new SinkBenchmark(work, assets, repeats).run();
         } else {
             new SegmenterBenchmark(work, assets, repeats).run();
         }

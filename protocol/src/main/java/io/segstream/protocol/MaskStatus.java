@@ -7,7 +7,12 @@ public enum MaskStatus {
     /** Live mode: the frame was too old when its turn came; the value is empty. */
     SKIPPED_STALE("skipped-stale"),
     /** The frame could not be decoded or inferred; the value is empty. */
-    FAILED("failed");
+    FAILED("failed"),
+    /**
+     * Set by the sink, never sent by a segmenter: no mask arrived within the sink's mask timeout
+     * while later records of the session did; the frame is reported and written unmasked.
+     */
+    MISSING("missing");
 
     private final String wireName;
 

@@ -4,7 +4,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes the JSON form of {@link FrameStats} and of the end-of-stream statistics record.
+ * Writes the JSON form of {@link FrameStats}, of the end-of-stream record with its summary and of the
+ * camera-stats windows.
  * The field names are the public contract documented in the README.
  */
 public final class StatsJson {
@@ -59,13 +60,71 @@ public final class StatsJson {
         return b.append("}}").toString();
     }
 
-    public static String endOfStream(String camera, EndOfStream eos) {
-        StringBuilder b = new StringBuilder(128).append('{');
+    /** The end-of-stream record of a session, with its summary (also the session's summary.json). */
+    public static String endOfStream(String camera, EndOfStream eos, AggregateStats summary) {
+        StringBuilder b = new StringBuilder(1024).append('{');
         field(b, "camera", camera).append(',');
         field(b, "session", eos.session().toString()).append(',');
         b.append("\"endOfStream\":true,");
-        number(b, "frames", eos.frameCount());
+        number(b, "frames", eos.frameCount()).append(",\"summary\":");
+        aggregate(b, summary);
         return b.append('}').toString();
+    }
+
+    /**
+     * A camera-stats record: one tumbling window of one camera.
+     *
+     * @param startMs window start, ms since the epoch (capture time), inclusive
+     * @param sizeMs  window length, ms
+     */
+    public static String window(String camera, long startMs, long sizeMs, AggregateStats stats) {
+        StringBuilder b = new StringBuilder(1024).append('{');
+        field(b, "camera", camera).append(",\"window\":{");
+        field(b, "start", java.time.Instant.ofEpochMilli(startMs).toString()).append(',');
+        number(b, "startMs", startMs).append(',');
+        number(b, "endMs", startMs + sizeMs).append(',');
+        number(b, "sizeMs", sizeMs).append("},");
+        double seconds = sizeMs / 1000.0;
+        decimal(b, "framesPerSecond", stats.frames() / seconds).append(',');
+        decimal(b, "okPerSecond", stats.ok() / seconds).append(',');
+        aggregateFields(b, stats);
+        return b.append('}').toString();
+    }
+
+    private static void aggregate(StringBuilder b, AggregateStats s) {
+        b.append('{');
+        aggregateFields(b, s);
+        b.append('}');
+    }
+
+    private static void aggregateFields(StringBuilder b, AggregateStats s) {
+        number(b, "frames", s.frames()).append(',');
+        number(b, "ok", s.ok()).append(',');
+        number(b, "skipped", s.skipped()).append(',');
+        number(b, "failed", s.failed()).append(',');
+        number(b, "missing", s.missing()).append(',');
+        number(b, "lost", s.lost()).append(",\"classes\":{");
+        int i = 0;
+        for (Map.Entry<String, Double> e : s.meanClassFractions().entrySet()) {
+            if (i++ > 0) {
+                b.append(',');
+            }
+            decimal(b, e.getKey(), e.getValue());
+        }
+        b.append("},\"latencyMs\":{\"endToEnd\":");
+        percentiles(b, s.endToEndMs());
+        b.append(",\"inference\":");
+        percentiles(b, s.inferenceMs());
+        b.append('}');
+    }
+
+    private static void percentiles(StringBuilder b, AggregateStats.Percentiles p) {
+        b.append('{');
+        decimal(b, "p50", p.p50()).append(',');
+        decimal(b, "p90", p.p90()).append(',');
+        decimal(b, "p99", p.p99()).append(',');
+        decimal(b, "max", p.max());
+        b.append('}');
     }
 
     private static StringBuilder field(StringBuilder b, String name, String value) {

@@ -60,13 +60,36 @@ class StatsJsonTest {
     }
 
     @Test
-    void shouldWriteAnEndOfStreamRecord() throws Exception {
+    void shouldWriteAnEndOfStreamRecordWithItsSummary() throws Exception {
         UUID session = UUID.randomUUID();
+        AggregateStats summary = new AggregateStats(38, 36, 0, 1, 1, 0, Map.of("road", 0.25),
+                new AggregateStats.Percentiles(10, 20, 30, 40), AggregateStats.Percentiles.NONE);
 
-        JsonNode node = json.readTree(StatsJson.endOfStream("cam", new EndOfStream(session, 38)));
+        JsonNode node = json.readTree(StatsJson.endOfStream("cam", new EndOfStream(session, 38), summary));
 
         assertThat(node.get("endOfStream").asBoolean()).isTrue();
         assertThat(node.get("frames").asLong()).isEqualTo(38);
         assertThat(node.get("session").asText()).isEqualTo(session.toString());
+        JsonNode s = node.get("summary");
+        assertThat(s.get("ok").asLong()).isEqualTo(36);
+        assertThat(s.get("failed").asLong()).isEqualTo(1);
+        assertThat(s.get("missing").asLong()).isEqualTo(1);
+        assertThat(s.get("classes").get("road").asDouble()).isEqualTo(0.25);
+        assertThat(s.get("latencyMs").get("endToEnd").get("p99").asDouble()).isEqualTo(30);
+        assertThat(s.get("latencyMs").get("inference").get("p50").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldWriteAWindowWithItsRates() throws Exception {
+        AggregateStats stats = new AggregateStats(10, 8, 2, 0, 0, 0, Map.of(),
+                AggregateStats.Percentiles.NONE, AggregateStats.Percentiles.NONE);
+
+        JsonNode node = json.readTree(StatsJson.window("cam", 1_700_000_000_000L, 2000, stats));
+
+        assertThat(node.get("window").get("start").asText()).isEqualTo("2023-11-14T22:13:20Z");
+        assertThat(node.get("window").get("endMs").asLong()).isEqualTo(1_700_000_002_000L);
+        assertThat(node.get("framesPerSecond").asDouble()).isEqualTo(5.0);
+        assertThat(node.get("okPerSecond").asDouble()).isEqualTo(4.0);
+        assertThat(node.get("skipped").asLong()).isEqualTo(2);
     }
 }

@@ -3,6 +3,9 @@ package io.segstream.sink;
 import io.segstream.protocol.Topics;
 import io.segstream.sink.stats.EgoCorridor;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,14 +19,26 @@ import java.util.Optional;
  * @param outputDir        where overlay videos and stats.jsonl go, one directory per camera; empty for none
  * @param overlayAlpha     opacity of the class colours over the frame, 0..1
  * @param corridor         the ego corridor of the driving figures
+ * @param maskTimeout      how long a later mask of the same session may wait before the frames before it are
+ *                         handed on without theirs (status {@code missing})
+ * @param windows          the camera-stats window lengths
+ * @param liveSegment      the capture time one rolling overlay file of a live camera covers
+ * @param kafka            further Kafka Streams and client properties, applied last
  */
 public record SinkConfig(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
-                         Optional<Path> outputDir, double overlayAlpha, EgoCorridor corridor) {
+                         Optional<Path> outputDir, double overlayAlpha, EgoCorridor corridor,
+                         Duration maskTimeout, List<Duration> windows, Duration liveSegment,
+                         Map<String, String> kafka) {
 
-    /** A sink with the default ego corridor. */
+    public static final Duration DEFAULT_MASK_TIMEOUT = Duration.ofSeconds(30);
+    public static final List<Duration> DEFAULT_WINDOWS = List.of(Duration.ofSeconds(1), Duration.ofMinutes(1));
+    public static final Duration DEFAULT_LIVE_SEGMENT = Duration.ofMinutes(5);
+
+    /** A sink with the default corridor, mask timeout, windows and live file length. */
     public SinkConfig(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
                       Optional<Path> outputDir, double overlayAlpha) {
-        this(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, EgoCorridor.DEFAULT);
+        this(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, EgoCorridor.DEFAULT,
+                DEFAULT_MASK_TIMEOUT, DEFAULT_WINDOWS, DEFAULT_LIVE_SEGMENT, Map.of());
     }
 
     public SinkConfig {
@@ -33,8 +48,48 @@ public record SinkConfig(String bootstrapServers, Topics topics, String applicat
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(outputDir, "outputDir");
         Objects.requireNonNull(corridor, "corridor");
+        Objects.requireNonNull(maskTimeout, "maskTimeout");
+        Objects.requireNonNull(liveSegment, "liveSegment");
+        windows = List.copyOf(windows);
+        kafka = Map.copyOf(kafka);
         if (!(overlayAlpha >= 0 && overlayAlpha <= 1)) {
             throw new IllegalArgumentException("overlay alpha must be within 0..1, got " + overlayAlpha);
         }
+        if (maskTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("mask timeout must be at least 1 ms, got " + maskTimeout);
+        }
+        if (liveSegment.toMillis() < 1000) {
+            throw new IllegalArgumentException("live file length must be at least 1 s, got " + liveSegment);
+        }
+        for (Duration w : windows) {
+            if (w.toMillis() < 1 || Duration.ofDays(1).toMillis() % w.toMillis() != 0) {
+                throw new IllegalArgumentException("camera-stats window " + w + " must divide a day into whole windows");
+            }
+        }
+    }
+
+    public SinkConfig withCorridor(EgoCorridor c) {
+        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, c,
+                maskTimeout, windows, liveSegment, kafka);
+    }
+
+    public SinkConfig withMaskTimeout(Duration t) {
+        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
+                t, windows, liveSegment, kafka);
+    }
+
+    public SinkConfig withWindows(List<Duration> w) {
+        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
+                maskTimeout, w, liveSegment, kafka);
+    }
+
+    public SinkConfig withLiveSegment(Duration s) {
+        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
+                maskTimeout, windows, s, kafka);
+    }
+
+    public SinkConfig withKafka(Map<String, String> k) {
+        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
+                maskTimeout, windows, liveSegment, k);
     }
 }

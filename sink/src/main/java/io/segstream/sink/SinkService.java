@@ -1,10 +1,12 @@
 package io.segstream.sink;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.segstream.protocol.Topics;
 import io.segstream.sink.topology.SinkTopology;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -36,9 +38,22 @@ public final class SinkService implements AutoCloseable {
         return streams.state();
     }
 
+    /** Called with each new state; set before {@link #start()}. */
+    public void onStateChange(java.util.function.Consumer<KafkaStreams.State> listener) {
+        streams.setStateListener((newState, oldState) -> listener.accept(newState));
+    }
+
+    /** Kafka Streams' own metrics (process rates, lag, commit latency), to bind to a meter registry. */
+    public KafkaStreamsMetrics metrics() {
+        return new KafkaStreamsMetrics(streams);
+    }
+
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group at once, so that another instance takes the partitions over without waiting for
+        // the session timeout (Kafka Streams otherwise stays a member until then).
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 
     static Properties streamsProps(SinkConfig c) {
@@ -54,6 +69,7 @@ public final class SinkService implements AutoCloseable {
         p.put("processing.exception.handler.global.enabled", true);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_RECORD_BYTES);
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Topics.MAX_RECORD_BYTES);
+        p.putAll(c.kafka());
         return p;
     }
 }

@@ -1,69 +1,243 @@
 package io.segstream.sink.output;
 
+import io.segstream.protocol.FrameMeta;
+import io.segstream.sink.overlay.Mp4Concat;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open recordings of a sink, one per camera session, written under
- * {@code <outputDir>/<camera>/}. A recording opens with its first frame and is finished when its
- * session ends. A new session of the same camera replaces the files of the previous one.
+ * The overlay files of a sink under {@code <outputDir>/<camera>/}.
+ *
+ * <p>A recorded input's session is written in parts, {@code .parts/<session>/<first sequence>.mp4}
+ * with its {@code .jsonl}: a part starts whenever this process takes the session up (first frame,
+ * or again after a restart). When the session ends the parts are joined without re-encoding into
+ * {@code overlay.mp4} and {@code stats.jsonl}, each part cut where the next one starts, so frames
+ * handed on again after a restart appear once, and {@code summary.json} is written beside them.
+ * The next recorded session of the same camera replaces these three files.
+ *
+ * <p>A live session is written as rolling files {@code live/<UTC start>.mp4} and {@code .jsonl} of
+ * at most the configured length of capture time each; its summary goes to
+ * {@code live/<session>.summary.json}.
  */
 public final class Recordings implements AutoCloseable {
 
+    public static final String VIDEO = "overlay.mp4";
+    public static final String STATS = "stats.jsonl";
+    public static final String SUMMARY = "summary.json";
+    static final String PARTS = ".parts";
+    static final String LIVE = "live";
+
     private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
+    private static final Pattern SEQUENCE = Pattern.compile("\"sequence\":(\\d+)");
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Path outputDir;
-    private final Map<String, Recording> open = new HashMap<>();
+    private final Duration liveSegment;
+    private final Map<String, OverlayFile> open = new HashMap<>();
 
-    public Recordings(Path outputDir) {
+    /** @param liveSegment the capture time a live file covers before the next one starts */
+    public Recordings(Path outputDir, Duration liveSegment) {
         this.outputDir = outputDir;
+        this.liveSegment = liveSegment;
     }
 
     /** Writes one overlay frame and its statistics line. */
-    public void append(String camera, UUID session, BufferedImage overlay, double frameRate, String statsJson) {
-        String key = camera + '/' + session;
+    public void append(String camera, FrameMeta frame, BufferedImage overlay, String statsJson) {
+        String key = camera + '/' + frame.session();
         try {
-            Recording r = open.get(key);
-            if (r == null) {
-                r = Recording.open(outputDir.resolve(camera), overlay.getWidth(), overlay.getHeight(), frameRate);
-                open.put(key, r);
-                LOG.info("Camera {}: writing {} and {} in {}", camera, Recording.VIDEO, Recording.STATS, outputDir.resolve(camera));
+            OverlayFile f = open.get(key);
+            if (f != null && frame.live() && frame.captureMicros() - f.startMicros() >= liveSegment.toNanos() / 1000) {
+                closeLive(camera, open.remove(key));
+                f = null;
             }
-            r.append(overlay, statsJson);
+            if (f == null) {
+                f = frame.live() ? openLive(camera, frame, overlay) : openPart(camera, frame, overlay);
+                open.put(key, f);
+            }
+            f.append(overlay, statsJson);
         } catch (IOException e) {
-            throw new UncheckedIOException("camera " + camera + ": cannot write the recording: " + e.getMessage(), e);
+            throw new UncheckedIOException("camera " + camera + ": cannot write the overlay: " + e.getMessage(), e);
         }
     }
 
-    /** Finishes the session's files so that the video plays; returns the frames written. */
-    public long finish(String camera, UUID session) {
-        Recording r = open.remove(camera + '/' + session);
-        if (r == null) {
-            return 0;
+    private OverlayFile openPart(String camera, FrameMeta frame, BufferedImage overlay) throws IOException {
+        Path dir = partsDir(camera, frame.session());
+        String name = String.format("%012d", frame.sequence());
+        Path video = dir.resolve(name + ".mp4");
+        Files.deleteIfExists(video);
+        LOG.info("Camera {}: writing the overlay of session {} from frame {} (joined into {} at its end)",
+                camera, frame.session(), frame.sequence(), cameraDir(camera).resolve(VIDEO));
+        return OverlayFile.open(video, dir.resolve(name + ".jsonl"), overlay.getWidth(), overlay.getHeight(),
+                frame.frameRate(), frame.captureMicros());
+    }
+
+    private OverlayFile openLive(String camera, FrameMeta frame, BufferedImage overlay) throws IOException {
+        Path dir = cameraDir(camera).resolve(LIVE);
+        String stamp = STAMP.format(Instant.ofEpochSecond(0, frame.captureMicros() * 1000));
+        String name = stamp;
+        for (int n = 1; Files.exists(dir.resolve(name + ".mp4")); n++) {
+            name = stamp + "-" + n;
         }
+        Path video = dir.resolve(name + ".mp4");
+        LOG.info("Camera {}: writing live overlay {}", camera, video);
+        return OverlayFile.open(video, dir.resolve(name + ".jsonl"), overlay.getWidth(), overlay.getHeight(),
+                frame.frameRate(), frame.captureMicros());
+    }
+
+    private void closeLive(String camera, OverlayFile f) throws IOException {
+        f.close();
+        LOG.info("Camera {}: finished live overlay {} with {} frames", camera, f.video(), f.frames());
+    }
+
+    /**
+     * Finishes the session's files so that the video plays, and writes its summary.
+     *
+     * @return the frames in the session's video
+     */
+    public long finish(String camera, UUID session, String summaryJson) {
+        OverlayFile f = open.remove(camera + '/' + session);
         try {
-            r.close();
+            if (f != null) {
+                f.close();
+            }
+            Path parts = partsDir(camera, session);
+            if (Files.isDirectory(parts)) {
+                long frames = join(camera, parts);
+                Files.writeString(cameraDir(camera).resolve(SUMMARY), summaryJson + "\n", StandardCharsets.UTF_8);
+                LOG.info("Camera {}: overlay finished with {} frames in {}", camera, frames, cameraDir(camera).resolve(VIDEO));
+                return frames;
+            }
+            Path live = cameraDir(camera).resolve(LIVE);
+            if (f != null || Files.isDirectory(live)) {
+                if (f != null) {
+                    LOG.info("Camera {}: finished live overlay {} with {} frames", camera, f.video(), f.frames());
+                }
+                Files.createDirectories(live);
+                Files.writeString(live.resolve(session + ".summary.json"), summaryJson + "\n", StandardCharsets.UTF_8);
+                return f == null ? 0 : f.frames();
+            }
+            return 0;
         } catch (IOException e) {
-            throw new UncheckedIOException("camera " + camera + ": cannot finish the recording: " + e.getMessage(), e);
+            throw new UncheckedIOException("camera " + camera + ": cannot finish the overlay of session " + session
+                    + ": " + e.getMessage(), e);
         }
-        LOG.info("Camera {}: recording finished with {} frames in {}", camera, r.frames(), outputDir.resolve(camera));
-        return r.frames();
     }
 
+    /** Joins the parts, each cut where the next starts, into overlay.mp4 and stats.jsonl. */
+    private long join(String camera, Path partsDir) throws IOException {
+        List<Path> videos;
+        try (Stream<Path> s = Files.list(partsDir)) {
+            videos = s.filter(p -> p.getFileName().toString().endsWith(".mp4"))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
+        List<Mp4Concat.Part> parts = new ArrayList<>();
+        List<List<String>> lines = new ArrayList<>();
+        for (int k = 0; k < videos.size(); k++) {
+            long bound = k + 1 < videos.size() ? firstSequence(videos.get(k + 1)) : Long.MAX_VALUE;
+            Path jsonl = videos.get(k).resolveSibling(videos.get(k).getFileName().toString().replace(".mp4", ".jsonl"));
+            List<String> kept = new ArrayList<>();
+            if (Files.exists(jsonl)) {
+                for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
+                    Matcher m = SEQUENCE.matcher(line);
+                    if (m.find() && Long.parseLong(m.group(1)) < bound) {
+                        kept.add(line);
+                    }
+                }
+            }
+            lines.add(kept);
+            parts.add(new Mp4Concat.Part(videos.get(k), kept.size()));
+        }
+        Path dir = cameraDir(camera);
+        Path partial = dir.resolve(VIDEO + ".partial");
+        long[] taken = parts.isEmpty() ? new long[0] : Mp4Concat.concat(parts, partial);
+        long frames = 0;
+        List<String> stats = new ArrayList<>();
+        for (int k = 0; k < parts.size(); k++) {
+            if (taken[k] < parts.get(k).frames()) {
+                LOG.warn("Camera {}: part {} of the overlay holds {} of its {} frames (its writer died); "
+                        + "the missing frames are not in {}", camera, parts.get(k).file(), taken[k], parts.get(k).frames(), VIDEO);
+            }
+            stats.addAll(lines.get(k).subList(0, (int) taken[k]));
+            frames += taken[k];
+        }
+        if (!parts.isEmpty()) {
+            Files.move(partial, dir.resolve(VIDEO), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.write(dir.resolve(STATS), stats, StandardCharsets.UTF_8);
+        deleteTree(partsDir);
+        try (Stream<Path> rest = Files.list(partsDir.getParent())) {
+            if (rest.findAny().isEmpty()) {
+                Files.delete(partsDir.getParent());
+            }
+        }
+        return frames;
+    }
+
+    private static long firstSequence(Path part) {
+        String name = part.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.indexOf('.')));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private Path cameraDir(String camera) {
+        return outputDir.resolve(camera);
+    }
+
+    private Path partsDir(String camera, UUID session) {
+        return cameraDir(camera).resolve(PARTS).resolve(session.toString());
+    }
+
+    /**
+     * Waits until every frame appended is in its file; the sink calls this before it commits, so a
+     * committed frame is never lost with a process that dies.
+     */
+    public void awaitWritten() {
+        for (OverlayFile f : open.values()) {
+            try {
+                f.awaitWritten();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the overlay " + f.video() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Closes the open files so that they play; a recorded session's parts wait for its end. */
     @Override
     public void close() {
-        for (Map.Entry<String, Recording> e : open.entrySet()) {
+        for (Map.Entry<String, OverlayFile> e : open.entrySet()) {
             try {
                 e.getValue().close();
             } catch (IOException ex) {
-                LOG.warn("Recording {} could not be closed: {}", e.getKey(), ex.getMessage());
+                LOG.warn("Overlay {} could not be closed: {}", e.getValue().video(), ex.getMessage());
             }
         }
         open.clear();

@@ -8,16 +8,26 @@ import java.awt.image.DataBufferByte;
 /** Blends the class colours of a mask over a frame, in place. */
 public final class OverlayComposer {
 
-    private final byte[][] bgrByLabel = new byte[256][];
-    private final int alpha256;
+    /** Per label, its colour's share of the blend (colour × alpha × 256), B, G, R; -1 for a label without colour. */
+    private final int[] shareB = new int[256];
+    private final int[] shareG = new int[256];
+    private final int[] shareR = new int[256];
+    /** Per level, the frame's share of the blend (level × (1 - alpha) × 256). */
+    private final int[] keep = new int[256];
 
     /** @param alpha opacity of the class colours, 0..1 */
     public OverlayComposer(Taxonomy taxonomy, double alpha) {
+        int alpha256 = (int) Math.round(alpha * 256);
+        java.util.Arrays.fill(shareB, -1);
         for (int id = 0; id < taxonomy.size(); id++) {
             int rgb = taxonomy.get(id).rgb();
-            bgrByLabel[id] = new byte[] {(byte) rgb, (byte) (rgb >> 8), (byte) (rgb >> 16)};
+            shareB[id] = (rgb & 0xFF) * alpha256;
+            shareG[id] = (rgb >> 8 & 0xFF) * alpha256;
+            shareR[id] = (rgb >> 16 & 0xFF) * alpha256;
         }
-        this.alpha256 = (int) Math.round(alpha * 256);
+        for (int v = 0; v < 256; v++) {
+            keep[v] = v * (256 - alpha256);
+        }
     }
 
     /**
@@ -33,15 +43,15 @@ public final class OverlayComposer {
         }
         byte[] pixels = ((DataBufferByte) frame.getRaster().getDataBuffer()).getData();
         byte[] labels = mask.labels();
-        int keep = 256 - alpha256;
         for (int i = 0, p = 0; i < labels.length; i++, p += 3) {
-            byte[] colour = bgrByLabel[labels[i] & 0xFF];
-            if (colour == null) {
+            int label = labels[i] & 0xFF;
+            int b = shareB[label];
+            if (b < 0) {
                 continue;
             }
-            for (int c = 0; c < 3; c++) {
-                pixels[p + c] = (byte) (((pixels[p + c] & 0xFF) * keep + (colour[c] & 0xFF) * alpha256) >> 8);
-            }
+            pixels[p] = (byte) ((keep[pixels[p] & 0xFF] + b) >> 8);
+            pixels[p + 1] = (byte) ((keep[pixels[p + 1] & 0xFF] + shareG[label]) >> 8);
+            pixels[p + 2] = (byte) ((keep[pixels[p + 2] & 0xFF] + shareR[label]) >> 8);
         }
     }
 }

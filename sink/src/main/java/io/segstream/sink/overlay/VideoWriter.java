@@ -8,7 +8,13 @@ public interface VideoWriter extends AutoCloseable {
 
     void write(BufferedImage picture) throws IOException;
 
-    /** Pictures written so far. */
+    /** Writes the picture, possibly later; {@code afterWritten} runs once the frame is in the file. */
+    void write(BufferedImage picture, Runnable afterWritten) throws IOException;
+
+    /** Waits until every picture given is in the file. */
+    void awaitWritten() throws IOException;
+
+    /** Pictures given so far. */
     long frames();
 
     @Override

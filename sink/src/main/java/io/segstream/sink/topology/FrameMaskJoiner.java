@@ -3,13 +3,23 @@ package io.segstream.sink.topology;
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.WireHeaders;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Joins frames and masks on (camera, session, sequence). Both topics feed this processor (they
@@ -17,6 +27,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * frames are handed on strictly in sequence order. A record whose sequence was already handed on
  * is a re-delivery and is dropped. When the session's end-of-stream has arrived and every frame
  * before it has been handed on, an {@link SinkEvent.Ended} follows.
+ *
+ * <p>A segmenter publishes a partition's masks in order, so a mask (or the end-of-stream it
+ * forwards) that has waited longer than the mask timeout proves that the masks before it are not
+ * coming: those frames are handed on with a {@code missing} mask, and a sequence whose frame never
+ * arrived is handed on as {@link SinkEvent.Lost}. A slow segmenter alone never makes a mask
+ * missing. The timeout counts from the later of a record's arrival and this task's start, so a
+ * sink restarted after a long pause first catches up.
  */
 final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEvent> {
 
@@ -24,14 +41,23 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     static final String MASKS_STORE = "pending-masks";
     static final String SESSIONS_STORE = "sessions";
 
+    /** How long an ended session is remembered, so that late re-deliveries are still recognised. */
+    static final Duration ENDED_RETENTION = Duration.ofHours(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrameMaskJoiner.class);
+    private static final StringSerializer KEYS = new StringSerializer();
+
     private final String framesTopic;
+    private final Duration maskTimeout;
     private ProcessorContext<String, SinkEvent> context;
     private KeyValueStore<String, byte[]> frames;
     private KeyValueStore<String, byte[]> masks;
     private KeyValueStore<String, byte[]> sessions;
+    private long startedMs;
 
-    FrameMaskJoiner(String framesTopic) {
+    FrameMaskJoiner(String framesTopic, Duration maskTimeout) {
         this.framesTopic = framesTopic;
+        this.maskTimeout = maskTimeout;
     }
 
     @Override
@@ -40,25 +66,33 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         this.frames = context.getStateStore(FRAMES_STORE);
         this.masks = context.getStateStore(MASKS_STORE);
         this.sessions = context.getStateStore(SESSIONS_STORE);
+        this.startedMs = context.currentSystemTimeMs();
+        long interval = Math.max(100, Math.min(1000, maskTimeout.toMillis() / 4));
+        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::resolveOverdue);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         String camera = record.key();
         boolean fromFrames = context.recordMetadata().map(m -> m.topic().equals(framesTopic)).orElse(true);
+        long now = context.currentSystemTimeMs();
         if (WireHeaders.isEndOfStream(record.headers())) {
             EndOfStream eos = WireHeaders.readEndOfStream(record.headers());
             Progress p = progress(camera, eos.session());
-            saveProgress(camera, eos.session(), new Progress(p.next(), eos.frameCount(), p.announced()));
+            saveProgress(camera, eos.session(), new Progress(p.next(), eos.frameCount(), p.announced(),
+                    fromFrames ? p.masksEndedMs() : now, p.endedMs()));
             emitReady(camera, eos.session());
             return;
         }
         FrameMeta meta = WireHeaders.readFrame(record.headers());
         Progress p = progress(camera, meta.session());
-        if (meta.sequence() < p.next()) {
+        if (meta.sequence() < p.next() || p.announced()) {
             return; // a re-delivery of something already handed on
         }
-        byte[] stored = new StoredRecord(record.timestamp(), record.headers(), record.value()).toBytes();
+        if (p == Progress.NEW) {
+            saveProgress(camera, meta.session(), p); // known from now on, so that overdue masks are found
+        }
+        byte[] stored = new StoredRecord(record.timestamp(), now, record.headers(), record.value()).toBytes();
         (fromFrames ? frames : masks).put(itemKey(camera, meta.session(), meta.sequence()), stored);
         emitReady(camera, meta.session());
     }
@@ -76,36 +110,125 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
             StoredRecord frame = StoredRecord.fromBytes(f);
             StoredRecord mask = StoredRecord.fromBytes(m);
             MaskMeta maskMeta = WireHeaders.readMask(mask.headers());
-            SinkEvent joined = new SinkEvent.Joined(camera, WireHeaders.readFrame(frame.headers()), frame.value(),
-                    frame.timestamp(), maskMeta, mask.value(), mask.timestamp());
-            context.forward(new Record<>(camera, joined, Math.max(frame.timestamp(), mask.timestamp())));
+            forwardJoined(camera, frame, maskMeta, mask.value(), mask.timestamp());
             frames.delete(key);
             masks.delete(key);
             next++;
         }
-        Progress updated = new Progress(next, p.endOfStream(), p.announced());
-        if (updated.complete(next) && !updated.announced()) {
-            context.forward(new Record<>(camera, new SinkEvent.Ended(camera, new EndOfStream(session, next)),
-                    context.currentSystemTimeMs()));
-            updated = new Progress(next, p.endOfStream(), true);
+        saveIfChanged(camera, session, p, p.withNext(next));
+    }
+
+    private void saveIfChanged(String camera, UUID session, Progress before, Progress after) {
+        Progress updated = after;
+        if (updated.complete(updated.next()) && !updated.announced()) {
+            long now = context.currentSystemTimeMs();
+            context.forward(new Record<>(camera, new SinkEvent.Ended(camera, new EndOfStream(session, updated.next())), now));
+            updated = new Progress(updated.next(), updated.endOfStream(), true, updated.masksEndedMs(), now);
         }
-        if (!updated.equals(p)) {
+        if (!updated.equals(before)) {
             saveProgress(camera, session, updated);
+        }
+    }
+
+    private void forwardJoined(String camera, StoredRecord frame, MaskMeta mask, byte[] maskValue, long maskTimestamp) {
+        SinkEvent joined = new SinkEvent.Joined(camera, WireHeaders.readFrame(frame.headers()), frame.value(),
+                frame.timestamp(), mask, maskValue, maskTimestamp);
+        context.forward(new Record<>(camera, joined, Math.max(frame.timestamp(), maskTimestamp)));
+    }
+
+    /** Hands on the frames whose masks are proven not to come, and forgets sessions ended long ago. */
+    private void resolveOverdue(long now) {
+        long horizon = now - maskTimeout.toMillis();
+        List<KeyValue<String, byte[]>> all = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = sessions.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, byte[]> e : all) {
+            int slash = e.key.lastIndexOf('/');
+            String camera = e.key.substring(0, slash);
+            UUID session = UUID.fromString(e.key.substring(slash + 1));
+            Progress p = Progress.fromBytes(e.value);
+            if (p.announced()) {
+                if (now - p.endedMs() > ENDED_RETENTION.toMillis()) {
+                    sessions.delete(e.key);
+                    deletePending(camera, session);
+                }
+                continue;
+            }
+            long proven = provenUpTo(camera, session, p, horizon);
+            if (proven > p.next()) {
+                skipTo(camera, session, p, proven);
+            }
+        }
+    }
+
+    /** The sequence before which every mask is proven not to come: that of the highest overdue mask. */
+    private long provenUpTo(String camera, UUID session, Progress p, long horizon) {
+        long proven = -1;
+        if (p.masksEndedMs() >= 0 && Math.max(p.masksEndedMs(), startedMs) <= horizon) {
+            proven = p.endOfStream();
+        }
+        try (KeyValueIterator<String, byte[]> it = masks.prefixScan(camera + '/' + session + '/', KEYS)) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> m = it.next();
+                StoredRecord r = StoredRecord.fromBytes(m.value);
+                if (Math.max(r.arrivedMs(), startedMs) <= horizon) {
+                    proven = Math.max(proven, WireHeaders.readFrame(r.headers()).sequence());
+                }
+            }
+        }
+        return proven;
+    }
+
+    private void skipTo(String camera, UUID session, Progress p, long proven) {
+        long next = p.next();
+        long lost = 0;
+        long missing = 0;
+        long now = context.currentSystemTimeMs();
+        for (; next < proven; next++) {
+            String key = itemKey(camera, session, next);
+            byte[] f = frames.get(key);
+            byte[] m = masks.get(key);
+            if (f == null) {
+                lost++;
+                context.forward(new Record<>(camera, new SinkEvent.Lost(camera, session, next), now));
+            } else if (m != null) {
+                StoredRecord mask = StoredRecord.fromBytes(m);
+                forwardJoined(camera, StoredRecord.fromBytes(f), WireHeaders.readMask(mask.headers()), mask.value(),
+                        mask.timestamp());
+            } else {
+                missing++;
+                StoredRecord frame = StoredRecord.fromBytes(f);
+                MaskMeta none = new MaskMeta(WireHeaders.readFrame(frame.headers()), "", 0, MaskStatus.MISSING);
+                forwardJoined(camera, frame, none, new byte[0], now);
+            }
+            frames.delete(key);
+            masks.delete(key);
+        }
+        LOG.warn("Camera {} session {}: {} mask(s) did not arrive within {} ms and {} frame(s) never arrived; "
+                + "moved on to sequence {}", camera, session, missing, maskTimeout.toMillis(), lost, next);
+        saveIfChanged(camera, session, p, p.withNext(next));
+        emitReady(camera, session);
+    }
+
+    private void deletePending(String camera, UUID session) {
+        String prefix = camera + '/' + session + '/';
+        for (KeyValueStore<String, byte[]> store : List.of(frames, masks)) {
+            List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {
+                it.forEachRemaining(kv -> keys.add(kv.key));
+            }
+            keys.forEach(store::delete);
         }
     }
 
     private Progress progress(String camera, UUID session) {
         byte[] b = sessions.get(sessionKey(camera, session));
-        if (b == null) {
-            return new Progress(0, -1, false);
-        }
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        return new Progress(buf.getLong(), buf.getLong(), buf.get() == 1);
+        return b == null ? Progress.NEW : Progress.fromBytes(b); // NEW itself, so that callers can tell
     }
 
     private void saveProgress(String camera, UUID session, Progress p) {
-        sessions.put(sessionKey(camera, session), ByteBuffer.allocate(17)
-                .putLong(p.next()).putLong(p.endOfStream()).put((byte) (p.announced() ? 1 : 0)).array());
+        sessions.put(sessionKey(camera, session), p.toBytes());
     }
 
     private static String sessionKey(String camera, UUID session) {
@@ -117,14 +240,32 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     }
 
     /**
-     * @param next        the next sequence to hand on
-     * @param endOfStream the session's frame count once its end-of-stream arrived, -1 before
-     * @param announced   whether the session's end has been handed on
+     * @param next         the next sequence to hand on
+     * @param endOfStream  the session's frame count once an end-of-stream arrived, -1 before
+     * @param announced    whether the session's end has been handed on
+     * @param masksEndedMs when the end-of-stream arrived on the masks topic (wall clock), -1 before
+     * @param endedMs      when the session's end was handed on (wall clock), -1 before
      */
-    private record Progress(long next, long endOfStream, boolean announced) {
+    private record Progress(long next, long endOfStream, boolean announced, long masksEndedMs, long endedMs) {
+
+        static final Progress NEW = new Progress(0, -1, false, -1, -1);
 
         boolean complete(long sequence) {
             return endOfStream >= 0 && sequence >= endOfStream;
+        }
+
+        Progress withNext(long n) {
+            return new Progress(n, endOfStream, announced, masksEndedMs, endedMs);
+        }
+
+        byte[] toBytes() {
+            return ByteBuffer.allocate(4 * Long.BYTES + 1).putLong(next).putLong(endOfStream)
+                    .put((byte) (announced ? 1 : 0)).putLong(masksEndedMs).putLong(endedMs).array();
+        }
+
+        static Progress fromBytes(byte[] bytes) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            return new Progress(b.getLong(), b.getLong(), b.get() == 1, b.getLong(), b.getLong());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.segstream.sink.topology;
 
+import io.segstream.protocol.AggregateStats;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.FrameStats;
 import io.segstream.protocol.LabelMap;
@@ -9,62 +10,73 @@ import io.segstream.protocol.StatsJson;
 import io.segstream.protocol.Taxonomy;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.sink.output.Recordings;
-import io.segstream.sink.overlay.OverlayComposer;
+import io.segstream.sink.overlay.OverlayRenderer;
 import io.segstream.sink.stats.ClassFractions;
 import io.segstream.sink.stats.EgoCorridor;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.segstream.sink.stats.StatsAggregate;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import javax.imageio.ImageIO;
+import java.util.UUID;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns each joined frame into its statistics record (forwarded to frame-stats) and, when an
- * output directory is configured, its overlay frame and stats line; finishes the files and
- * forwards an end-of-stream statistics record when a session ends.
+ * Turns each joined frame into its statistics record (to frame-stats and, as {@link FrameStats},
+ * to the windows) and, when an output directory is configured, its annotated overlay frame and
+ * stats line. Keeps each session's running summary in a state store; when the session ends it
+ * finishes the files, logs the summary and forwards the end-of-stream record carrying it.
  */
-final class OutputProcessor implements Processor<String, SinkEvent, String, String> {
+final class OutputProcessor implements Processor<String, SinkEvent, String, Object> {
+
+    static final String SUMMARIES_STORE = "session-summaries";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputProcessor.class);
 
     private final Taxonomy taxonomy;
     private final EgoCorridor corridor;
-    private final OverlayComposer composer;
+    private final OverlayRenderer renderer;
     private final Optional<Recordings> recordings;
-    private ProcessorContext<String, String> context;
+    private final String frameStatsNode;
+    private final String windowsNode;
+    private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, byte[]> summaries;
 
-    OutputProcessor(Taxonomy taxonomy, double overlayAlpha, EgoCorridor corridor, Optional<Recordings> recordings) {
+    OutputProcessor(Taxonomy taxonomy, double overlayAlpha, EgoCorridor corridor, Optional<Recordings> recordings,
+                    String frameStatsNode, String windowsNode) {
         this.taxonomy = taxonomy;
         this.corridor = corridor;
-        this.composer = new OverlayComposer(taxonomy, overlayAlpha);
+        this.renderer = new OverlayRenderer(taxonomy, overlayAlpha);
         this.recordings = recordings;
+        this.frameStatsNode = frameStatsNode;
+        this.windowsNode = windowsNode;
     }
 
     @Override
-    public void init(ProcessorContext<String, String> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        this.summaries = context.getStateStore(SUMMARIES_STORE);
+        WritesBarrier barrier = context.getStateStore(WritesBarrier.NAME);
+        recordings.ifPresent(r -> barrier.onFlush(r::awaitWritten));
     }
 
     @Override
     public void process(Record<String, SinkEvent> record) {
         if (record.value() instanceof SinkEvent.Joined j) {
             joined(j);
+        } else if (record.value() instanceof SinkEvent.Lost l) {
+            update(l.camera(), l.session(), StatsAggregate::addLost);
         } else if (record.value() instanceof SinkEvent.Ended e) {
             ended(e);
         }
-    }
-
-    private void ended(SinkEvent.Ended e) {
-        recordings.ifPresent(r -> r.finish(e.camera(), e.endOfStream().session()));
-        RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeEndOfStream(headers, e.endOfStream());
-        context.forward(new Record<>(e.camera(), StatsJson.endOfStream(e.camera(), e.endOfStream()),
-                context.currentSystemTimeMs(), headers));
     }
 
     private void joined(SinkEvent.Joined j) {
@@ -78,42 +90,65 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Stri
                 new FrameStats.Latencies(j.frameTimestamp() - captureMs, j.maskTimestamp() - j.frameTimestamp(),
                         j.mask().inferenceMicros() / 1000.0, now - captureMs));
         String json = StatsJson.frame(stats);
-        recordings.ifPresent(r -> r.append(j.camera(), frame.session(), overlay(j.picture(), mask), frame.frameRate(), json));
+        update(j.camera(), frame.session(), a -> a.add(stats));
+        double rate = rate(j.camera(), now);
+        recordings.ifPresent(r -> r.append(j.camera(), frame,
+                renderer.render(j.picture(), j.camera(), frame, j.mask().status(), mask, fractions, rate), json));
         RecordHeaders headers = new RecordHeaders();
         WireHeaders.writeMask(headers, j.mask());
-        context.forward(new Record<>(j.camera(), json, now, headers));
+        context.forward(new Record<String, Object>(j.camera(), json, now, headers), frameStatsNode);
+        context.forward(new Record<String, Object>(j.camera(), stats, now), windowsNode);
     }
 
-    private BufferedImage overlay(byte[] picture, LabelMap mask) {
-        BufferedImage img = bgr(picture);
-        if (mask != null) {
-            composer.blend(img, mask);
-        }
-        return img;
+    private void ended(SinkEvent.Ended e) {
+        UUID session = e.endOfStream().session();
+        String key = summaryKey(e.camera(), session);
+        byte[] stored = summaries.get(key);
+        AggregateStats summary = (stored == null ? new StatsAggregate(taxonomy) : StatsAggregate.fromBytes(taxonomy, stored)).stats();
+        String json = StatsJson.endOfStream(e.camera(), e.endOfStream(), summary);
+        recordings.ifPresent(r -> r.finish(e.camera(), session, json));
+        LOG.info("Camera {} session {} ended: {} frames ({} ok, {} skipped, {} failed, {} missing, {} lost), "
+                        + "end-to-end latency p50 {} ms, p99 {} ms", e.camera(), session, summary.frames(), summary.ok(),
+                summary.skipped(), summary.failed(), summary.missing(), summary.lost(),
+                ms(summary.endToEndMs().p50()), ms(summary.endToEndMs().p99()));
+        summaries.delete(key);
+        recent.remove(e.camera());
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeEndOfStream(headers, e.endOfStream());
+        long now = context.currentSystemTimeMs();
+        context.forward(new Record<String, Object>(e.camera(), json, now, headers), frameStatsNode);
+        context.forward(new Record<String, Object>(e.camera(), e, now), windowsNode);
     }
 
-    private static BufferedImage bgr(byte[] picture) {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(new ByteArrayInputStream(picture));
-        } catch (IOException e) {
-            throw new UncheckedIOException("frame picture does not decode: " + e.getMessage(), e);
+    private void update(String camera, UUID session, java.util.function.Consumer<StatsAggregate> change) {
+        String key = summaryKey(camera, session);
+        byte[] stored = summaries.get(key);
+        StatsAggregate a = stored == null ? new StatsAggregate(taxonomy) : StatsAggregate.fromBytes(taxonomy, stored);
+        change.accept(a);
+        summaries.put(key, a.toBytes());
+    }
+
+    /** Frames per second through the sink for the camera over the last second. */
+    private double rate(String camera, long now) {
+        ArrayDeque<Long> times = recent.computeIfAbsent(camera, c -> new ArrayDeque<>());
+        times.addLast(now);
+        while (times.size() > 1 && now - times.peekFirst() > 1000) {
+            times.removeFirst();
         }
-        if (img == null) {
-            throw new IllegalArgumentException("frame picture is neither JPEG nor PNG");
-        }
-        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
-            return img;
-        }
-        BufferedImage bgr = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = bgr.createGraphics();
-        g.drawImage(img, 0, 0, null);
-        g.dispose();
-        return bgr;
+        return times.size() < 2 ? Double.NaN : (times.size() - 1) * 1000.0 / Math.max(1, now - times.peekFirst());
+    }
+
+    private static String summaryKey(String camera, UUID session) {
+        return camera + '/' + session;
+    }
+
+    private static String ms(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f", v) : "-";
     }
 
     @Override
     public void close() {
         recordings.ifPresent(Recordings::close);
+        renderer.close();
     }
 }

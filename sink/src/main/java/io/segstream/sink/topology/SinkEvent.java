@@ -3,6 +3,7 @@ package io.segstream.sink.topology;
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.MaskMeta;
+import java.util.UUID;
 
 /** What the join hands to the output stage, in sequence order per camera session. */
 public sealed interface SinkEvent {
@@ -10,14 +11,19 @@ public sealed interface SinkEvent {
     String camera();
 
     /**
-     * A frame with its mask.
+     * A frame with its mask, or with a mask of status {@code missing} made up by the join when
+     * the real one did not arrive in time.
      *
      * @param frameTimestamp broker timestamp of the frame record, ms
-     * @param maskTimestamp  broker timestamp of the mask record, ms
+     * @param maskTimestamp  broker timestamp of the mask record, ms (the join's time for a missing mask)
      * @param maskPng        the class map, empty unless the mask status is ok
      */
     record Joined(String camera, FrameMeta frame, byte[] picture, long frameTimestamp,
                   MaskMeta mask, byte[] maskPng, long maskTimestamp) implements SinkEvent {
+    }
+
+    /** The frame record of this sequence never arrived; the join moved past it. */
+    record Lost(String camera, UUID session, long sequence) implements SinkEvent {
     }
 
     /** Every frame of the session has been handed on. */

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The sink's topology, a pure function of its configuration:
- * frames + masks → join (state stores, sequence order) → statistics and recordings → frame-stats.
+ * frames + masks → join (state stores, sequence order, mask timeout) → statistics, session summaries and
+ * overlay files → frame-stats; → tumbling windows per camera → camera-stats.
  */
 public final class SinkTopology {
 
@@ -28,13 +29,18 @@ public final class SinkTopology {
         Topology t = new Topology();
         t.addSource("frames", new StringDeserializer(), new ByteArrayDeserializer(), topics.frames());
         t.addSource("masks", new StringDeserializer(), new ByteArrayDeserializer(), topics.masks());
-        t.addProcessor("join", () -> new FrameMaskJoiner(topics.frames()), "frames", "masks");
+        t.addProcessor("join", () -> new FrameMaskJoiner(topics.frames(), config.maskTimeout()), "frames", "masks");
         t.addStateStore(store(FrameMaskJoiner.FRAMES_STORE), "join");
         t.addStateStore(store(FrameMaskJoiner.MASKS_STORE), "join");
         t.addStateStore(store(FrameMaskJoiner.SESSIONS_STORE), "join");
         t.addProcessor("output", () -> new OutputProcessor(Cityscapes.TAXONOMY, config.overlayAlpha(), config.corridor(),
-                config.outputDir().map(Recordings::new)), "join");
+                config.outputDir().map(dir -> new Recordings(dir, config.liveSegment())), "frame-stats", "windows"), "join");
+        t.addStateStore(store(OutputProcessor.SUMMARIES_STORE), "output");
+        t.addStateStore(WritesBarrier.builder(), "output");
         t.addSink("frame-stats", topics.frameStats(), new StringSerializer(), new StringSerializer(), "output");
+        t.addProcessor("windows", () -> new WindowProcessor(Cityscapes.TAXONOMY, config.windows()), "output");
+        t.addStateStore(store(WindowProcessor.STORE), "windows");
+        t.addSink("camera-stats", topics.cameraStats(), new StringSerializer(), new StringSerializer(), "windows");
         return t;
     }
 

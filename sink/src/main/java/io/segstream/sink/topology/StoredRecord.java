@@ -7,18 +7,18 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * A record waiting in a state store for its partner: its broker timestamp, headers and value,
- * in one byte array (timestamp, header count, then length-prefixed names and values with -1 for a
- * null value, then the value).
+ * A record waiting in a state store for its partner: its broker timestamp, the sink's wall-clock
+ * time when it arrived, headers and value, in one byte array (the two times, header count, then
+ * length-prefixed names and values with -1 for a null value, then the value).
  */
-record StoredRecord(long timestamp, Headers headers, byte[] value) {
+record StoredRecord(long timestamp, long arrivedMs, Headers headers, byte[] value) {
 
     byte[] toBytes() {
-        int size = Long.BYTES + Integer.BYTES + Integer.BYTES + value.length;
+        int size = 2 * Long.BYTES + Integer.BYTES + Integer.BYTES + value.length;
         for (Header h : headers) {
             size += 2 * Integer.BYTES + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
         }
-        ByteBuffer b = ByteBuffer.allocate(size).putLong(timestamp);
+        ByteBuffer b = ByteBuffer.allocate(size).putLong(timestamp).putLong(arrivedMs);
         Header[] all = headers.toArray();
         b.putInt(all.length);
         for (Header h : all) {
@@ -36,6 +36,7 @@ record StoredRecord(long timestamp, Headers headers, byte[] value) {
     static StoredRecord fromBytes(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         long timestamp = b.getLong();
+        long arrivedMs = b.getLong();
         int n = b.getInt();
         RecordHeaders headers = new RecordHeaders();
         for (int i = 0; i < n; i++) {
@@ -51,6 +52,6 @@ record StoredRecord(long timestamp, Headers headers, byte[] value) {
         }
         byte[] value = new byte[b.getInt()];
         b.get(value);
-        return new StoredRecord(timestamp, headers, value);
+        return new StoredRecord(timestamp, arrivedMs, headers, value);
     }
 }

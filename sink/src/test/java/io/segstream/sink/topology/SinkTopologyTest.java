@@ -18,6 +18,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -51,13 +52,16 @@ class SinkTopologyTest {
     private TestInputTopic<String, byte[]> frames;
     private TestInputTopic<String, byte[]> masks;
     private TestOutputTopic<String, String> stats;
+    private TestOutputTopic<String, String> windows;
     private final UUID session = UUID.randomUUID();
     private final byte[] picture = grey();
 
     @BeforeEach
     void start() {
         Topics topics = Topics.DEFAULT;
-        SinkConfig config = new SinkConfig("unused:9092", topics, "sink-test", state, Optional.empty(), 0.5);
+        SinkConfig config = new SinkConfig("unused:9092", topics, "sink-test", state, Optional.empty(), 0.5)
+                .withMaskTimeout(Duration.ofSeconds(5))
+                .withWindows(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sink-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
@@ -65,6 +69,7 @@ class SinkTopologyTest {
         frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
         masks = driver.createInputTopic(topics.masks(), new StringSerializer(), new ByteArraySerializer());
         stats = driver.createOutputTopic(topics.frameStats(), new StringDeserializer(), new StringDeserializer());
+        windows = driver.createOutputTopic(topics.cameraStats(), new StringDeserializer(), new StringDeserializer());
     }
 
     @AfterEach
@@ -145,6 +150,155 @@ class SinkTopologyTest {
         assertThat(JSON.readTree(rest.get(1).value()).get("frames").asLong()).isEqualTo(2);
     }
 
+    @Test
+    void shouldHandOnAFrameWithoutItsMaskOnceALaterMaskHasWaitedPastTheTimeout() throws IOException {
+        sendFrame(0);
+        sendFrame(1);
+        sendFrame(2);
+        sendMask(1, MaskStatus.OK, 0);
+        driver.advanceWallClockTime(Duration.ofSeconds(4));
+        assertThat(stats.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        List<JsonNode> out = statsRecords();
+
+        assertThat(out).extracting(n -> n.get("sequence").asLong()).containsExactly(0L, 1L);
+        assertThat(out).extracting(n -> n.get("status").asText()).containsExactly("missing", "ok");
+        assertThat(out.get(0).get("driving").isNull()).isTrue();
+
+        sendMask(0, MaskStatus.OK, 0);
+        sendMask(2, MaskStatus.OK, 0);
+        assertThat(statsRecords()).extracting(n -> n.get("sequence").asLong()).containsExactly(2L);
+    }
+
+    @Test
+    void shouldWaitForASlowSegmenterHoweverLong() {
+        for (int seq = 0; seq < 3; seq++) {
+            sendFrame(seq);
+        }
+        sendEndOfStream(3);
+
+        driver.advanceWallClockTime(Duration.ofMinutes(10));
+
+        assertThat(stats.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldMoveOnWhenTheMasksEndOfStreamHasWaitedPastTheTimeout() throws IOException {
+        sendFrame(0);
+        sendFrame(1);
+        sendMask(0, MaskStatus.OK, 0);
+        sendEndOfStream(2);
+        sendMaskEndOfStream(2);
+        assertThat(statsRecords()).hasSize(1);
+
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        List<TestRecord<String, String>> rest = stats.readRecordsToList();
+
+        assertThat(rest).hasSize(2);
+        assertThat(JSON.readTree(rest.get(0).value()).get("status").asText()).isEqualTo("missing");
+        JsonNode summary = JSON.readTree(rest.get(1).value()).get("summary");
+        assertThat(summary.get("frames").asLong()).isEqualTo(2);
+        assertThat(summary.get("ok").asLong()).isEqualTo(1);
+        assertThat(summary.get("missing").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCountAFrameThatNeverArrivedAsLost() throws IOException {
+        sendFrame(0);
+        sendFrame(2);
+        sendMask(0, MaskStatus.OK, 0);
+        sendMask(2, MaskStatus.OK, 0);
+        sendEndOfStream(3);
+        sendMaskEndOfStream(3);
+        assertThat(statsRecords()).hasSize(1);
+
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        List<TestRecord<String, String>> rest = stats.readRecordsToList();
+
+        assertThat(rest).hasSize(2);
+        assertThat(JSON.readTree(rest.get(0).value()).get("sequence").asLong()).isEqualTo(2);
+        JsonNode summary = JSON.readTree(rest.get(1).value()).get("summary");
+        assertThat(summary.get("frames").asLong()).isEqualTo(2);
+        assertThat(summary.get("lost").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSummariseTheSessionInItsEndOfStreamRecord() throws IOException {
+        sendFrame(0);
+        sendMask(0, MaskStatus.OK, 0);
+        sendFrame(1);
+        sendMask(1, MaskStatus.OK, 13);
+        sendFrame(2);
+        sendMask(2, MaskStatus.FAILED, -1);
+        sendFrame(3);
+        sendMask(3, MaskStatus.SKIPPED_STALE, -1);
+        sendEndOfStream(4);
+
+        List<JsonNode> out = statsRecords();
+        JsonNode summary = out.get(out.size() - 1).get("summary");
+
+        assertThat(summary.get("frames").asLong()).isEqualTo(4);
+        assertThat(summary.get("ok").asLong()).isEqualTo(2);
+        assertThat(summary.get("failed").asLong()).isEqualTo(1);
+        assertThat(summary.get("skipped").asLong()).isEqualTo(1);
+        assertThat(summary.get("classes").get("road").asDouble()).isEqualTo(0.5);
+        assertThat(summary.get("classes").get("car").asDouble()).isEqualTo(0.5);
+        assertThat(summary.get("latencyMs").get("inference").get("max").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldPublishEachWindowOnceItsCameraHasMovedPastIt() throws IOException {
+        // capture times 0, 400, 800, 1200, 1600, 2000 ms after a whole second: 1 s windows [0,1) [1,2) [2,3)
+        for (int seq = 0; seq < 6; seq++) {
+            sendFrame(seq, seq * 400);
+            sendMask(seq, seq == 1 ? MaskStatus.FAILED : MaskStatus.OK, seq < 3 ? 0 : 13);
+        }
+
+        List<JsonNode> closed = windowRecords();
+
+        assertThat(closed).extracting(n -> n.get("window").get("sizeMs").asLong() + "@" + n.get("window").get("startMs").asLong() % 10_000)
+                .containsExactly("1000@0", "1000@1000", "2000@0");
+        JsonNode first = closed.get(0);
+        assertThat(first.get("frames").asLong()).isEqualTo(3);
+        assertThat(first.get("ok").asLong()).isEqualTo(2);
+        assertThat(first.get("failed").asLong()).isEqualTo(1);
+        assertThat(first.get("framesPerSecond").asDouble()).isEqualTo(3.0);
+        assertThat(first.get("classes").get("road").asDouble()).isEqualTo(1.0);
+        JsonNode second = closed.get(1);
+        assertThat(second.get("frames").asLong()).isEqualTo(2);
+        assertThat(second.get("classes").get("car").asDouble()).isEqualTo(1.0);
+        assertThat(second.get("latencyMs").get("endToEnd").get("p50").isNumber()).isTrue();
+
+        sendEndOfStream(6);
+        List<JsonNode> rest = windowRecords();
+        assertThat(rest).extracting(n -> n.get("window").get("sizeMs").asLong() + "@" + n.get("window").get("startMs").asLong() % 10_000)
+                .containsExactly("1000@2000", "2000@2000");
+        assertThat(closed.get(2).get("frames").asLong()).isEqualTo(5);
+        long oneSecondFrames = closed.stream().filter(n -> n.get("window").get("sizeMs").asLong() == 1000)
+                .mapToLong(n -> n.get("frames").asLong()).sum() + rest.get(0).get("frames").asLong();
+        assertThat(oneSecondFrames).isEqualTo(6);
+    }
+
+    @Test
+    void shouldPublishTheWindowsOfACameraThatWentQuiet() throws IOException {
+        sendFrame(0, 0);
+        sendMask(0, MaskStatus.OK, 0);
+        assertThat(windows.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(31));
+
+        assertThat(windowRecords()).extracting(n -> n.get("frames").asLong()).containsExactly(1L, 1L);
+    }
+
+    private List<JsonNode> windowRecords() throws IOException {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String v : windows.readValuesToList()) {
+            out.add(JSON.readTree(v));
+        }
+        return out;
+    }
+
     private List<JsonNode> statsRecords() throws IOException {
         List<JsonNode> out = new java.util.ArrayList<>();
         for (String v : stats.readValuesToList()) {
@@ -153,14 +307,31 @@ class SinkTopologyTest {
         return out;
     }
 
+    /** Capture times start on a whole second. */
+    private static final long BASE_CAPTURE_US = 1_700_000_000_000_000L;
+
+    private final java.util.Map<Long, Long> captureOffsetMs = new java.util.HashMap<>();
+
     private FrameMeta meta(long seq) {
-        return new FrameMeta(session, seq, seq * 40_000, 1_700_000_000_000_000L + seq, W, H, ImageEncoding.PNG, 4, 25, false);
+        long capture = BASE_CAPTURE_US + captureOffsetMs.getOrDefault(seq, 0L) * 1000 + seq;
+        return new FrameMeta(session, seq, seq * 40_000, capture, W, H, ImageEncoding.PNG, 4, 25, false);
     }
 
     private void sendFrame(long seq) {
         RecordHeaders headers = new RecordHeaders();
         WireHeaders.writeFrame(headers, meta(seq));
         frames.pipeInput(new TestRecord<>("cam", picture, headers));
+    }
+
+    private void sendFrame(long seq, long captureOffset) {
+        captureOffsetMs.put(seq, captureOffset);
+        sendFrame(seq);
+    }
+
+    private void sendMaskEndOfStream(long count) {
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeEndOfStream(headers, new EndOfStream(session, count));
+        masks.pipeInput(new TestRecord<>("cam", new byte[0], headers));
     }
 
     private void sendMask(long seq, MaskStatus status, int label) {

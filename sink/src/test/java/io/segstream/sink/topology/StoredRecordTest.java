@@ -15,9 +15,10 @@ class StoredRecordTest {
         headers.add("empty", new byte[0]);
         headers.add("ss.seq", new byte[] {9});
 
-        StoredRecord back = StoredRecord.fromBytes(new StoredRecord(1234L, headers, new byte[] {1, 2, 3}).toBytes());
+        StoredRecord back = StoredRecord.fromBytes(new StoredRecord(1234L, 5678L, headers, new byte[] {1, 2, 3}).toBytes());
 
         assertThat(back.timestamp()).isEqualTo(1234L);
+        assertThat(back.arrivedMs()).isEqualTo(5678L);
         assertThat(back.value()).containsExactly(1, 2, 3);
         assertThat(back.headers().toArray()).hasSize(4);
         assertThat(back.headers().lastHeader("foreign").value()).isNull();

@@ -1,0 +1,148 @@
+package io.segstream.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.segstream.ingest.metrics.HttpEndpoint;
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import io.segstream.sink.SinkConfig;
+import io.segstream.sink.SinkService;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code segstream sink}: one sink instance on its own, against a Kafka cluster. */
+@Command(name = "sink", mixinStandardHelpOptions = true,
+        description = {"Runs one sink instance: joins frames and masks, publishes frame-stats and camera-stats,",
+                "and writes overlay videos when --output-dir is given. Runs until stopped (SIGTERM, Ctrl-C:",
+                "it commits and closes its files). Run more instances with the same --application-id",
+                "to spread the partitions."})
+final class SinkCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:SEGSTREAM_BOOTSTRAP_SERVERS}",
+            description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = "--topic-prefix", defaultValue = "${env:SEGSTREAM_TOPIC_PREFIX:-}", description = "Prefix of the topic names.")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of the topics when created (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--application-id", defaultValue = "segstream-sink",
+            description = "Kafka Streams application id the sink instances share (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", defaultValue = "sink-state", paramLabel = "DIR",
+            description = "Local state of Kafka Streams, rebuilt from Kafka when lost (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR",
+            description = "Where the overlay videos, stats.jsonl and summaries go, one directory per camera; none: statistics only.")
+    Optional<Path> outputDir;
+
+    @Mixin
+    SinkOptions sink;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams or client property (security, num.stream.threads, ...); repeatable.")
+    Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--metrics-port", defaultValue = "9402",
+            description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> problems = new ArrayList<>();
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
+        }
+        if (partitions < 1 || metricsPort < 0 || metricsPort > 65535) {
+            problems.add("--partitions must be >= 1 and --metrics-port 0-65535");
+        }
+        sink.validate(problems);
+        for (Path dir : outputDir.map(d -> List.of(stateDir, d)).orElse(List.of(stateDir))) {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                problems.add("cannot create the directory " + dir + ": " + e);
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("segstream sink: " + p));
+            return 2;
+        }
+        Topics topics = Topics.withPrefix(topicPrefix);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            TopicCreator.ensure(admin, topics.specs(partitions, (short) 1, Duration.ofHours(24)));
+        } catch (KafkaException | IllegalStateException e) {
+            System.err.println("segstream sink: cannot create the topics on " + bootstrapServers + ": " + e.getMessage());
+            return 2;
+        }
+        SinkConfig config = sink.apply(new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, 0.5))
+                .withKafka(kafkaProperties);
+        return serve(config);
+    }
+
+    private int serve(SinkConfig config) throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (SinkService service = new SinkService(config)) {
+            service.onStateChange(state -> {
+                if (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR) {
+                    stopped.countDown();
+                }
+            });
+            try (KafkaStreamsMetrics metrics = service.metrics();
+                 AutoCloseable http = metricsPort == 0 ? () -> { }
+                         : new HttpEndpoint(new InetSocketAddress(metricsPort), registry, () -> health(service))) {
+                metrics.bindTo(registry);
+                Thread hook = new Thread(() -> {
+                    service.close();
+                    stopped.countDown();
+                }, "sink-stop");
+                Runtime.getRuntime().addShutdownHook(hook);
+                service.start();
+                stopped.await();
+                if (service.state() != KafkaStreams.State.ERROR) {
+                    return 0;
+                }
+                Runtime.getRuntime().removeShutdownHook(hook);
+                System.err.println("segstream sink: the sink stopped with an error (see the log above)");
+                return 1;
+            }
+        }
+    }
+
+    private static HttpEndpoint.Health health(SinkService service) {
+        KafkaStreams.State state = service.state();
+        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+                || state == KafkaStreams.State.CREATED;
+        ObjectNode json = JSON.createObjectNode();
+        json.put("status", up ? "UP" : "DOWN");
+        json.put("state", state.name());
+        return new HttpEndpoint.Health(up, json.toString());
+    }
+}

@@ -1,0 +1,85 @@
+package io.segstream.app;
+
+import io.segstream.sink.SinkConfig;
+import io.segstream.sink.stats.EgoCorridor;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * How the sink composes its outputs, shared by {@code run} and {@code sink}. The fields' initial
+ * values are the defaults, so {@code new SinkOptions()} is the default sink.
+ */
+final class SinkOptions {
+
+    @Option(names = "--overlay-alpha", description = "Opacity of the class colours, 0-1 (default: ${DEFAULT-VALUE}).")
+    double overlayAlpha = 0.5;
+
+    @Option(names = "--corridor", paramLabel = "TOP,BOTTOM_WIDTH,TOP_WIDTH",
+            description = {"The ego corridor of the driving figures: its top as a fraction of the image height from the top,",
+                    "its widths at the bottom and top as fractions of the image width (default: ${DEFAULT-VALUE})."})
+    String corridor = "0.55,0.6,0.1";
+
+    @Option(names = "--mask-timeout", description = {"Hand a frame on without its mask (status missing) once a later mask of its",
+            "session has waited this long, ISO-8601 (default: ${DEFAULT-VALUE})."})
+    Duration maskTimeout = SinkConfig.DEFAULT_MASK_TIMEOUT;
+
+    @Option(names = "--windows", paramLabel = "DURATION[,DURATION...]",
+            description = "The camera-stats tumbling window lengths, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    String windows = "PT1S,PT1M";
+
+    @Option(names = "--live-file-length", description = "Capture time per rolling overlay file of a live camera (default: ${DEFAULT-VALUE}).")
+    Duration liveFileLength = SinkConfig.DEFAULT_LIVE_SEGMENT;
+
+    /** Adds each problem with the options, naming the option. */
+    void validate(List<String> problems) {
+        if (!(overlayAlpha >= 0 && overlayAlpha <= 1)) {
+            problems.add("--overlay-alpha must be within 0..1, got " + overlayAlpha);
+        }
+        try {
+            corridor();
+        } catch (IllegalArgumentException e) {
+            problems.add("--corridor " + corridor + ": " + e.getMessage());
+        }
+        try {
+            apply(new SinkConfig("validate", io.segstream.protocol.Topics.DEFAULT, "validate", java.nio.file.Path.of("."),
+                    java.util.Optional.empty(), 0.5));
+        } catch (IllegalArgumentException e) {
+            problems.add("--mask-timeout, --windows, --live-file-length: " + e.getMessage());
+        }
+    }
+
+    /** The config with these options; throws IllegalArgumentException naming a bad value. */
+    SinkConfig apply(SinkConfig base) {
+        return new SinkConfig(base.bootstrapServers(), base.topics(), base.applicationId(), base.stateDir(),
+                base.outputDir(), overlayAlpha, corridor(), maskTimeout, windowList(), liveFileLength, base.kafka());
+    }
+
+    private EgoCorridor corridor() {
+        String[] parts = corridor.split(",");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("needs three numbers separated by commas");
+        }
+        try {
+            return new EgoCorridor(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()),
+                    Double.parseDouble(parts[2].trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: " + e.getMessage());
+        }
+    }
+
+    private List<Duration> windowList() {
+        List<Duration> list = new ArrayList<>();
+        for (String w : windows.split(",")) {
+            try {
+                list.add(Duration.parse(w.trim().toUpperCase(Locale.ROOT)));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("window '" + w.trim() + "' is not an ISO-8601 duration such as PT1S");
+            }
+        }
+        return list;
+    }
+}

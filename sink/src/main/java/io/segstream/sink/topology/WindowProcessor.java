@@ -1,0 +1,114 @@
+package io.segstream.sink.topology;
+
+import io.segstream.protocol.FrameStats;
+import io.segstream.protocol.StatsJson;
+import io.segstream.protocol.Taxonomy;
+import io.segstream.sink.stats.StatsAggregate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The camera-stats windows: tumbling windows per camera on the frames' capture time, one set per
+ * configured length, kept in a state store. A window is published once it is closed: when a frame
+ * of the camera captured at or after its end comes through (a camera's frames come in sequence
+ * order), when the camera's session ends, or when the camera has sent nothing for
+ * {@link #idleMs} of wall-clock time. A frame captured in a window already published (a new session
+ * starting inside it) opens it again, and it is published again with those frames: consumers add
+ * the records of a (camera, window start, size) up.
+ */
+final class WindowProcessor implements Processor<String, Object, String, String> {
+
+    static final String STORE = "camera-windows";
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final Taxonomy taxonomy;
+    private final List<Long> sizesMs;
+    private final long idleMs;
+    private final Map<String, Long> lastSeen = new HashMap<>();
+    private ProcessorContext<String, String> context;
+    private KeyValueStore<String, byte[]> windows;
+
+    WindowProcessor(Taxonomy taxonomy, List<Duration> sizes) {
+        this.taxonomy = taxonomy;
+        this.sizesMs = sizes.stream().map(Duration::toMillis).toList();
+        this.idleMs = Math.max(30_000, sizesMs.stream().mapToLong(Long::longValue).max().orElse(0));
+    }
+
+    @Override
+    public void init(ProcessorContext<String, String> context) {
+        this.context = context;
+        this.windows = context.getStateStore(STORE);
+        long now = context.currentSystemTimeMs();
+        try (KeyValueIterator<String, byte[]> it = windows.all()) {
+            it.forEachRemaining(kv -> lastSeen.putIfAbsent(kv.key.substring(0, kv.key.indexOf('/')), now));
+        }
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        String camera = record.key();
+        if (record.value() instanceof FrameStats s) {
+            long t = s.frame().captureMicros() / 1000;
+            lastSeen.put(camera, context.currentSystemTimeMs());
+            closeBefore(camera, t);
+            for (long size : sizesMs) {
+                String key = key(camera, size, Math.floorDiv(t, size) * size);
+                byte[] stored = windows.get(key);
+                StatsAggregate a = stored == null ? new StatsAggregate(taxonomy) : StatsAggregate.fromBytes(taxonomy, stored);
+                a.add(s);
+                windows.put(key, a.toBytes());
+            }
+        } else if (record.value() instanceof SinkEvent.Ended) {
+            closeBefore(camera, Long.MAX_VALUE);
+        }
+    }
+
+    private void closeIdle(long now) {
+        for (String camera : List.copyOf(lastSeen.keySet())) {
+            if (now - lastSeen.get(camera) >= idleMs) {
+                closeBefore(camera, Long.MAX_VALUE);
+                lastSeen.remove(camera);
+            }
+        }
+    }
+
+    /** Publishes and forgets the camera's windows that end at or before {@code t} (ms). */
+    private void closeBefore(String camera, long t) {
+        List<KeyValue<String, byte[]>> closing = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = windows.prefixScan(camera + '/', KEYS)) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                String[] parts = kv.key.split("/");
+                long size = Long.parseLong(parts[1]);
+                long start = Long.parseLong(parts[2]);
+                if (start + size <= t || t == Long.MAX_VALUE) {
+                    closing.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, byte[]> kv : closing) {
+            String[] parts = kv.key.split("/");
+            long size = Long.parseLong(parts[1]);
+            long start = Long.parseLong(parts[2]);
+            String json = StatsJson.window(camera, start, size, StatsAggregate.fromBytes(taxonomy, kv.value).stats());
+            context.forward(new Record<>(camera, json, start + size));
+            windows.delete(kv.key);
+        }
+    }
+
+    private static String key(String camera, long sizeMs, long startMs) {
+        return String.format("%s/%013d/%015d", camera, sizeMs, startMs);
+    }
+}

@@ -1,0 +1,109 @@
+package io.segstream.sink.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.ImageEncoding;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordingsTest {
+
+    private static final int W = 64;
+    private static final int H = 48;
+
+    @TempDir
+    Path out;
+
+    private final UUID session = UUID.randomUUID();
+
+    @Test
+    void shouldJoinThePartsOfARestartedSessionWithEveryFrameOnce() throws Exception {
+        Recordings first = new Recordings(out, Duration.ofMinutes(5));
+        for (int seq = 0; seq < 20; seq++) {
+            first.append("cam", meta(seq, false), picture(seq), line(seq));
+        }
+        first.close(); // the sink stops; its state was committed at frame 12, so frames 12..19 come again
+        Recordings second = new Recordings(out, Duration.ofMinutes(5));
+        for (int seq = 12; seq < 30; seq++) {
+            second.append("cam", meta(seq, false), picture(seq), line(seq));
+        }
+
+        long frames = second.finish("cam", session, "{\"summary\":{}}");
+
+        assertThat(frames).isEqualTo(30);
+        assertThat(decodedFrames(out.resolve("cam").resolve(Recordings.VIDEO))).isEqualTo(30);
+        List<String> lines = Files.readAllLines(out.resolve("cam").resolve(Recordings.STATS), StandardCharsets.UTF_8);
+        List<String> expected = new ArrayList<>();
+        for (int seq = 0; seq < 30; seq++) {
+            expected.add(line(seq));
+        }
+        assertThat(lines).isEqualTo(expected);
+        assertThat(out.resolve("cam").resolve(Recordings.SUMMARY)).content().contains("summary");
+        assertThat(out.resolve("cam").resolve(Recordings.PARTS)).doesNotExist();
+    }
+
+    @Test
+    void shouldRollLiveFilesByCaptureTimeAndCloseThemSoTheyPlay() throws Exception {
+        Recordings recordings = new Recordings(out, Duration.ofSeconds(1));
+        for (int seq = 0; seq < 25; seq++) { // 10 fps: 2.5 s of capture time
+            recordings.append("cam", meta(seq, true), picture(seq), line(seq));
+        }
+        recordings.finish("cam", session, "{}");
+
+        Path live = out.resolve("cam").resolve(Recordings.LIVE);
+        List<Path> videos;
+        try (Stream<Path> s = Files.list(live)) {
+            videos = s.filter(p -> p.toString().endsWith(".mp4")).sorted().toList();
+        }
+        assertThat(videos).hasSize(3);
+        List<Long> counts = new ArrayList<>();
+        for (Path v : videos) {
+            counts.add(decodedFrames(v));
+        }
+        assertThat(counts).containsExactly(10L, 10L, 5L);
+        assertThat(live.resolve(session + ".summary.json")).exists();
+    }
+
+    private FrameMeta meta(long seq, boolean live) {
+        return new FrameMeta(session, seq, seq * 100_000, 1_700_000_000_000_000L + seq * 100_000, W, H,
+                ImageEncoding.JPEG, -1, 10, live);
+    }
+
+    private static String line(long seq) {
+        return "{\"camera\":\"cam\",\"sequence\":" + seq + "}";
+    }
+
+    private static BufferedImage picture(int seq) {
+        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_3BYTE_BGR);
+        var g = img.createGraphics();
+        g.setColor(new java.awt.Color(seq * 8 % 256, 100, 200));
+        g.fillRect(0, 0, W, H);
+        g.dispose();
+        return img;
+    }
+
+    static long decodedFrames(Path video) throws Exception {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+            grabber.start();
+            assertThat(grabber.getImageWidth()).isEqualTo(W);
+            assertThat(grabber.getImageHeight()).isEqualTo(H);
+            long n = 0;
+            for (Frame f = grabber.grabImage(); f != null; f = grabber.grabImage()) {
+                n++;
+            }
+            return n;
+        }
+    }
+}
