@@ -43,14 +43,14 @@ final class IngestCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:SEGSTREAM_BOOTSTRAP_SERVERS}",
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A cameras file (YAML); see the README.")
     Optional<Path> config;
 
-    @Option(names = "--camera", paramLabel = "ID=SOURCE",
+    @Option(names = "--camera", paramLabel = "ID=SOURCE", split = EnvironmentDefaults.SEPARATOR,
             description = "A camera: its id and its source (URL, device, file or image directory/glob). Repeatable.")
     List<String> cameras = new ArrayList<>();
 
@@ -69,7 +69,7 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--png", description = "Publish the --camera cameras as lossless PNG.")
     boolean png;
 
-    @Option(names = "--topic-prefix", defaultValue = "${env:SEGSTREAM_TOPIC_PREFIX:-}", description = "Prefix of the topic names.")
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names.")
     String topicPrefix;
 
     @Option(names = "--partitions", defaultValue = "1", description = "Partitions of frames and masks when created (default: ${DEFAULT-VALUE}).")

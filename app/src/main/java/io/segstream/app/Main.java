@@ -19,7 +19,13 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (0 ok, 1 an input failed, 2 bad usage or model). */
     public static int execute(String... args) {
+        return execute(System.getenv(), args);
+    }
+
+    /** As {@link #execute(String...)}, with the services' options also read from {@code env}. */
+    static int execute(java.util.Map<String, String> env, String... args) {
         return new CommandLine(new Main())
+                .setDefaultValueProvider(new EnvironmentDefaults(env))
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     LoggerFactory.getLogger(Main.class).debug("segstream failed", e);
                     cmd.getErr().println("segstream: " + e.getMessage());

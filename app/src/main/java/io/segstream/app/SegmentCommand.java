@@ -42,7 +42,7 @@ final class SegmentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentCommand.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:SEGSTREAM_BOOTSTRAP_SERVERS}",
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
@@ -59,13 +59,13 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--group", defaultValue = Groups.SEGMENTER, description = "Consumer group of the replicas (default: ${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--topic-prefix", defaultValue = "${env:SEGSTREAM_TOPIC_PREFIX:-}", description = "Prefix of the topic names.")
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names.")
     String topicPrefix;
 
     @Option(names = "--partitions", defaultValue = "1", description = "Partitions of frames and masks when created (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
             description = "A Kafka client property for the consumer and producer (security, session.timeout.ms, ...); repeatable.")
     Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 

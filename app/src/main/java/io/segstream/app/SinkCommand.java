@@ -39,11 +39,11 @@ final class SinkCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:SEGSTREAM_BOOTSTRAP_SERVERS}",
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
-    @Option(names = "--topic-prefix", defaultValue = "${env:SEGSTREAM_TOPIC_PREFIX:-}", description = "Prefix of the topic names.")
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names.")
     String topicPrefix;
 
     @Option(names = "--partitions", defaultValue = "1", description = "Partitions of the topics when created (default: ${DEFAULT-VALUE}).")
@@ -64,7 +64,7 @@ final class SinkCommand implements Callable<Integer> {
     @Mixin
     SinkOptions sink;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
             description = "A Kafka Streams or client property (security, num.stream.threads, ...); repeatable.")
     Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 

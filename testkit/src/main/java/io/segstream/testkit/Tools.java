@@ -26,6 +26,16 @@ public final class Tools {
         return require("rtsp-server-perl", "rtsp-server-perl");
     }
 
+    /** Debian's docker-compose (v1), to validate docker-compose.yml; no Docker engine is needed. */
+    public static Path dockerCompose() {
+        return require("docker-compose", "docker-compose");
+    }
+
+    /** kubectl, for {@code kubectl kustomize}; not a Debian package, but present on the CI machines. */
+    public static Path kubectl() {
+        return require("kubectl", "kubectl' (or get it from https://kubernetes.io/docs/tasks/tools/");
+    }
+
     private static Path require(String command, String debianPackage) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             Path p = Path.of(dir, command);
