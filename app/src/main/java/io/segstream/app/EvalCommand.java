@@ -66,8 +66,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--pipeline", description = "Also send the pictures through the whole pipeline on an in-process broker.")
     boolean pipeline;
 
-    @Option(names = "--jpeg-quality", defaultValue = "90", description = "JPEG quality of the frames in the pipeline (default: ${DEFAULT-VALUE}).")
-    int jpegQuality;
+    @Option(names = "--jpeg-quality", description = "JPEG quality of the frames in the pipeline (default: 95, as for any picture sequence).")
+    Optional<Integer> jpegQuality;
 
     @Option(names = "--png", description = "Send the frames through the pipeline as lossless PNG instead of JPEG.")
     boolean png;
@@ -97,8 +97,8 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         DeviceChoice deviceChoice = modelOptions.device(problems);
-        if (jpegQuality < 1 || jpegQuality > 100) {
-            problems.add("--jpeg-quality must be 1..100, got " + jpegQuality);
+        if (jpegQuality.isPresent() && (jpegQuality.get() < 1 || jpegQuality.get() > 100)) {
+            problems.add("--jpeg-quality must be 1..100, got " + jpegQuality.get());
         }
         List<LabelledFrames.Pair> frames = List.of();
         try {
@@ -137,11 +137,11 @@ final class EvalCommand implements Callable<Integer> {
     private Optional<List<LabelMap>> throughPipeline(DeviceChoice deviceChoice, int count) throws IOException {
         Path out = Files.createTempDirectory("segstream-eval-");
         String prefix = "eval-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        CameraSpec camera = CameraSpec.of("eval", images.toString())
-                .withEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG, jpegQuality);
+        CameraSpec camera = CameraSpec.of("eval", images.toString());
+        camera = camera.withEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG, quality());
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             System.err.println("segstream eval: the same frames through the pipeline ("
-                    + (png ? "PNG" : "JPEG quality " + jpegQuality) + ")");
+                    + (png ? "PNG" : "JPEG quality " + quality()) + ")");
             int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelOptions.modelDescriptor,
                     modelOptions.cache(), deviceChoice, out, Optional.of(kafka.bootstrapServers()), prefix, 1, new SinkOptions(),
                     Duration.ofMinutes(5), 4, Duration.ofMillis(50), Duration.ZERO)).call();
@@ -178,6 +178,11 @@ final class EvalCommand implements Callable<Integer> {
                 piped.map(p -> String.format(Locale.ROOT, "  %8.4f", p.pixelAccuracy())).orElse(""));
     }
 
+    /** The JPEG quality of the pipeline's frames: as given, or the default of a picture sequence. */
+    private int quality() {
+        return jpegQuality.orElse(CameraSpec.STILL_JPEG_QUALITY);
+    }
+
     private String json(LabelFormat f, int frames, EvalReport direct, Optional<EvalReport> piped) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", model.toString());
@@ -187,7 +192,7 @@ final class EvalCommand implements Callable<Integer> {
         piped.ifPresent(p -> {
             root.put("transport", png ? "png" : "jpeg");
             if (!png) {
-                root.put("jpegQuality", jpegQuality);
+                root.put("jpegQuality", quality());
             }
             root.set("pipeline", JSON.valueToTree(p));
         });

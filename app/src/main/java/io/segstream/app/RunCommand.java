@@ -48,8 +48,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "1", description = "Partitions of the frames and masks topics when created (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--jpeg-quality", defaultValue = "90", description = "JPEG quality of published frames, 1-100 (default: ${DEFAULT-VALUE}).")
-    int jpegQuality;
+    @Option(names = "--jpeg-quality", description = "JPEG quality of published frames, 1-100 (default: 90 for video, 95 for picture sequences).")
+    Optional<Integer> jpegQuality;
 
     @Option(names = "--png", description = "Publish frames as lossless PNG instead of JPEG.")
     boolean png;
@@ -73,8 +73,8 @@ final class RunCommand implements Callable<Integer> {
         if (partitions < 1) {
             problems.add("--partitions must be >= 1, got " + partitions);
         }
-        if (jpegQuality < 1 || jpegQuality > 100) {
-            problems.add("--jpeg-quality must be 1..100, got " + jpegQuality);
+        if (jpegQuality.isPresent() && (jpegQuality.get() < 1 || jpegQuality.get() > 100)) {
+            problems.add("--jpeg-quality must be 1..100, got " + jpegQuality.get());
         }
         sink.validate(problems);
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
@@ -99,8 +99,9 @@ final class RunCommand implements Callable<Integer> {
         cameras.forEach(c -> ids.reserve(c.id()));
         for (String in : inputs) {
             try {
-                cameras.add(CameraSpec.of(ids.forInput(in), in)
-                        .withEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG, jpegQuality));
+                CameraSpec camera = CameraSpec.of(ids.forInput(in), in);
+                cameras.add(camera.withEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG,
+                        jpegQuality.orElse(camera.jpegQuality())));
             } catch (IllegalArgumentException e) {
                 System.err.println("segstream: --input " + in + ": " + e.getMessage());
                 return 2;

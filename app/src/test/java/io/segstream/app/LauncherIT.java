@@ -118,9 +118,12 @@ class LauncherIT {
             long lines = Files.readAllLines(video.resolveSibling(video.getFileName().toString().replace(".mp4", ".jsonl"))).size();
             assertThat(lines).as("statistics of every frame sent").isGreaterThanOrEqualTo(20);
             assertThat(videoFrames(video)).as("a finished, playable overlay").isEqualTo(lines);
+            List<String> names;
             try (java.util.stream.Stream<Path> files = Files.list(live)) {
-                assertThat(files.filter(f -> f.toString().endsWith(".summary.json")).count()).as("session summaries").isEqualTo(1);
+                names = files.map(f -> f.getFileName().toString()).sorted().toList();
             }
+            assertThat(names.stream().filter(n -> n.endsWith(".summary.json")).count())
+                    .as("session summaries among %s; output:%n%s", names, output).isEqualTo(1);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.segstream.ingest;
 
 import io.segstream.ingest.source.FrameSize;
+import io.segstream.ingest.source.SourceKind;
 import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.ImageEncoding;
 import java.util.Objects;
@@ -23,7 +24,14 @@ import java.util.regex.Pattern;
 public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDouble targetFps,
                          Optional<FrameSize> maxSize, ImageEncoding encoding, int jpegQuality) {
 
+    /** JPEG quality of video frames: 4:2:0 colour, as the video has. */
     public static final int DEFAULT_JPEG_QUALITY = 90;
+    /**
+     * JPEG quality of picture sequences, which also keep their full colour resolution (4:4:4):
+     * on the labelled CamVid sample this keeps the pipeline's mIoU within 0.5 points of the model's
+     * own, where quality 90 lost 5.
+     */
+    public static final int STILL_JPEG_QUALITY = 95;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     public CameraSpec {
@@ -44,11 +52,16 @@ public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDou
         }
     }
 
-    /** A camera reading {@code input} with the defaults: live or recorded by the kind of source, JPEG at quality 90. */
+    /** A camera reading {@code input} with the defaults: live or recorded by the kind of source, JPEG at its default quality. */
     public static CameraSpec of(String id, String input) {
         SourceSpec source = SourceSpec.of(input);
         return new CameraSpec(id, source, source.kind().liveByDefault(), OptionalDouble.empty(), Optional.empty(),
-                ImageEncoding.JPEG, DEFAULT_JPEG_QUALITY);
+                ImageEncoding.JPEG, defaultJpegQuality(source));
+    }
+
+    /** {@value #STILL_JPEG_QUALITY} for picture sequences, {@value #DEFAULT_JPEG_QUALITY} for video. */
+    public static int defaultJpegQuality(SourceSpec source) {
+        return source.kind() == SourceKind.IMAGE_SEQUENCE ? STILL_JPEG_QUALITY : DEFAULT_JPEG_QUALITY;
     }
 
     public String input() {

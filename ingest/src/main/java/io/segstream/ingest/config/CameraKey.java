@@ -34,7 +34,7 @@ public record CameraKey<T>(String name, String type, String defaultValue, String
             "downscale larger pictures to fit, keeping the aspect ratio", FrameSize::parse);
     public static final CameraKey<ImageEncoding> ENCODING = new CameraKey<>("encoding", "jpeg | png", "jpeg",
             "how frames are published", CameraKey::encoding);
-    public static final CameraKey<Integer> JPEG_QUALITY = new CameraKey<>("jpeg-quality", "1-100", "90",
+    public static final CameraKey<Integer> JPEG_QUALITY = new CameraKey<>("jpeg-quality", "1-100", "90; 95 for picture sequences",
             "JPEG quality", CameraKey::quality);
     public static final CameraKey<String> RTSP_TRANSPORT = new CameraKey<>("rtsp-transport", "tcp | udp", "tcp",
             "RTSP transport", CameraKey::transport);

@@ -144,7 +144,7 @@ public final class CamerasFile {
         Optional<Double> fps = value(values, CameraKey.FPS, where, problems);
         Optional<FrameSize> maxSize = value(values, CameraKey.MAX_SIZE, where, problems);
         ImageEncoding encoding = value(values, CameraKey.ENCODING, where, problems).orElse(ImageEncoding.JPEG);
-        int quality = value(values, CameraKey.JPEG_QUALITY, where, problems).orElse(CameraSpec.DEFAULT_JPEG_QUALITY);
+        Optional<Integer> quality = value(values, CameraKey.JPEG_QUALITY, where, problems);
         Optional<String> transport = value(values, CameraKey.RTSP_TRANSPORT, where, problems);
         if (problems.size() > before) {
             return Optional.empty();
@@ -154,7 +154,8 @@ public final class CamerasFile {
         try {
             SourceSpec spec = SourceSpec.of(source, opts);
             return Optional.of(new CameraSpec(id, spec, live.orElse(spec.kind().liveByDefault()),
-                    fps.map(OptionalDouble::of).orElse(OptionalDouble.empty()), maxSize, encoding, quality));
+                    fps.map(OptionalDouble::of).orElse(OptionalDouble.empty()), maxSize, encoding,
+                    quality.orElse(CameraSpec.defaultJpegQuality(spec))));
         } catch (IllegalArgumentException e) {
             problems.add(where + ": " + e.getMessage());
             return Optional.empty();

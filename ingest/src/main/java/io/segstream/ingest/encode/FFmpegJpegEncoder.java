@@ -13,7 +13,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.FF_QP2LAMBDA;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
@@ -59,6 +58,7 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
     private IntPointer bgrStride;
     private int width;
     private int height;
+    private int pixelFormat;
 
     public FFmpegJpegEncoder(int quality) {
         this.qscale = qscale(quality);
@@ -71,9 +71,11 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
 
     @Override
     public byte[] encode(Picture picture) {
-        if (context == null || picture.width() != width || picture.height() != height) {
+        // a still picture (BGR) keeps its full colour resolution: 4:4:4
+        int format = picture instanceof YuvPicture p ? p.chroma().pixelFormat() : YuvPicture.Chroma.YUV444.pixelFormat();
+        if (context == null || picture.width() != width || picture.height() != height || format != pixelFormat) {
             release();
-            open(picture.width(), picture.height());
+            open(picture.width(), picture.height(), format);
         }
         if (picture instanceof YuvPicture p) {
             copyPlanes(p);
@@ -112,22 +114,22 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
         sws_scale(sws, bgrPlanes, bgrStride, 0, height, yuv.data(), yuv.linesize());
     }
 
-    private void open(int w, int h) {
+    private void open(int w, int h, int format) {
         AVCodec codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
         if (codec == null) {
             throw new IllegalStateException("this FFmpeg build has no MJPEG encoder");
         }
         context = avcodec_alloc_context3(codec);
-        context.width(w).height(h).pix_fmt(AV_PIX_FMT_YUVJ420P).color_range(AVCOL_RANGE_JPEG)
+        context.width(w).height(h).pix_fmt(format).color_range(AVCOL_RANGE_JPEG)
                 .time_base(new AVRational().num(1).den(25))
                 .flags(context.flags() | AV_CODEC_FLAG_QSCALE).global_quality(qscale * FF_QP2LAMBDA)
                 .thread_count(0).thread_type(FF_THREAD_SLICE);
         check(avcodec_open2(context, codec, (PointerPointer<?>) null), "avcodec_open2");
         yuv = av_frame_alloc();
-        yuv.format(AV_PIX_FMT_YUVJ420P).width(w).height(h);
+        yuv.format(format).width(w).height(h);
         check(av_frame_get_buffer(yuv, 32), "av_frame_get_buffer");
         packet = av_packet_alloc();
-        sws = sws_getContext(w, h, AV_PIX_FMT_BGR24, w, h, AV_PIX_FMT_YUVJ420P, SWS_BILINEAR, null, null, (double[]) null);
+        sws = sws_getContext(w, h, AV_PIX_FMT_BGR24, w, h, format, SWS_BILINEAR, null, null, (double[]) null);
         bgr = new BytePointer((long) w * h * 3);
         // sws_scale reads four plane pointers and strides, even for a packed format
         bgrPlanes = new PointerPointer<>(4);
@@ -135,6 +137,7 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
         bgrStride = new IntPointer(new int[] {w * 3, 0, 0, 0});
         width = w;
         height = h;
+        pixelFormat = format;
     }
 
     private static void check(int code, String call) {

@@ -74,4 +74,35 @@ class PictureEncoderTest {
         assertThat(FFmpegJpegEncoder.qscale(75)).isEqualTo(6);
         assertThat(FFmpegJpegEncoder.qscale(1)).isEqualTo(21);
     }
+
+    @Test
+    void shouldKeepFullColourResolutionForStillPicturesAndFourTwoZeroForVideo() throws Exception {
+        int w = 32;
+        int h = 16;
+        try (PictureEncoder jpeg = PictureEncoder.of(ImageEncoding.JPEG, 95)) {
+            assertThat(chromaSubsampling(jpeg.encode(new BgrPicture(halves(w, h))))).as("a still picture: 4:4:4").isEqualTo("1x1");
+            YuvPicture video = new YuvPicture(w, h, new byte[YuvPicture.size(w, h)]);
+            assertThat(chromaSubsampling(jpeg.encode(video))).as("a video frame: 4:2:0").isEqualTo("2x2");
+            YuvPicture full = new YuvPicture(w, h, YuvPicture.Chroma.YUV444, new byte[YuvPicture.size(w, h, YuvPicture.Chroma.YUV444)]);
+            assertThat(chromaSubsampling(jpeg.encode(full))).as("a 4:4:4 picture as it is").isEqualTo("1x1");
+        }
+    }
+
+    /**
+     * How much coarser the chroma is than the luma, "HxV", from the sampling factors of the first
+     * (Y) and second (Cb) components in the JPEG's start-of-frame segment.
+     */
+    private static String chromaSubsampling(byte[] jpeg) {
+        for (int i = 2; i + 14 < jpeg.length; ) {
+            int marker = jpeg[i + 1] & 0xFF;
+            int length = (jpeg[i + 2] & 0xFF) << 8 | jpeg[i + 3] & 0xFF;
+            if (marker == 0xC0 || marker == 0xC1) {
+                int y = jpeg[i + 11] & 0xFF;
+                int cb = jpeg[i + 14] & 0xFF;
+                return (y >> 4) / (cb >> 4) + "x" + (y & 0xF) / (cb & 0xF);
+            }
+            i += 2 + length;
+        }
+        throw new AssertionError("no start-of-frame segment");
+    }
 }
