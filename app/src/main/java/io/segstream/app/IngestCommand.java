@@ -12,8 +12,6 @@ import io.segstream.ingest.config.ConfigException;
 import io.segstream.ingest.metrics.HttpEndpoint;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
-import io.segstream.protocol.TopicCreator;
-import io.segstream.protocol.Topics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -26,12 +24,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream ingest}: the ingest service on its own, against a Kafka cluster. */
@@ -43,9 +39,8 @@ final class IngestCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A cameras file (YAML); see the README.")
     Optional<Path> config;
@@ -69,14 +64,6 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--png", description = "Publish the --camera cameras as lossless PNG.")
     boolean png;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names.")
-    String topicPrefix;
-
-    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of frames and masks when created (default: ${DEFAULT-VALUE}).")
-    int partitions;
-
-    @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of created topics (default: ${DEFAULT-VALUE}).")
-    short replicationFactor;
 
     @Option(names = "--io-timeout", defaultValue = "PT10S", description = "Bound on every blocking FFmpeg call on a network source (default: ${DEFAULT-VALUE}).")
     Duration ioTimeout;
@@ -103,18 +90,13 @@ final class IngestCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         List<CameraSpec> specs = cameras(problems);
         IngestConfig settings = null;
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
-        }
-        if (partitions < 1) {
-            problems.add("--partitions must be >= 1, got " + partitions);
-        }
+        cluster.validate(problems);
         if (metricsPort < 0 || metricsPort > 65535) {
             problems.add("--metrics-port must be 0-65535, got " + metricsPort);
         }
         if (problems.isEmpty()) {
             try {
-                settings = IngestConfig.defaults(bootstrapServers, Topics.withPrefix(topicPrefix))
+                settings = IngestConfig.defaults(cluster.bootstrapServers, cluster.topics())
                         .withTimeouts(ioTimeout, stallTimeout)
                         .withBackoff(Duration.ofMillis(Math.min(500, backoffMax.toMillis())), backoffMax)
                         .withMaxInFlight(maxInFlight, segmenterGroup);
@@ -166,11 +148,7 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     private int run(IngestConfig settings, List<CameraSpec> specs) throws IOException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            TopicCreator.ensure(admin, settings.topics().specs(partitions, replicationFactor, Duration.ofHours(24)));
-        } catch (KafkaException | IllegalStateException e) {
-            System.err.println("segstream ingest: cannot create the topics on " + settings.bootstrapServers() + ": " + e.getMessage());
+        if (cluster.ensureTopics("ingest") != 0) {
             return 2;
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -6,7 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.ingest.metrics.HttpEndpoint;
 import io.segstream.protocol.Groups;
-import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
@@ -16,15 +15,11 @@ import io.segstream.segmenter.worker.SegmenterMetrics;
 import io.segstream.segmenter.worker.SegmenterWorker;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -42,9 +37,8 @@ final class SegmentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentCommand.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH",
             description = "A SavedModel directory or a frozen DeepLab graph (.pb).")
@@ -59,11 +53,6 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--group", defaultValue = Groups.SEGMENTER, description = "Consumer group of the replicas (default: ${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names.")
-    String topicPrefix;
-
-    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of frames and masks when created (default: ${DEFAULT-VALUE}).")
-    int partitions;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
             description = "A Kafka client property for the consumer and producer (security, session.timeout.ms, ...); repeatable.")
@@ -76,13 +65,11 @@ final class SegmentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> problems = new ArrayList<>();
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
-        }
+        cluster.validate(problems);
         DeviceChoice deviceChoice = modelOptions.device(problems);
         batch.validate(problems);
-        if (partitions < 1 || metricsPort < 0 || metricsPort > 65535) {
-            problems.add("--partitions must be >= 1 and --metrics-port 0-65535");
+        if (metricsPort < 0 || metricsPort > 65535) {
+            problems.add("--metrics-port must be 0-65535, got " + metricsPort);
         }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream segment: " + p));
@@ -95,23 +82,18 @@ final class SegmentCommand implements Callable<Integer> {
             System.err.println("segstream segment: model refused: " + e.getMessage());
             return 2;
         }
-        Topics topics = Topics.withPrefix(topicPrefix);
         try (SegmentationModel m = loaded) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-                TopicCreator.ensure(admin, topics.specs(partitions, (short) 1, Duration.ofHours(24)));
-            } catch (KafkaException | IllegalStateException e) {
-                System.err.println("segstream segment: cannot create the topics on " + bootstrapServers + ": " + e.getMessage());
+            if (cluster.ensureTopics("segment") != 0) {
                 return 2;
             }
-            return serve(m, topics);
+            return serve(m, cluster.topics());
         }
     }
 
     private int serve(SegmentationModel m, Topics topics) throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SegmenterMetrics metrics = new SegmenterMetrics(registry);
-        SegmenterConfig config = SegmenterConfig.defaults(bootstrapServers, topics).withGroup(group)
+        SegmenterConfig config = SegmenterConfig.defaults(cluster.bootstrapServers, topics).withGroup(group)
                 .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(kafkaProperties);
         AtomicReference<Throwable> died = new AtomicReference<>();
         try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {

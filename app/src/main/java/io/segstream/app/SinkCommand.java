@@ -6,24 +6,18 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.ingest.metrics.HttpEndpoint;
-import io.segstream.protocol.TopicCreator;
-import io.segstream.protocol.Topics;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,15 +33,8 @@ final class SinkCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
-
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names.")
-    String topicPrefix;
-
-    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of the topics when created (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--application-id", defaultValue = "segstream-sink",
             description = "Kafka Streams application id the sink instances share (default: ${DEFAULT-VALUE}).")
@@ -75,11 +62,9 @@ final class SinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> problems = new ArrayList<>();
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
-        }
-        if (partitions < 1 || metricsPort < 0 || metricsPort > 65535) {
-            problems.add("--partitions must be >= 1 and --metrics-port 0-65535");
+        cluster.validate(problems);
+        if (metricsPort < 0 || metricsPort > 65535) {
+            problems.add("--metrics-port must be 0-65535, got " + metricsPort);
         }
         sink.validate(problems);
         for (Path dir : outputDir.map(d -> List.of(stateDir, d)).orElse(List.of(stateDir))) {
@@ -93,15 +78,11 @@ final class SinkCommand implements Callable<Integer> {
             problems.forEach(p -> System.err.println("segstream sink: " + p));
             return 2;
         }
-        Topics topics = Topics.withPrefix(topicPrefix);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            TopicCreator.ensure(admin, topics.specs(partitions, (short) 1, Duration.ofHours(24)));
-        } catch (KafkaException | IllegalStateException e) {
-            System.err.println("segstream sink: cannot create the topics on " + bootstrapServers + ": " + e.getMessage());
+        if (cluster.ensureTopics("sink") != 0) {
             return 2;
         }
-        SinkConfig config = sink.apply(new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, 0.5))
+        SinkConfig config = sink.apply(new SinkConfig(cluster.bootstrapServers, cluster.topics(), applicationId, stateDir,
+                outputDir, 0.5))
                 .withKafka(kafkaProperties);
         return serve(config);
     }

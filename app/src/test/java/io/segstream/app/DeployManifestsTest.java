@@ -120,6 +120,8 @@ class DeployManifestsTest {
                 }
                 assertThat(env.get("SEGSTREAM_PARTITIONS")).as("%s creates topics like the KafkaTopics", name)
                         .isEqualTo(Integer.toString(partitions));
+                assertThat(env.get("SEGSTREAM_REPLICATION_FACTOR")).as("%s creates topics with the KafkaTopics' replicas", name)
+                        .isEqualTo(topics.get(names.frames()).get("spec").get("replicas").asText());
                 if (name.equals("segmenter")) {
                     segmenterEnv = env;
                     assertThat(env.get("SEGSTREAM_DEVICE")).isEqualTo(overlay);

@@ -18,7 +18,7 @@ class EnvironmentDefaultsTest {
                 "SEGSTREAM_METRICS_PORT", "9999");
         SegmentCommand segment = parse(new SegmentCommand(), env, "--metrics-port", "1234");
 
-        assertThat(segment.bootstrapServers).isEqualTo("kafka:9092");
+        assertThat(segment.cluster.bootstrapServers).isEqualTo("kafka:9092");
         assertThat(segment.model).hasToString("/models/deeplab");
         assertThat(segment.batch.batchSize).isEqualTo(8);
         assertThat(segment.kafkaProperties).containsExactlyInAnyOrderEntriesOf(

@@ -33,6 +33,22 @@ final class Clips {
         return out;
     }
 
+    /** One timed run of a benchmark side, in nanoseconds. */
+    interface Timed {
+        long nanos() throws Exception;
+    }
+
+    /** Frames per second of a run over {@code frames} frames: the median of {@code repeats} runs after one warm-up. */
+    static double medianFps(int repeats, int frames, Timed run) throws Exception {
+        run.nanos();
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            times.add(run.nanos());
+        }
+        java.util.Collections.sort(times);
+        return frames / (times.get(times.size() / 2) / 1e9);
+    }
+
     /** Runs a command to its end and returns its wall time in nanoseconds. */
     static long run(List<String> command) throws IOException, InterruptedException {
         long t0 = System.nanoTime();

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,8 +49,8 @@ final class IngestBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
                 Path clip = Clips.prepare(work, assets, size[0], size[1]);
-                double anchor = fps(() -> anchorNanos(clip));
-                double ingest = fps(() -> ingestNanos(kafka, clip));
+                double anchor = Clips.medianFps(repeats, Clips.FRAMES, () -> anchorNanos(clip));
+                double ingest = Clips.medianFps(repeats, Clips.FRAMES, () -> ingestNanos(kafka, clip));
                 long ffmpegBytes = anchorBytes(clip);
                 rows.add(String.format(Locale.ROOT, "%-6s  ffmpeg %7.1f fps (%6.1f KB/frame)   ingest %7.1f fps   ratio %.2f",
                         size[1] + "p", anchor, ffmpegBytes / 1024.0 / Clips.FRAMES, ingest, ingest / anchor));
@@ -60,20 +59,6 @@ final class IngestBenchmark {
         }
         System.out.println("summary:");
         rows.forEach(r -> System.out.println("  " + r));
-    }
-
-    interface Timed {
-        long nanos() throws Exception;
-    }
-
-    private double fps(Timed run) throws Exception {
-        run.nanos();
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < repeats; i++) {
-            times.add(run.nanos());
-        }
-        Collections.sort(times);
-        return Clips.FRAMES / (times.get(times.size() / 2) / 1e9);
     }
 
     private long anchorNanos(Path clip) throws Exception {

@@ -18,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,8 +67,8 @@ final class SegmenterBenchmark {
                     jpegs.add(jpeg);
                     decoded.add(FrameDecoder.decode(jpeg));
                 }
-                double anchor = median(() -> directNanos(model, decoded), decoded.size());
-                double segmenter = median(() -> workerNanos(kafka, model, jpegs), jpegs.size());
+                double anchor = Clips.medianFps(repeats, decoded.size(), () -> directNanos(model, decoded));
+                double segmenter = Clips.medianFps(repeats, jpegs.size(), () -> workerNanos(kafka, model, jpegs));
                 rows.add(String.format(Locale.ROOT, "%dx%-5d DJL loop %6.2f fps   segmenter %6.2f fps   ratio %.2f",
                         size[0], size[1], anchor, segmenter, segmenter / anchor));
                 System.out.println(rows.get(rows.size() - 1));
@@ -77,20 +76,6 @@ final class SegmenterBenchmark {
         }
         System.out.println("summary:");
         rows.forEach(r -> System.out.println("  " + r));
-    }
-
-    interface Timed {
-        long nanos() throws Exception;
-    }
-
-    private double median(Timed run, int frames) throws Exception {
-        run.nanos();
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < repeats; i++) {
-            times.add(run.nanos());
-        }
-        Collections.sort(times);
-        return frames / (times.get(times.size() / 2) / 1e9);
     }
 
     private static long directNanos(SegmentationModel model, List<RgbImage> frames) {

@@ -12,7 +12,6 @@ import io.segstream.sink.stats.ClassFractions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,24 +51,14 @@ final class SinkBenchmark {
                 }
             }
             byte[] mask = MaskCodec.encode(drivingMask(size[0], size[1]));
-            double anchor = fps(() -> anchorNanos(frames, size[1]));
-            double sink = fps(() -> sinkNanos(jpegs, mask, size[0], size[1]));
+            double anchor = Clips.medianFps(repeats, Clips.FRAMES, () -> anchorNanos(frames, size[1]));
+            double sink = Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, size[0], size[1]));
             rows.add(String.format(Locale.ROOT, "%-6s  ffmpeg %6.1f fps   sink overlay %6.1f fps   ratio %.2f",
                     size[1] + "p", anchor, sink, sink / anchor));
             System.out.println(rows.get(rows.size() - 1));
         }
         System.out.println("summary:");
         rows.forEach(r -> System.out.println("  " + r));
-    }
-
-    private double fps(IngestBenchmark.Timed run) throws Exception {
-        run.nanos();
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < repeats; i++) {
-            times.add(run.nanos());
-        }
-        Collections.sort(times);
-        return Clips.FRAMES / (times.get(times.size() / 2) / 1e9);
     }
 
     /** The clip's frames as ingest publishes them: JPEG at about quality 90. */

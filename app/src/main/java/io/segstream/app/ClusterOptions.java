@@ -1,0 +1,66 @@
+package io.segstream.app;
+
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Option;
+
+/** The Kafka cluster a service works on, and the topics it creates there when they are missing. */
+final class ClusterOptions {
+
+    /** Retention of frames and masks in topics the services create. */
+    static final Duration FRAME_RETENTION = Duration.ofHours(24);
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS); required.")
+    String bootstrapServers;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names.")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "1",
+            description = "Partitions of the topics when this service creates them (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "1",
+            description = "Replication factor of the topics when this service creates them (default: ${DEFAULT-VALUE}).")
+    short replicationFactor;
+
+    /** Adds each problem with the options, naming the option. */
+    void validate(List<String> problems) {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
+        }
+        if (partitions < 1) {
+            problems.add("--partitions must be >= 1, got " + partitions);
+        }
+        if (replicationFactor < 1) {
+            problems.add("--replication-factor must be >= 1, got " + replicationFactor);
+        }
+    }
+
+    Topics topics() {
+        return Topics.withPrefix(topicPrefix);
+    }
+
+    /**
+     * Creates the topics that are missing (existing ones are kept as they are).
+     *
+     * @return 0, or 2 after printing why the cluster refused
+     */
+    int ensureTopics(String command) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            TopicCreator.ensure(admin, topics().specs(partitions, replicationFactor, FRAME_RETENTION));
+            return 0;
+        } catch (KafkaException | IllegalStateException e) {
+            System.err.println("segstream " + command + ": cannot create the topics on " + bootstrapServers + ": " + e.getMessage());
+            return 2;
+        }
+    }
+}
