@@ -31,6 +31,10 @@ final class ClusterOptions {
             description = "Replication factor of the topics when this service creates them (default: ${DEFAULT-VALUE}).")
     short replicationFactor;
 
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
+            description = "A Kafka client property for every client of this service (security, timeouts, ...); repeatable.")
+    Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
     /** Adds each problem with the options, naming the option. */
     void validate(List<String> problems) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -54,8 +58,15 @@ final class ClusterOptions {
      * @return 0, or 2 after printing why the cluster refused
      */
     int ensureTopics(String command) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        Map<String, Object> config = new java.util.HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        kafkaProperties.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                config.put(k, v);
+            }
+        });
+        try (Admin admin = Admin.create(config)) {
             TopicCreator.ensure(admin, topics().specs(partitions, replicationFactor, FRAME_RETENTION));
             return 0;
         } catch (KafkaException | IllegalStateException e) {

@@ -99,7 +99,8 @@ final class IngestCommand implements Callable<Integer> {
                 settings = IngestConfig.defaults(cluster.bootstrapServers, cluster.topics())
                         .withTimeouts(ioTimeout, stallTimeout)
                         .withBackoff(Duration.ofMillis(Math.min(500, backoffMax.toMillis())), backoffMax)
-                        .withMaxInFlight(maxInFlight, segmenterGroup);
+                        .withMaxInFlight(maxInFlight, segmenterGroup)
+                        .withKafka(cluster.kafkaProperties);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }

@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -54,9 +53,6 @@ final class SegmentCommand implements Callable<Integer> {
     String group;
 
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
-            description = "A Kafka client property for the consumer and producer (security, session.timeout.ms, ...); repeatable.")
-    Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
     @Option(names = "--metrics-port", defaultValue = "9401",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
@@ -94,7 +90,7 @@ final class SegmentCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SegmenterMetrics metrics = new SegmenterMetrics(registry);
         SegmenterConfig config = SegmenterConfig.defaults(cluster.bootstrapServers, topics).withGroup(group)
-                .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(kafkaProperties);
+                .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(cluster.kafkaProperties);
         AtomicReference<Throwable> died = new AtomicReference<>();
         try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {
             Thread thread = new Thread(worker, "segmenter");

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -51,9 +50,6 @@ final class SinkCommand implements Callable<Integer> {
     @Mixin
     SinkOptions sink;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
-            description = "A Kafka Streams or client property (security, num.stream.threads, ...); repeatable.")
-    Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
     @Option(names = "--metrics-port", defaultValue = "9402",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
@@ -83,7 +79,7 @@ final class SinkCommand implements Callable<Integer> {
         }
         SinkConfig config = sink.apply(new SinkConfig(cluster.bootstrapServers, cluster.topics(), applicationId, stateDir,
                 outputDir, 0.5))
-                .withKafka(kafkaProperties);
+                .withKafka(cluster.kafkaProperties);
         return serve(config);
     }
 

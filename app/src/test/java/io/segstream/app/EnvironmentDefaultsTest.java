@@ -21,7 +21,7 @@ class EnvironmentDefaultsTest {
         assertThat(segment.cluster.bootstrapServers).isEqualTo("kafka:9092");
         assertThat(segment.model).hasToString("/models/deeplab");
         assertThat(segment.batch.batchSize).isEqualTo(8);
-        assertThat(segment.kafkaProperties).containsExactlyInAnyOrderEntriesOf(
+        assertThat(segment.cluster.kafkaProperties).containsExactlyInAnyOrderEntriesOf(
                 Map.of("session.timeout.ms", "6000", "security.protocol", "SSL"));
         assertThat(segment.metricsPort).as("the command line wins").isEqualTo(1234);
     }

@@ -50,7 +50,7 @@ public final class Ingest implements AutoCloseable {
     public Ingest(IngestConfig config, IngestMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.publisher = new FramePublisher(config.bootstrapServers(), config.topics());
+        this.publisher = new FramePublisher(config.bootstrapServers(), config.topics(), config.kafka());
         this.producerMetrics = new KafkaClientMetrics(publisher.producer());
         producerMetrics.bindTo(metrics.registry());
         AtomicInteger n = new AtomicInteger();
@@ -96,7 +96,8 @@ public final class Ingest implements AutoCloseable {
             return Optional.empty();
         }
         if (segmented == null) {
-            segmented = new SegmentedOffsets(config.bootstrapServers(), config.segmenterGroup(), Duration.ofMillis(200));
+            segmented = new SegmentedOffsets(config.bootstrapServers(), config.segmenterGroup(), Duration.ofMillis(200),
+                    config.kafka());
         }
         return Optional.of(segmented);
     }

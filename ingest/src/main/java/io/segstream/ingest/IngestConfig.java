@@ -3,6 +3,7 @@ package io.segstream.ingest;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,10 +20,11 @@ import java.util.Objects;
  * @param segmenterGroup     the segmenters' consumer group, whose committed offsets say what is segmented
  * @param liveQueue          live sources: decoded frames waiting to be sent; beyond it the oldest is dropped
  * @param liveMaxUnacked     live sources: frames sent to Kafka but not yet acknowledged, per camera
+ * @param kafka              further Kafka client properties (security, ...) for the producer and the admin client
  */
 public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTimeout, Duration stallTimeout,
                            Duration backoffMin, Duration backoffMax, int recordedAttempts, int maxInFlight,
-                           String segmenterGroup, int liveQueue, int liveMaxUnacked) {
+                           String segmenterGroup, int liveQueue, int liveMaxUnacked, Map<String, String> kafka) {
 
     public static final String DEFAULT_SEGMENTER_GROUP = Groups.SEGMENTER;
 
@@ -30,6 +32,7 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(segmenterGroup, "segmenterGroup");
+        kafka = Map.copyOf(kafka);
         positive("ioTimeout", ioTimeout);
         positive("stallTimeout", stallTimeout);
         positive("backoffMin", backoffMin);
@@ -46,22 +49,28 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
     /** The defaults: 10 s I/O timeout, 15 s stall, backoff 0.5 s to 30 s, 3 attempts, 64 frames in flight. */
     public static IngestConfig defaults(String bootstrapServers, Topics topics) {
         return new IngestConfig(bootstrapServers, topics, Duration.ofSeconds(10), Duration.ofSeconds(15),
-                Duration.ofMillis(500), Duration.ofSeconds(30), 3, 64, DEFAULT_SEGMENTER_GROUP, 4, 4);
+                Duration.ofMillis(500), Duration.ofSeconds(30), 3, 64, DEFAULT_SEGMENTER_GROUP, 4, 4, Map.of());
     }
 
     public IngestConfig withTimeouts(Duration io, Duration stall) {
         return new IngestConfig(bootstrapServers, topics, io, stall, backoffMin, backoffMax, recordedAttempts,
-                maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked);
+                maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked, kafka);
     }
 
     public IngestConfig withBackoff(Duration min, Duration max) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, min, max, recordedAttempts,
-                maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked);
+                maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked, kafka);
     }
 
     public IngestConfig withMaxInFlight(int n, String group) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, n, group, liveQueue, liveMaxUnacked);
+                recordedAttempts, n, group, liveQueue, liveMaxUnacked, kafka);
+    }
+
+    /** Further Kafka client properties (security, ...) for the producer and the admin client, applied last. */
+    public IngestConfig withKafka(Map<String, String> properties) {
+        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
+                recordedAttempts, maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked, properties);
     }
 
     public IngestConfig withSegmenterGroup(String group) {
@@ -70,7 +79,7 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
 
     public IngestConfig withRecordedAttempts(int n) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                n, maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked);
+                n, maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked, kafka);
     }
 
     private static void positive(String name, Duration d) {

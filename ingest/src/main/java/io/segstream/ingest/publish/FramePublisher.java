@@ -24,8 +24,19 @@ public final class FramePublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     public FramePublisher(String bootstrapServers, Topics topics) {
+        this(bootstrapServers, topics, java.util.Map.of());
+    }
+
+    /** @param kafka further producer properties (security, ...), applied after the publisher's own; others are ignored */
+    public FramePublisher(String bootstrapServers, Topics topics, java.util.Map<String, String> kafka) {
         this.topic = topics.frames();
-        this.producer = new KafkaProducer<>(props(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
+        java.util.Properties p = props(bootstrapServers);
+        kafka.forEach((k, v) -> {
+            if (org.apache.kafka.clients.producer.ProducerConfig.configNames().contains(k)) {
+                p.put(k, v);
+            }
+        });
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Sends a frame; {@code done} hears of its acknowledgement or failure, on the producer's I/O thread. */

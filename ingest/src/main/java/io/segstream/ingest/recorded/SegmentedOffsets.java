@@ -30,9 +30,19 @@ public final class SegmentedOffsets implements AutoCloseable {
     private boolean warned;
 
     public SegmentedOffsets(String bootstrapServers, String group, Duration refresh) {
+        this(bootstrapServers, group, refresh, java.util.Map.of());
+    }
+
+    /** @param kafka further admin client properties (security, ...); others are ignored */
+    public SegmentedOffsets(String bootstrapServers, String group, Duration refresh, java.util.Map<String, String> kafka) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "segstream-ingest-lag");
+        kafka.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                p.put(k, v);
+            }
+        });
         this.admin = Admin.create(p);
         this.group = group;
         this.refresh = refresh;

@@ -1,0 +1,19 @@
+package io.segstream.ingest.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.protocol.Topics;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FramePublisherTest {
+
+    @Test
+    void shouldApplyTheUsersProducerPropertiesAndIgnoreOthers() {
+        try (FramePublisher publisher = new FramePublisher("127.0.0.1:1", Topics.DEFAULT,
+                Map.of("client.id", "front-ingest", "group.id", "not-a-producer-setting"))) {
+            assertThat(publisher.producer().metrics().keySet())
+                    .anySatisfy(name -> assertThat(name.tags()).containsEntry("client-id", "front-ingest"));
+        }
+    }
+}
