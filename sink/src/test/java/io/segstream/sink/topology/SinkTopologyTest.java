@@ -1,6 +1,7 @@
 package io.segstream.sink.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -291,6 +292,30 @@ class SinkTopologyTest {
         assertThat(windowRecords()).extracting(n -> n.get("frames").asLong()).containsExactly(1L, 1L);
     }
 
+    @Test
+    void shouldMeasureTheEgoCorridorOnAHandMadeMask() throws IOException {
+        // 8x4 frame, default corridor (top at 55 %, 60 % wide at the bottom, 10 % at the top): it holds
+        // pixels (3,2), (4,2) and (2..5,3). A car at (3,2) is in it; a person at (0,3) is not.
+        byte[] labels = new byte[W * H];
+        Arrays.fill(labels, (byte) io.segstream.protocol.Cityscapes.ROAD);
+        labels[2 * W + 3] = (byte) io.segstream.protocol.Cityscapes.CAR;
+        labels[3 * W] = (byte) io.segstream.protocol.Cityscapes.PERSON;
+        sendFrame(0);
+        sendMask(0, labels);
+
+        JsonNode only = statsRecords().get(0);
+
+        JsonNode driving = only.get("driving");
+        assertThat(driving.get("corridor").get("drivable").asDouble()).isCloseTo(5.0 / 6, within(1e-6));
+        assertThat(driving.get("obstacles").get("vehicles").get("present").asBoolean()).isTrue();
+        assertThat(driving.get("obstacles").get("vehicles").get("nearestRow").asDouble()).isEqualTo(0.75);
+        assertThat(driving.get("obstacles").get("persons").get("present").asBoolean()).as("the person is outside").isFalse();
+        assertThat(driving.get("obstacles").get("persons").get("nearestRow").isNull()).isTrue();
+        assertThat(only.get("classes").get("car").asDouble()).isEqualTo(1.0 / 32);
+        assertThat(only.get("classes").get("person").asDouble()).isEqualTo(1.0 / 32);
+        assertThat(only.get("classes").get("road").asDouble()).isEqualTo(30.0 / 32);
+    }
+
     private List<JsonNode> windowRecords() throws IOException {
         List<JsonNode> out = new java.util.ArrayList<>();
         for (String v : windows.readValuesToList()) {
@@ -332,6 +357,12 @@ class SinkTopologyTest {
         RecordHeaders headers = new RecordHeaders();
         WireHeaders.writeEndOfStream(headers, new EndOfStream(session, count));
         masks.pipeInput(new TestRecord<>("cam", new byte[0], headers));
+    }
+
+    private void sendMask(long seq, byte[] labels) {
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), "test-model", 1000, MaskStatus.OK));
+        masks.pipeInput(new TestRecord<>("cam", MaskCodec.encode(new LabelMap(W, H, labels)), headers));
     }
 
     private void sendMask(long seq, MaskStatus status, int label) {
