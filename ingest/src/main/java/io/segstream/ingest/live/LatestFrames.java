@@ -85,10 +85,21 @@ final class LatestFrames {
         }
     }
 
-    int size() {
+    /** Frames waiting (what the capacity bounds). */
+    int frames() {
         lock.lock();
         try {
             return frames;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether anything waits to be sent, a session end included. */
+    boolean isEmpty() {
+        lock.lock();
+        try {
+            return items.isEmpty();
         } finally {
             lock.unlock();
         }

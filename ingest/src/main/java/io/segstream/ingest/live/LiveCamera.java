@@ -241,7 +241,8 @@ public final class LiveCamera implements AutoCloseable {
         UUID session = null;
         long sequence = 0;
         try {
-            while (!stopped || readersAlive.get() > 0 || queue.size() > 0) {
+            // a session end waiting alone still has to go out: it is the session's end-of-stream record
+            while (!stopped || readersAlive.get() > 0 || !queue.isEmpty()) {
                 Optional<LatestFrames.Item> item = queue.poll(200);
                 if (item.isEmpty()) {
                     continue;

@@ -48,7 +48,18 @@ class LatestFramesTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(dropped).isEqualTo(10_000 - 4);
-        assertThat(queue.size()).isEqualTo(4);
+        assertThat(queue.frames()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldNotBeEmptyWhileASessionEndWaitsAlone() throws Exception {
+        LatestFrames queue = new LatestFrames(2);
+        queue.endSession(new SessionEnd(SESSION));
+
+        assertThat(queue.frames()).isZero();
+        assertThat(queue.isEmpty()).as("the sender must not stop before the session's end goes out").isFalse();
+        assertThat(queue.poll(0)).containsInstanceOf(SessionEnd.class);
+        assertThat(queue.isEmpty()).isTrue();
     }
 
     @Test
