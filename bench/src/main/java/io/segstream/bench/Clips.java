@@ -1,10 +1,15 @@
 package io.segstream.bench;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Java2DFrameConverter;
 
 /** The benchmark's inputs, made once with Debian's ffmpeg from the real driving clip in the assets. */
 final class Clips {
@@ -60,5 +65,28 @@ final class Clips {
             throw new IOException(String.join(" ", command) + " exited with " + code);
         }
         return took;
+    }
+
+    /** Every frame of a clip, decoded. */
+    static List<BufferedImage> frames(Path clip) throws Exception {
+        List<BufferedImage> out = new ArrayList<>();
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
+            g.start();
+            org.bytedeco.javacv.Frame f;
+            while ((f = g.grabImage()) != null) {
+                BufferedImage img = c.getBufferedImage(f);
+                out.add(new BufferedImage(img.getColorModel(), img.copyData(null), false, null));
+            }
+        }
+        return out;
+    }
+
+    /** A picture scaled to {@code w}x{@code h}, as JPEG. */
+    static byte[] jpeg(BufferedImage src, int w, int h) throws Exception {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        img.createGraphics().drawImage(src, 0, 0, w, h, null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpeg", out);
+        return out.toByteArray();
     }
 }

@@ -13,20 +13,25 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || !List.of("ingest", "segmenter", "sink").contains(args[0])) {
-            System.err.println("usage: bench/run ingest|segmenter|sink [--repeats N]");
+        if (args.length < 1 || !List.of("ingest", "segmenter", "sink", "live").contains(args[0])) {
+            System.err.println("usage: bench/run ingest|segmenter|sink [--repeats N] | live [--seconds N]");
             System.exit(2);
         }
         int repeats = 3;
+        int seconds = 60;
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--repeats") && i + 1 < args.length) {
                 repeats = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--seconds") && i + 1 < args.length) {
+                seconds = Integer.parseInt(args[++i]);
             }
         }
         Path work = Path.of(System.getProperty("segstream.bench.dir", "bench/target/work"));
         Path assets = Path.of(System.getProperty("segstream.assets", "../shared/assets"));
         if (args[0].equals("ingest")) {
             new IngestBenchmark(work, assets, repeats).run();
+        } else if (args[0].equals("live")) {
+            new LiveBenchmark(work, assets, seconds).run();
         } else if (args[0].equals("sink")) {
             new SinkBenchmark(work, assets, repeats).run();
         } else {

@@ -14,7 +14,6 @@ import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,8 +28,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
  * Segmenter frames per second (JPEG frames from the frames topic to acknowledged PNG masks, default
@@ -54,7 +50,7 @@ final class SegmenterBenchmark {
     void run() throws Exception {
         System.out.printf(Locale.ROOT, "segmenter benchmark: %d cores, Java %s, SavedModel on the CPU, median of %d runs%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), repeats);
-        List<BufferedImage> clip = clipFrames(assets.resolve("video/udacity_vehicle_detection_test_video.mp4"));
+        List<BufferedImage> clip = Clips.frames(assets.resolve("video/udacity_vehicle_detection_test_video.mp4"));
         List<String> rows = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
@@ -63,7 +59,7 @@ final class SegmenterBenchmark {
                 List<byte[]> jpegs = new ArrayList<>();
                 List<RgbImage> decoded = new ArrayList<>();
                 for (int i = 0; i < size[2]; i++) {
-                    byte[] jpeg = jpeg(clip.get(i * clip.size() / size[2]), size[0], size[1]);
+                    byte[] jpeg = Clips.jpeg(clip.get(i * clip.size() / size[2]), size[0], size[1]);
                     jpegs.add(jpeg);
                     decoded.add(FrameDecoder.decode(jpeg));
                 }
@@ -127,26 +123,5 @@ final class SegmenterBenchmark {
             }
             Thread.sleep(2);
         }
-    }
-
-    private static List<BufferedImage> clipFrames(Path clip) throws Exception {
-        List<BufferedImage> out = new ArrayList<>();
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
-            g.start();
-            org.bytedeco.javacv.Frame f;
-            while ((f = g.grabImage()) != null) {
-                BufferedImage img = c.getBufferedImage(f);
-                out.add(new BufferedImage(img.getColorModel(), img.copyData(null), false, null));
-            }
-        }
-        return out;
-    }
-
-    private static byte[] jpeg(BufferedImage src, int w, int h) throws Exception {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        img.createGraphics().drawImage(src, 0, 0, w, h, null);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "jpeg", out);
-        return out.toByteArray();
     }
 }

@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SegmenterWorker implements Runnable, AutoCloseable {
 
+    /** A partial batch of live frames stops waiting for more when none arrived for this long. */
+    static final Duration ARRIVAL_GAP = Duration.ofMillis(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(SegmenterWorker.class);
 
     private final SegmenterConfig config;
@@ -124,20 +127,36 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     }
 
     /**
-     * Polls until a batch's worth of frames is buffered or the oldest has waited the maximum wait
-     * (a poll that brings nothing leaves the buffer empty).
+     * Polls until a batch's worth of frames is buffered, the oldest has waited the maximum wait, or
+     * (when every frame buffered is live) no frame arrived for {@link #ARRIVAL_GAP}. A poll that
+     * brings nothing leaves the buffer empty.
      */
     private void collect() {
         long deadline = 0;
+        boolean liveOnly = false;
         do {
+            long remaining = Math.max(0, deadline - System.nanoTime());
             Duration timeout = buffered.isEmpty() ? config.pollTimeout()
-                    : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                    : Duration.ofNanos(liveOnly ? Math.min(remaining, ARRIVAL_GAP.toNanos()) : remaining);
+            int before = buffered.size();
             consumer.poll(timeout).forEach(buffered::add);
             if (!buffered.isEmpty() && deadline == 0) {
                 deadline = System.nanoTime() + config.maxWait().toNanos();
+            } else if (liveOnly && buffered.size() == before) {
+                return; // live frames: latency beats a fuller batch, so a lone frame does not wait for company
             }
+            liveOnly = allLive();
         } while (running.get() && !buffered.isEmpty() && buffered.size() < config.batchSize()
                 && System.nanoTime() < deadline);
+    }
+
+    private boolean allLive() {
+        for (ConsumerRecord<String, byte[]> r : buffered) {
+            if (WireHeaders.isEndOfStream(r.headers()) || !WireHeaders.readFrame(r.headers()).live()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Commits past the answered records, partition by partition. */
