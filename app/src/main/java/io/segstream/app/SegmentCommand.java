@@ -52,8 +52,6 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--group", defaultValue = Groups.SEGMENTER, description = "Consumer group of the replicas (default: ${DEFAULT-VALUE}).")
     String group;
 
-
-
     @Option(names = "--metrics-port", defaultValue = "9401",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
     int metricsPort;

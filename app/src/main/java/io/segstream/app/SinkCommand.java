@@ -50,7 +50,6 @@ final class SinkCommand implements Callable<Integer> {
     @Mixin
     SinkOptions sink;
 
-
     @Option(names = "--metrics-port", defaultValue = "9402",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
     int metricsPort;

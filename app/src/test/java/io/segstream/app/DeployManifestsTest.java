@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The deployment files against the code: docker-compose.yml parses (Debian's docker-compose) and
@@ -248,10 +247,6 @@ class DeployManifestsTest {
             out.put(name, main.getSubcommands().get(name).getCommandSpec());
         }
         return out;
-    }
-
-    static List<OptionSpec> serviceOptions(String command) {
-        return SERVICES.get(command).options();
     }
 
 }

@@ -68,11 +68,6 @@ public record SinkConfig(String bootstrapServers, Topics topics, String applicat
         }
     }
 
-    public SinkConfig withCorridor(EgoCorridor c) {
-        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, c,
-                maskTimeout, windows, liveSegment, kafka);
-    }
-
     public SinkConfig withMaskTimeout(Duration t) {
         return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
                 t, windows, liveSegment, kafka);
@@ -81,11 +76,6 @@ public record SinkConfig(String bootstrapServers, Topics topics, String applicat
     public SinkConfig withWindows(List<Duration> w) {
         return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
                 maskTimeout, w, liveSegment, kafka);
-    }
-
-    public SinkConfig withLiveSegment(Duration s) {
-        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
-                maskTimeout, windows, s, kafka);
     }
 
     public SinkConfig withKafka(Map<String, String> k) {

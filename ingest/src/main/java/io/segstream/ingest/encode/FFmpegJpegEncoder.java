@@ -13,6 +13,8 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P;
 import static org.bytedeco.ffmpeg.global.avutil.FF_QP2LAMBDA;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
@@ -71,8 +73,8 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
 
     @Override
     public byte[] encode(Picture picture) {
-        // a still picture (BGR) keeps its full colour resolution: 4:4:4
-        int format = picture instanceof YuvPicture p ? p.chroma().pixelFormat() : YuvPicture.Chroma.YUV444.pixelFormat();
+        // video frames are 4:2:0 already; a still picture (BGR) keeps its full colour resolution: 4:4:4
+        int format = picture instanceof YuvPicture ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_YUVJ444P;
         if (context == null || picture.width() != width || picture.height() != height || format != pixelFormat) {
             release();
             open(picture.width(), picture.height(), format);

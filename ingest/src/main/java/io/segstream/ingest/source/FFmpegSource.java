@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -52,8 +53,8 @@ public final class FFmpegSource implements FrameSource {
         FFmpegLogging.clearLastError();
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(spec.ffmpegInput());
         // full-range 4:2:0 is what JPEG stores of video: the encoder then takes the planes as they are
-        // (picture sequences go through ImageSequenceSource and keep 4:4:4)
-        g.setPixelFormat(YuvPicture.Chroma.YUV420.pixelFormat());
+        // (picture sequences go through ImageSequenceSource and are encoded with 4:4:4 colour)
+        g.setPixelFormat(avutil.AV_PIX_FMT_YUVJ420P);
         if (spec.kind() == SourceKind.V4L2) {
             g.setFormat("v4l2");
         }

@@ -5,7 +5,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.Frame;
 
 /**
- * Copies the YUV planes (4:2:0 or 4:4:4) JavaCV's grabber converted into (its frame's {@code opaque} AVFrame)
+ * Copies the YUV 4:2:0 planes JavaCV's grabber converted into (its frame's {@code opaque} AVFrame)
  * out of native memory, row by row past FFmpeg's padding, into a ring of {@code buffers} arrays:
  * each array is reused {@code buffers} calls later.
  */
@@ -22,15 +22,14 @@ final class YuvFrames {
         AVFrame av = (AVFrame) frame.opaque;
         int width = frame.imageWidth;
         int height = frame.imageHeight;
-        YuvPicture.Chroma chroma = YuvPicture.Chroma.of(av.format());
-        int size = YuvPicture.size(width, height, chroma);
+        int size = YuvPicture.size(width, height);
         byte[] data = ring[next];
         if (data == null || data.length != size) {
             data = new byte[size];
             ring[next] = data;
         }
         next = (next + 1) % ring.length;
-        YuvPicture picture = new YuvPicture(width, height, chroma, data);
+        YuvPicture picture = new YuvPicture(width, height, data);
         for (int p = 0; p < 3; p++) {
             BytePointer plane = av.data(p);
             int linesize = av.linesize(p);

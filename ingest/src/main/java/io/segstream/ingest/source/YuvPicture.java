@@ -2,7 +2,6 @@ package io.segstream.ingest.source;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
@@ -16,76 +15,36 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * A full-range (JPEG) YUV picture, 4:2:0 or 4:4:4: the Y plane ({@code width x height}), then U
- * and V ({@code ceil(width/2) x ceil(height/2)} each in 4:2:0, full size in 4:4:4), tightly packed
- * in one array.
+ * A full-range (JPEG) YUV 4:2:0 picture: the Y plane ({@code width x height}), then U and V
+ * ({@code ceil(width/2) x ceil(height/2)} each), tightly packed in one array.
  */
 public final class YuvPicture implements Picture {
 
-    /** How the chroma planes are sampled. */
-    public enum Chroma {
-        /** Half the width and height: what video sources have. */
-        YUV420(AV_PIX_FMT_YUVJ420P),
-        /** Full resolution: for still pictures (PNG), whose colour would otherwise lose half its resolution. */
-        YUV444(AV_PIX_FMT_YUVJ444P);
-
-        private final int pixelFormat;
-
-        Chroma(int pixelFormat) {
-            this.pixelFormat = pixelFormat;
-        }
-
-        /** FFmpeg's full-range pixel format. */
-        public int pixelFormat() {
-            return pixelFormat;
-        }
-
-        int width(int width) {
-            return this == YUV420 ? (width + 1) / 2 : width;
-        }
-
-        int height(int height) {
-            return this == YUV420 ? (height + 1) / 2 : height;
-        }
-
-        /** The chroma of FFmpeg's full-range pixel format, 4:2:0 for any other. */
-        public static Chroma of(int pixelFormat) {
-            return pixelFormat == AV_PIX_FMT_YUVJ444P ? YUV444 : YUV420;
-        }
-    }
-
     private final int width;
     private final int height;
-    private final Chroma chroma;
     private final byte[] data;
 
     public YuvPicture(int width, int height, byte[] data) {
-        this(width, height, Chroma.YUV420, data);
-    }
-
-    public YuvPicture(int width, int height, Chroma chroma, byte[] data) {
-        if (data.length < size(width, height, chroma)) {
-            throw new IllegalArgumentException("a " + width + "x" + height + " " + chroma + " picture needs "
-                    + size(width, height, chroma) + " bytes, got " + data.length);
+        if (data.length < size(width, height)) {
+            throw new IllegalArgumentException("a " + width + "x" + height + " YUV 4:2:0 picture needs "
+                    + size(width, height) + " bytes, got " + data.length);
         }
         this.width = width;
         this.height = height;
-        this.chroma = chroma;
         this.data = data;
     }
 
-    /** Bytes of a {@code width x height} 4:2:0 picture. */
-    public static int size(int width, int height) {
-        return size(width, height, Chroma.YUV420);
-    }
-
     /** Bytes of a {@code width x height} picture. */
-    public static int size(int width, int height, Chroma chroma) {
-        return width * height + 2 * chroma.width(width) * chroma.height(height);
+    public static int size(int width, int height) {
+        return width * height + 2 * chromaWidth(width) * chromaHeight(height);
     }
 
-    public Chroma chroma() {
-        return chroma;
+    public static int chromaWidth(int width) {
+        return (width + 1) / 2;
+    }
+
+    public static int chromaHeight(int height) {
+        return (height + 1) / 2;
     }
 
     @Override
@@ -106,29 +65,29 @@ public final class YuvPicture implements Picture {
     /** Offset of plane 0 (Y), 1 (U) or 2 (V) in {@link #data()}. */
     public int offset(int plane) {
         int luma = width * height;
-        int chromaSize = chroma.width(width) * chroma.height(height);
-        return plane == 0 ? 0 : plane == 1 ? luma : luma + chromaSize;
+        int chroma = chromaWidth(width) * chromaHeight(height);
+        return plane == 0 ? 0 : plane == 1 ? luma : luma + chroma;
     }
 
     /** Row length of a plane. */
     public int stride(int plane) {
-        return plane == 0 ? width : chroma.width(width);
+        return plane == 0 ? width : chromaWidth(width);
     }
 
     /** Rows of a plane. */
     public int rows(int plane) {
-        return plane == 0 ? height : chroma.height(height);
+        return plane == 0 ? height : chromaHeight(height);
     }
 
     @Override
     public Picture copy() {
-        return new YuvPicture(width, height, chroma, data.clone());
+        return new YuvPicture(width, height, data.clone());
     }
 
     @Override
     public BufferedImage toImage() {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        SwsContext sws = sws_getContext(width, height, chroma.pixelFormat(), width, height, AV_PIX_FMT_BGR24,
+        SwsContext sws = sws_getContext(width, height, AV_PIX_FMT_YUVJ420P, width, height, AV_PIX_FMT_BGR24,
                 SWS_BILINEAR, null, null, (double[]) null);
         try (BytePointer src = new BytePointer(data);
              BytePointer dst = new BytePointer((long) width * height * 3);

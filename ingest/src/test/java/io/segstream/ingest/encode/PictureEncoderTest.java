@@ -83,8 +83,6 @@ class PictureEncoderTest {
             assertThat(chromaSubsampling(jpeg.encode(new BgrPicture(halves(w, h))))).as("a still picture: 4:4:4").isEqualTo("1x1");
             YuvPicture video = new YuvPicture(w, h, new byte[YuvPicture.size(w, h)]);
             assertThat(chromaSubsampling(jpeg.encode(video))).as("a video frame: 4:2:0").isEqualTo("2x2");
-            YuvPicture full = new YuvPicture(w, h, YuvPicture.Chroma.YUV444, new byte[YuvPicture.size(w, h, YuvPicture.Chroma.YUV444)]);
-            assertThat(chromaSubsampling(jpeg.encode(full))).as("a 4:4:4 picture as it is").isEqualTo("1x1");
         }
     }
 

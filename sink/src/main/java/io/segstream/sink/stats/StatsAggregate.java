@@ -49,10 +49,6 @@ public final class StatsAggregate {
         lost++;
     }
 
-    public long frames() {
-        return ok + skipped + failed + missing;
-    }
-
     public AggregateStats stats() {
         Map<String, Double> means = new LinkedHashMap<>();
         if (ok > 0) {
@@ -60,7 +56,7 @@ public final class StatsAggregate {
                 means.put(taxonomy.get(id).name(), classSums[id] / ok);
             }
         }
-        return new AggregateStats(frames(), ok, skipped, failed, missing, lost, means,
+        return new AggregateStats(ok + skipped + failed + missing, ok, skipped, failed, missing, lost, means,
                 endToEnd.percentiles(), inference.percentiles());
     }
 

@@ -88,15 +88,11 @@ final class WindowProcessor implements Processor<String, Object, String, String>
     private void closeBefore(String camera, long t) {
         List<KeyValue<String, byte[]>> closing = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = windows.prefixScan(camera + '/', KEYS)) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> kv = it.next();
-                String[] parts = kv.key.split("/");
-                long size = Long.parseLong(parts[1]);
-                long start = Long.parseLong(parts[2]);
-                if (start + size <= t || t == Long.MAX_VALUE) {
+            it.forEachRemaining(kv -> {
+                if (end(kv.key) <= t) {
                     closing.add(kv);
                 }
-            }
+            });
         }
         for (KeyValue<String, byte[]> kv : closing) {
             String[] parts = kv.key.split("/");
@@ -106,6 +102,12 @@ final class WindowProcessor implements Processor<String, Object, String, String>
             context.forward(new Record<>(camera, json, start + size));
             windows.delete(kv.key);
         }
+    }
+
+    /** The end (ms) of the window a key names. */
+    private static long end(String key) {
+        String[] parts = key.split("/");
+        return Long.parseLong(parts[2]) + Long.parseLong(parts[1]);
     }
 
     private static String key(String camera, long sizeMs, long startMs) {
