@@ -160,7 +160,15 @@ class LauncherIT {
                 p.destroy();
                 assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("stopped in time; output:%n%s", read(log)).isTrue();
                 assertThat(p.exitValue()).isEqualTo(143);
-                List<ConsumerRecord<String, byte[]>> all = frames.pollFor(Duration.ofSeconds(2));
+                // wait for what the stopped process published (the watch did not poll while it stopped), then a little more
+                List<ConsumerRecord<String, byte[]>> all;
+                try {
+                    frames.await("the end-of-stream record", Duration.ofSeconds(30),
+                            records -> records.stream().anyMatch(r -> WireHeaders.isEndOfStream(r.headers())));
+                    all = frames.pollFor(Duration.ofSeconds(1));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; ingest output:\n" + read(log), e);
+                }
                 ConsumerRecord<String, byte[]> last = all.get(all.size() - 1);
                 assertThat(WireHeaders.isEndOfStream(last.headers())).as("the session ends with its end-of-stream record").isTrue();
                 assertThat(WireHeaders.readEndOfStream(last.headers()).frameCount()).isEqualTo(all.size() - 1);
