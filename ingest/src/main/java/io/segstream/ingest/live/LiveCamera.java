@@ -164,10 +164,10 @@ public final class LiveCamera implements AutoCloseable {
                 }
             }
         } finally {
-            source.close();
             if (session != null) {
-                queue.endSession(new SessionEnd(session));
+                queue.endSession(new SessionEnd(session)); // before closing, which may fail or block
             }
+            source.close();
         }
     }
 
@@ -252,12 +252,17 @@ public final class LiveCamera implements AutoCloseable {
                         session = p.session();
                         sequence = 0;
                     }
-                    send(encoder, p, sequence++);
+                    if (send(encoder, p, sequence)) {
+                        sequence++;
+                    }
                 } else if (item.get() instanceof SessionEnd end && end.session().equals(session)) {
-                    publisher.endOfStream(camera.id(), new EndOfStream(session, sequence), this::logFailure);
-                    endedSessions.add(session);
+                    endSession(session, sequence);
                     session = null;
                 }
+            }
+            if (session != null) {
+                // its reader stopped without handing on the session's end: the session still ends
+                endSession(session, sequence);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -266,10 +271,16 @@ public final class LiveCamera implements AutoCloseable {
         }
     }
 
-    private void send(PictureEncoder encoder, Pending p, long sequence) throws InterruptedException {
+    private void endSession(UUID session, long frames) {
+        publisher.endOfStream(camera.id(), new EndOfStream(session, frames), this::logFailure);
+        endedSessions.add(session);
+    }
+
+    /** Publishes a frame; false when the camera stopped while Kafka still held back earlier frames (it is dropped). */
+    private boolean send(PictureEncoder encoder, Pending p, long sequence) throws InterruptedException {
         while (!unacked.tryAcquire(200, TimeUnit.MILLISECONDS)) {
             if (stopped && readersAlive.get() == 0) {
-                return;
+                return false;
             }
         }
         byte[] picture = encoder.encode(p.picture());
@@ -289,6 +300,7 @@ public final class LiveCamera implements AutoCloseable {
             unacked.release();
             logFailure(null, e);
         }
+        return true;
     }
 
     private void logFailure(Object metadata, Exception e) {
