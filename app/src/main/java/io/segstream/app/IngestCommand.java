@@ -162,8 +162,9 @@ final class IngestCommand implements Callable<Integer> {
             }
             Thread hook = new Thread(() -> {
                 LOG.info("Stopping: closing every camera");
-                stopped.countDown();
+                // close first: the JVM halts when this hook returns, and the cameras' last sessions must be ended
                 ingest.close();
+                stopped.countDown();
             }, "ingest-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             List<CompletableFuture<IngestResult>> results = specs.stream().map(ingest::start).toList();
