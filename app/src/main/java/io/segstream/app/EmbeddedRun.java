@@ -9,10 +9,11 @@ import io.segstream.ingest.Ingest;
 import io.segstream.ingest.IngestResult;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
-import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.protocol.MaskStatus;
+import io.segstream.segmenter.worker.ModelStartException;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
 import io.segstream.sink.SinkConfig;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,14 +43,16 @@ import org.slf4j.LoggerFactory;
 /**
  * All three services in one JVM on recorded inputs: starts the broker (unless a cluster is given),
  * creates the topics, runs sink, segmenter and ingest, and returns when every input's end-of-stream
- * has come out of the sink. Exit code 0 when every input was read to its end, 1 when one could not
- * be, 2 when the model or the pipeline could not start.
+ * has come out of the sink. Exit code 0 when every input was read to its end and every frame was
+ * segmented, 1 when an input could not be read, 2 when the model or the pipeline could not start or
+ * stopped before the end, 3 when frames came through without a mask (failed, missing or lost); the
+ * last lines then say how many, and why.
  */
 final class EmbeddedRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRun.class);
 
-    record Settings(List<CameraSpec> cameras, Path model, Optional<Path> modelDescriptor, Path modelCache, DeviceChoice device, Path out,
+    record Settings(List<CameraSpec> cameras, Path model, ModelLoader loader, Path out,
                     Optional<String> bootstrapServers, String topicPrefix, int partitions, SinkOptions sink,
                     Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge) {
     }
@@ -63,7 +68,7 @@ final class EmbeddedRun {
         long started = System.nanoTime();
         SegmentationModel model;
         try {
-            model = new ModelLoader(s.modelCache(), s.device(), s.modelDescriptor()).load(s.model());
+            model = s.loader().load(s.model());
         } catch (InvalidModelException e) {
             System.err.println("segstream: model refused: " + e.getMessage());
             return 2;
@@ -103,7 +108,15 @@ final class EmbeddedRun {
              ProgressWatcher progress = new ProgressWatcher(bootstrap, topics, System.err)) {
             sink.start();
             Thread segmenterThread = new Thread(segmenter, "segmenter-" + runId);
-            segmenterThread.setUncaughtExceptionHandler((t, e) -> LOG.error("The segmenter stopped: {}", e.getMessage(), e));
+            AtomicReference<Throwable> segmenterDied = new AtomicReference<>();
+            segmenterThread.setUncaughtExceptionHandler((t, e) -> {
+                segmenterDied.set(e);
+                if (e instanceof ModelStartException) {
+                    LOG.error("The segmenter stopped: {}", e.getMessage());
+                } else {
+                    LOG.error("The segmenter stopped: {}", e.getMessage(), e);
+                }
+            });
             segmenterThread.start();
             BooleanSupplier pipelineUp = () -> segmenterThread.isAlive() && sink.state() != KafkaStreams.State.ERROR
                     && sink.state() != KafkaStreams.State.NOT_RUNNING;
@@ -112,14 +125,15 @@ final class EmbeddedRun {
             Thread stopLive = stopLiveCamerasOnShutdown(ingest, drained);
             try {
                 progress.follow(() -> !results.stream().allMatch(CompletableFuture::isDone) && pipelineUp.getAsBoolean());
+                Outcome outcome = new Outcome(progress, segmenter, segmenterDied);
                 if (!results.stream().allMatch(CompletableFuture::isDone)) {
-                    System.err.println("segstream: the pipeline stopped while the inputs were read (see the log above)");
+                    outcome.printStopped("while the inputs were read");
                     return 2;
                 }
                 List<IngestResult> ingested = results.stream().map(CompletableFuture::join).toList();
                 Set<UUID> sessions = ingested.stream().flatMap(r -> r.sessions().stream()).collect(Collectors.toSet());
                 boolean complete = progress.awaitEnd(sessions, pipelineUp, s.stallTimeout());
-                return report(ingested, complete);
+                return report(ingested, complete, outcome);
             } finally {
                 drained.countDown();
                 if (stopLive != null && !stopping) {
@@ -153,19 +167,56 @@ final class EmbeddedRun {
         return hook;
     }
 
-    private int report(List<IngestResult> ingested, boolean complete) {
+    private int report(List<IngestResult> ingested, boolean complete, Outcome outcome) {
         for (IngestResult r : ingested) {
             if (r.endOfStreamSent()) {
                 LOG.info("Camera {}: {} frames -> {}", r.camera(), r.frames(), s.out().resolve(r.camera()));
             }
         }
+        long published = ingested.stream().mapToLong(IngestResult::frames).sum();
         if (!complete) {
-            System.err.println("segstream: the pipeline stopped before every frame came through (see the log above)");
+            outcome.printStopped(String.format(Locale.ROOT, "with %d of %d frames through", outcome.through(), published));
             return 2;
         }
         List<IngestResult> failed = ingested.stream().filter(r -> !r.succeeded()).toList();
         failed.forEach(r -> System.err.println("segstream: camera " + r.camera() + ": " + r.error().orElseThrow()));
-        return failed.isEmpty() ? 0 : 1;
+        boolean notSegmented = outcome.printNotSegmented(published);
+        return !failed.isEmpty() ? 1 : notSegmented ? 3 : 0;
+    }
+
+    /** How the frames came out: the sink's statuses, the segmenter's failure causes, why it stopped if it did. */
+    private record Outcome(ProgressWatcher progress, SegmenterWorker segmenter, AtomicReference<Throwable> segmenterDied) {
+
+        long through() {
+            return progress.outcomes().values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** One line: the pipeline stopped, when, and why (the segmenter's cause where it stopped). */
+        void printStopped(String when) {
+            Throwable e = segmenterDied.get();
+            System.err.println("segstream: the pipeline stopped " + when + ", "
+                    + (e == null ? "see the log above" : "because the segmenter stopped: " + e.getMessage()));
+        }
+
+        /**
+         * Once every frame came through: prints how many of the published frames were not
+         * segmented, by cause; returns whether any were not.
+         */
+        boolean printNotSegmented(long published) {
+            Map<MaskStatus, Long> out = progress.outcomes();
+            long failed = out.getOrDefault(MaskStatus.FAILED, 0L);
+            long missing = out.getOrDefault(MaskStatus.MISSING, 0L);
+            long lost = Math.max(0, published - through());
+            long not = failed + missing + lost;
+            if (not == 0) {
+                return false;
+            }
+            System.err.printf(Locale.ROOT, "segstream: %d of %d frames were not segmented: %d failed, %d missing, %d lost%n",
+                    not, published, failed, missing, lost);
+            segmenter.failures().counts().forEach((cause, n) ->
+                    System.err.printf(Locale.ROOT, "segstream:   %d frame(s) failed: %s%n", n, cause));
+            return true;
+        }
     }
 
     static void deleteQuietly(Path dir) {

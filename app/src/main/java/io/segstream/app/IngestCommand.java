@@ -78,8 +78,10 @@ final class IngestCommand implements Callable<Integer> {
             description = "Recorded inputs: most frames per camera published but not yet segmented; 0 = no bound (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--segmenter-group", defaultValue = Groups.SEGMENTER, description = "The segmenters' consumer group (default: ${DEFAULT-VALUE}).")
-    String segmenterGroup;
+    @Option(names = "--segmenter-group", defaultValue = Groups.SEGMENTER, split = ",",
+            description = {"The segmenters' consumer group (default: ${DEFAULT-VALUE}); repeat it (or separate by commas)",
+                    "when several groups each segment some cameras: a frame counts as segmented once every group is past it."})
+    List<String> segmenterGroup;
 
     @Option(names = "--metrics-port", defaultValue = "9400",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")

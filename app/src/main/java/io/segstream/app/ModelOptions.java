@@ -1,14 +1,18 @@
 package io.segstream.app;
 
+import io.segstream.protocol.Scale;
 import io.segstream.segmenter.model.DeviceChoice;
+import io.segstream.segmenter.model.InvalidModelException;
+import io.segstream.segmenter.model.ModelDescriptor;
 import io.segstream.segmenter.model.ModelLoader;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** How the commands that run a model load it: cache, descriptor, device. */
+/** How the commands that run a model load it: cache, descriptor, scale and size policy, device. */
 final class ModelOptions {
 
     @Mixin
@@ -17,6 +21,16 @@ final class ModelOptions {
     @Option(names = "--model-descriptor", paramLabel = "FILE",
             description = "How to feed the model and read it (YAML); default: segstream-model.yaml beside the model, else DeepLab's layout.")
     Optional<Path> modelDescriptor;
+
+    @Option(names = "--scale", paramLabel = "S",
+            description = "Inference scale of the frames: a factor (2) or a width (912px), capped by a model's fixed crop; "
+                    + "overrides the descriptor's (default: the descriptor's, else 1).")
+    Optional<String> scale = Optional.empty();
+
+    @Option(names = "--size-policy", paramLabel = "auto|native|fit|resize|tiles",
+            description = "How frames are fitted to the model; overrides the descriptor's (default: the descriptor's, else auto: "
+                    + "fit into the graph's fixed crop when it has one, else native).")
+    Optional<String> sizePolicy = Optional.empty();
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto",
             description = "Where the model runs; auto takes the first GPU TensorFlow sees, else the CPU (default: ${DEFAULT-VALUE}).")
@@ -36,7 +50,42 @@ final class ModelOptions {
         return cache.cache();
     }
 
+    /** Checks --scale and --size-policy, adding a problem for each that is not valid. */
+    void validate(List<String> problems) {
+        try {
+            scale.ifPresent(Scale::parse);
+        } catch (IllegalArgumentException e) {
+            problems.add("--scale: " + e.getMessage());
+        }
+        try {
+            sizePolicy.ifPresent(ModelOptions::mode);
+        } catch (IllegalArgumentException e) {
+            problems.add("--size-policy: " + e.getMessage());
+        }
+    }
+
     ModelLoader loader(DeviceChoice choice) {
-        return new ModelLoader(cache(), choice, modelDescriptor);
+        return new ModelLoader(cache(), choice, modelDescriptor, this::override);
+    }
+
+    /** The descriptor with --scale and --size-policy applied; call {@link #validate} first. */
+    ModelDescriptor override(ModelDescriptor d) {
+        ModelDescriptor out = scale.map(s -> d.withScale(Scale.parse(s))).orElse(d);
+        if (sizePolicy.isPresent()) {
+            try {
+                out = out.withSize(new ModelDescriptor.SizePolicy(mode(sizePolicy.get()), d.size().size(), d.size().overlap()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidModelException("--size-policy " + sizePolicy.get() + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static ModelDescriptor.SizePolicy.Mode mode(String text) {
+        try {
+            return ModelDescriptor.SizePolicy.Mode.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("one of auto, native, fit, resize, tiles; got '" + text + "'");
+        }
     }
 }

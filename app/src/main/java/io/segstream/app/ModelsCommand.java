@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code segstream models list|pull}: the model catalog and the local cache. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Lists the models segstream knows by name and pulls them into the model cache.",
-        subcommands = {ModelsCommand.List.class, ModelsCommand.Pull.class})
+        description = "Lists the models segstream knows by name, pulls them into the model cache, and inspects any model.",
+        subcommands = {ModelsCommand.List.class, ModelsCommand.Pull.class, InspectCommand.class})
 final class ModelsCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -35,11 +35,12 @@ final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             ModelDownloader downloader = new ModelDownloader(cache.cache());
-            System.out.printf(Locale.ROOT, "%-38s %8s  %-10s %s%n", "name", "size", "cached", "description");
+            System.out.printf(Locale.ROOT, "%-38s %8s  %-8s %-9s %s%n", "name", "size", "cached", "crop", "description");
             for (CatalogEntry e : ModelCatalog.builtIn().entries()) {
                 Optional<Path> pulled = downloader.pulled(e);
-                System.out.printf(Locale.ROOT, "%-38s %5d MB  %-10s %s%n", e.name(), e.approxBytes() >> 20,
-                        pulled.isPresent() ? "yes" : "no", e.description());
+                System.out.printf(Locale.ROOT, "%-38s %5d MB  %-8s %-9s %s (%s classes, frames fitted into the crop)%n",
+                        e.name(), e.approxBytes() >> 20, pulled.isPresent() ? "yes" : "no",
+                        e.crop().map(Object::toString).orElse("any"), e.description(), e.taxonomy());
                 pulled.ifPresent(p -> System.out.println("    " + p));
             }
             return 0;

@@ -1,10 +1,13 @@
 package io.segstream.app;
 
 import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +32,8 @@ final class ProgressWatcher implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final PrintStream out;
     private final Map<String, long[]> doneAndTotal = new TreeMap<>();
+    /** Per camera, frames through the sink by mask status. */
+    private final Map<String, Map<MaskStatus, Long>> outcomes = new TreeMap<>();
     private final Set<UUID> ended = new HashSet<>();
     private long lastPrint;
 
@@ -83,10 +88,19 @@ final class ProgressWatcher implements AutoCloseable {
             ended.add(WireHeaders.readEndOfStream(r.headers()).session());
             return;
         }
-        FrameMeta f = WireHeaders.readFrame(r.headers());
+        MaskMeta m = WireHeaders.readMask(r.headers());
+        FrameMeta f = m.frame();
+        outcomes.computeIfAbsent(r.key(), k -> new EnumMap<>(MaskStatus.class)).merge(m.status(), 1L, Long::sum);
         long[] dt = doneAndTotal.computeIfAbsent(r.key(), k -> new long[2]);
         dt[0]++;
         dt[1] = f.lengthHint();
+    }
+
+    /** Frames that came through the sink, by mask status, over every camera. */
+    Map<MaskStatus, Long> outcomes() {
+        Map<MaskStatus, Long> all = new EnumMap<>(MaskStatus.class);
+        outcomes.values().forEach(o -> o.forEach((status, n) -> all.merge(status, n, Long::sum)));
+        return all;
     }
 
     private void print(boolean force) {

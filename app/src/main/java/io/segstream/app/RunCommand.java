@@ -82,6 +82,7 @@ final class RunCommand implements Callable<Integer> {
         }
         batch.validate(problems);
         DeviceChoice deviceChoice = modelOptions.device(problems);
+        modelOptions.validate(problems);
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream: " + p));
             return 2;
@@ -111,8 +112,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("segstream: no inputs: give --input SOURCE or --config FILE");
             return 2;
         }
-        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.modelDescriptor,
-                modelOptions.cache(), deviceChoice, out, bootstrapServers, topicPrefix, partitions, sink, stallTimeout,
+        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, topicPrefix, partitions, sink, stallTimeout,
                 batch.batchSize, batch.batchWait, batch.maxAge));
         return run.call();
     }

@@ -17,6 +17,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -52,6 +55,12 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--group", defaultValue = Groups.SEGMENTER, description = "Consumer group of the replicas (default: ${DEFAULT-VALUE}).")
     String group;
 
+    @Option(names = "--cameras", paramLabel = "REGEX",
+            description = {"Segment only the cameras whose ids match this regular expression entirely (default: all).",
+                    "Several groups, each with its own model and --group, can split the cameras of one pipeline;",
+                    "give ingest every group with --segmenter-group."})
+    Optional<String> cameras = Optional.empty();
+
     @Option(names = "--metrics-port", defaultValue = "9401",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
@@ -61,6 +70,13 @@ final class SegmentCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         cluster.validate(problems);
         DeviceChoice deviceChoice = modelOptions.device(problems);
+        modelOptions.validate(problems);
+        Optional<Pattern> cameraPattern = Optional.empty();
+        try {
+            cameraPattern = cameras.map(Pattern::compile);
+        } catch (PatternSyntaxException e) {
+            problems.add("--cameras: not a regular expression: " + e.getDescription());
+        }
         batch.validate(problems);
         if (metricsPort < 0 || metricsPort > 65535) {
             problems.add("--metrics-port must be 0-65535, got " + metricsPort);
@@ -80,14 +96,15 @@ final class SegmentCommand implements Callable<Integer> {
             if (cluster.ensureTopics("segment") != 0) {
                 return 2;
             }
-            return serve(m, cluster.topics());
+            return serve(m, cluster.topics(), cameraPattern);
         }
     }
 
-    private int serve(SegmentationModel m, Topics topics) throws Exception {
+    private int serve(SegmentationModel m, Topics topics, Optional<Pattern> cameraPattern) throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SegmenterMetrics metrics = new SegmenterMetrics(registry);
-        SegmenterConfig config = SegmenterConfig.defaults(cluster.bootstrapServers, topics).withGroup(group)
+        SegmenterConfig base = SegmenterConfig.defaults(cluster.bootstrapServers, topics);
+        SegmenterConfig config = cameraPattern.map(base::withCameras).orElse(base).withGroup(group)
                 .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(cluster.kafkaProperties);
         AtomicReference<Throwable> died = new AtomicReference<>();
         try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {

@@ -76,7 +76,7 @@ class DeployManifestsTest {
         }
         String topics = services.get("topics").get("command").toString();
         Topics names = Topics.DEFAULT;
-        for (String t : List.of(names.frames(), names.masks(), names.frameStats(), names.cameraStats())) {
+        for (String t : List.of(names.frames(), names.masks(), names.frameStats(), names.cameraStats(), names.models())) {
             assertThat(topics).as("compose creates topic %s", t).contains(t);
         }
         assertThat(topics).contains("max.message.bytes=" + Topics.MAX_RECORD_BYTES);
@@ -91,12 +91,15 @@ class DeployManifestsTest {
             Map<String, JsonNode> topics = byKind(objects, "KafkaTopic");
             Topics names = Topics.DEFAULT;
             assertThat(topics.keySet()).as("%s: KafkaTopics", overlay)
-                    .containsExactlyInAnyOrder(names.frames(), names.masks(), names.frameStats(), names.cameraStats());
+                    .containsExactlyInAnyOrder(names.frames(), names.masks(), names.frameStats(), names.cameraStats(),
+                            names.models());
             int partitions = topics.get(names.frames()).get("spec").get("partitions").asInt();
             assertThat(topics.get(names.masks()).get("spec").get("partitions").asInt()).as("masks partitions = frames partitions")
                     .isEqualTo(partitions);
-            topics.values().forEach(t -> assertThat(t.get("spec").get("config").get("max.message.bytes").asInt())
-                    .isEqualTo(Topics.MAX_RECORD_BYTES));
+            topics.values().stream().filter(t -> !t.get("metadata").get("name").asText().equals(names.models()))
+                    .forEach(t -> assertThat(t.get("spec").get("config").get("max.message.bytes").asInt())
+                            .isEqualTo(Topics.MAX_RECORD_BYTES));
+            assertThat(topics.get(names.models()).get("spec").get("config").get("cleanup.policy").asText()).isEqualTo("compact");
 
             Map<String, JsonNode> deployments = byKind(objects, "Deployment");
             assertThat(deployments.keySet()).containsExactlyInAnyOrder("ingest", "segmenter", "sink");

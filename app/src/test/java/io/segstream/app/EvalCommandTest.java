@@ -56,4 +56,25 @@ class EvalCommandTest {
         assertThat(Math.abs(direct - viaJpeg)).as("mIoU lost through the pipeline with JPEG 4:4:4 at quality 95 (measured 0.4 points)")
                 .isLessThanOrEqualTo(0.005);
     }
+
+    @Test
+    void shouldShowTheGainOfAScaleOnTheCamVidFramesWithTheCityscapesModel() throws Exception {
+        Path json = work.resolve("scales.json");
+        StdErr.Captured run = StdErr.capture(() -> Main.execute("eval", "--model", Assets.require(Assets.SAVED_MODEL).toString(),
+                "--images", Assets.require("camvid/images").toString(), "--labels", Assets.require("camvid/labels").toString(),
+                "--format", "camvid", "--scales", "1,2", "--device", "cpu", "--model-cache", work.resolve("cache").toString(),
+                "--json", json.toString()));
+
+        assertThat(run.code()).as(run.stderr()).isZero();
+        JsonNode scales = new ObjectMapper().readTree(json.toFile()).get("scales");
+        assertThat(scales).hasSize(2);
+        assertThat(scales.get(0).get("scale").asText()).isEqualTo("1");
+        double at1 = scales.get(0).get("meanIoU").asDouble();
+        double at2 = scales.get(1).get("meanIoU").asDouble();
+        LOG.info("CamVid mIoU at scale 1: {}, at scale 2: {}; ms/frame {} and {}", at1, at2,
+                scales.get(0).get("msPerFrame").asDouble(), scales.get(1).get("msPerFrame").asDouble());
+        assertThat(at1).as("scale 1 is the frames' own size: the direct run").isCloseTo(0.578, within(0.005));
+        assertThat(at2).as("the EdgeTPU model, trained on 2048 px frames, gains upscaled 2x").isGreaterThan(at1 + 0.015);
+        assertThat(scales.get(1).get("msPerFrame").asDouble()).isGreaterThan(scales.get(0).get("msPerFrame").asDouble());
+    }
 }

@@ -196,7 +196,7 @@ class LauncherIT {
         try (SinkService sink = new SinkService(new SinkConfig(kafka.bootstrapServers(), topics, prefix + "sink",
                      Files.createDirectories(work.resolve("state")), java.util.Optional.empty(), 0.5));
              TopicWatch masks = new TopicWatch(kafka, topics.masks());
-             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(8, group),
+             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(8, List.of(group)),
                      IngestMetrics.inMemory())) {
             sink.start();
             List<java.util.concurrent.CompletableFuture<IngestResult>> results = cameras.stream().map(ingest::start).toList();

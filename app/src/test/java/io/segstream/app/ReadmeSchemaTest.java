@@ -12,6 +12,11 @@ import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.FrameStats;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.DrivingGroups;
+import io.segstream.protocol.ModelDescription;
+import io.segstream.protocol.Scale;
+import io.segstream.protocol.Size;
+import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.StatsJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,12 +29,14 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.segstream.testkit.Schemas;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's JSON examples are the public schema of frame-stats, the end-of-stream summary and
- * camera-stats: each must parse and hold exactly the fields the code writes ({@code classes} is
- * shown shortened, so its members are not compared).
+ * The README's JSON examples show the public schemas of frame-stats, the end-of-stream summary,
+ * camera-stats and the model description: each must hold exactly the fields the code writes
+ * ({@code classes} is shown shortened, so its members are not compared) and be valid against its
+ * published JSON Schema.
  */
 class ReadmeSchemaTest {
 
@@ -54,13 +61,19 @@ class ReadmeSchemaTest {
         AggregateStats aggregate = new AggregateStats(1, 1, 0, 0, 0, 0, classes,
                 new AggregateStats.Percentiles(1, 2, 3, 4), new AggregateStats.Percentiles(1, 2, 3, 4));
 
-        assertThat(documented.keySet()).containsExactlyInAnyOrder("frame-stats", "end-of-stream", "camera-stats");
+        assertThat(documented.keySet()).containsExactlyInAnyOrder("frame-stats", "end-of-stream", "camera-stats",
+                "model-description");
+        documented.forEach((schema, example) -> Schemas.assertValid(schema, example.toString()));
         assertThat(paths(documented.get("frame-stats"))).as("frame-stats fields")
                 .isEqualTo(paths(JSON.readTree(StatsJson.frame(frame))));
         assertThat(paths(documented.get("end-of-stream"))).as("end-of-stream fields")
                 .isEqualTo(paths(JSON.readTree(StatsJson.endOfStream("cam", new EndOfStream(session, 1), aggregate))));
         assertThat(paths(documented.get("camera-stats"))).as("camera-stats fields")
                 .isEqualTo(paths(JSON.readTree(StatsJson.window("cam", 0, 1000, aggregate))));
+        ModelDescription described = new ModelDescription("m", Cityscapes.TAXONOMY,
+                DrivingGroups.byDefaultNames(Cityscapes.TAXONOMY), Optional.of(new Size(1025, 513)), "fit", Scale.ONE);
+        assertThat(paths(documented.get("model-description"))).as("model description fields")
+                .isEqualTo(paths(JSON.readTree(ModelDescriptionJson.write(described))));
     }
 
     private static Map<String, JsonNode> documented() throws Exception {

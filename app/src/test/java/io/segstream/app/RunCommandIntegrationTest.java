@@ -96,15 +96,12 @@ class RunCommandIntegrationTest {
         });
 
         assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4"))).isEqualTo(decoded);
-        JsonNode summary = JSON.readTree(out.resolve(CAMERA).resolve("summary.json").toFile()).get("summary");
+        JsonNode summary = RunOutputs.summary(out, CAMERA).get("summary");
         assertThat(summary.get("frames").asLong()).isEqualTo(decoded);
         assertThat(summary.get("ok").asLong()).isEqualTo(decoded);
         assertThat(summary.get("latencyMs").get("endToEnd").get("p99").asDouble()).isPositive();
 
-        List<JsonNode> published = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, prefix + "frame-stats")) {
-            published.add(JSON.readTree(r.value()));
-        }
+        List<JsonNode> published = RunOutputs.validateTopics(kafka, prefix);
         assertThat(published).as("one frame-stats record per frame, exactly once, in order, then the end of stream")
                 .extracting(n -> n.has("endOfStream") ? "eos" : n.get("sequence").asText())
                 .containsExactlyElementsOf(java.util.stream.Stream.concat(
@@ -119,20 +116,20 @@ class RunCommandIntegrationTest {
         assertThat(framesPerWindowSize).as("camera-stats frames per window length")
                 .isEqualTo(java.util.Map.of(1000L, (long) decoded, 60_000L, (long) decoded));
 
-        List<LabelMap> masks = masks(kafka, prefix + "masks");
+        List<LabelMap> masks = RunOutputs.masks(kafka, prefix + "masks");
         assertThat(masks).hasSize(decoded);
         assertThat(masks).allSatisfy(m -> {
             assertThat(m.width()).isEqualTo(1280);
             assertThat(m.height()).isEqualTo(720);
         });
         long[] clipCounts = new long[256];
-        long framesWithRoadFirst = masks.stream().map(RunCommandIntegrationTest::bottomCentreCounts)
+        long framesWithRoadFirst = masks.stream().map(RunOutputs::bottomCentreCounts)
                 .peek(c -> java.util.Arrays.setAll(clipCounts, i -> clipCounts[i] + c[i]))
-                .filter(c -> argMax(c) == Cityscapes.ROAD).count();
+                .filter(c -> RunOutputs.argMax(c) == Cityscapes.ROAD).count();
         double roadShare = clipCounts[Cityscapes.ROAD] / (double) java.util.Arrays.stream(clipCounts).sum();
         System.out.printf("bottom-centre: road largest in %d of %d frames, road %.3f of its pixels over the clip%n",
                 framesWithRoadFirst, masks.size(), roadShare);
-        assertThat(argMax(clipCounts)).isEqualTo(Cityscapes.ROAD);
+        assertThat(RunOutputs.argMax(clipCounts)).isEqualTo(Cityscapes.ROAD);
         assertThat(roadShare).isGreaterThan(0.6);
         assertThat(framesWithRoadFirst).isGreaterThanOrEqualTo(Math.round(masks.size() * 0.9));
     }
@@ -142,33 +139,8 @@ class RunCommandIntegrationTest {
                 .mapToDouble(id -> stats.get("classes").get(Cityscapes.TAXONOMY.get(id).name()).asDouble()).sum();
     }
 
-    /** Pixels per class in the bottom fifth of the middle third of the picture, ahead of the car. */
-    private static long[] bottomCentreCounts(LabelMap m) {
-        long[] counts = new long[256];
-        for (int y = m.height() * 4 / 5; y < m.height(); y++) {
-            for (int x = m.width() / 3; x < m.width() * 2 / 3; x++) {
-                counts[m.at(x, y)]++;
-            }
-        }
-        return counts;
-    }
-
-    private static int argMax(long[] counts) {
-        int best = 0;
-        for (int c = 1; c < counts.length; c++) {
-            if (counts[c] > counts[best]) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
     private static List<JsonNode> statsLines(Path out) throws IOException {
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(out.resolve(CAMERA).resolve("stats.jsonl"))) {
-            rows.add(JSON.readTree(line));
-        }
-        return rows;
+        return RunOutputs.statsLines(out, CAMERA);
     }
 
     private static int decodedFrameCount(Path clip) throws Exception {
@@ -194,16 +166,5 @@ class RunCommandIntegrationTest {
             }
             return n;
         }
-    }
-
-    private static List<LabelMap> masks(KafkaBroker kafka, String topic) {
-        List<LabelMap> masks = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, topic)) {
-            if (!WireHeaders.isEndOfStream(r.headers())) {
-                assertThat(WireHeaders.readMask(r.headers()).status()).isEqualTo(MaskStatus.OK);
-                masks.add(MaskCodec.decode(r.value()));
-            }
-        }
-        return masks;
     }
 }

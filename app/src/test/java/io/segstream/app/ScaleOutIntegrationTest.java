@@ -88,7 +88,7 @@ class ScaleOutIntegrationTest {
             t2.start();
             List<CompletableFuture<IngestResult>> results;
             try (Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics)
-                    .withMaxInFlight(8, group), IngestMetrics.inMemory())) {
+                    .withMaxInFlight(8, List.of(group)), IngestMetrics.inMemory())) {
                 results = cameras.stream().map(ingest::start).toList();
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
                 while (first.masksPublished() < 20 && System.nanoTime() < deadline) {

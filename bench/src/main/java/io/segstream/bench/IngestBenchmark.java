@@ -80,7 +80,7 @@ final class IngestBenchmark {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             TopicCreator.ensure(admin, topics.specs(1, (short) 1, Duration.ofHours(1)));
         }
-        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(0, "none");
+        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(0, java.util.List.of("none"));
         try (Ingest ingest = new Ingest(config, IngestMetrics.inMemory())) {
             long t0 = System.nanoTime();
             IngestResult r = ingest.start(CameraSpec.of("bench", clip.toString())

@@ -84,7 +84,7 @@ final class SinkBenchmark {
 
     private long sinkNanos(List<byte[]> jpegs, byte[] maskPng, int width, int height) throws Exception {
         Path out = work.resolve("sink-" + height + "p.mp4");
-        OverlayRenderer renderer = new OverlayRenderer(Cityscapes.TAXONOMY, 0.5);
+        OverlayRenderer renderer = new OverlayRenderer(0.5);
         UUID session = UUID.randomUUID();
         long t0 = System.nanoTime();
         try (H264Mp4Writer writer = new H264Mp4Writer(out, width, height, 25, H264Mp4Writer.PRESET)) {
@@ -93,7 +93,7 @@ final class SinkBenchmark {
                         ImageEncoding.JPEG, jpegs.size(), 25, false);
                 LabelMap mask = MaskCodec.decode(maskPng);
                 Map<String, Double> fractions = ClassFractions.of(mask, Cityscapes.TAXONOMY);
-                writer.write(renderer.render(jpegs.get(i), "bench", meta, MaskStatus.OK, mask, fractions, 25.0));
+                writer.write(renderer.render(jpegs.get(i), "bench", meta, MaskStatus.OK, mask, fractions, 25.0, Cityscapes.TAXONOMY));
             }
         }
         long took = System.nanoTime() - t0;

@@ -4,6 +4,7 @@ import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceKind;
 import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.Scale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -20,9 +21,10 @@ import java.util.regex.Pattern;
  * @param maxSize     downscale larger pictures to fit within this size, if set
  * @param encoding    how frames are published
  * @param jpegQuality 1..100, for JPEG
+ * @param scale       the inference scale for this camera's frames (header {@code ss.scale}), instead of the model's own
  */
 public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDouble targetFps,
-                         Optional<FrameSize> maxSize, ImageEncoding encoding, int jpegQuality) {
+                         Optional<FrameSize> maxSize, ImageEncoding encoding, int jpegQuality, Optional<Scale> scale) {
 
     /** JPEG quality of video frames: 4:2:0 colour, as the video has. */
     public static final int DEFAULT_JPEG_QUALITY = 90;
@@ -40,6 +42,7 @@ public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDou
         Objects.requireNonNull(targetFps, "targetFps");
         Objects.requireNonNull(maxSize, "maxSize");
         Objects.requireNonNull(encoding, "encoding");
+        Objects.requireNonNull(scale, "scale");
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("camera id '" + id + "' must be 1-128 letters, digits, '.', '_' or '-' "
                     + "(it names the output directory)");
@@ -56,7 +59,7 @@ public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDou
     public static CameraSpec of(String id, String input) {
         SourceSpec source = SourceSpec.of(input);
         return new CameraSpec(id, source, source.kind().liveByDefault(), OptionalDouble.empty(), Optional.empty(),
-                ImageEncoding.JPEG, defaultJpegQuality(source));
+                ImageEncoding.JPEG, defaultJpegQuality(source), Optional.empty());
     }
 
     /** {@value #STILL_JPEG_QUALITY} for picture sequences, {@value #DEFAULT_JPEG_QUALITY} for video. */
@@ -69,18 +72,23 @@ public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDou
     }
 
     public CameraSpec withEncoding(ImageEncoding e, int quality) {
-        return new CameraSpec(id, source, live, targetFps, maxSize, e, quality);
+        return new CameraSpec(id, source, live, targetFps, maxSize, e, quality, scale);
     }
 
     public CameraSpec withLive(boolean l) {
-        return new CameraSpec(id, source, l, targetFps, maxSize, encoding, jpegQuality);
+        return new CameraSpec(id, source, l, targetFps, maxSize, encoding, jpegQuality, scale);
     }
 
     public CameraSpec withTargetFps(double fps) {
-        return new CameraSpec(id, source, live, OptionalDouble.of(fps), maxSize, encoding, jpegQuality);
+        return new CameraSpec(id, source, live, OptionalDouble.of(fps), maxSize, encoding, jpegQuality, scale);
+    }
+
+    /** Segment this camera's frames at {@code s} instead of the model's own scale. */
+    public CameraSpec withScale(Scale s) {
+        return new CameraSpec(id, source, live, targetFps, maxSize, encoding, jpegQuality, Optional.of(s));
     }
 
     public CameraSpec withMaxSize(FrameSize size) {
-        return new CameraSpec(id, source, live, targetFps, Optional.of(size), encoding, jpegQuality);
+        return new CameraSpec(id, source, live, targetFps, Optional.of(size), encoding, jpegQuality, scale);
     }
 }

@@ -96,7 +96,7 @@ public final class Ingest implements AutoCloseable {
             return Optional.empty();
         }
         if (segmented == null) {
-            segmented = new SegmentedOffsets(config.bootstrapServers(), config.segmenterGroup(), Duration.ofMillis(200),
+            segmented = new SegmentedOffsets(config.bootstrapServers(), config.segmenterGroups(), Duration.ofMillis(200),
                     config.kafka());
         }
         return Optional.of(segmented);

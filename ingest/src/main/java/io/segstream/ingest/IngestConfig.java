@@ -3,6 +3,7 @@ package io.segstream.ingest;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,21 +18,25 @@ import java.util.Objects;
  * @param backoffMax         longest wait between reconnects
  * @param recordedAttempts   attempts to open a recorded network input before it is reported as failed
  * @param maxInFlight        recorded inputs: most frames of one camera published but not yet segmented; 0 = no bound
- * @param segmenterGroup     the segmenters' consumer group, whose committed offsets say what is segmented
+ * @param segmenterGroups    the segmenters' consumer groups, whose committed offsets say what is segmented (with several
+ *                           groups, each segmenting some cameras, a frame counts as segmented once every group is past it)
  * @param liveQueue          live sources: decoded frames waiting to be sent; beyond it the oldest is dropped
  * @param liveMaxUnacked     live sources: frames sent to Kafka but not yet acknowledged, per camera
  * @param kafka              further Kafka client properties (security, ...) for the producer and the admin client
  */
 public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTimeout, Duration stallTimeout,
                            Duration backoffMin, Duration backoffMax, int recordedAttempts, int maxInFlight,
-                           String segmenterGroup, int liveQueue, int liveMaxUnacked, Map<String, String> kafka) {
+                           List<String> segmenterGroups, int liveQueue, int liveMaxUnacked, Map<String, String> kafka) {
 
     public static final String DEFAULT_SEGMENTER_GROUP = Groups.SEGMENTER;
 
     public IngestConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topics, "topics");
-        Objects.requireNonNull(segmenterGroup, "segmenterGroup");
+        segmenterGroups = List.copyOf(segmenterGroups);
+        if (segmenterGroups.isEmpty()) {
+            throw new IllegalArgumentException("at least one segmenter group");
+        }
         kafka = Map.copyOf(kafka);
         positive("ioTimeout", ioTimeout);
         positive("stallTimeout", stallTimeout);
@@ -49,37 +54,37 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
     /** The defaults: 10 s I/O timeout, 15 s stall, backoff 0.5 s to 30 s, 3 attempts, 64 frames in flight. */
     public static IngestConfig defaults(String bootstrapServers, Topics topics) {
         return new IngestConfig(bootstrapServers, topics, Duration.ofSeconds(10), Duration.ofSeconds(15),
-                Duration.ofMillis(500), Duration.ofSeconds(30), 3, 64, DEFAULT_SEGMENTER_GROUP, 4, 4, Map.of());
+                Duration.ofMillis(500), Duration.ofSeconds(30), 3, 64, List.of(DEFAULT_SEGMENTER_GROUP), 4, 4, Map.of());
     }
 
     public IngestConfig withTimeouts(Duration io, Duration stall) {
         return new IngestConfig(bootstrapServers, topics, io, stall, backoffMin, backoffMax, recordedAttempts,
-                maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked, kafka);
+                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, kafka);
     }
 
     public IngestConfig withBackoff(Duration min, Duration max) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, min, max, recordedAttempts,
-                maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked, kafka);
+                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, kafka);
     }
 
-    public IngestConfig withMaxInFlight(int n, String group) {
+    public IngestConfig withMaxInFlight(int n, List<String> groups) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, n, group, liveQueue, liveMaxUnacked, kafka);
+                recordedAttempts, n, groups, liveQueue, liveMaxUnacked, kafka);
     }
 
     /** Further Kafka client properties (security, ...) for the producer and the admin client, applied last. */
     public IngestConfig withKafka(Map<String, String> properties) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked, properties);
+                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, properties);
     }
 
     public IngestConfig withSegmenterGroup(String group) {
-        return withMaxInFlight(maxInFlight, group);
+        return withMaxInFlight(maxInFlight, List.of(group));
     }
 
     public IngestConfig withRecordedAttempts(int n) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                n, maxInFlight, segmenterGroup, liveQueue, liveMaxUnacked, kafka);
+                n, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, kafka);
     }
 
     private static void positive(String name, Duration d) {

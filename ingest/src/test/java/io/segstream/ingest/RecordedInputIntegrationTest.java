@@ -75,7 +75,7 @@ class RecordedInputIntegrationTest {
         Topics topics = TestTopics.create(kafka, "recorded-bound", 1);
         Path clip = Clips.write(dir.resolve("clip.mp4"), 30, 96, 64, avcodec.AV_CODEC_ID_H264);
         String group = "segmenters-" + UUID.randomUUID();
-        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(5, group);
+        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(5, java.util.List.of(group));
 
         try (Ingest ingest = new Ingest(config, IngestMetrics.inMemory());
              TopicWatch watch = new TopicWatch(kafka, topics.frames())) {

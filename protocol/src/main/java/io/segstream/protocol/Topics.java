@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The four topics of the pipeline and their specs. Frames and masks always get the same
- * partition count so that the sink can join them without a repartition.
+ * The topics of the pipeline and their specs. Frames and masks always get the same partition count
+ * so that the sink can join them without a repartition; {@code models} is compacted, one record per
+ * model id: its {@link ModelDescription}.
  */
-public record Topics(String frames, String masks, String frameStats, String cameraStats) {
+public record Topics(String frames, String masks, String frameStats, String cameraStats, String models) {
 
     /** Large enough for a 4K JPEG or PNG; producers set max.request.size to match. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -17,7 +18,8 @@ public record Topics(String frames, String masks, String frameStats, String came
 
     /** Topic names with a prefix, so several pipelines can share one cluster ("" for none). */
     public static Topics withPrefix(String prefix) {
-        return new Topics(prefix + "frames", prefix + "masks", prefix + "frame-stats", prefix + "camera-stats");
+        return new Topics(prefix + "frames", prefix + "masks", prefix + "frame-stats", prefix + "camera-stats",
+                prefix + "models");
     }
 
     /** The specs the services create when the topics are missing. */
@@ -30,6 +32,7 @@ public record Topics(String frames, String masks, String frameStats, String came
                 new TopicSpec(frames, partitions, replicationFactor, bounded, true),
                 new TopicSpec(masks, partitions, replicationFactor, bounded, true),
                 new TopicSpec(frameStats, partitions, replicationFactor, large, false),
-                new TopicSpec(cameraStats, partitions, replicationFactor, large, false));
+                new TopicSpec(cameraStats, partitions, replicationFactor, large, false),
+                new TopicSpec(models, 1, replicationFactor, Map.of("cleanup.policy", "compact"), false));
     }
 }

@@ -12,7 +12,7 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class WireHeaders {
 
-    /** "frame" or "eos" (end of stream). */
+    /** "frame", "eos" (end of stream) or, on masks, "model" (a model description). */
     public static final String TYPE = "ss.type";
     public static final String SESSION = "ss.session";
     public static final String SEQUENCE = "ss.seq";
@@ -26,6 +26,8 @@ public final class WireHeaders {
     public static final String FRAME_RATE = "ss.fps";
     /** 1 for a frame of a live camera, 0 (or absent) for a recorded input's. */
     public static final String LIVE = "ss.live";
+    /** On a frame: the inference scale its camera asks for (text, e.g. "2" or "912px"); absent: the model's own. */
+    public static final String SCALE = "ss.scale";
     /** On an end-of-stream record: the number of frames the session published. */
     public static final String FRAME_COUNT = "ss.frame-count";
     public static final String MODEL = "ss.model";
@@ -34,6 +36,7 @@ public final class WireHeaders {
 
     static final String TYPE_FRAME = "frame";
     static final String TYPE_EOS = "eos";
+    static final String TYPE_MODEL = "model";
 
     private WireHeaders() {
     }
@@ -55,6 +58,20 @@ public final class WireHeaders {
         headers.add(TYPE, utf8(TYPE_EOS));
         headers.add(SESSION, uuidBytes(eos.session()));
         headers.add(FRAME_COUNT, longBytes(eos.frameCount()));
+    }
+
+    /**
+     * Marks a record on the masks topic as a model description (key: the model id, value: its
+     * {@link ModelDescriptionJson}); a segmenter sends one on each partition before its first mask there.
+     */
+    public static void writeModelDescription(Headers headers) {
+        headers.remove(TYPE);
+        headers.add(TYPE, utf8(TYPE_MODEL));
+    }
+
+    public static boolean isModelDescription(Headers headers) {
+        Header h = headers.lastHeader(TYPE);
+        return h != null && h.value() != null && TYPE_MODEL.equals(new String(h.value(), StandardCharsets.UTF_8));
     }
 
     public static boolean isEndOfStream(Headers headers) {
@@ -98,6 +115,32 @@ public final class WireHeaders {
         headers.add(LENGTH_HINT, longBytes(meta.lengthHint()));
         headers.add(FRAME_RATE, longBytes(Double.doubleToLongBits(meta.frameRate())));
         headers.add(LIVE, new byte[] {(byte) (meta.live() ? 1 : 0)});
+    }
+
+    /** Asks the segmenter to see this frame at {@code scale}. */
+    public static void writeScale(Headers headers, Scale scale) {
+        headers.remove(SCALE);
+        headers.add(SCALE, utf8(scale.toString()));
+    }
+
+    /**
+     * The scale a frame asks for, if any.
+     *
+     * @throws MalformedRecordException when the header is not a scale within bounds
+     */
+    public static java.util.Optional<Scale> readScale(Headers headers) {
+        Header h = headers.lastHeader(SCALE);
+        if (h == null || h.value() == null) {
+            return java.util.Optional.empty();
+        }
+        if (h.value().length > 16) {
+            throw new MalformedRecordException("header " + SCALE + " has " + h.value().length + " bytes, at most 16");
+        }
+        try {
+            return java.util.Optional.of(Scale.parse(new String(h.value(), StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException("header " + SCALE + ": " + e.getMessage());
+        }
     }
 
     /** A one-byte flag; absent means false (records written before the header existed). */

@@ -6,10 +6,14 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
-/** Synthesises small clips with a known pattern: frame i is filled with grey level 20·i. */
+/** Synthesises small clips with a known pattern (frame i is filled with grey level 20·i), and decodes clips. */
 public final class Clips {
 
     private Clips() {
@@ -37,6 +41,20 @@ public final class Clips {
             }
         }
         return file;
+    }
+
+    /** Every frame of a video, decoded by FFmpeg, as pictures of their own (not JavaCV's reused buffer). */
+    public static List<BufferedImage> decode(Path clip) throws Exception {
+        List<BufferedImage> out = new ArrayList<>();
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
+            g.start();
+            Frame f;
+            while ((f = g.grabImage()) != null) {
+                BufferedImage img = c.getBufferedImage(f);
+                out.add(new BufferedImage(img.getColorModel(), img.copyData(null), false, null));
+            }
+        }
+        return out;
     }
 
     public static int level(int frame) {

@@ -2,6 +2,7 @@ package io.segstream.testkit;
 
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +46,19 @@ public final class TestTopics {
 
     /**
      * Records of the topic from its beginning until {@code count} have arrived (waiting up to a
-     * minute for them) or, with no count, until the end offsets seen at the start.
+     * minute for them) or, with no count, until the end offsets seen at the start. Model
+     * descriptions on the masks topic are left out (see {@link #readDescriptions}).
      */
     public static List<ConsumerRecord<String, byte[]>> read(KafkaBroker kafka, String topic, int count) {
+        return read(kafka, topic, count, false);
+    }
+
+    /** The model descriptions ({@code ss.type=model}) on the masks topic up to its end now. */
+    public static List<ConsumerRecord<String, byte[]>> readDescriptions(KafkaBroker kafka, String topic) {
+        return read(kafka, topic, Integer.MAX_VALUE, true);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> read(KafkaBroker kafka, String topic, int count, boolean descriptions) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
                 Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -62,7 +73,11 @@ public final class TestTopics {
             while (System.nanoTime() < deadline && (count == Integer.MAX_VALUE
                     ? parts.stream().anyMatch(p -> c.position(p) < end.get(p))
                     : out.size() < count)) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (WireHeaders.isModelDescription(r.headers()) == descriptions) {
+                        out.add(r);
+                    }
+                }
             }
         }
         return out;

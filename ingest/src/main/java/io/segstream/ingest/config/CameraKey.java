@@ -2,6 +2,7 @@ package io.segstream.ingest.config;
 
 import io.segstream.ingest.source.FrameSize;
 import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.Scale;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -38,13 +39,16 @@ public record CameraKey<T>(String name, String type, String defaultValue, String
             "JPEG quality", CameraKey::quality);
     public static final CameraKey<String> RTSP_TRANSPORT = new CameraKey<>("rtsp-transport", "tcp | udp", "tcp",
             "RTSP transport", CameraKey::transport);
+    public static final CameraKey<Scale> SCALE = new CameraKey<>("scale", "factor | WIDTHpx", "the model's",
+            "the scale at which the segmenter sees this camera's frames: a factor (2 doubles each side) or a width (912px), "
+                    + "capped by a model's fixed crop; the mask still comes at the frame's size", CameraKey::scale);
     public static final CameraKey<String> OPTIONS = new CameraKey<>("options", "map", "",
             "FFmpeg options for opening the source, e.g. {rtsp_flags: listen, probesize: \"500000\"}; "
                     + "for image sequences, framerate (default 10)", v -> v);
 
     /** Every key, in the order the README lists them. */
     public static final List<CameraKey<?>> ALL = List.of(ID, SOURCE, LIVE, FPS, MAX_SIZE, ENCODING, JPEG_QUALITY,
-            RTSP_TRANSPORT, OPTIONS);
+            RTSP_TRANSPORT, SCALE, OPTIONS);
 
     public T parse(String value) {
         return parser.apply(value.strip());
@@ -90,6 +94,14 @@ public record CameraKey<T>(String name, String type, String defaultValue, String
             throw new IllegalArgumentException("must be 1-100, got " + q);
         }
         return q;
+    }
+
+    private static Scale scale(String v) {
+        try {
+            return Scale.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("^scale: ", "must be "));
+        }
     }
 
     private static String transport(String v) {

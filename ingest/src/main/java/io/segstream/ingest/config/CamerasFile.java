@@ -8,6 +8,7 @@ import io.segstream.ingest.CameraSpec;
 import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.Scale;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -146,6 +147,7 @@ public final class CamerasFile {
         ImageEncoding encoding = value(values, CameraKey.ENCODING, where, problems).orElse(ImageEncoding.JPEG);
         Optional<Integer> quality = value(values, CameraKey.JPEG_QUALITY, where, problems);
         Optional<String> transport = value(values, CameraKey.RTSP_TRANSPORT, where, problems);
+        Optional<Scale> scale = value(values, CameraKey.SCALE, where, problems);
         if (problems.size() > before) {
             return Optional.empty();
         }
@@ -155,7 +157,7 @@ public final class CamerasFile {
             SourceSpec spec = SourceSpec.of(source, opts);
             return Optional.of(new CameraSpec(id, spec, live.orElse(spec.kind().liveByDefault()),
                     fps.map(OptionalDouble::of).orElse(OptionalDouble.empty()), maxSize, encoding,
-                    quality.orElse(CameraSpec.defaultJpegQuality(spec))));
+                    quality.orElse(CameraSpec.defaultJpegQuality(spec)), scale));
         } catch (IllegalArgumentException e) {
             problems.add(where + ": " + e.getMessage());
             return Optional.empty();

@@ -288,7 +288,7 @@ public final class LiveCamera implements AutoCloseable {
                 p.picture().width(), p.picture().height(), camera.encoding(), -1, p.frameRate(), true);
         long sentAt = System.nanoTime();
         try {
-            publisher.publish(camera.id(), meta, picture, (md, e) -> {
+            publisher.publish(camera.id(), meta, picture, camera.scale(), (md, e) -> {
                 unacked.release();
                 if (e == null) {
                     metrics.published(Duration.ofNanos(System.nanoTime() - sentAt));

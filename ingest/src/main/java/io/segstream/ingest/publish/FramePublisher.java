@@ -2,9 +2,11 @@ package io.segstream.ingest.publish;
 
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.Scale;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
@@ -39,10 +41,12 @@ public final class FramePublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Sends a frame; {@code done} hears of its acknowledgement or failure, on the producer's I/O thread. */
-    public Future<RecordMetadata> publish(String camera, FrameMeta meta, byte[] picture, Callback done) {
+    /** Sends a frame (asking for {@code scale} when given); {@code done} hears of its acknowledgement or failure, on the producer's I/O thread. */
+    public Future<RecordMetadata> publish(String camera, FrameMeta meta, byte[] picture, Optional<Scale> scale,
+                                          Callback done) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, camera, picture);
         WireHeaders.writeFrame(record.headers(), meta);
+        scale.ifPresent(s -> WireHeaders.writeScale(record.headers(), s));
         return producer.send(record, done);
     }
 

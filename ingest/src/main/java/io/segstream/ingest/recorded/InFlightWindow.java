@@ -61,7 +61,7 @@ final class InFlightWindow {
                     reportedAt = now;
                     LOG.info("Camera {}: {} frames wait to be segmented; holding back for {} s (consumer group {})",
                             camera, unacked + acked.size(), Duration.ofNanos(now - waitingSince).toSeconds(),
-                            segmented.group());
+                            segmented.groups());
                 }
                 wait(POLL.toMillis());
             }

@@ -223,7 +223,7 @@ public final class RecordedCamera {
                     frame.picture().width(), frame.picture().height(), camera.encoding(),
                     source.lengthHint(), source.frameRate(), false);
             long sentAt = System.nanoTime();
-            publisher.publish(camera.id(), meta, picture, (md, e) -> {
+            publisher.publish(camera.id(), meta, picture, camera.scale(), (md, e) -> {
                 if (e == null) {
                     window.acknowledged(md);
                     metrics.published(Duration.ofNanos(System.nanoTime() - sentAt));

@@ -1,6 +1,7 @@
 package io.segstream.ingest.recorded;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -14,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How far the segmenters have got: the offsets their consumer group has committed on the frames
- * topic, which they commit only once the masks are acknowledged. Read through Kafka's admin API at
+ * How far the segmenters have got: the offsets their consumer groups have committed on the frames
+ * topic, which they commit only once the masks are acknowledged; with several groups (each
+ * segmenting some cameras with its own model) the least of them. Read through Kafka's admin API at
  * most every {@code refresh}, shared by all cameras of the process.
  */
 public final class SegmentedOffsets implements AutoCloseable {
@@ -23,18 +25,18 @@ public final class SegmentedOffsets implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedOffsets.class);
 
     private final Admin admin;
-    private final String group;
+    private final List<String> groups;
     private final Duration refresh;
-    private Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+    private List<Map<TopicPartition, OffsetAndMetadata>> committed = List.of();
     private long readAtNanos;
     private boolean warned;
 
     public SegmentedOffsets(String bootstrapServers, String group, Duration refresh) {
-        this(bootstrapServers, group, refresh, java.util.Map.of());
+        this(bootstrapServers, List.of(group), refresh, java.util.Map.of());
     }
 
     /** @param kafka further admin client properties (security, ...); others are ignored */
-    public SegmentedOffsets(String bootstrapServers, String group, Duration refresh, java.util.Map<String, String> kafka) {
+    public SegmentedOffsets(String bootstrapServers, List<String> groups, Duration refresh, java.util.Map<String, String> kafka) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "segstream-ingest-lag");
@@ -44,12 +46,12 @@ public final class SegmentedOffsets implements AutoCloseable {
             }
         });
         this.admin = Admin.create(p);
-        this.group = group;
+        this.groups = List.copyOf(groups);
         this.refresh = refresh;
     }
 
-    public String group() {
-        return group;
+    public List<String> groups() {
+        return groups;
     }
 
     /** The next offset the segmenters will process on {@code partition}; 0 when they have committed none. */
@@ -58,18 +60,29 @@ public final class SegmentedOffsets implements AutoCloseable {
         if (readAtNanos == 0 || now - readAtNanos >= refresh.toNanos()) {
             readAtNanos = now;
             try {
-                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                List<Map<TopicPartition, OffsetAndMetadata>> read = new java.util.ArrayList<>(groups.size());
+                for (String group : groups) {
+                    read.add(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS));
+                }
+                committed = read;
                 warned = false;
             } catch (ExecutionException | TimeoutException e) {
                 if (!warned) {
-                    LOG.warn("Cannot read the offsets of consumer group {} ({}); holding frames back until it answers",
-                            group, e.getMessage());
+                    LOG.warn("Cannot read the offsets of consumer groups {} ({}); holding frames back until they answer",
+                            groups, e.getMessage());
                     warned = true;
                 }
             }
         }
-        OffsetAndMetadata o = committed.get(partition);
-        return o == null ? 0 : o.offset();
+        if (committed.isEmpty()) {
+            return 0;
+        }
+        long least = Long.MAX_VALUE;
+        for (Map<TopicPartition, OffsetAndMetadata> group : committed) {
+            OffsetAndMetadata o = group.get(partition);
+            least = Math.min(least, o == null ? 0 : o.offset());
+        }
+        return least;
     }
 
     @Override

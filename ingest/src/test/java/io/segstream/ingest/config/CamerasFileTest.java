@@ -7,6 +7,7 @@ import io.segstream.ingest.CameraSpec;
 import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceKind;
 import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.Scale;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +35,7 @@ class CamerasFileTest {
                     source: /data/drives/0042.mp4
                     fps: 5
                     encoding: png
+                    scale: 2
                   - id: relay
                     source: http://10.0.0.8/live.ts
                     mode: recorded
@@ -55,6 +57,8 @@ class CamerasFileTest {
         assertThat(drive.live()).isFalse();
         assertThat(drive.targetFps().getAsDouble()).isEqualTo(5);
         assertThat(drive.encoding()).isEqualTo(ImageEncoding.PNG);
+        assertThat(drive.scale()).as("the segmenter sees this camera's frames at twice their size").hasValue(new Scale(2, 0));
+        assertThat(front.scale()).isEmpty();
         CameraSpec relay = cameras.get(2);
         assertThat(relay.live()).isFalse();
         assertThat(relay.source().options()).isEqualTo(Map.of("probesize", "500000"));
@@ -81,7 +85,7 @@ class CamerasFileTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> CamerasFile.load(file));
 
         assertThat(e.problems()).containsExactly(
-                "defaults: unknown key 'fsp' (known: encoding, fps, id, jpeg-quality, max-size, mode, options, rtsp-transport, source)",
+                "defaults: unknown key 'fsp' (known: encoding, fps, id, jpeg-quality, max-size, mode, options, rtsp-transport, scale, source)",
                 "cameras[0] (front): fps: must be > 0, got -1",
                 "cameras[0] (front): jpeg-quality: must be 1-100, got 150",
                 "cameras[1] (front): id 'front' is used by another camera",

@@ -61,7 +61,7 @@ class LiveSourcesIntegrationTest {
 
     private static CameraSpec live(String id, String url, Map<String, String> options) {
         return new CameraSpec(id, SourceSpec.of(url, options), true, OptionalDouble.empty(), Optional.empty(),
-                ImageEncoding.JPEG, 80);
+                ImageEncoding.JPEG, 80, Optional.empty());
     }
 
     private static void assertOneCleanSession(List<ConsumerRecord<String, byte[]>> records, String camera, int n) {

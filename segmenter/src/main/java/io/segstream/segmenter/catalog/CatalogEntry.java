@@ -1,5 +1,8 @@
 package io.segstream.segmenter.catalog;
 
+import io.segstream.protocol.Cityscapes;
+import io.segstream.protocol.Size;
+import io.segstream.segmenter.model.ModelDescriptor;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,15 +18,26 @@ import java.util.Optional;
  * @param sha256       its SHA-256 when known; otherwise the first download's is recorded and later ones must match
  * @param taxonomy     the classes it predicts
  * @param layout       its input and output tensors
+ * @param crop         the crop its graph was exported for (export_model.py builds the network for it and fails on larger
+ *                     pictures): frames are fitted into it by default. The graph's own, read when it is loaded, wins.
  */
 public record CatalogEntry(String name, String description, URI url, String archive, long approxBytes,
-                           Optional<String> sha256, String taxonomy, String layout) {
+                           Optional<String> sha256, String taxonomy, String layout, Optional<Size> crop) {
+
+    /**
+     * How to feed it: the DeepLab layout, its classes (Cityscapes), frames fitted into its crop
+     * ({@code auto}, which takes the crop from the graph).
+     */
+    public ModelDescriptor descriptor() {
+        return ModelDescriptor.DEEPLAB.withClasses(Cityscapes.TAXONOMY);
+    }
 
     public CatalogEntry {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(archive, "archive");
         Objects.requireNonNull(sha256, "sha256");
+        Objects.requireNonNull(crop, "crop");
         if (!archive.endsWith(".tar.gz") && !archive.endsWith(".tgz")) {
             throw new IllegalArgumentException("catalog entry " + name + ": the archive must be a .tar.gz, got " + archive);
         }

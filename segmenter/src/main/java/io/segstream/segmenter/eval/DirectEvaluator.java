@@ -1,6 +1,7 @@
 package io.segstream.segmenter.eval;
 
 import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.Scale;
 import io.segstream.segmenter.model.FrameDecoder;
 import io.segstream.segmenter.model.RgbImage;
 import io.segstream.segmenter.model.SegmentationModel;
@@ -22,17 +23,37 @@ public final class DirectEvaluator {
     private final SegmentationModel model;
     private final LabelFormat format;
     private final Optional<int[]> feedSize;
+    private final Scale scale;
+    private double msPerFrame = Double.NaN;
 
     /** @param feedSize width and height to feed the model, empty for each picture's own size */
     public DirectEvaluator(SegmentationModel model, LabelFormat format, Optional<int[]> feedSize) {
+        this(model, format, feedSize, model.description().scale());
+    }
+
+    /**
+     * @param feedSize width and height to feed the model, empty for each picture's own size
+     * @param scale    the inference scale (the model fits the scaled picture to itself as it would a frame)
+     */
+    public DirectEvaluator(SegmentationModel model, LabelFormat format, Optional<int[]> feedSize, Scale scale) {
         this.model = model;
         this.format = format;
         this.feedSize = feedSize;
+        this.scale = scale;
     }
 
-    /** Evaluates the frames; {@code progress} hears "i/n" after each. */
+    /** Mean time per frame in the model (decoding and scoring left out) of the last {@link #evaluate}, ms. */
+    public double msPerFrame() {
+        return msPerFrame;
+    }
+
+    /**
+     * Evaluates the frames; {@code progress} hears "i/n" after each. The first frame is run once
+     * before the timing starts, so a model's first call at a new size (kernel preparation) is not counted.
+     */
     public EvalReport evaluate(List<LabelledFrames.Pair> frames, Consumer<String> progress) throws IOException {
         Confusion confusion = new Confusion(format);
+        long nanos = 0;
         try (SegmentationModel.Predictor predictor = model.newPredictor()) {
             int done = 0;
             for (LabelledFrames.Pair pair : frames) {
@@ -45,10 +66,17 @@ public final class DirectEvaluator {
                     rgb = Sizing.resize(rgb, feedSize.get()[0], feedSize.get()[1]);
                 }
                 LabelMap truth = LabelledFrames.readLabels(pair.labels());
-                confusion.add(Sizing.resizeNearest(predictor.segment(rgb), truth.width(), truth.height()), truth);
+                if (done == 0) {
+                    predictor.segment(List.of(rgb), scale);
+                }
+                long t0 = System.nanoTime();
+                LabelMap predicted = predictor.segment(List.of(rgb), scale).get(0);
+                nanos += System.nanoTime() - t0;
+                confusion.add(Sizing.resizeNearest(predicted, truth.width(), truth.height()), truth);
                 progress.accept(++done + "/" + frames.size());
             }
         }
+        msPerFrame = frames.isEmpty() ? Double.NaN : nanos / 1e6 / frames.size();
         return confusion.report();
     }
 

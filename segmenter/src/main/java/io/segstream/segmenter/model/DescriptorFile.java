@@ -5,13 +5,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.segstream.protocol.Cityscapes;
+import io.segstream.protocol.DrivingGroups;
+import io.segstream.protocol.Scale;
+import io.segstream.protocol.Size;
 import io.segstream.protocol.SegmentationClass;
 import io.segstream.protocol.Taxonomy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -23,10 +28,13 @@ import java.util.regex.Pattern;
  * keep the DeepLab defaults); every problem is reported at once.
  *
  * <pre>
+ * id:     my-model                             # default: the model's file name
  * input:  {name: image, type: uint8}           # or type: float32, mean: [123.7, 116.3, 103.5], std: [58.4, 57.1, 57.4]
- * size:   {policy: native}                     # or resize / tiles, with width and height
+ * size:   {policy: auto}                       # or native / fit / resize / tiles, with width, height, overlap
+ * scale:  1                                    # or 1.5, or 912px (a target width)
  * output: {name: labels, kind: labels}         # or kind: logits (the class is the arg-max)
- * classes: cityscapes                          # or a list of {name: road, color: "#804080"}
+ * classes: cityscapes                          # or a list of {name: road, color: "#804080"}; default: from the graph
+ * groups: {drivable: [road], vehicles: [car]}  # driving groups by class name; default: Cityscapes' names
  * </pre>
  */
 public final class DescriptorFile {
@@ -34,6 +42,8 @@ public final class DescriptorFile {
     public static final String NAME = "segstream-model.yaml";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
+    /** The largest side a descriptor may give a size. */
+    static final int MAX_SIDE = 16384;
 
     private DescriptorFile() {
     }
@@ -79,7 +89,16 @@ public final class DescriptorFile {
         if (!root.isObject()) {
             throw new InvalidModelException("model descriptor " + file + ": expected a mapping with input, size, output, classes");
         }
-        unknown(root, Set.of("input", "size", "output", "classes"), "", problems);
+        unknown(root, Set.of("id", "input", "size", "scale", "output", "classes", "groups"), "", problems);
+        Optional<String> id = d.id();
+        JsonNode idNode = root.path("id");
+        if (!idNode.isMissingNode()) {
+            if (idNode.isTextual() && ModelIds.valid(idNode.asText())) {
+                id = Optional.of(idNode.asText());
+            } else {
+                problems.add("id: " + ModelIds.RULE + ", got '" + idNode.asText() + "'");
+            }
+        }
         String input = d.input();
         ModelDescriptor.InputType type = d.inputType();
         float[] mean = d.mean();
@@ -99,18 +118,14 @@ public final class DescriptorFile {
                 }
             }
         }
-        ModelDescriptor.SizePolicy size = d.size();
-        JsonNode sz = root.path("size");
-        if (!sz.isMissingNode()) {
-            unknown(sz, Set.of("policy", "width", "height"), "size.", problems);
-            ModelDescriptor.SizePolicy.Mode mode = parseEnum(sz.path("policy"), ModelDescriptor.SizePolicy.Mode.class,
-                    ModelDescriptor.SizePolicy.Mode.NATIVE, "size.policy", problems);
-            int w = sz.path("width").asInt(0);
-            int h = sz.path("height").asInt(0);
-            if (mode != ModelDescriptor.SizePolicy.Mode.NATIVE && (w < 1 || h < 1)) {
-                problems.add("size: policy " + mode.name().toLowerCase(Locale.ROOT) + " needs width and height >= 1");
-            } else {
-                size = new ModelDescriptor.SizePolicy(mode, w, h);
+        ModelDescriptor.SizePolicy size = sizePolicy(root.path("size"), d.size(), problems);
+        Scale scale = d.scale();
+        JsonNode scaleNode = root.path("scale");
+        if (!scaleNode.isMissingNode()) {
+            try {
+                scale = Scale.parse(scaleNode.asText());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
             }
         }
         String output = d.output();
@@ -121,11 +136,63 @@ public final class DescriptorFile {
             kind = parseEnum(out.path("kind"), ModelDescriptor.OutputKind.class, kind, "output.kind", problems);
             output = out.path("name").asText(kind == ModelDescriptor.OutputKind.LOGITS ? "logits" : output);
         }
-        Taxonomy taxonomy = classes(root.path("classes"), problems).orElse(d.taxonomy());
+        Optional<Taxonomy> taxonomy = classes(root.path("classes"), problems).or(d::classes);
+        Map<String, List<String>> groups = groups(root.path("groups"), taxonomy, problems);
         if (!problems.isEmpty()) {
             throw new InvalidModelException("model descriptor " + file + ": " + String.join("; ", problems));
         }
-        return new ModelDescriptor(input, type, mean, std, size, output, kind, taxonomy);
+        return new ModelDescriptor(id, input, type, mean, std, size, scale, output, kind, taxonomy, groups);
+    }
+
+    private static ModelDescriptor.SizePolicy sizePolicy(JsonNode sz, ModelDescriptor.SizePolicy fallback,
+                                                         List<String> problems) {
+        if (sz.isMissingNode()) {
+            return fallback;
+        }
+        unknown(sz, Set.of("policy", "width", "height", "overlap"), "size.", problems);
+        ModelDescriptor.SizePolicy.Mode mode = parseEnum(sz.path("policy"), ModelDescriptor.SizePolicy.Mode.class,
+                ModelDescriptor.SizePolicy.Mode.AUTO, "size.policy", problems);
+        boolean given = sz.has("width") || sz.has("height");
+        int w = sz.path("width").asInt(0);
+        int h = sz.path("height").asInt(0);
+        double overlap = sz.path("overlap").asDouble(ModelDescriptor.SizePolicy.DEFAULT_OVERLAP);
+        if (!(overlap >= 0 && overlap <= 0.75)) {
+            problems.add("size.overlap: a fraction of a tile within 0..0.75, got " + sz.path("overlap").asText());
+            overlap = ModelDescriptor.SizePolicy.DEFAULT_OVERLAP;
+        }
+        if ((given || mode == ModelDescriptor.SizePolicy.Mode.RESIZE) && (w < 1 || h < 1 || w > MAX_SIDE || h > MAX_SIDE)) {
+            problems.add("size: policy " + mode.name().toLowerCase(Locale.ROOT) + " needs width and height within 1.."
+                    + MAX_SIDE);
+            return fallback;
+        }
+        return new ModelDescriptor.SizePolicy(mode, given ? Optional.of(new Size(w, h)) : Optional.empty(), overlap);
+    }
+
+    private static Map<String, List<String>> groups(JsonNode node, Optional<Taxonomy> taxonomy, List<String> problems) {
+        if (node.isMissingNode()) {
+            return Map.of();
+        }
+        unknown(node, Set.copyOf(DrivingGroups.NAMES), "groups.", problems);
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String group : DrivingGroups.NAMES) {
+            JsonNode names = node.path(group);
+            if (names.isMissingNode()) {
+                continue;
+            }
+            if (!names.isArray()) {
+                problems.add("groups." + group + ": a list of class names");
+                continue;
+            }
+            List<String> list = new ArrayList<>();
+            for (JsonNode n : names) {
+                if (taxonomy.isPresent() && taxonomy.get().byName(n.asText()).isEmpty()) {
+                    problems.add("groups." + group + ": no class '" + n.asText() + "' in the class list");
+                }
+                list.add(n.asText());
+            }
+            out.put(group, list);
+        }
+        return out;
     }
 
     private static Optional<Taxonomy> classes(JsonNode node, List<String> problems) {
@@ -143,6 +210,10 @@ public final class DescriptorFile {
             problems.add("classes: 'cityscapes' or a list of {name, color}");
             return Optional.empty();
         }
+        if (node.size() > Taxonomy.MAX_CLASSES) {
+            problems.add("classes: at most " + Taxonomy.MAX_CLASSES + " (a mask byte), got " + node.size());
+            return Optional.empty();
+        }
         List<SegmentationClass> list = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode c = node.get(i);
@@ -152,9 +223,21 @@ public final class DescriptorFile {
                 problems.add("classes[" + i + "]: needs a name and a color like \"#804080\"");
                 continue;
             }
-            list.add(new SegmentationClass(list.size(), name, Integer.parseInt(color.substring(1), 16)));
+            try {
+                list.add(new SegmentationClass(list.size(), name, Integer.parseInt(color.substring(1), 16)));
+            } catch (IllegalArgumentException e) {
+                problems.add("classes[" + i + "]: " + e.getMessage());
+            }
         }
-        return list.size() == node.size() ? Optional.of(new Taxonomy("custom", list)) : Optional.empty();
+        if (list.size() != node.size()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Taxonomy("custom", list));
+        } catch (IllegalArgumentException e) {
+            problems.add("classes: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static float[] triple(JsonNode node, float[] fallback, String key, List<String> problems) {

@@ -1,37 +1,54 @@
 package io.segstream.segmenter.model;
 
 import ai.djl.MalformedModelException;
-
+import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.segstream.protocol.Cityscapes;
+import io.segstream.protocol.DrivingGroups;
 import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.Taxonomy;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** A SavedModel running on DJL's TensorFlow engine (GPU when TensorFlow sees one, CPU otherwise). */
 final class DjlModel implements SegmentationModel {
 
-    private final String id;
-    private final Taxonomy taxonomy;
+    private final ModelDescriptor descriptor;
+    private final ModelDescription description;
+    private final ModelInfo info;
     private final ZooModel<List<RgbImage>, List<LabelMap>> model;
     private final int maxBatch;
-    private final ModelDescriptor descriptor;
 
-    private DjlModel(String id, ModelDescriptor descriptor, ZooModel<List<RgbImage>, List<LabelMap>> model, int maxBatch) {
-        this.id = id;
-        this.taxonomy = descriptor.taxonomy();
+    private DjlModel(ModelDescriptor descriptor, ModelDescription description, ModelInfo info,
+                     ZooModel<List<RgbImage>, List<LabelMap>> model, int maxBatch) {
         this.descriptor = descriptor;
+        this.description = description;
+        this.info = info;
         this.model = model;
         this.maxBatch = maxBatch;
     }
 
     @SuppressWarnings("unchecked")
-    static DjlModel load(String id, ModelDescriptor descriptor, Path savedModelDir, DeviceChoice device) {
+    static DjlModel load(String defaultId, ModelDescriptor descriptor, Path savedModelDir, DeviceChoice device) {
         TensorFlowNatives.prepare();
+        GraphFacts facts = GraphInspector.inspect(savedModelDir);
+        String id = descriptor.id().orElse(ModelIds.fromFileName(defaultId));
+        Classes classes = classes(descriptor, facts, savedModelDir);
+        Fitting fitting = Fitting.resolve(descriptor.size(), facts.crop());
+        ModelDescription description;
+        try {
+            description = new ModelDescription(id, classes.taxonomy(), groups(descriptor, classes.taxonomy()), facts.crop(),
+                    Fitting.name(fitting.mode()), descriptor.scale());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException("model " + id + ": " + e.getMessage(), e);
+        }
         Class<List<RgbImage>> in = (Class<List<RgbImage>>) (Class<?>) List.class;
         Class<List<LabelMap>> out = (Class<List<LabelMap>>) (Class<?>) List.class;
         Criteria<List<RgbImage>, List<LabelMap>> criteria = Criteria.builder()
@@ -51,16 +68,68 @@ final class DjlModel implements SegmentationModel {
                     + ", signature " + ModelSignature.KEY + "): " + e.getMessage(), e);
         }
         try {
-            checkSignature(savedModelDir, model, descriptor);
+            checkSignature(savedModelDir, model, descriptor, classes.taxonomy());
         } catch (InvalidModelException e) {
             model.close();
             throw e;
         }
         long batch = model.describeInput().get(0).getValue().get(0);
-        return new DjlModel(id, descriptor, model, batch > 0 ? (int) batch : Integer.MAX_VALUE);
+        ModelInfo info = new ModelInfo(facts, fitting, classes.source(), descriptor.outputKind(), descriptor.output());
+        return new DjlModel(descriptor, description, info, model, batch > 0 ? (int) batch : Integer.MAX_VALUE);
     }
 
-    private static void checkSignature(Path dir, ZooModel<?, ?> model, ModelDescriptor d) {
+    private record Classes(Taxonomy taxonomy, String source) {
+    }
+
+    /**
+     * The descriptor's class list; else as many classes as the graph scores, with Cityscapes' names for 19
+     * and neutral names otherwise (a model is never reported in Cityscapes' terms by mistake).
+     */
+    private static Classes classes(ModelDescriptor descriptor, GraphFacts facts, Path dir) {
+        if (descriptor.classes().isPresent()) {
+            Taxonomy t = descriptor.classes().get();
+            if (facts.classes().isPresent() && facts.classes().getAsInt() != t.size()) {
+                throw new InvalidModelException("the graph of " + dir + " scores " + facts.classes().getAsInt()
+                        + " classes, but the descriptor names " + t.size());
+            }
+            return new Classes(t, "the descriptor (" + t.size() + " classes)");
+        }
+        if (facts.classes().isEmpty()) {
+            throw new InvalidModelException("the graph of " + dir + " does not show how many classes it predicts: "
+                    + "give its classes in the model descriptor (classes: cityscapes, or a list of {name, color})");
+        }
+        int n = facts.classes().getAsInt();
+        if (n == Cityscapes.TAXONOMY.size()) {
+            return new Classes(Cityscapes.TAXONOMY, "Cityscapes (the graph scores 19 classes; give a class list if they are others)");
+        }
+        if (n > Taxonomy.MAX_CLASSES) {
+            throw new InvalidModelException("the graph of " + dir + " scores " + n + " classes; a mask holds at most "
+                    + Taxonomy.MAX_CLASSES);
+        }
+        return new Classes(Taxonomy.neutral(n), "neutral names for the " + n + " classes the graph scores "
+                + "(give a class list in the model descriptor to name them)");
+    }
+
+    private static DrivingGroups groups(ModelDescriptor descriptor, Taxonomy taxonomy) {
+        DrivingGroups defaults = DrivingGroups.byDefaultNames(taxonomy);
+        List<List<Integer>> groups = new ArrayList<>();
+        for (String group : DrivingGroups.NAMES) {
+            List<String> names = descriptor.groups().get(group);
+            if (names == null) {
+                groups.add(defaults.get(group));
+                continue;
+            }
+            List<Integer> ids = new ArrayList<>();
+            for (String name : names) {
+                ids.add(taxonomy.byName(name).orElseThrow(() -> new InvalidModelException("driving group " + group
+                        + " names '" + name + "', which is not one of the model's classes")).id());
+            }
+            groups.add(ids);
+        }
+        return new DrivingGroups(groups.get(0), groups.get(1), groups.get(2), groups.get(3));
+    }
+
+    private static void checkSignature(Path dir, ZooModel<?, ?> model, ModelDescriptor d, Taxonomy taxonomy) {
         var inputs = model.describeInput();
         boolean inputFits = inputs != null && inputs.size() == 1 && inputs.get(0).getValue().dimension() == 4
                 && inputs.get(0).getValue().get(3) == 3 && (inputs.get(0).getKey() == null || inputs.get(0).getKey().isEmpty()
@@ -75,26 +144,31 @@ final class DjlModel implements SegmentationModel {
             throw new InvalidModelException("the SavedModel " + dir + " has no '" + d.output() + "' output (" + expected
                     + ") in its " + ModelSignature.KEY + " signature; it has " + outputs);
         }
-        ai.djl.ndarray.types.Shape shape = outputs.get(d.output());
+        Shape shape = outputs.get(d.output());
         int rank = d.outputKind() == ModelDescriptor.OutputKind.LABELS ? 3 : 4;
         if (shape.dimension() != rank) {
             throw new InvalidModelException("the SavedModel " + dir + " output '" + d.output() + "' has shape " + shape
                     + ", but the descriptor reads it as " + d.outputKind().name().toLowerCase() + " " + expected);
         }
-        if (rank == 4 && shape.get(3) > 0 && shape.get(3) != d.taxonomy().size()) {
+        if (rank == 4 && shape.get(3) > 0 && shape.get(3) != taxonomy.size()) {
             throw new InvalidModelException("the SavedModel " + dir + " output '" + d.output() + "' scores " + shape.get(3)
-                    + " classes, but the descriptor names " + d.taxonomy().size());
+                    + " classes, but the descriptor names " + taxonomy.size());
         }
     }
 
     @Override
     public String id() {
-        return id;
+        return description.model();
     }
 
     @Override
-    public Taxonomy taxonomy() {
-        return taxonomy;
+    public ModelDescription description() {
+        return description;
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
     }
 
     @Override
@@ -108,61 +182,67 @@ final class DjlModel implements SegmentationModel {
     }
 
     @Override
-    public SegmentationModel.Predictor newPredictor() {
-        ai.djl.inference.Predictor<List<RgbImage>, List<LabelMap>> predictor = model.newPredictor();
-        return new SegmentationModel.Predictor() {
-            @Override
-            public List<LabelMap> segment(List<RgbImage> images) {
-                if (images.isEmpty() || images.size() > maxBatch) {
-                    throw new IllegalArgumentException("model " + id + " takes 1 to " + maxBatch + " pictures, got " + images.size());
-                }
-                ModelDescriptor.SizePolicy size = descriptor.size();
-                return switch (size.mode()) {
-                    case NATIVE -> run(images);
-                    case RESIZE -> resized(images, size);
-                    case TILES -> images.stream().map(i -> tiled(i, size)).toList();
-                };
-            }
+    public Predictor newPredictor() {
+        return new FittedPredictor(new Runner(), info.fitting(), description.scale(), description.crop(), id(),
+                description.taxonomy().size());
+    }
 
-            private List<LabelMap> resized(List<RgbImage> images, ModelDescriptor.SizePolicy size) {
-                List<LabelMap> small = run(images.stream().map(i -> Sizing.resize(i, size.width(), size.height())).toList());
-                List<LabelMap> out = new java.util.ArrayList<>(images.size());
-                for (int i = 0; i < images.size(); i++) {
-                    out.add(Sizing.resizeNearest(small.get(i), images.get(i).width(), images.get(i).height()));
-                }
-                return out;
-            }
+    /** The model as it is, on pictures of one size; the scores predictor is made on first use. */
+    private final class Runner implements ModelRunner {
 
-            private LabelMap tiled(RgbImage image, ModelDescriptor.SizePolicy size) {
-                List<Sizing.Tile> tiles = Sizing.tiles(image, size.width(), size.height());
-                List<LabelMap> labels = new java.util.ArrayList<>(tiles.size());
-                for (int from = 0; from < tiles.size(); from += maxBatch) {
-                    labels.addAll(run(tiles.subList(from, Math.min(tiles.size(), from + maxBatch)).stream()
-                            .map(Sizing.Tile::image).toList()));
-                }
-                return Sizing.stitch(image.width(), image.height(), tiles, labels);
-            }
+        private final ai.djl.inference.Predictor<List<RgbImage>, List<LabelMap>> labels = model.newPredictor();
+        private final Optional<String> logits = descriptor.outputKind() == ModelDescriptor.OutputKind.LOGITS
+                ? Optional.of(descriptor.output()) : info.graph().logits();
+        private ai.djl.inference.Predictor<List<RgbImage>, List<Scores>> scores;
 
-            private List<LabelMap> run(List<RgbImage> images) {
-                try {
-                    return predictor.predict(images);
-                } catch (TranslateException e) {
-                    RgbImage first = images.get(0);
-                    throw new IllegalStateException("model " + id + " failed on " + images.size() + " " + first.width()
-                            + "x" + first.height() + " image(s): " + e.getMessage(), e);
-                }
-            }
+        @Override
+        public int maxBatch() {
+            return maxBatch;
+        }
 
-            @Override
-            public void close() {
-                predictor.close();
+        @Override
+        public List<LabelMap> labels(List<RgbImage> images) {
+            return predict(labels, images);
+        }
+
+        @Override
+        public boolean hasScores() {
+            return logits.isPresent();
+        }
+
+        @Override
+        public List<Scores> scores(List<RgbImage> images) {
+            if (scores == null) {
+                scores = model.newPredictor(new ScoresTranslator(descriptor, logits.orElseThrow()));
             }
-        };
+            return predict(scores, images);
+        }
+
+        private <T> List<T> predict(ai.djl.inference.Predictor<List<RgbImage>, List<T>> predictor, List<RgbImage> images) {
+            try {
+                return predictor.predict(images);
+            } catch (TranslateException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new IllegalStateException(cause.getMessage() == null ? e.getMessage() : firstLine(cause.getMessage()), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            labels.close();
+            if (scores != null) {
+                scores.close();
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     @Override
     public void close() {
         model.close();
     }
-
 }

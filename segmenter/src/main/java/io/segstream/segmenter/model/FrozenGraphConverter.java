@@ -21,13 +21,17 @@ import org.tensorflow.proto.GraphDef;
 /**
  * Converts a frozen GraphDef in the layout of Google's DeepLab model zoo ({@code ImageTensor}
  * uint8 [1,H,W,3] to {@code SemanticPredictions} int64 [1,H,W]) into a SavedModel that DJL can
- * load, once: the result is cached under the cache directory by the graph's SHA-256, so a second
+ * load (with the graph's {@code SemanticLogits} as a {@code logits} output where it has them), once: the result is cached under the cache directory by the graph's SHA-256, so a second
  * start reuses it.
  */
 public final class FrozenGraphConverter {
 
     static final String INPUT_OP = "ImageTensor";
     static final String OUTPUT_OP = "SemanticPredictions";
+    /** The zoo graphs' logits [1,H,W,C], where a graph has them: exported as {@code logits} for seamless tiles. */
+    static final String LOGITS_OP = "SemanticLogits";
+    /** Part of the cache key: a conversion of another version may lack outputs this one exports. */
+    private static final String VERSION = "v2";
     private static final Logger LOG = LoggerFactory.getLogger(FrozenGraphConverter.class);
 
     private final Path cacheDir;
@@ -39,7 +43,7 @@ public final class FrozenGraphConverter {
     /** Returns the SavedModel directory for the frozen graph, converting it on first use. */
     public Path savedModelFor(Path frozenGraph) throws IOException {
         String digest = sha256(frozenGraph);
-        Path target = cacheDir.resolve(stem(frozenGraph) + "-" + digest.substring(0, 16) + "-savedmodel");
+        Path target = cacheDir.resolve(stem(frozenGraph) + "-" + digest.substring(0, 16) + "-" + VERSION + "-savedmodel");
         if (Files.isRegularFile(target.resolve("saved_model.pb"))) {
             LOG.info("Using the converted model {} for {}", target, frozenGraph);
             return target;
@@ -78,11 +82,15 @@ public final class FrozenGraphConverter {
             }
             GraphOperation input = requireOp(graph, frozenGraph, INPUT_OP);
             GraphOperation output = requireOp(graph, frozenGraph, OUTPUT_OP);
-            Signature signature = Signature.builder()
+            Signature.Builder builder = Signature.builder()
                     .key(Signature.DEFAULT_KEY)
                     .input(ModelSignature.INPUT, input.output(0))
-                    .output(ModelSignature.LABELS, output.output(0))
-                    .build();
+                    .output(ModelSignature.LABELS, output.output(0));
+            GraphOperation logits = graph.operation(LOGITS_OP);
+            if (logits != null && logits.numOutputs() == 1 && logits.output(0).shape().numDimensions() == 4) {
+                builder.output(ModelSignature.LOGITS, logits.output(0));
+            }
+            Signature signature = builder.build();
             SavedModelBundle.exporter(exportDir.toString())
                     .withTags(ModelSignature.TAG)
                     .withSession(session)

@@ -9,6 +9,7 @@ import io.segstream.segmenter.catalog.ModelArchive;
 import io.segstream.segmenter.catalog.ModelCatalog;
 import io.segstream.segmenter.catalog.ModelDownloader;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Loads a model from a path: a SavedModel directory (tag serve, signature serving_default, input
@@ -21,6 +22,7 @@ public final class ModelLoader {
     private final Path cacheDir;
     private final DeviceChoice device;
     private final Optional<Path> descriptorFile;
+    private final UnaryOperator<ModelDescriptor> overrides;
 
     /** A loader that runs models on the first GPU TensorFlow sees, else on the CPU. */
     public ModelLoader(Path cacheDir) {
@@ -36,9 +38,20 @@ public final class ModelLoader {
      * beside the model ({@link DescriptorFile#beside}), else takes the DeepLab defaults.
      */
     public ModelLoader(Path cacheDir, DeviceChoice device, Optional<Path> descriptorFile) {
+        this(cacheDir, device, descriptorFile, UnaryOperator.identity());
+    }
+
+    /** As above, with {@code overrides} applied to the descriptor (command-line options over the file's). */
+    public ModelLoader(Path cacheDir, DeviceChoice device, Optional<Path> descriptorFile,
+                       UnaryOperator<ModelDescriptor> overrides) {
         this.cacheDir = cacheDir;
         this.device = device;
         this.descriptorFile = descriptorFile;
+        this.overrides = overrides;
+    }
+
+    private ModelDescriptor descriptor(Path model) {
+        return overrides.apply(descriptorFile.map(DescriptorFile::read).orElseGet(() -> DescriptorFile.forModel(model)));
     }
 
     public SegmentationModel load(Path path) {
@@ -54,7 +67,7 @@ public final class ModelLoader {
         if (Files.isRegularFile(path) && (file.endsWith(".tar.gz") || file.endsWith(".tgz"))) {
             return loadArchive(path, file.substring(0, file.indexOf('.')));
         }
-        ModelDescriptor descriptor = descriptorFile.map(DescriptorFile::read).orElseGet(() -> DescriptorFile.forModel(path));
+        ModelDescriptor descriptor = descriptor(path);
         if (Files.isDirectory(path)) {
             if (!Files.isRegularFile(path.resolve("saved_model.pb"))) {
                 throw new InvalidModelException("model directory " + path + " holds no saved_model.pb: it is not a SavedModel");
@@ -76,7 +89,7 @@ public final class ModelLoader {
             Path saved = new ModelDownloader(cacheDir).pulled(entry).orElseThrow(() -> new InvalidModelException("model "
                     + entry.name() + " is in the catalog but not in the cache " + cacheDir + ": run segstream models pull "
                     + entry.name() + " (it downloads " + entry.url() + ")"));
-            ModelDescriptor descriptor = descriptorFile.map(DescriptorFile::read).orElse(ModelDescriptor.DEEPLAB);
+            ModelDescriptor descriptor = overrides.apply(descriptorFile.map(DescriptorFile::read).orElse(entry.descriptor()));
             return DjlModel.load(entry.name(), descriptor, saved, device);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the cache of model " + entry.name(), e);
@@ -93,7 +106,7 @@ public final class ModelLoader {
             } catch (IOException e) {
                 throw new InvalidModelException("model " + archive + ": " + e.getMessage());
             }
-            ModelDescriptor descriptor = descriptorFile.map(DescriptorFile::read).orElseGet(() -> DescriptorFile.forModel(archive));
+            ModelDescriptor descriptor = descriptor(archive);
             return DjlModel.load(id, descriptor, new FrozenGraphConverter(cacheDir).savedModelFor(graph), device);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack the model archive " + archive + " in " + cacheDir, e);

@@ -9,6 +9,8 @@ final class ModelSignature {
     static final String INPUT = "image";
     /** int64 [N,H,W], class ids. */
     static final String LABELS = "labels";
+    /** float32 [N,H,W,C], per-class scores, where a model exposes them. */
+    static final String LOGITS = "logits";
 
     private ModelSignature() {
     }

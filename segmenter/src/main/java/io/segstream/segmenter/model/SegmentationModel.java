@@ -1,6 +1,8 @@
 package io.segstream.segmenter.model;
 
 import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.ModelDescription;
+import io.segstream.protocol.Scale;
 import io.segstream.protocol.Taxonomy;
 import java.util.List;
 
@@ -10,9 +12,17 @@ public interface SegmentationModel extends AutoCloseable {
     /** Identifies the model in mask records and statistics. */
     String id();
 
-    Taxonomy taxonomy();
+    /** What consumers need to read its masks: classes, driving groups, crop, sizing, scale. */
+    ModelDescription description();
 
-    /** The most pictures one call takes: 1 for a model whose input has a fixed batch of 1. */
+    /** What was found when it was loaded: the graph's signature, crop and class count, the fitting, where the classes come from. */
+    ModelInfo info();
+
+    default Taxonomy taxonomy() {
+        return description().taxonomy();
+    }
+
+    /** The most pictures one model call takes: 1 for a model whose input has a fixed batch of 1. */
     int maxBatch();
 
     /** The device it runs on, e.g. "cpu()" or "gpu(0)". */
@@ -28,13 +38,17 @@ public interface SegmentationModel extends AutoCloseable {
     interface Predictor extends AutoCloseable {
 
         /**
-         * The class maps of the pictures, in order, each at its picture's resolution. The pictures
-         * share one size and are at most {@link #maxBatch()}; a batch gives the same maps as the
-         * pictures one by one.
+         * The class maps of the frames, in order, each at its frame's resolution, at the model's own
+         * inference scale. A batch gives the same maps as the frames one by one.
+         *
+         * @throws ModelFailedException when the model fails, saying on what and, where known, why
          */
         List<LabelMap> segment(List<RgbImage> images);
 
-        /** The class map of one picture. */
+        /** As {@link #segment(List)}, at another inference scale (a camera's own). */
+        List<LabelMap> segment(List<RgbImage> images, Scale scale);
+
+        /** The class map of one frame. */
         default LabelMap segment(RgbImage image) {
             return segment(List.of(image)).get(0);
         }

@@ -1,17 +1,11 @@
 package io.segstream.segmenter.model;
 
 import io.segstream.protocol.LabelMap;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Picture and label resizing and tiling for models that take a fixed size. */
 public final class Sizing {
 
     private Sizing() {
-    }
-
-    /** A tile of a picture: where it sits, and its pixels (zero-padded where the picture ends). */
-    record Tile(int x, int y, RgbImage image) {
     }
 
     /** Bilinear resize, sampling at pixel centres. */
@@ -59,31 +53,8 @@ public final class Sizing {
         return new LabelMap(width, height, out);
     }
 
-    /** Tiles of {@code width x height} covering the picture; the last row and column align with its edges. */
-    static List<Tile> tiles(RgbImage src, int width, int height) {
-        List<Tile> out = new ArrayList<>();
-        for (int y : starts(src.height(), height)) {
-            for (int x : starts(src.width(), width)) {
-                out.add(new Tile(x, y, crop(src, x, y, width, height)));
-            }
-        }
-        return out;
-    }
-
-    private static List<Integer> starts(int length, int tile) {
-        List<Integer> out = new ArrayList<>();
-        if (length <= tile) {
-            out.add(0);
-            return out;
-        }
-        for (int p = 0; p + tile < length; p += tile) {
-            out.add(p);
-        }
-        out.add(length - tile);
-        return out;
-    }
-
-    private static RgbImage crop(RgbImage src, int x0, int y0, int width, int height) {
+    /** The {@code width x height} region at (x0, y0), zero-padded where it reaches past the picture. */
+    static RgbImage crop(RgbImage src, int x0, int y0, int width, int height) {
         byte[] out = new byte[width * height * 3];
         int w = Math.min(width, src.width() - x0);
         int h = Math.min(height, src.height() - y0);
@@ -91,20 +62,5 @@ public final class Sizing {
             System.arraycopy(src.rgb(), ((y0 + y) * src.width() + x0) * 3, out, y * width * 3, w * 3);
         }
         return new RgbImage(width, height, out);
-    }
-
-    /** The tiles' labels put back together at the picture's size. */
-    static LabelMap stitch(int width, int height, List<Tile> tiles, List<LabelMap> labels) {
-        byte[] out = new byte[width * height];
-        for (int i = 0; i < tiles.size(); i++) {
-            Tile t = tiles.get(i);
-            LabelMap l = labels.get(i);
-            int w = Math.min(l.width(), width - t.x());
-            int h = Math.min(l.height(), height - t.y());
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(l.labels(), y * l.width(), out, (t.y() + y) * width + t.x(), w);
-            }
-        }
-        return new LabelMap(width, height, out);
     }
 }

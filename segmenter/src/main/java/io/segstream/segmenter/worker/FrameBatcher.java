@@ -6,8 +6,10 @@ import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskSerde;
 import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.Scale;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.segmenter.model.FrameDecoder;
+import io.segstream.segmenter.model.ModelFailedException;
 import io.segstream.segmenter.model.RgbImage;
 import io.segstream.segmenter.model.SegmentationModel;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -43,9 +46,15 @@ final class FrameBatcher {
     private final Duration maxAge;
     private final SegmenterMetrics metrics;
     private final Serializer<LabelMap> masks = new MaskSerde().serializer();
+    private final FailureLog failures;
+    private final SegmenterConfig config;
+    /** Whether the model has segmented a frame yet: a failure it explains before that stops the segmenter. */
+    private boolean segmentedOne;
 
     FrameBatcher(SegmentationModel model, SegmentationModel.Predictor predictor, SegmenterConfig config,
-                 SegmenterMetrics metrics) {
+                 SegmenterMetrics metrics, FailureLog failures) {
+        this.failures = failures;
+        this.config = config;
         this.model = model;
         this.predictor = predictor;
         this.masksTopic = config.topics().masks();
@@ -55,7 +64,8 @@ final class FrameBatcher {
     }
 
     /** A decoded frame waiting for its batch; {@code slot} is its place in the answers. */
-    private record Waiting(int slot, ConsumerRecord<String, byte[]> record, FrameMeta meta, RgbImage image) {
+    private record Waiting(int slot, ConsumerRecord<String, byte[]> record, FrameMeta meta, RgbImage image,
+                           Optional<Scale> scale) {
     }
 
     /** The answer to each record, in the records' order; a record not in the wire format has none. */
@@ -64,6 +74,9 @@ final class FrameBatcher {
         List<Waiting> batch = new ArrayList<>(batchSize);
         for (int i = 0; i < records.size(); i++) {
             ConsumerRecord<String, byte[]> r = records.get(i);
+            if (!config.segments(r.key())) {
+                continue; // another group's camera: its segmenters answer it
+            }
             MDC.put("camera", r.key());
             try {
                 if (WireHeaders.isEndOfStream(r.headers())) {
@@ -78,20 +91,31 @@ final class FrameBatcher {
                     answers.set(i, mask(r, meta, MaskStatus.SKIPPED_STALE, EMPTY, 0));
                     continue;
                 }
+                Optional<Scale> scale;
+                try {
+                    scale = WireHeaders.readScale(r.headers());
+                } catch (MalformedRecordException e) {
+                    failures.failed("frames with a bad " + WireHeaders.SCALE + " header (camera " + r.key() + "): "
+                            + e.getMessage(), 1, null);
+                    answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
+                    continue;
+                }
                 long t0 = System.nanoTime();
                 RgbImage image;
                 try {
                     image = FrameDecoder.decode(r.value());
                 } catch (IllegalArgumentException e) {
-                    LOG.error("Camera {}: frame {} gets a failed mask: {}", r.key(), meta.sequence(), e.getMessage());
+                    failures.failed("frame bytes that do not decode (camera " + r.key() + ", e.g. frame " + meta.sequence()
+                            + "): " + e.getMessage(), 1, e);
                     answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
                     continue;
                 }
                 metrics.preprocess(Duration.ofNanos(System.nanoTime() - t0));
-                if (!batch.isEmpty() && (batch.size() == batchSize || !sameSize(batch.get(0).image(), image))) {
+                if (!batch.isEmpty() && (batch.size() == batchSize || !sameSize(batch.get(0).image(), image)
+                        || !batch.get(0).scale().equals(scale))) {
                     run(batch, answers);
                 }
-                batch.add(new Waiting(i, r, meta, image));
+                batch.add(new Waiting(i, r, meta, image, scale));
             } catch (MalformedRecordException e) {
                 LOG.error("Frame record at {}-{}@{} is not in the wire format and gets no mask: {}",
                         r.topic(), r.partition(), r.offset(), e.getMessage());
@@ -132,12 +156,22 @@ final class FrameBatcher {
         long t0 = System.nanoTime();
         List<LabelMap> labels;
         try {
-            labels = predictor.segment(due.stream().map(Waiting::image).toList());
+            List<RgbImage> images = due.stream().map(Waiting::image).toList();
+            Optional<Scale> scale = due.get(0).scale();
+            labels = scale.isPresent() ? predictor.segment(images, scale.get()) : predictor.segment(images);
+        } catch (ModelFailedException e) {
+            if (!segmentedOne && !e.fix().isEmpty()) {
+                throw new ModelStartException(e);
+            }
+            failures.failed(e.cause() + (e.fix().isEmpty() ? "" : "; " + e.fix()), due.size(), e);
+            due.forEach(w -> answers.set(w.slot(), mask(w.record(), w.meta(), MaskStatus.FAILED, EMPTY, 0)));
+            return;
         } catch (RuntimeException e) {
-            LOG.error("{} frame(s) get failed masks: the model failed: {}", due.size(), e.getMessage(), e);
+            failures.failed("model " + model.id() + " failed: " + e.getMessage(), due.size(), e);
             due.forEach(w -> answers.set(w.slot(), mask(w.record(), w.meta(), MaskStatus.FAILED, EMPTY, 0)));
             return;
         }
+        segmentedOne = true;
         long took = System.nanoTime() - t0;
         metrics.batch(due.size(), Duration.ofNanos(took));
         for (int k = 0; k < due.size(); k++) {

@@ -5,6 +5,8 @@ import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * How a segmenter worker consumes and batches.
@@ -20,9 +22,11 @@ import java.util.Objects;
  * @param pollTimeout      how long one poll waits for frames
  * @param kafka            Kafka client properties for the consumer and the producer (security, timeouts), which win
  *                         over segstream's own
+ * @param cameras          the cameras this group segments (their ids match the whole pattern); the frames of others are
+ *                         left to the group that runs their model. Empty: every camera
  */
 public record SegmenterConfig(String bootstrapServers, Topics topics, String groupId, int batchSize, Duration maxWait,
-                              Duration maxAge, Duration pollTimeout, Map<String, String> kafka) {
+                              Duration maxAge, Duration pollTimeout, Map<String, String> kafka, Optional<Pattern> cameras) {
 
     public SegmenterConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -31,6 +35,7 @@ public record SegmenterConfig(String bootstrapServers, Topics topics, String gro
         Objects.requireNonNull(maxWait, "maxWait");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(pollTimeout, "pollTimeout");
+        Objects.requireNonNull(cameras, "cameras");
         kafka = Map.copyOf(kafka);
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
@@ -43,22 +48,33 @@ public record SegmenterConfig(String bootstrapServers, Topics topics, String gro
     /** Batches of up to 4 waiting at most 50 ms, live frames skipped when older than 1 s. */
     public static SegmenterConfig defaults(String bootstrapServers, Topics topics) {
         return new SegmenterConfig(bootstrapServers, topics, Groups.SEGMENTER, 4, Duration.ofMillis(50),
-                Duration.ofSeconds(1), Duration.ofMillis(500), Map.of());
+                Duration.ofSeconds(1), Duration.ofMillis(500), Map.of(), Optional.empty());
     }
 
     public SegmenterConfig withGroup(String group) {
-        return new SegmenterConfig(bootstrapServers, topics, group, batchSize, maxWait, maxAge, pollTimeout, kafka);
+        return new SegmenterConfig(bootstrapServers, topics, group, batchSize, maxWait, maxAge, pollTimeout, kafka, cameras);
     }
 
     public SegmenterConfig withBatch(int size, Duration wait) {
-        return new SegmenterConfig(bootstrapServers, topics, groupId, size, wait, maxAge, pollTimeout, kafka);
+        return new SegmenterConfig(bootstrapServers, topics, groupId, size, wait, maxAge, pollTimeout, kafka, cameras);
     }
 
     public SegmenterConfig withMaxAge(Duration age) {
-        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, age, pollTimeout, kafka);
+        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, age, pollTimeout, kafka, cameras);
+    }
+
+    /** Segments only the cameras whose ids match {@code pattern} entirely. */
+    public SegmenterConfig withCameras(Pattern pattern) {
+        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, kafka,
+                Optional.of(pattern));
+    }
+
+    /** Whether this group segments the camera's frames. */
+    public boolean segments(String camera) {
+        return cameras.isEmpty() || camera != null && cameras.get().matcher(camera).matches();
     }
 
     public SegmenterConfig withKafka(Map<String, String> properties) {
-        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, properties);
+        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, properties, cameras);
     }
 }

@@ -1,5 +1,6 @@
 package io.segstream.segmenter.worker;
 
+import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.segmenter.model.SegmentationModel;
@@ -7,7 +8,11 @@ import java.time.Duration;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -64,6 +69,9 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong masksPublished = new AtomicLong();
+    private final FailureLog failures = new FailureLog();
+    /** Masks partitions that have this model's description since this replica was assigned them. */
+    private final Set<Integer> described = new HashSet<>();
     /** Records polled and not yet answered; those of a partition taken away in a rebalance are dropped. */
     private final List<ConsumerRecord<String, byte[]>> buffered = new ArrayList<>();
 
@@ -92,11 +100,14 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
             return;
         }
         try (SegmentationModel.Predictor predictor = model.newPredictor()) {
-            FrameBatcher batcher = new FrameBatcher(model, predictor, config, metrics);
+            FrameBatcher batcher = new FrameBatcher(model, predictor, config, metrics, failures);
+            publishDescription();
             consumer.subscribe(List.of(config.topics().frames()), new DropRevoked());
-            LOG.info("Segmenter of group {} running model {} on {}, batches of up to {} waiting at most {} ms",
-                    config.groupId(), model.id(), model.device(), Math.min(config.batchSize(), model.maxBatch()),
-                    config.maxWait().toMillis());
+            LOG.info("Segmenter of group {} running model {} on {}: {} classes from {}; crop {}; frames {} at scale {}; "
+                            + "batches of up to {} waiting at most {} ms", config.groupId(), model.id(), model.device(),
+                    model.taxonomy().size(), model.info().classSource(),
+                    model.description().crop().map(Object::toString).orElse("none"), model.info().fitting().describe(),
+                    model.description().scale(), Math.min(config.batchSize(), model.maxBatch()), config.maxWait().toMillis());
             while (running.get()) {
                 collect();
                 if (buffered.isEmpty()) {
@@ -108,6 +119,9 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                 List<ProducerRecord<String, byte[]>> answers = batcher.answer(work);
                 List<Future<RecordMetadata>> sent = new ArrayList<>(answers.size());
                 for (ProducerRecord<String, byte[]> a : answers) {
+                    if (described.add(a.partition())) {
+                        producer.send(descriptionOn(a.partition()));
+                    }
                     sent.add(producer.send(a));
                 }
                 awaitAcknowledged(answers, sent);
@@ -119,11 +133,17 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                 throw e;
             }
         } finally {
+            failures.summarise();
             consumerMetrics.close();
             consumer.close();
             producer.close();
             stopped.countDown();
         }
+    }
+
+    /** The frames answered with failed masks so far, by cause. */
+    public FailureLog failures() {
+        return failures;
     }
 
     /**
@@ -159,6 +179,36 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
         return true;
     }
 
+    /**
+     * Publishes the model's description on the compacted models topic, keyed by model id, for any
+     * consumer to learn the model's classes from Kafka alone; waits for the acknowledgement.
+     */
+    private void publishDescription() {
+        String json = ModelDescriptionJson.write(model.description());
+        try {
+            producer.send(new ProducerRecord<>(config.topics().models(), model.id(), json.getBytes(StandardCharsets.UTF_8)))
+                    .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the description of model " + model.id() + " could not be published on "
+                    + config.topics().models() + ": " + e.getMessage(), e);
+        }
+        LOG.info("Model {} described on {}: {}", model.id(), config.topics().models(), json);
+    }
+
+    /**
+     * The model's description in-band on a masks partition: sent before the first mask there, it
+     * reaches the sink ahead of every mask that needs it.
+     */
+    private ProducerRecord<String, byte[]> descriptionOn(int partition) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(config.topics().masks(), partition, model.id(),
+                ModelDescriptionJson.write(model.description()).getBytes(StandardCharsets.UTF_8));
+        WireHeaders.writeModelDescription(r.headers());
+        return r;
+    }
+
     /** Commits past the answered records, partition by partition. */
     private void commit(List<ConsumerRecord<String, byte[]>> work) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -184,6 +234,7 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            described.clear();
             LOG.info("Partitions assigned: {}", partitions);
         }
     }

@@ -85,7 +85,7 @@ class ModelDownloaderTest {
 
     private CatalogEntry entry(Optional<String> sha) {
         return new CatalogEntry("test-model", "a test", URI.create("http://127.0.0.1:" + server.getAddress().getPort()
-                + "/models/test.tar.gz"), "test.tar.gz", archive.length, sha, "cityscapes", "deeplab");
+                + "/models/test.tar.gz"), "test.tar.gz", archive.length, sha, "cityscapes", "deeplab", Optional.empty());
     }
 
     @Test
@@ -133,7 +133,7 @@ class ModelDownloaderTest {
     @Test
     void shouldSayWhatToDownloadWhereWhenOfflineAndUseAnArchivePlacedThereByHand() throws Exception {
         CatalogEntry offline = new CatalogEntry("test-model", "a test", URI.create("http://127.0.0.1:" + Tools.freePort()
-                + "/models/test.tar.gz"), "test.tar.gz", archive.length, Optional.empty(), "cityscapes", "deeplab");
+                + "/models/test.tar.gz"), "test.tar.gz", archive.length, Optional.empty(), "cityscapes", "deeplab", Optional.empty());
         ModelDownloader downloader = new ModelDownloader(dir.resolve("cache"));
         Path placed = downloader.directory(offline).resolve("test.tar.gz");
 

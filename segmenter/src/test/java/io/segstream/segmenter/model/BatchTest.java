@@ -54,8 +54,14 @@ class BatchTest {
         try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.FROZEN_GRAPH));
              SegmentationModel.Predictor predictor = model.newPredictor()) {
             assertThat(model.maxBatch()).isEqualTo(1);
-            assertThatThrownBy(() -> predictor.segment(crops()))
-                    .hasMessage("model deeplab_edgetpu_slim_cityscapes_frozen takes 1 to 1 pictures, got 4");
+            List<RgbImage> images = crops();
+
+            List<LabelMap> batch = predictor.segment(images);
+
+            assertThat(batch).hasSize(4);
+            for (int i = 0; i < 4; i++) {
+                assertThat(batch.get(i).labels()).as("picture %d", i).isEqualTo(predictor.segment(images.get(i)).labels());
+            }
         }
     }
 

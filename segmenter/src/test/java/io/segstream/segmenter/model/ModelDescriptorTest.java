@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.Scale;
 import io.segstream.testkit.Assets;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class ModelDescriptorTest {
     void shouldTakeTheDeepLabDefaultsWhenThereIsNoDescriptor() {
         assertThat(DescriptorFile.forModel(dir)).isEqualTo(ModelDescriptor.DEEPLAB);
         assertThat(DescriptorFile.beside(dir.resolve("graph.pb"))).isEqualTo(dir.resolve("graph.yaml"));
-        assertThat(ModelDescriptor.DEEPLAB.taxonomy()).isEqualTo(Cityscapes.TAXONOMY);
+        assertThat(ModelDescriptor.DEEPLAB.classes()).as("classes come from the graph").isEmpty();
     }
 
     @Test
@@ -53,11 +55,11 @@ class ModelDescriptorTest {
         ModelDescriptor d = DescriptorFile.read(good);
         assertThat(d.input()).isEqualTo("pixels");
         assertThat(d.inputType()).isEqualTo(ModelDescriptor.InputType.FLOAT32);
-        assertThat(d.size()).isEqualTo(new ModelDescriptor.SizePolicy(ModelDescriptor.SizePolicy.Mode.TILES, 513, 513));
+        assertThat(d.size()).isEqualTo(ModelDescriptor.SizePolicy.of(ModelDescriptor.SizePolicy.Mode.TILES, 513, 513));
         assertThat(d.output()).isEqualTo("logits");
         assertThat(d.outputKind()).isEqualTo(ModelDescriptor.OutputKind.LOGITS);
-        assertThat(d.taxonomy().get(1).name()).isEqualTo("road");
-        assertThat(d.taxonomy().get(1).rgb()).isEqualTo(0x804080);
+        assertThat(d.classes().orElseThrow().get(1).name()).isEqualTo("road");
+        assertThat(d.classes().orElseThrow().get(1).rgb()).isEqualTo(0x804080);
 
         Path bad = Files.writeString(dir.resolve("bad.yaml"), """
                 input: {type: int4, mean: [1, 2]}
@@ -67,15 +69,15 @@ class ModelDescriptorTest {
                 """);
         assertThatThrownBy(() -> DescriptorFile.read(bad)).isInstanceOf(InvalidModelException.class)
                 .hasMessage("model descriptor " + bad + ": unknown key 'colours'; input.type: one of [uint8, float32], got 'int4'; "
-                        + "input.mean: three numbers (R, G, B); size: policy resize needs width and height >= 1; "
+                        + "input.mean: three numbers (R, G, B); size: policy resize needs width and height within 1..16384; "
                         + "output.kind: one of [labels, logits], got 'scores'");
     }
 
     @Test
     void shouldNormaliseFloatInputPerChannel() {
-        ModelDescriptor d = new ModelDescriptor("x", ModelDescriptor.InputType.FLOAT32, new float[] {100, 0, 50},
-                new float[] {2, 1, 10}, ModelDescriptor.SizePolicy.NATIVE_SIZE, "labels", ModelDescriptor.OutputKind.LABELS,
-                Cityscapes.TAXONOMY);
+        ModelDescriptor d = new ModelDescriptor(Optional.empty(), "x", ModelDescriptor.InputType.FLOAT32,
+                new float[] {100, 0, 50}, new float[] {2, 1, 10}, ModelDescriptor.SizePolicy.AUTO_SIZE, Scale.ONE, "labels",
+                ModelDescriptor.OutputKind.LABELS, Optional.of(Cityscapes.TAXONOMY), Map.of());
         FloatBuffer f = new BatchTranslator(d).normalised(List.of(new RgbImage(1, 1, new byte[] {(byte) 200, 10, (byte) 150})));
 
         assertThat(new float[] {f.get(0), f.get(1), f.get(2)}).containsExactly(50f, 10f, 10f);
@@ -145,7 +147,7 @@ class ModelDescriptorTest {
                 output: {kind: logits}
                 classes: [{name: road, color: "#804080"}, {name: sky, color: "#4682b4"}]
                 """)).isInstanceOf(InvalidModelException.class)
-                .hasMessageEndingWith("output 'logits' scores 19 classes, but the descriptor names 2");
+                .hasMessageEndingWith("scores 19 classes, but the descriptor names 2");
         assertThatThrownBy(() -> load("output: {name: labels, kind: logits}\n")).isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("output 'labels' has shape")
                 .hasMessageEndingWith("but the descriptor reads it as logits float32 [N,H,W,classes]");

@@ -15,6 +15,7 @@ import io.segstream.segmenter.model.FrameDecoder;
 import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
@@ -35,8 +36,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +55,7 @@ class ClipMasksIntegrationTest {
     @ValueSource(strings = {Assets.SAVED_MODEL, Assets.FROZEN_GRAPH})
     void shouldGiveEachFrameOfTheClipTheMaskOfTheModelCalledDirectly(String modelAsset, KafkaBroker kafka) throws Exception {
         List<byte[]> jpegs = new ArrayList<>();
-        for (BufferedImage img : decodeClip(Assets.require(Assets.DRIVING_CLIP))) {
+        for (BufferedImage img : Clips.decode(Assets.require(Assets.DRIVING_CLIP))) {
             jpegs.add(jpeg(img, 0.9f));
         }
         Topics topics = TestTopics.create(kafka, "clip-masks", 2);
@@ -100,19 +99,6 @@ class ClipMasksIntegrationTest {
                 assertThat(metrics.meanBatchSize()).as("a batch-1 model is served frame by frame").isEqualTo(1.0);
             }
         }
-    }
-
-    private static List<BufferedImage> decodeClip(Path clip) throws Exception {
-        List<BufferedImage> out = new ArrayList<>();
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
-            g.start();
-            org.bytedeco.javacv.Frame f;
-            while ((f = g.grabImage()) != null) {
-                BufferedImage img = c.getBufferedImage(f);
-                out.add(new BufferedImage(img.getColorModel(), img.copyData(null), false, null));
-            }
-        }
-        return out;
     }
 
     private static byte[] jpeg(BufferedImage image, float quality) throws Exception {

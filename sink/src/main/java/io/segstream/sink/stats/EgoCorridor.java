@@ -1,6 +1,6 @@
 package io.segstream.sink.stats;
 
-import io.segstream.protocol.Cityscapes;
+import io.segstream.protocol.DrivingGroups;
 import io.segstream.protocol.DrivingFigures;
 import io.segstream.protocol.LabelMap;
 import java.util.LinkedHashMap;
@@ -16,9 +16,6 @@ import java.util.Optional;
  */
 public record EgoCorridor(double top, double bottomWidth, double topWidth) {
 
-    /** The obstacle groups of the driving figures, by Cityscapes class. */
-    public static final Map<String, List<Integer>> GROUPS = groups();
-
     /** Where the road ahead is in a forward-facing dash camera: from 55 % of the height down, 60 % wide at the bottom. */
     public static final EgoCorridor DEFAULT = new EgoCorridor(0.55, 0.6, 0.1);
 
@@ -29,23 +26,20 @@ public record EgoCorridor(double top, double bottomWidth, double topWidth) {
         }
     }
 
-    private static Map<String, List<Integer>> groups() {
-        Map<String, List<Integer>> g = new LinkedHashMap<>();
-        g.put("vehicles", List.of(Cityscapes.CAR, Cityscapes.TRUCK, Cityscapes.BUS, Cityscapes.TRAIN));
-        g.put("persons", List.of(Cityscapes.PERSON, Cityscapes.RIDER));
-        g.put("twoWheelers", List.of(Cityscapes.MOTORCYCLE, Cityscapes.BICYCLE));
-        return java.util.Collections.unmodifiableMap(g);
-    }
+    /** The obstacle groups of the driving figures, in the order frame-stats gives them. */
+    private static final List<String> OBSTACLES = List.of("vehicles", "persons", "twoWheelers");
 
-    /** The corridor's figures on a Cityscapes mask. */
-    public DrivingFigures measure(LabelMap mask) {
+    /** The corridor's figures on a mask of a model whose classes fall into {@code groups}. */
+    public DrivingFigures measure(LabelMap mask, DrivingGroups groups) {
         int w = mask.width();
         int h = mask.height();
         int[] groupOf = new int[256];
         java.util.Arrays.fill(groupOf, -1);
-        List<String> names = List.copyOf(GROUPS.keySet());
+        boolean[] drivable = new boolean[256];
+        groups.drivable().forEach(id -> drivable[id] = true);
+        List<String> names = OBSTACLES;
         for (int g = 0; g < names.size(); g++) {
-            for (int id : GROUPS.get(names.get(g))) {
+            for (int id : groups.get(names.get(g))) {
                 groupOf[id] = g;
             }
         }
@@ -67,7 +61,7 @@ public record EgoCorridor(double top, double bottomWidth, double topWidth) {
                 }
                 inside++;
                 int label = mask.labels()[y * w + x] & 0xFF;
-                if (label == Cityscapes.ROAD) {
+                if (drivable[label]) {
                     road++;
                 }
                 int g = groupOf[label];

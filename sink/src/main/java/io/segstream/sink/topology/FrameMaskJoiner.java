@@ -2,7 +2,10 @@ package io.segstream.sink.topology;
 
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.ModelDescription;
+import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.WireHeaders;
 import java.nio.ByteBuffer;
@@ -76,6 +79,10 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         String camera = record.key();
         boolean fromFrames = context.recordMetadata().map(m -> m.topic().equals(framesTopic)).orElse(true);
         long now = context.currentSystemTimeMs();
+        if (!fromFrames && WireHeaders.isModelDescription(record.headers())) {
+            described(record);
+            return;
+        }
         if (WireHeaders.isEndOfStream(record.headers())) {
             EndOfStream eos = WireHeaders.readEndOfStream(record.headers());
             Progress p = progress(camera, eos.session());
@@ -95,6 +102,19 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         byte[] stored = new StoredRecord(record.timestamp(), now, record.headers(), record.value()).toBytes();
         (fromFrames ? frames : masks).put(itemKey(camera, meta.session(), meta.sequence()), stored);
         emitReady(camera, meta.session());
+    }
+
+    /** A model description on the masks topic: handed on at once, ahead of the masks that need it. */
+    private void described(Record<String, byte[]> record) {
+        ModelDescription d;
+        try {
+            d = ModelDescriptionJson.read(record.value());
+        } catch (MalformedRecordException e) {
+            LOG.error("Model description {} on {} is dropped: {}", record.key(), context.recordMetadata()
+                    .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("masks"), e.getMessage());
+            return;
+        }
+        context.forward(new Record<>(d.model(), new SinkEvent.Described(d), record.timestamp()));
     }
 
     private void emitReady(String camera, UUID session) {

@@ -5,6 +5,8 @@ import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.FrameStats;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MaskCodec;
+import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.StatsJson;
 import io.segstream.protocol.Taxonomy;
@@ -16,6 +18,8 @@ import io.segstream.sink.stats.EgoCorridor;
 import io.segstream.sink.stats.StatsAggregate;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +44,9 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputProcessor.class);
 
-    private final Taxonomy taxonomy;
+    /** Colours for a frame without a mask, whose model is unknown: none are drawn. */
+    private static final Taxonomy NO_CLASSES = Taxonomy.neutral(1);
+
     private final EgoCorridor corridor;
     private final OverlayRenderer renderer;
     private final Optional<Recordings> recordings;
@@ -49,12 +55,14 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
     private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> summaries;
+    private DescribedModels models;
+    /** Model ids whose masks came without a description, reported once each. */
+    private final Set<String> undescribed = new HashSet<>();
 
-    OutputProcessor(Taxonomy taxonomy, double overlayAlpha, EgoCorridor corridor, Optional<Recordings> recordings,
+    OutputProcessor(double overlayAlpha, EgoCorridor corridor, Optional<Recordings> recordings,
                     String frameStatsNode, String windowsNode) {
-        this.taxonomy = taxonomy;
         this.corridor = corridor;
-        this.renderer = new OverlayRenderer(taxonomy, overlayAlpha);
+        this.renderer = new OverlayRenderer(overlayAlpha);
         this.recordings = recordings;
         this.frameStatsNode = frameStatsNode;
         this.windowsNode = windowsNode;
@@ -64,6 +72,7 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.summaries = context.getStateStore(SUMMARIES_STORE);
+        this.models = new DescribedModels(context.getStateStore(DescribedModels.STORE));
         WritesBarrier barrier = context.getStateStore(WritesBarrier.NAME);
         recordings.ifPresent(r -> barrier.onFlush(r::awaitWritten));
     }
@@ -76,26 +85,41 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
             update(l.camera(), l.session(), StatsAggregate::addLost);
         } else if (record.value() instanceof SinkEvent.Ended e) {
             ended(e);
+        } else if (record.value() instanceof SinkEvent.Described d) {
+            models.put(d.description());
+            LOG.info("Model {} has {} classes: {}", d.description().model(), d.description().taxonomy().size(),
+                    d.description().taxonomy().classes().stream().map(c -> c.name()).toList());
         }
     }
 
     private void joined(SinkEvent.Joined j) {
         FrameMeta frame = j.frame();
-        LabelMap mask = j.mask().status() == MaskStatus.OK ? MaskCodec.decode(j.maskPng()) : null;
+        MaskMeta maskMeta = j.mask();
+        Optional<ModelDescription> model = maskMeta.status() == MaskStatus.OK ? models.get(maskMeta.modelId()) : Optional.empty();
+        if (maskMeta.status() == MaskStatus.OK && model.isEmpty()) {
+            if (undescribed.add(maskMeta.modelId())) {
+                LOG.error("Masks of model {} came without its description (a record with ss.type=model on the masks "
+                        + "partition before them): their frames count as failed, since their classes are unknown",
+                        maskMeta.modelId());
+            }
+            maskMeta = new MaskMeta(maskMeta.frame(), maskMeta.modelId(), maskMeta.inferenceMicros(), MaskStatus.FAILED);
+        }
+        LabelMap mask = model.isPresent() ? MaskCodec.decode(j.maskPng()) : null;
+        Taxonomy taxonomy = model.map(ModelDescription::taxonomy).orElse(NO_CLASSES);
         Map<String, Double> fractions = mask == null ? Map.of() : ClassFractions.of(mask, taxonomy);
         long now = context.currentSystemTimeMs();
         double captureMs = frame.captureMicros() / 1000.0;
-        FrameStats stats = new FrameStats(j.camera(), frame, j.mask().modelId(), j.mask().status(), fractions,
-                Optional.ofNullable(mask).map(corridor::measure),
+        FrameStats stats = new FrameStats(j.camera(), frame, maskMeta.modelId(), maskMeta.status(), fractions,
+                mask == null ? Optional.empty() : Optional.of(corridor.measure(mask, model.get().groups())),
                 new FrameStats.Latencies(j.frameTimestamp() - captureMs, j.maskTimestamp() - j.frameTimestamp(),
-                        j.mask().inferenceMicros() / 1000.0, now - captureMs));
+                        maskMeta.inferenceMicros() / 1000.0, now - captureMs));
         String json = StatsJson.frame(stats);
         update(j.camera(), frame.session(), a -> a.add(stats));
         double rate = rate(j.camera(), now);
         recordings.ifPresent(r -> r.append(j.camera(), frame,
-                renderer.render(j.picture(), j.camera(), frame, j.mask().status(), mask, fractions, rate), json));
+                renderer.render(j.picture(), j.camera(), frame, stats.status(), mask, fractions, rate, taxonomy), json));
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeMask(headers, j.mask());
+        WireHeaders.writeMask(headers, maskMeta);
         context.forward(new Record<String, Object>(j.camera(), json, now, headers), frameStatsNode);
         context.forward(new Record<String, Object>(j.camera(), stats, now), windowsNode);
     }
@@ -104,7 +128,7 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
         UUID session = e.endOfStream().session();
         String key = summaryKey(e.camera(), session);
         byte[] stored = summaries.get(key);
-        AggregateStats summary = (stored == null ? new StatsAggregate(taxonomy) : StatsAggregate.fromBytes(taxonomy, stored)).stats();
+        AggregateStats summary = (stored == null ? new StatsAggregate() : StatsAggregate.fromBytes(stored)).stats();
         String json = StatsJson.endOfStream(e.camera(), e.endOfStream(), summary);
         recordings.ifPresent(r -> r.finish(e.camera(), session, json));
         LOG.info("Camera {} session {} ended: {} frames ({} ok, {} skipped, {} failed, {} missing, {} lost), "
@@ -123,7 +147,7 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
     private void update(String camera, UUID session, java.util.function.Consumer<StatsAggregate> change) {
         String key = summaryKey(camera, session);
         byte[] stored = summaries.get(key);
-        StatsAggregate a = stored == null ? new StatsAggregate(taxonomy) : StatsAggregate.fromBytes(taxonomy, stored);
+        StatsAggregate a = stored == null ? new StatsAggregate() : StatsAggregate.fromBytes(stored);
         change.accept(a);
         summaries.put(key, a.toBytes());
     }

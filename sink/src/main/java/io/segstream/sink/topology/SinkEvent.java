@@ -3,12 +3,11 @@ package io.segstream.sink.topology;
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.ModelDescription;
 import java.util.UUID;
 
-/** What the join hands to the output stage, in sequence order per camera session. */
+/** What the join hands to the output stage: per camera session in sequence order, and model descriptions as they come. */
 public sealed interface SinkEvent {
-
-    String camera();
 
     /**
      * A frame with its mask, or with a mask of status {@code missing} made up by the join when
@@ -24,6 +23,13 @@ public sealed interface SinkEvent {
 
     /** The frame record of this sequence never arrived; the join moved past it. */
     record Lost(String camera, UUID session, long sequence) implements SinkEvent {
+    }
+
+    /**
+     * A segmenter's description of its model, which came in-band on the masks partition before the
+     * model's first mask there.
+     */
+    record Described(ModelDescription description) implements SinkEvent {
     }
 
     /** Every frame of the session has been handed on. */

@@ -1,6 +1,5 @@
 package io.segstream.sink.topology;
 
-import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.Topics;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.output.Recordings;
@@ -17,7 +16,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The sink's topology, a pure function of its configuration:
  * frames + masks → join (state stores, sequence order, mask timeout) → statistics, session summaries and
- * overlay files → frame-stats; → tumbling windows per camera → camera-stats.
+ * overlay files in each mask's model's terms (the model descriptions that come in-band on masks) → frame-stats;
+ * → tumbling windows per camera → camera-stats.
  */
 public final class SinkTopology {
 
@@ -33,12 +33,13 @@ public final class SinkTopology {
         t.addStateStore(store(FrameMaskJoiner.FRAMES_STORE), "join");
         t.addStateStore(store(FrameMaskJoiner.MASKS_STORE), "join");
         t.addStateStore(store(FrameMaskJoiner.SESSIONS_STORE), "join");
-        t.addProcessor("output", () -> new OutputProcessor(Cityscapes.TAXONOMY, config.overlayAlpha(), config.corridor(),
+        t.addProcessor("output", () -> new OutputProcessor(config.overlayAlpha(), config.corridor(),
                 config.outputDir().map(dir -> new Recordings(dir, config.liveSegment())), "frame-stats", "windows"), "join");
         t.addStateStore(store(OutputProcessor.SUMMARIES_STORE), "output");
+        t.addStateStore(store(DescribedModels.STORE), "output");
         t.addStateStore(WritesBarrier.builder(), "output");
         t.addSink("frame-stats", topics.frameStats(), new StringSerializer(), new StringSerializer(), "output");
-        t.addProcessor("windows", () -> new WindowProcessor(Cityscapes.TAXONOMY, config.windows()), "output");
+        t.addProcessor("windows", () -> new WindowProcessor(config.windows()), "output");
         t.addStateStore(store(WindowProcessor.STORE), "windows");
         t.addSink("camera-stats", topics.cameraStats(), new StringSerializer(), new StringSerializer(), "windows");
         return t;

@@ -2,7 +2,6 @@ package io.segstream.sink.topology;
 
 import io.segstream.protocol.FrameStats;
 import io.segstream.protocol.StatsJson;
-import io.segstream.protocol.Taxonomy;
 import io.segstream.sink.stats.StatsAggregate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,15 +31,13 @@ final class WindowProcessor implements Processor<String, Object, String, String>
     static final String STORE = "camera-windows";
     private static final StringSerializer KEYS = new StringSerializer();
 
-    private final Taxonomy taxonomy;
     private final List<Long> sizesMs;
     private final long idleMs;
     private final Map<String, Long> lastSeen = new HashMap<>();
     private ProcessorContext<String, String> context;
     private KeyValueStore<String, byte[]> windows;
 
-    WindowProcessor(Taxonomy taxonomy, List<Duration> sizes) {
-        this.taxonomy = taxonomy;
+    WindowProcessor(List<Duration> sizes) {
         this.sizesMs = sizes.stream().map(Duration::toMillis).toList();
         this.idleMs = Math.max(30_000, sizesMs.stream().mapToLong(Long::longValue).max().orElse(0));
     }
@@ -66,7 +63,7 @@ final class WindowProcessor implements Processor<String, Object, String, String>
             for (long size : sizesMs) {
                 String key = key(camera, size, Math.floorDiv(t, size) * size);
                 byte[] stored = windows.get(key);
-                StatsAggregate a = stored == null ? new StatsAggregate(taxonomy) : StatsAggregate.fromBytes(taxonomy, stored);
+                StatsAggregate a = stored == null ? new StatsAggregate() : StatsAggregate.fromBytes(stored);
                 a.add(s);
                 windows.put(key, a.toBytes());
             }
@@ -98,7 +95,7 @@ final class WindowProcessor implements Processor<String, Object, String, String>
             String[] parts = kv.key.split("/");
             long size = Long.parseLong(parts[1]);
             long start = Long.parseLong(parts[2]);
-            String json = StatsJson.window(camera, start, size, StatsAggregate.fromBytes(taxonomy, kv.value).stats());
+            String json = StatsJson.window(camera, start, size, StatsAggregate.fromBytes(kv.value).stats());
             context.forward(new Record<>(camera, json, start + size));
             windows.delete(kv.key);
         }

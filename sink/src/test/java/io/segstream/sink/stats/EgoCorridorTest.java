@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.DrivingFigures;
+import io.segstream.protocol.DrivingGroups;
 import io.segstream.protocol.LabelMap;
 import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EgoCorridorTest {
+
+    private static final DrivingGroups CITYSCAPES_GROUPS = DrivingGroups.byDefaultNames(Cityscapes.TAXONOMY);
 
     /** A 100x100 mask of one class, with rectangles [x0,x1) x [y0,y1) painted on it. */
     private static byte[] mask(int fill) {
@@ -38,7 +41,7 @@ class EgoCorridorTest {
         paint(m, 70, 80, 90, 95, Cityscapes.BICYCLE);   // x 70..74 inside, lowest row 94
         paint(m, 45, 55, 10, 20, Cityscapes.TRUCK);     // above the corridor
 
-        DrivingFigures d = corridor.measure(new LabelMap(100, 100, m));
+        DrivingFigures d = corridor.measure(new LabelMap(100, 100, m), CITYSCAPES_GROUPS);
 
         assertThat(d.drivable()).isCloseTo((2500 - 200 - 25) / 2500.0, within(1e-12));
         assertThat(d.obstacles().keySet()).containsExactly("vehicles", "persons", "twoWheelers");
@@ -65,7 +68,7 @@ class EgoCorridorTest {
                 }
             }
         }
-        DrivingFigures d = corridor.measure(new LabelMap(100, 100, m));
+        DrivingFigures d = corridor.measure(new LabelMap(100, 100, m), CITYSCAPES_GROUPS);
 
         assertThat(inside).isBetween(1900L, 2100L);
         assertThat(d.drivable()).isCloseTo(roadInside / (double) inside, within(1e-12));

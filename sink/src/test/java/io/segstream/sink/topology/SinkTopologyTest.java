@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segstream.protocol.Cityscapes;
+import io.segstream.protocol.DrivingGroups;
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.ImageEncoding;
@@ -12,12 +14,20 @@ import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.ModelDescription;
+import io.segstream.protocol.ModelDescriptionJson;
+import io.segstream.protocol.Scale;
+import io.segstream.protocol.SegmentationClass;
+import io.segstream.protocol.Size;
+import io.segstream.protocol.Taxonomy;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.sink.SinkConfig;
+import io.segstream.testkit.Schemas;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -71,6 +81,7 @@ class SinkTopologyTest {
         masks = driver.createInputTopic(topics.masks(), new StringSerializer(), new ByteArraySerializer());
         stats = driver.createOutputTopic(topics.frameStats(), new StringDeserializer(), new StringDeserializer());
         windows = driver.createOutputTopic(topics.cameraStats(), new StringDeserializer(), new StringDeserializer());
+        describe(ModelDescription.of("test-model", Cityscapes.TAXONOMY));
     }
 
     @AfterEach
@@ -316,9 +327,58 @@ class SinkTopologyTest {
         assertThat(only.get("classes").get("road").asDouble()).isEqualTo(30.0 / 32);
     }
 
+    @Test
+    void shouldSpeakTheTermsOfTheModelThatMadeTheMask() throws IOException {
+        Taxonomy signate = new Taxonomy("signate", List.of(new SegmentationClass(0, "background", 0x000000),
+                new SegmentationClass(1, "lane", 0x452f8e), new SegmentationClass(2, "signal", 0xffff00),
+                new SegmentationClass(3, "pedestrian", 0xff0000), new SegmentationClass(4, "car", 0x0000ff)));
+        describe(new ModelDescription("signate", signate, new DrivingGroups(List.of(1), List.of(4), List.of(3), List.of()),
+                Optional.of(new Size(1025, 513)), "fit", Scale.ONE));
+        byte[] labels = new byte[W * H];
+        Arrays.fill(labels, (byte) 1);
+        labels[2 * W + 3] = 4;
+        sendFrame(0);
+        sendMask(0, labels, "signate");
+        sendEndOfStream(1);
+
+        List<JsonNode> out = statsRecords();
+        JsonNode only = out.get(0);
+
+        assertThat(only.get("model").asText()).isEqualTo("signate");
+        assertThat(only.get("classes").fieldNames()).toIterable()
+                .containsExactly("background", "lane", "signal", "pedestrian", "car");
+        assertThat(only.get("classes").get("lane").asDouble()).isEqualTo(31.0 / 32);
+        assertThat(only.get("driving").get("corridor").get("drivable").asDouble()).as("lane is drivable")
+                .isCloseTo(5.0 / 6, within(1e-6));
+        assertThat(only.get("driving").get("obstacles").get("vehicles").get("nearestRow").asDouble()).isEqualTo(0.75);
+        assertThat(out.get(1).get("summary").get("classes").fieldNames()).toIterable()
+                .containsExactly("background", "lane", "signal", "pedestrian", "car");
+    }
+
+    @Test
+    void shouldCountTheMasksOfAModelThatWasNeverDescribedAsFailed() throws IOException {
+        sendFrame(0);
+        byte[] labels = new byte[W * H];
+        sendMask(0, labels, "nobody-described-me");
+
+        JsonNode only = statsRecords().get(0);
+
+        assertThat(only.get("status").asText()).isEqualTo("failed");
+        assertThat(only.get("classes").size()).isZero();
+    }
+
+    private void describe(ModelDescription d) {
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeModelDescription(headers);
+        String json = ModelDescriptionJson.write(d);
+        Schemas.assertValid(Schemas.MODEL_DESCRIPTION, json);
+        masks.pipeInput(new TestRecord<>(d.model(), json.getBytes(StandardCharsets.UTF_8), headers));
+    }
+
     private List<JsonNode> windowRecords() throws IOException {
         List<JsonNode> out = new java.util.ArrayList<>();
         for (String v : windows.readValuesToList()) {
+            Schemas.assertValid(Schemas.CAMERA_STATS, v);
             out.add(JSON.readTree(v));
         }
         return out;
@@ -327,7 +387,9 @@ class SinkTopologyTest {
     private List<JsonNode> statsRecords() throws IOException {
         List<JsonNode> out = new java.util.ArrayList<>();
         for (String v : stats.readValuesToList()) {
-            out.add(JSON.readTree(v));
+            JsonNode n = JSON.readTree(v);
+            Schemas.assertValid(n.has("endOfStream") ? Schemas.END_OF_STREAM : Schemas.FRAME_STATS, v);
+            out.add(n);
         }
         return out;
     }
@@ -360,8 +422,12 @@ class SinkTopologyTest {
     }
 
     private void sendMask(long seq, byte[] labels) {
+        sendMask(seq, labels, "test-model");
+    }
+
+    private void sendMask(long seq, byte[] labels, String model) {
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), "test-model", 1000, MaskStatus.OK));
+        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), model, 1000, MaskStatus.OK));
         masks.pipeInput(new TestRecord<>("cam", MaskCodec.encode(new LabelMap(W, H, labels)), headers));
     }
 
