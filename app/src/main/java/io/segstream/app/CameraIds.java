@@ -18,8 +18,8 @@ final class CameraIds {
         String name = Path.of(input).getFileName() == null ? "camera" : Path.of(input).getFileName().toString();
         int dot = name.lastIndexOf('.');
         String base = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9._-]", "-");
-        if (base.isEmpty()) {
-            base = "camera";
+        if (base.isEmpty() || !Character.isLetterOrDigit(base.charAt(0))) {
+            base = "camera" + base;
         }
         if (base.length() > 100) {
             base = base.substring(0, 100);

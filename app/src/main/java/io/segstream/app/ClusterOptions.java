@@ -48,6 +48,14 @@ final class ClusterOptions {
         }
     }
 
+    /**
+     * A name under the topic prefix: the defaults of the sink's application id and the segmenters'
+     * group, so that pipelines with different prefixes on one cluster share nothing.
+     */
+    String prefixed(String name) {
+        return topicPrefix + name;
+    }
+
     Topics topics() {
         return Topics.withPrefix(topicPrefix);
     }

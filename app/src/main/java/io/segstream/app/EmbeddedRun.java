@@ -96,7 +96,7 @@ final class EmbeddedRun {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicCreator.ensure(admin, topics.specs(s.partitions(), (short) 1, Duration.ofHours(24)));
         }
-        SinkConfig sinkConfig = s.sink().apply(new SinkConfig(bootstrap, topics, s.topicPrefix() + "segstream-sink",
+        SinkConfig sinkConfig = s.sink().apply(new SinkConfig(bootstrap, topics, s.topicPrefix() + SinkConfig.DEFAULT_APPLICATION_ID,
                 stateDir, Optional.of(s.out()), 0.5));
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String segmenterGroup = s.topicPrefix() + Groups.SEGMENTER;
@@ -214,7 +214,7 @@ final class EmbeddedRun {
             System.err.printf(Locale.ROOT, "segstream: %d of %d frames were not segmented: %d failed, %d missing, %d lost%n",
                     not, published, failed, missing, lost);
             segmenter.failures().counts().forEach((cause, n) ->
-                    System.err.printf(Locale.ROOT, "segstream:   %d frame(s) failed: %s%n", n, cause));
+                    System.err.printf(Locale.ROOT, "segstream:   %d frame(s) not segmented: %s%n", n, cause));
             return true;
         }
     }

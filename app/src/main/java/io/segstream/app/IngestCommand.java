@@ -13,7 +13,6 @@ import io.segstream.ingest.metrics.HttpEndpoint;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,14 +77,17 @@ final class IngestCommand implements Callable<Integer> {
             description = "Recorded inputs: most frames per camera published but not yet segmented; 0 = no bound (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--segmenter-group", defaultValue = Groups.SEGMENTER, split = ",",
-            description = {"The segmenters' consumer group (default: ${DEFAULT-VALUE}); repeat it (or separate by commas)",
+    @Option(names = "--segmenter-group", split = ",",
+            description = {"The segmenters' consumer group (default: the topic prefix + " + Groups.SEGMENTER + "); repeat it (or separate by commas)",
                     "when several groups each segment some cameras: a frame counts as segmented once every group is past it."})
-    List<String> segmenterGroup;
+    List<String> segmenterGroup = new ArrayList<>();
 
     @Option(names = "--metrics-port", defaultValue = "9400",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Mixin
+    MetricsAddressOption metricsAddress;
 
     @Override
     public Integer call() throws Exception {
@@ -93,6 +95,7 @@ final class IngestCommand implements Callable<Integer> {
         List<CameraSpec> specs = cameras(problems);
         IngestConfig settings = null;
         cluster.validate(problems);
+        metricsAddress.validate(problems);
         if (metricsPort < 0 || metricsPort > 65535) {
             problems.add("--metrics-port must be 0-65535, got " + metricsPort);
         }
@@ -101,7 +104,8 @@ final class IngestCommand implements Callable<Integer> {
                 settings = IngestConfig.defaults(cluster.bootstrapServers, cluster.topics())
                         .withTimeouts(ioTimeout, stallTimeout)
                         .withBackoff(Duration.ofMillis(Math.min(500, backoffMax.toMillis())), backoffMax)
-                        .withMaxInFlight(maxInFlight, segmenterGroup)
+                        .withMaxInFlight(maxInFlight, segmenterGroup.isEmpty()
+                                ? List.of(cluster.prefixed(Groups.SEGMENTER)) : segmenterGroup)
                         .withKafka(cluster.kafkaProperties);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
@@ -158,7 +162,7 @@ final class IngestCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (Ingest ingest = new Ingest(settings, new IngestMetrics(registry));
              AutoCloseable http = metricsPort == 0 ? () -> { }
-                     : new HttpEndpoint(new InetSocketAddress(metricsPort), registry, HttpEndpoint.cameras(ingest::status))) {
+                     : new HttpEndpoint(metricsAddress.on(metricsPort), registry, HttpEndpoint.cameras(ingest::status))) {
             if (metricsPort != 0) {
                 LOG.info("Metrics on http://0.0.0.0:{}/metrics, health on /health", metricsPort);
             }

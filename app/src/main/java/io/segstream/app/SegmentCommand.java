@@ -13,7 +13,6 @@ import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterMetrics;
 import io.segstream.segmenter.worker.SegmenterWorker;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +51,8 @@ final class SegmentCommand implements Callable<Integer> {
     @Mixin
     BatchOptions batch;
 
-    @Option(names = "--group", defaultValue = Groups.SEGMENTER, description = "Consumer group of the replicas (default: ${DEFAULT-VALUE}).")
-    String group;
+    @Option(names = "--group", description = "Consumer group of the replicas (default: the topic prefix + " + Groups.SEGMENTER + ").")
+    Optional<String> group = Optional.empty();
 
     @Option(names = "--cameras", paramLabel = "REGEX",
             description = {"Segment only the cameras whose ids match this regular expression entirely (default: all).",
@@ -64,6 +63,9 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9401",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Mixin
+    MetricsAddressOption metricsAddress;
 
     @Override
     public Integer call() throws Exception {
@@ -78,6 +80,7 @@ final class SegmentCommand implements Callable<Integer> {
             problems.add("--cameras: not a regular expression: " + e.getDescription());
         }
         batch.validate(problems);
+        metricsAddress.validate(problems);
         if (metricsPort < 0 || metricsPort > 65535) {
             problems.add("--metrics-port must be 0-65535, got " + metricsPort);
         }
@@ -104,7 +107,7 @@ final class SegmentCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SegmenterMetrics metrics = new SegmenterMetrics(registry);
         SegmenterConfig base = SegmenterConfig.defaults(cluster.bootstrapServers, topics);
-        SegmenterConfig config = cameraPattern.map(base::withCameras).orElse(base).withGroup(group)
+        SegmenterConfig config = cameraPattern.map(base::withCameras).orElse(base).withGroup(group.orElse(cluster.prefixed(Groups.SEGMENTER)))
                 .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(cluster.kafkaProperties);
         AtomicReference<Throwable> died = new AtomicReference<>();
         try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {
@@ -114,7 +117,7 @@ final class SegmentCommand implements Callable<Integer> {
                 LOG.error("The segmenter stopped: {}", e.getMessage(), e);
             });
             try (AutoCloseable http = metricsPort == 0 ? () -> { }
-                    : new HttpEndpoint(new InetSocketAddress(metricsPort), registry, () -> health(thread, m, worker))) {
+                    : new HttpEndpoint(metricsAddress.on(metricsPort), registry, () -> health(thread, m, worker))) {
                 Thread hook = new Thread(worker::close, "segmenter-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
                 thread.start();

@@ -9,7 +9,6 @@ import io.segstream.ingest.metrics.HttpEndpoint;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,9 +34,9 @@ final class SinkCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--application-id", defaultValue = "segstream-sink",
-            description = "Kafka Streams application id the sink instances share (default: ${DEFAULT-VALUE}).")
-    String applicationId;
+    @Option(names = "--application-id",
+            description = "Kafka Streams application id the sink instances share (default: the topic prefix + segstream-sink).")
+    Optional<String> applicationId = Optional.empty();
 
     @Option(names = "--state-dir", defaultValue = "sink-state", paramLabel = "DIR",
             description = "Local state of Kafka Streams, rebuilt from Kafka when lost (default: ${DEFAULT-VALUE}).")
@@ -54,10 +53,14 @@ final class SinkCommand implements Callable<Integer> {
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Mixin
+    MetricsAddressOption metricsAddress;
+
     @Override
     public Integer call() throws Exception {
         List<String> problems = new ArrayList<>();
         cluster.validate(problems);
+        metricsAddress.validate(problems);
         if (metricsPort < 0 || metricsPort > 65535) {
             problems.add("--metrics-port must be 0-65535, got " + metricsPort);
         }
@@ -76,7 +79,8 @@ final class SinkCommand implements Callable<Integer> {
         if (cluster.ensureTopics("sink") != 0) {
             return 2;
         }
-        SinkConfig config = sink.apply(new SinkConfig(cluster.bootstrapServers, cluster.topics(), applicationId, stateDir,
+        SinkConfig config = sink.apply(new SinkConfig(cluster.bootstrapServers, cluster.topics(),
+                applicationId.orElse(cluster.prefixed(SinkConfig.DEFAULT_APPLICATION_ID)), stateDir,
                 outputDir, 0.5))
                 .withKafka(cluster.kafkaProperties);
         return serve(config);
@@ -93,7 +97,7 @@ final class SinkCommand implements Callable<Integer> {
             });
             try (KafkaStreamsMetrics metrics = service.metrics();
                  AutoCloseable http = metricsPort == 0 ? () -> { }
-                         : new HttpEndpoint(new InetSocketAddress(metricsPort), registry, () -> health(service))) {
+                         : new HttpEndpoint(metricsAddress.on(metricsPort), registry, () -> health(service))) {
                 metrics.bindTo(registry);
                 Thread hook = new Thread(() -> {
                     service.close();

@@ -3,12 +3,12 @@ package io.segstream.ingest;
 import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceKind;
 import io.segstream.ingest.source.SourceSpec;
+import io.segstream.protocol.CameraId;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.regex.Pattern;
 
 /**
  * One camera or recorded input of an ingest process.
@@ -34,7 +34,6 @@ public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDou
      * own, where quality 90 lost 5.
      */
     public static final int STILL_JPEG_QUALITY = 95;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     public CameraSpec {
         Objects.requireNonNull(id, "id");
@@ -43,9 +42,9 @@ public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDou
         Objects.requireNonNull(maxSize, "maxSize");
         Objects.requireNonNull(encoding, "encoding");
         Objects.requireNonNull(scale, "scale");
-        if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("camera id '" + id + "' must be 1-128 letters, digits, '.', '_' or '-' "
-                    + "(it names the output directory)");
+        if (!CameraId.valid(id)) {
+            throw new IllegalArgumentException("camera id " + CameraId.quote(id) + " must be " + CameraId.RULE
+                    + " (it names the output directory)");
         }
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new IllegalArgumentException("camera " + id + ": JPEG quality must be 1..100, got " + jpegQuality);

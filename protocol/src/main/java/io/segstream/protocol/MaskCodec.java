@@ -33,8 +33,37 @@ public final class MaskCodec {
      * times faster than ImageIO); any other PNG goes through ImageIO.
      */
     public static LabelMap decode(byte[] png) {
+        int[] size = size(png);
+        FrameLimits.check("mask PNG", size[0], size[1]);
         LabelMap direct = decodeGreyscale8(png);
         return direct != null ? direct : decodeWithImageIo(png);
+    }
+
+    /**
+     * Decodes a mask that must be {@code width x height} (its frame's size): a PNG whose header
+     * says otherwise is refused before anything is inflated, so a small record claiming a huge
+     * picture costs nothing.
+     *
+     * @throws MalformedRecordException when it is not such a PNG
+     */
+    public static LabelMap decode(byte[] png, int width, int height) {
+        int[] size = size(png);
+        if (size[0] != width || size[1] != height) {
+            throw new MalformedRecordException("mask PNG is " + size[0] + "x" + size[1] + ", its frame " + width + "x" + height);
+        }
+        return decode(png);
+    }
+
+    /** Width and height from the PNG's IHDR chunk, which must come first. */
+    private static int[] size(byte[] png) {
+        if (png == null || png.length < 33) {
+            throw new MalformedRecordException("mask is not a PNG (" + (png == null ? 0 : png.length) + " bytes)");
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png);
+        if (b.getLong() != PNG_SIGNATURE || b.getInt(12) != 0x49484452) {
+            throw new MalformedRecordException("mask is not a PNG (no PNG signature and IHDR chunk)");
+        }
+        return new int[] {b.getInt(16), b.getInt(20)};
     }
 
     private static final long PNG_SIGNATURE = 0x89504E470D0A1A0AL;

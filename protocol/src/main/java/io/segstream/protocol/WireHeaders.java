@@ -78,30 +78,59 @@ public final class WireHeaders {
         return TYPE_EOS.equals(readText(headers, TYPE));
     }
 
+    /**
+     * @throws MalformedRecordException when a header is missing, of the wrong size or out of range
+     */
     public static EndOfStream readEndOfStream(Headers headers) {
-        return new EndOfStream(readUuid(headers, SESSION), readLong(headers, FRAME_COUNT));
+        try {
+            return new EndOfStream(readUuid(headers, SESSION), readLong(headers, FRAME_COUNT));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException("end-of-stream record: " + e.getMessage(), e);
+        }
     }
 
+    /**
+     * The frame identity in the headers, every value checked: a size within {@link FrameLimits}, a
+     * sequence and frame count of at least 0.
+     *
+     * @throws MalformedRecordException when a header is missing, of the wrong size or out of range
+     */
     public static FrameMeta readFrame(Headers headers) {
-        return new FrameMeta(
-                readUuid(headers, SESSION),
-                readLong(headers, SEQUENCE),
-                readLong(headers, PTS_MICROS),
-                readLong(headers, CAPTURE_MICROS),
-                readInt(headers, WIDTH),
-                readInt(headers, HEIGHT),
-                ImageEncoding.fromWire(readText(headers, ENCODING)),
-                readLong(headers, LENGTH_HINT),
-                Double.longBitsToDouble(readLong(headers, FRAME_RATE)),
-                readFlag(headers, LIVE));
+        int width = readInt(headers, WIDTH);
+        int height = readInt(headers, HEIGHT);
+        FrameLimits.check("frame size (headers " + WIDTH + ", " + HEIGHT + ")", width, height);
+        try {
+            return new FrameMeta(
+                    readUuid(headers, SESSION),
+                    readLong(headers, SEQUENCE),
+                    readLong(headers, PTS_MICROS),
+                    readLong(headers, CAPTURE_MICROS),
+                    width,
+                    height,
+                    ImageEncoding.fromWire(readText(headers, ENCODING)),
+                    readLong(headers, LENGTH_HINT),
+                    Double.longBitsToDouble(readLong(headers, FRAME_RATE)),
+                    readFlag(headers, LIVE));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException(e.getMessage(), e);
+        }
     }
 
+    /**
+     * @throws MalformedRecordException when a header is missing, of the wrong size or out of range
+     */
     public static MaskMeta readMask(Headers headers) {
-        return new MaskMeta(
-                readFrame(headers),
-                readText(headers, MODEL),
-                readLong(headers, INFERENCE_MICROS),
-                MaskStatus.fromWire(readText(headers, STATUS)));
+        String model = readText(headers, MODEL);
+        if (model.length() > ModelDescription.MAX_ID) {
+            throw new MalformedRecordException("header " + MODEL + " has " + model.length() + " characters, at most "
+                    + ModelDescription.MAX_ID);
+        }
+        try {
+            return new MaskMeta(readFrame(headers), model, readLong(headers, INFERENCE_MICROS),
+                    MaskStatus.fromWire(readText(headers, STATUS)));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException(e.getMessage(), e);
+        }
     }
 
     private static void writeIdentity(Headers headers, FrameMeta meta) {

@@ -30,6 +30,8 @@ public record SinkConfig(String bootstrapServers, Topics topics, String applicat
                          Duration maskTimeout, List<Duration> windows, Duration liveSegment,
                          Map<String, String> kafka) {
 
+    /** The application id of sink instances, after the topic prefix. */
+    public static final String DEFAULT_APPLICATION_ID = "segstream-sink";
     public static final Duration DEFAULT_MASK_TIMEOUT = Duration.ofSeconds(30);
     public static final List<Duration> DEFAULT_WINDOWS = List.of(Duration.ofSeconds(1), Duration.ofMinutes(1));
     public static final Duration DEFAULT_LIVE_SEGMENT = Duration.ofMinutes(5);

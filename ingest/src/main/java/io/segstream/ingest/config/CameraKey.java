@@ -1,6 +1,7 @@
 package io.segstream.ingest.config;
 
 import io.segstream.ingest.source.FrameSize;
+import io.segstream.protocol.CameraId;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.function.Function;
 public record CameraKey<T>(String name, String type, String defaultValue, String doc, Function<String, T> parser) {
 
     public static final CameraKey<String> ID = new CameraKey<>("id", "string", "",
-            "camera id: the record key on every topic and the output directory name; 1-128 of A-Z a-z 0-9 . _ -",
+            "camera id: the record key on every topic and the output directory name; " + CameraId.RULE,
             v -> v);
     public static final CameraKey<String> SOURCE = new CameraKey<>("source", "URL or path", "",
             "rtsp://, http(s):// (.m3u8 = HLS), udp://, rtp://, srt://, /dev/videoN, a video file, or a directory/glob of PNG/JPEG",

@@ -17,7 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * A service's HTTP endpoint: {@code GET /metrics} in the Prometheus text format and
- * {@code GET /health}, a JSON status answered 200 when healthy and 503 otherwise. For ingest the
+ * {@code GET /health}, a JSON status answered 200 when healthy and 503 otherwise (HEAD too, other
+ * methods 405). {@value #THREADS} requests are served at once and a client that takes longer than
+ * {@value #REQUEST_SECONDS} s to send its request is cut off, so a slow or idle client never holds
+ * /health from a liveness probe. For ingest the
  * status lists every camera ({@link #cameras}); the segmenter service reports its worker.
  */
 public final class HttpEndpoint implements AutoCloseable {
@@ -27,6 +30,21 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Requests served at once; a slow or idle client holds one for at most {@link #REQUEST_SECONDS}. */
+    static final int THREADS = 4;
+    /** How long a client may take to send its request, and to take the answer, before it is cut off. */
+    static final int REQUEST_SECONDS = 5;
+
+    static {
+        // The JDK's server reads these once: without them a client that sends half a request line holds its
+        // thread for ever. Settings given on the command line win.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(REQUEST_SECONDS));
+        }
+    }
 
     private final HttpServer server;
 
@@ -39,8 +57,8 @@ public final class HttpEndpoint implements AutoCloseable {
             Health h = health.get();
             reply(ex, h.healthy() ? 200 : 503, "application/json", h.json());
         });
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ingest-http");
+        server.setExecutor(Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "segstream-http");
             t.setDaemon(true);
             return t;
         }));
@@ -83,12 +101,18 @@ public final class HttpEndpoint implements AutoCloseable {
 
     private static void reply(HttpExchange ex, int code, String type, String body) throws IOException {
         try (ex) {
-            if (!ex.getRequestMethod().equals("GET")) {
+            String method = ex.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                ex.getResponseHeaders().set("Allow", "GET, HEAD");
                 ex.sendResponseHeaders(405, -1);
                 return;
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", type);
+            if (method.equals("HEAD")) {
+                ex.sendResponseHeaders(code, -1);
+                return;
+            }
             ex.sendResponseHeaders(code, bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);

@@ -90,7 +90,7 @@ class CamerasFileTest {
                 "cameras[0] (front): jpeg-quality: must be 1-100, got 150",
                 "cameras[1] (front): id 'front' is used by another camera",
                 "cameras[2]: id is required (camera id: the record key on every topic and the output directory name; "
-                        + "1-128 of A-Z a-z 0-9 . _ -)",
+                        + "1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit)",
                 "cameras[2]: encoding: must be jpeg or png, got 'webp'",
                 "cameras[3] (bad id): unsupported source scheme 'gopher://' in gopher://x (use rtsp, http(s), udp, rtp, "
                         + "srt, v4l2, a file or an image directory/glob)");
@@ -106,5 +106,13 @@ class CamerasFileTest {
         assertThat(e.problems()).singleElement().asString().startsWith("not valid YAML: ");
         assertThat(catchThrowableOfType(ConfigException.class, () -> CamerasFile.load(dir.resolve("none.yaml"))).problems())
                 .containsExactly("no such file");
+    }
+
+    @Test
+    void shouldRefuseCameraIdsThatWouldNameAnotherDirectory() {
+        for (String id : List.of("..", ".", ".hidden", "a/b", "../x")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CameraSpec.of(id, "/data/x.mp4")).as(id)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("starting with a letter or digit");
+        }
     }
 }

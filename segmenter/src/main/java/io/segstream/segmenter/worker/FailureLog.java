@@ -25,11 +25,19 @@ public final class FailureLog {
     private long sinceSummary;
 
     /** Counts {@code frames} frames that failed for {@code cause}; {@code error} goes to the DEBUG log. */
-    public synchronized void failed(String cause, long frames, Throwable error) {
+    public void failed(String cause, long frames, Throwable error) {
+        failed(cause, "", frames, error);
+    }
+
+    /**
+     * Counts {@code frames} frames (or records) that failed for {@code cause}; the first of a cause
+     * is logged with {@code example} (which record, what exactly), the others only counted.
+     */
+    public synchronized void failed(String cause, String example, long frames, Throwable error) {
         String key = counts.containsKey(cause) || counts.size() < MAX_CAUSES ? cause : "other causes";
         long[] n = counts.computeIfAbsent(key, k -> new long[1]);
         if (n[0] == 0) {
-            LOG.error("{} frame(s) get failed masks: {}", frames, cause);
+            LOG.error("{} frame(s) not segmented: {}{}", frames, cause, example.isEmpty() ? "" : " (e.g. " + example + ")");
             if (error != null) {
                 LOG.debug("The failure in full", error);
             }
@@ -45,7 +53,7 @@ public final class FailureLog {
     /** Logs each cause with its count, if any frames failed since the last summary. */
     public synchronized void summarise() {
         if (sinceSummary > 0) {
-            counts.forEach((cause, n) -> LOG.error("{} frame(s) in all got failed masks: {}", n[0], cause));
+            counts.forEach((cause, n) -> LOG.error("{} frame(s) in all not segmented: {}", n[0], cause));
         }
         sinceSummary = 0;
         lastSummaryNanos = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.segstream.segmenter.worker;
 
+import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MalformedRecordException;
@@ -74,6 +75,11 @@ final class FrameBatcher {
         List<Waiting> batch = new ArrayList<>(batchSize);
         for (int i = 0; i < records.size(); i++) {
             ConsumerRecord<String, byte[]> r = records.get(i);
+            if (!CameraId.valid(r.key())) {
+                failures.failed("records whose key is not a camera id (" + CameraId.RULE + "), dropped without a mask",
+                        CameraId.quote(r.key()) + " at " + r.topic() + "-" + r.partition() + "@" + r.offset(), 1, null);
+                continue;
+            }
             if (!config.segments(r.key())) {
                 continue; // another group's camera: its segmenters answer it
             }
@@ -95,18 +101,18 @@ final class FrameBatcher {
                 try {
                     scale = WireHeaders.readScale(r.headers());
                 } catch (MalformedRecordException e) {
-                    failures.failed("frames with a bad " + WireHeaders.SCALE + " header (camera " + r.key() + "): "
-                            + e.getMessage(), 1, null);
+                    failures.failed("frames with a bad " + WireHeaders.SCALE + " header", "camera " + r.key() + " frame "
+                            + meta.sequence() + ": " + e.getMessage(), 1, null);
                     answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
                     continue;
                 }
                 long t0 = System.nanoTime();
                 RgbImage image;
                 try {
-                    image = FrameDecoder.decode(r.value());
+                    image = FrameDecoder.decode(r.value(), meta.width(), meta.height());
                 } catch (IllegalArgumentException e) {
-                    failures.failed("frame bytes that do not decode (camera " + r.key() + ", e.g. frame " + meta.sequence()
-                            + "): " + e.getMessage(), 1, e);
+                    failures.failed("frame bytes that do not decode", "camera " + r.key() + " frame " + meta.sequence() + ": "
+                            + e.getMessage(), 1, e);
                     answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
                     continue;
                 }
@@ -117,8 +123,8 @@ final class FrameBatcher {
                 }
                 batch.add(new Waiting(i, r, meta, image, scale));
             } catch (MalformedRecordException e) {
-                LOG.error("Frame record at {}-{}@{} is not in the wire format and gets no mask: {}",
-                        r.topic(), r.partition(), r.offset(), e.getMessage());
+                failures.failed("records not in the wire format, dropped without a mask", "camera " + CameraId.quote(r.key())
+                        + " at " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage(), 1, null);
             } finally {
                 MDC.remove("camera");
             }
@@ -179,7 +185,7 @@ final class FrameBatcher {
             long p0 = System.nanoTime();
             byte[] png = masks.serialize(masksTopic, labels.get(k));
             metrics.postprocess(Duration.ofNanos(System.nanoTime() - p0));
-            answers.set(w.slot(), mask(w.record(), w.meta(), MaskStatus.OK, png, took / 1000));
+            answers.set(w.slot(), mask(w.record(), w.meta(), MaskStatus.OK, png, took / 1000 / due.size()));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.segstream.segmenter.worker;
 
+import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
@@ -172,8 +173,12 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
 
     private boolean allLive() {
         for (ConsumerRecord<String, byte[]> r : buffered) {
-            if (WireHeaders.isEndOfStream(r.headers()) || !WireHeaders.readFrame(r.headers()).live()) {
-                return false;
+            try {
+                if (WireHeaders.isEndOfStream(r.headers()) || !WireHeaders.readFrame(r.headers()).live()) {
+                    return false;
+                }
+            } catch (MalformedRecordException e) {
+                return false; // the batcher reports it; it is no reason to hurry
             }
         }
         return true;

@@ -80,6 +80,51 @@ class SegmenterWorkerTest {
     }
 
     @Test
+    void shouldAnswerPoisonRecordsWithoutStoppingAndKeepAnsweringTheHealthyCamera(KafkaBroker kafka) throws Exception {
+        Topics topics = TestTopics.create(kafka, "segmenter-poison", 1);
+        UUID session = UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> shortSeq = frame(topics, session, 0, jpeg(64, 32));
+            shortSeq.headers().remove(WireHeaders.SEQUENCE);
+            shortSeq.headers().add(WireHeaders.SEQUENCE, new byte[4]);
+            p.send(shortSeq);
+            ProducerRecord<String, byte[]> negativeEnd = new ProducerRecord<>(topics.frames(), "cam", new byte[0]);
+            negativeEnd.headers().add(WireHeaders.TYPE, "eos".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            negativeEnd.headers().add(WireHeaders.SESSION, new byte[16]);
+            negativeEnd.headers().add(WireHeaders.FRAME_COUNT, java.nio.ByteBuffer.allocate(8).putLong(-5).array());
+            p.send(negativeEnd);
+            p.send(new ProducerRecord<>(topics.frames(), "cam", new byte[15]));
+            ProducerRecord<String, byte[]> liar = frame(topics, session, 0, jpeg(64, 32));
+            liar.headers().remove(WireHeaders.WIDTH);
+            liar.headers().add(WireHeaders.WIDTH, java.nio.ByteBuffer.allocate(4).putInt(640).array());
+            p.send(liar);
+            ProducerRecord<String, byte[]> badKey = frame(topics, session, 0, jpeg(64, 32));
+            p.send(new ProducerRecord<>(topics.frames(), null, "..", badKey.value(), badKey.headers()));
+            p.send(frame(topics, session, 1, jpeg(64, 32))).get();
+        }
+
+        List<ConsumerRecord<String, byte[]>> masks;
+        try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL));
+             SegmenterWorker worker = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model)) {
+            Thread t = new Thread(worker, "worker");
+            t.start();
+            masks = TestTopics.read(kafka, topics.masks(), 2);
+            assertThat(t.isAlive()).as("the worker goes on").isTrue();
+            assertThat(worker.failures().counts().keySet()).as("causes").hasSize(3);
+            worker.close();
+            t.join(10_000);
+        }
+
+        assertThat(masks).hasSize(2);
+        MaskMeta liar = WireHeaders.readMask(masks.get(0).headers());
+        assertThat(liar.status()).as("a picture that is not the size its headers say").isEqualTo(MaskStatus.FAILED);
+        MaskMeta healthy = WireHeaders.readMask(masks.get(1).headers());
+        assertThat(healthy.frame().sequence()).isEqualTo(1);
+        assertThat(healthy.status()).isEqualTo(MaskStatus.OK);
+    }
+
+    @Test
     void shouldCloseAWorkerThatNeverRanAndNeverRunItAfterwards(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "segmenter-idle", 1);
         try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL))) {

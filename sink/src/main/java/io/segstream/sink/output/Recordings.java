@@ -1,5 +1,6 @@
 package io.segstream.sink.output;
 
+import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.sink.overlay.Mp4Concat;
 import java.awt.image.BufferedImage;
@@ -208,8 +209,21 @@ public final class Recordings implements AutoCloseable {
         }
     }
 
+    /**
+     * The camera's directory, only for a valid camera id and only inside the output directory: a
+     * record key never becomes a path outside it.
+     */
     private Path cameraDir(String camera) {
-        return outputDir.resolve(camera);
+        if (!CameraId.valid(camera)) {
+            throw new IllegalArgumentException("camera " + CameraId.quote(camera) + " is not a camera id (" + CameraId.RULE
+                    + "): nothing is written for it");
+        }
+        Path root = outputDir.toAbsolutePath().normalize();
+        Path dir = root.resolve(camera).normalize();
+        if (!dir.getParent().equals(root)) {
+            throw new IllegalArgumentException("camera " + CameraId.quote(camera) + " would leave the output directory");
+        }
+        return dir;
     }
 
     private Path partsDir(String camera, UUID session) {

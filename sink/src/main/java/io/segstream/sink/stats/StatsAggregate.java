@@ -44,9 +44,9 @@ public final class StatsAggregate {
         endToEnd.add(s.latencies().endToEndMs());
     }
 
-    /** A sequence whose frame record never arrived. */
-    public void addLost() {
-        lost++;
+    /** Sequences whose frame records never arrived. */
+    public void addLost(long count) {
+        lost += count;
     }
 
     public AggregateStats stats() {

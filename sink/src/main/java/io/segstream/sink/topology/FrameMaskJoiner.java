@@ -1,5 +1,6 @@
 package io.segstream.sink.topology;
 
+import io.segstream.protocol.CameraId;
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.MalformedRecordException;
@@ -47,6 +48,15 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     /** How long an ended session is remembered, so that late re-deliveries are still recognised. */
     static final Duration ENDED_RETENTION = Duration.ofHours(1);
 
+    /**
+     * How far ahead of the next sequence to hand on a record may be: further is no healthy session
+     * (about nine hours of a 30 fps camera whose segmenter is down) and is refused, so no gap
+     * grows without bound.
+     */
+    static final long MAX_AHEAD = 1_000_000;
+    /** Refused records logged one by one before only every thousandth is. */
+    static final int MAX_REFUSED_LOGGED = 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(FrameMaskJoiner.class);
     private static final StringSerializer KEYS = new StringSerializer();
 
@@ -57,6 +67,7 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     private KeyValueStore<String, byte[]> masks;
     private KeyValueStore<String, byte[]> sessions;
     private long startedMs;
+    private long refused;
 
     FrameMaskJoiner(String framesTopic, Duration maskTimeout) {
         this.framesTopic = framesTopic;
@@ -76,25 +87,58 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
 
     @Override
     public void process(Record<String, byte[]> record) {
-        String camera = record.key();
         boolean fromFrames = context.recordMetadata().map(m -> m.topic().equals(framesTopic)).orElse(true);
-        long now = context.currentSystemTimeMs();
-        if (!fromFrames && WireHeaders.isModelDescription(record.headers())) {
-            described(record);
-            return;
+        try {
+            if (!fromFrames && WireHeaders.isModelDescription(record.headers())) {
+                described(record);
+            } else if (!CameraId.valid(record.key())) {
+                refuse(record, "its key " + CameraId.quote(record.key()) + " is not a camera id (" + CameraId.RULE + ")");
+            } else {
+                join(record, fromFrames);
+            }
+        } catch (MalformedRecordException e) {
+            refuse(record, e.getMessage());
         }
+    }
+
+    /**
+     * Drops a record another producer wrote wrongly: one line naming where it is and why (for the
+     * first {@link #MAX_REFUSED_LOGGED}, then every thousandth), and a count. Its offset is committed
+     * with the others, so it is never read again.
+     */
+    private void refuse(Record<String, byte[]> record, String why) {
+        refused++;
+        if (refused <= MAX_REFUSED_LOGGED || refused % 1000 == 0) {
+            LOG.error("Record {} is dropped ({} so far): {}", context.recordMetadata()
+                    .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?"), refused, why);
+        }
+    }
+
+    private void join(Record<String, byte[]> record, boolean fromFrames) {
+        String camera = record.key();
+        long now = context.currentSystemTimeMs();
         if (WireHeaders.isEndOfStream(record.headers())) {
             EndOfStream eos = WireHeaders.readEndOfStream(record.headers());
+            if (eos.frameCount() - progress(camera, eos.session()).next() > MAX_AHEAD) {
+                refuse(record, "camera " + camera + " session " + eos.session() + ": an end of stream after "
+                        + eos.frameCount() + " frames is more than " + MAX_AHEAD + " ahead of the next one expected");
+                return;
+            }
             Progress p = progress(camera, eos.session());
             saveProgress(camera, eos.session(), new Progress(p.next(), eos.frameCount(), p.announced(),
                     fromFrames ? p.masksEndedMs() : now, p.endedMs()));
             emitReady(camera, eos.session());
             return;
         }
-        FrameMeta meta = WireHeaders.readFrame(record.headers());
+        FrameMeta meta = fromFrames ? WireHeaders.readFrame(record.headers()) : WireHeaders.readMask(record.headers()).frame();
         Progress p = progress(camera, meta.session());
         if (meta.sequence() < p.next() || p.announced()) {
             return; // a re-delivery of something already handed on
+        }
+        if (meta.sequence() - p.next() > MAX_AHEAD) {
+            refuse(record, "camera " + camera + " session " + meta.session() + ": sequence " + meta.sequence() + " is more than "
+                    + MAX_AHEAD + " ahead of the next one expected, " + p.next());
+            return;
         }
         if (p == Progress.NEW) {
             saveProgress(camera, meta.session(), p); // known from now on, so that overdue masks are found
@@ -200,19 +244,32 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         return proven;
     }
 
+    /**
+     * Hands on everything before {@code proven}: the frames held (with their masks, or as missing),
+     * and each run of sequences whose frames never came as one {@link SinkEvent.Lost}. It walks the
+     * frames held, not the sequences, so a gap of any size costs nothing.
+     */
     private void skipTo(String camera, UUID session, Progress p, long proven) {
         long next = p.next();
         long lost = 0;
         long missing = 0;
         long now = context.currentSystemTimeMs();
-        for (; next < proven; next++) {
+        List<Long> held = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = frames.range(itemKey(camera, session, next),
+                itemKey(camera, session, proven - 1))) {
+            it.forEachRemaining(kv -> held.add(sequenceOf(kv.key)));
+        }
+        for (long sequence : held) {
+            if (sequence > next) {
+                lost += sequence - next;
+                context.forward(new Record<>(camera, new SinkEvent.Lost(camera, session, next, sequence - next), now));
+                deletePendingMasks(camera, session, next, sequence);
+            }
+            next = sequence;
             String key = itemKey(camera, session, next);
             byte[] f = frames.get(key);
             byte[] m = masks.get(key);
-            if (f == null) {
-                lost++;
-                context.forward(new Record<>(camera, new SinkEvent.Lost(camera, session, next), now));
-            } else if (m != null) {
+            if (m != null) {
                 StoredRecord mask = StoredRecord.fromBytes(m);
                 forwardJoined(camera, StoredRecord.fromBytes(f), WireHeaders.readMask(mask.headers()), mask.value(),
                         mask.timestamp());
@@ -224,11 +281,31 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
             }
             frames.delete(key);
             masks.delete(key);
+            next++;
+        }
+        if (proven > next) {
+            lost += proven - next;
+            context.forward(new Record<>(camera, new SinkEvent.Lost(camera, session, next, proven - next), now));
+            deletePendingMasks(camera, session, next, proven);
+            next = proven;
         }
         LOG.warn("Camera {} session {}: {} mask(s) did not arrive within {} ms and {} frame(s) never arrived; "
                 + "moved on to sequence {}", camera, session, missing, maskTimeout.toMillis(), lost, next);
         saveIfChanged(camera, session, p, p.withNext(next));
         emitReady(camera, session);
+    }
+
+    /** Drops the masks held for sequences in [from, to), whose frames never came. */
+    private void deletePendingMasks(String camera, UUID session, long from, long to) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = masks.range(itemKey(camera, session, from), itemKey(camera, session, to - 1))) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(masks::delete);
+    }
+
+    private static long sequenceOf(String itemKey) {
+        return Long.parseLong(itemKey.substring(itemKey.lastIndexOf('/') + 1));
     }
 
     private void deletePending(String camera, UUID session) {

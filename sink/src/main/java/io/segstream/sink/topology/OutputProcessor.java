@@ -4,8 +4,11 @@ import io.segstream.protocol.AggregateStats;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.FrameStats;
 import io.segstream.protocol.LabelMap;
+import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.PictureSize;
+import io.segstream.protocol.Size;
 import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.StatsJson;
@@ -56,6 +59,8 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> summaries;
     private DescribedModels models;
+    /** The most model ids reported as undescribed (a producer may invent any number). */
+    private static final int MAX_REPORTED = 100;
     /** Model ids whose masks came without a description, reported once each. */
     private final Set<String> undescribed = new HashSet<>();
 
@@ -82,7 +87,7 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
         if (record.value() instanceof SinkEvent.Joined j) {
             joined(j);
         } else if (record.value() instanceof SinkEvent.Lost l) {
-            update(l.camera(), l.session(), StatsAggregate::addLost);
+            update(l.camera(), l.session(), a -> a.addLost(l.count()));
         } else if (record.value() instanceof SinkEvent.Ended e) {
             ended(e);
         } else if (record.value() instanceof SinkEvent.Described d) {
@@ -92,19 +97,57 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
         }
     }
 
-    private void joined(SinkEvent.Joined j) {
+    /**
+     * What a joined frame turned out to be: its mask's status as the sink accepts it (failed when
+     * the picture does not match its headers, the model was never described, or the mask does not
+     * decode at the frame's size), the model, the decoded mask.
+     */
+    private record Outcome(MaskMeta meta, Optional<ModelDescription> model, LabelMap mask, boolean pictureFits) {
+    }
+
+    private Outcome outcome(SinkEvent.Joined j) {
         FrameMeta frame = j.frame();
-        MaskMeta maskMeta = j.mask();
-        Optional<ModelDescription> model = maskMeta.status() == MaskStatus.OK ? models.get(maskMeta.modelId()) : Optional.empty();
-        if (maskMeta.status() == MaskStatus.OK && model.isEmpty()) {
-            if (undescribed.add(maskMeta.modelId())) {
+        MaskMeta meta = j.mask();
+        Optional<Size> pictured = PictureSize.read(j.picture());
+        boolean pictureFits = pictured.isPresent() && pictured.get().width() == frame.width()
+                && pictured.get().height() == frame.height();
+        if (!pictureFits) {
+            LOG.error("Camera {} frame {}: the picture ({}) does not match its headers ({}x{}); the frame counts as failed "
+                    + "and is left out of the video", j.camera(), frame.sequence(),
+                    pictured.map(Size::toString).orElse("not a JPEG or PNG"), frame.width(), frame.height());
+            return new Outcome(failed(meta), Optional.empty(), null, false);
+        }
+        if (meta.status() != MaskStatus.OK) {
+            return new Outcome(meta, Optional.empty(), null, true);
+        }
+        Optional<ModelDescription> model = models.get(meta.modelId());
+        if (model.isEmpty()) {
+            if (undescribed.size() < MAX_REPORTED && undescribed.add(meta.modelId())) {
                 LOG.error("Masks of model {} came without its description (a record with ss.type=model on the masks "
                         + "partition before them): their frames count as failed, since their classes are unknown",
-                        maskMeta.modelId());
+                        meta.modelId());
             }
-            maskMeta = new MaskMeta(maskMeta.frame(), maskMeta.modelId(), maskMeta.inferenceMicros(), MaskStatus.FAILED);
+            return new Outcome(failed(meta), Optional.empty(), null, true);
         }
-        LabelMap mask = model.isPresent() ? MaskCodec.decode(j.maskPng()) : null;
+        try {
+            return new Outcome(meta, model, MaskCodec.decode(j.maskPng(), frame.width(), frame.height()), true);
+        } catch (MalformedRecordException e) {
+            LOG.error("Camera {} frame {}: the mask is refused and the frame counts as failed: {}", j.camera(),
+                    frame.sequence(), e.getMessage());
+            return new Outcome(failed(meta), Optional.empty(), null, true);
+        }
+    }
+
+    private static MaskMeta failed(MaskMeta m) {
+        return new MaskMeta(m.frame(), m.modelId(), m.inferenceMicros(), MaskStatus.FAILED);
+    }
+
+    private void joined(SinkEvent.Joined j) {
+        FrameMeta frame = j.frame();
+        Outcome o = outcome(j);
+        MaskMeta maskMeta = o.meta();
+        Optional<ModelDescription> model = o.model();
+        LabelMap mask = o.mask();
         Taxonomy taxonomy = model.map(ModelDescription::taxonomy).orElse(NO_CLASSES);
         Map<String, Double> fractions = mask == null ? Map.of() : ClassFractions.of(mask, taxonomy);
         long now = context.currentSystemTimeMs();
@@ -116,8 +159,10 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
         String json = StatsJson.frame(stats);
         update(j.camera(), frame.session(), a -> a.add(stats));
         double rate = rate(j.camera(), now);
-        recordings.ifPresent(r -> r.append(j.camera(), frame,
-                renderer.render(j.picture(), j.camera(), frame, stats.status(), mask, fractions, rate, taxonomy), json));
+        if (o.pictureFits()) {
+            recordings.ifPresent(r -> r.append(j.camera(), frame,
+                    renderer.render(j.picture(), j.camera(), frame, stats.status(), mask, fractions, rate, taxonomy), json));
+        }
         RecordHeaders headers = new RecordHeaders();
         WireHeaders.writeMask(headers, maskMeta);
         context.forward(new Record<String, Object>(j.camera(), json, now, headers), frameStatsNode);

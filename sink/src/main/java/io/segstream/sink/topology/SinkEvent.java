@@ -21,8 +21,8 @@ public sealed interface SinkEvent {
                   MaskMeta mask, byte[] maskPng, long maskTimestamp) implements SinkEvent {
     }
 
-    /** The frame record of this sequence never arrived; the join moved past it. */
-    record Lost(String camera, UUID session, long sequence) implements SinkEvent {
+    /** The frame records of {@code count} sequences from {@code first} on never arrived; the join moved past them. */
+    record Lost(String camera, UUID session, long first, long count) implements SinkEvent {
     }
 
     /**

@@ -48,6 +48,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class SinkTopologyTest {
@@ -365,6 +366,78 @@ class SinkTopologyTest {
 
         assertThat(only.get("status").asText()).isEqualTo("failed");
         assertThat(only.get("classes").size()).isZero();
+    }
+
+    @Test
+    @Timeout(20)
+    void shouldMoveOverAHugeGapWithoutWalkingItOneSequenceAtATime() throws IOException {
+        sendFrame(0);
+        sendMask(0, MaskStatus.OK, 0);
+        sendFrame(FrameMaskJoiner.MAX_AHEAD);
+        sendMask(FrameMaskJoiner.MAX_AHEAD, MaskStatus.OK, 0);
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        sendEndOfStream(FrameMaskJoiner.MAX_AHEAD + 1);
+
+        List<JsonNode> out = statsRecords();
+
+        assertThat(out).extracting(n -> n.has("endOfStream") ? "eos" : n.get("sequence").asText())
+                .containsExactly("0", Long.toString(FrameMaskJoiner.MAX_AHEAD), "eos");
+        assertThat(out.get(2).get("summary").get("lost").asLong()).isEqualTo(FrameMaskJoiner.MAX_AHEAD - 1);
+    }
+
+    @Test
+    void shouldRefusePoisonRecordsAndKeepTheHealthyCameraExactlyOnce() throws IOException {
+        sendFrame(0);
+        RecordHeaders farAhead = new RecordHeaders();
+        WireHeaders.writeFrame(farAhead, new FrameMeta(session, Long.MAX_VALUE, 0, BASE_CAPTURE_US, W, H, ImageEncoding.PNG,
+                4, 25, false));
+        frames.pipeInput(new TestRecord<>("cam", picture, farAhead));
+        RecordHeaders shortSeq = new RecordHeaders();
+        WireHeaders.writeFrame(shortSeq, meta(1));
+        shortSeq.remove(WireHeaders.SEQUENCE);
+        shortSeq.add(WireHeaders.SEQUENCE, new byte[4]);
+        frames.pipeInput(new TestRecord<>("cam", picture, shortSeq));
+        RecordHeaders huge = new RecordHeaders();
+        WireHeaders.writeFrame(huge, meta(1));
+        huge.remove(WireHeaders.WIDTH);
+        huge.add(WireHeaders.WIDTH, java.nio.ByteBuffer.allocate(4).putInt(100_000).array());
+        frames.pipeInput(new TestRecord<>("cam", picture, huge));
+        RecordHeaders badEnd = new RecordHeaders();
+        badEnd.add(WireHeaders.TYPE, "eos".getBytes(StandardCharsets.UTF_8));
+        badEnd.add(WireHeaders.SESSION, java.nio.ByteBuffer.allocate(16).putLong(1).putLong(2).array());
+        badEnd.add(WireHeaders.FRAME_COUNT, java.nio.ByteBuffer.allocate(8).putLong(-5).array());
+        frames.pipeInput(new TestRecord<>("cam", new byte[0], badEnd));
+        for (String key : List.of("../../x", "/some/absolute/dir", "..", "a/b")) {
+            RecordHeaders h = new RecordHeaders();
+            WireHeaders.writeFrame(h, meta(0));
+            frames.pipeInput(new TestRecord<>(key, picture, h));
+        }
+        sendMask(0, MaskStatus.OK, 0);
+        sendFrame(1);
+        sendMask(1, MaskStatus.OK, 0);
+        sendEndOfStream(2);
+        driver.advanceWallClockTime(Duration.ofSeconds(40));
+
+        List<TestRecord<String, String>> out = stats.readRecordsToList();
+
+        assertThat(out).extracting(TestRecord::key).containsOnly("cam");
+        assertThat(out).hasSize(3);
+        assertThat(JSON.readTree(out.get(2).value()).get("summary").get("ok").asLong()).isEqualTo(2);
+        assertThat(windowRecords()).extracting(n -> n.get("camera").asText()).containsOnly("cam");
+    }
+
+    @Test
+    void shouldRefuseAMaskWhosePngClaimsAnotherSizeBeforeInflatingIt() throws IOException {
+        sendFrame(0);
+        byte[] bomb = MaskCodec.encode(new LabelMap(W, H, new byte[W * H]));
+        java.nio.ByteBuffer.wrap(bomb).putInt(16, 40_000).putInt(20, 40_000);
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeMask(headers, new MaskMeta(meta(0), "test-model", 1000, MaskStatus.OK));
+        masks.pipeInput(new TestRecord<>("cam", bomb, headers));
+
+        JsonNode only = statsRecords().get(0);
+
+        assertThat(only.get("status").asText()).isEqualTo("failed");
     }
 
     private void describe(ModelDescription d) {
