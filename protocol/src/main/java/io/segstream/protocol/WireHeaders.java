@@ -32,6 +32,8 @@ public final class WireHeaders {
     public static final String FRAME_COUNT = "ss.frame-count";
     public static final String MODEL = "ss.model";
     public static final String INFERENCE_MICROS = "ss.infer-us";
+    /** On a mask: how many frames shared the model call whose time {@link #INFERENCE_MICROS} is. */
+    public static final String BATCH = "ss.batch";
     public static final String STATUS = "ss.status";
 
     static final String TYPE_FRAME = "frame";
@@ -144,6 +146,21 @@ public final class WireHeaders {
         headers.add(LENGTH_HINT, longBytes(meta.lengthHint()));
         headers.add(FRAME_RATE, longBytes(Double.doubleToLongBits(meta.frameRate())));
         headers.add(LIVE, new byte[] {(byte) (meta.live() ? 1 : 0)});
+    }
+
+    public static void writeBatchSize(Headers headers, int frames) {
+        headers.remove(BATCH);
+        headers.add(BATCH, intBytes(frames));
+    }
+
+    /** The frames that shared a mask's model call: 1 when the header is absent or out of range. */
+    public static int readBatchSize(Headers headers) {
+        Header h = headers.lastHeader(BATCH);
+        if (h == null || h.value() == null || h.value().length != Integer.BYTES) {
+            return 1;
+        }
+        int n = ByteBuffer.wrap(h.value()).getInt();
+        return n >= 1 && n <= 4096 ? n : 1;
     }
 
     /** Asks the segmenter to see this frame at {@code scale}. */

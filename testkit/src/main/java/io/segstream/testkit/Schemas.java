@@ -22,6 +22,8 @@ public final class Schemas {
     public static final String END_OF_STREAM = "end-of-stream";
     public static final String CAMERA_STATS = "camera-stats";
     public static final String MODEL_DESCRIPTION = "model-description";
+    public static final String SHADOW_COMPARISON = "shadow-comparison";
+    public static final String SHADOW_SUMMARY = "shadow-summary";
 
     private static final String BASE = "https://segstream.io/schemas/";
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,

@@ -185,7 +185,9 @@ final class FrameBatcher {
             long p0 = System.nanoTime();
             byte[] png = masks.serialize(masksTopic, labels.get(k));
             metrics.postprocess(Duration.ofNanos(System.nanoTime() - p0));
-            answers.set(w.slot(), mask(w.record(), w.meta(), MaskStatus.OK, png, took / 1000 / due.size()));
+            ProducerRecord<String, byte[]> answer = mask(w.record(), w.meta(), MaskStatus.OK, png, took / 1000);
+            WireHeaders.writeBatchSize(answer.headers(), due.size());
+            answers.set(w.slot(), answer);
         }
     }
 

@@ -1,0 +1,146 @@
+package io.segstream.app;
+
+import io.segstream.app.shadow.ShadowRun;
+import io.segstream.segmenter.model.DeviceChoice;
+import io.segstream.segmenter.model.InvalidModelException;
+import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.sink.stats.EgoCorridor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code segstream shadow}: a candidate model on production's retained frames, compared with production's masks. */
+@Command(name = "shadow", mixinStandardHelpOptions = true,
+        description = {"Replays frames already on Kafka through a candidate model and compares its masks with production's,",
+                "without labels and without touching production's masks, statistics, offsets or video.",
+                "Publishes the candidate's masks and the comparisons under --shadow-prefix, prints a table and",
+                "writes <out>/shadow-report.html with the frames the two disagree on most."})
+final class ShadowCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH", description = "The candidate model.")
+    Path model;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--shadow-prefix", defaultValue = "shadow.", paramLabel = "P",
+            description = "Prefix of the candidate's masks, models and comparison (<P>shadow) topics (default: ${DEFAULT-VALUE}).")
+    String shadowPrefix;
+
+    @Option(names = "--cameras", paramLabel = "REGEX", description = "The cameras shadowed (ids matching entirely; default: all).")
+    Optional<String> cameras = Optional.empty();
+
+    @Option(names = "--from", paramLabel = "INSTANT",
+            description = "Replay: capture time of the first frame, ISO-8601 (2026-11-30T05:00:00Z); without it, --live.")
+    Optional<String> from = Optional.empty();
+
+    @Option(names = "--live", description = "Shadow new frames as they come, until stopped (Ctrl-C, SIGTERM), a summary per --window.")
+    boolean live;
+
+    @Option(names = "--window", defaultValue = "PT1M", description = "Live: the length of a summary window (default: ${DEFAULT-VALUE}).")
+    java.time.Duration window;
+
+    @Option(names = "--to", paramLabel = "INSTANT", description = "Capture time the replay ends, exclusive (default: now).")
+    Optional<String> to = Optional.empty();
+
+    @Option(names = "--mapping", paramLabel = "FILE",
+            description = "Candidate class to production class pairs (YAML); default: classes of the same name.")
+    Optional<Path> mapping = Optional.empty();
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Where the report and summary go.")
+    Path out;
+
+    @Option(names = "--max-frames", defaultValue = "20000", description = "The most frames one replay takes (default: ${DEFAULT-VALUE}).")
+    int maxFrames;
+
+    @Option(names = "--show", defaultValue = "4", description = "Most-disagreeing frames shown in the report (default: ${DEFAULT-VALUE}).")
+    int show;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> problems = new ArrayList<>();
+        cluster.validate(problems);
+        DeviceChoice device = modelOptions.device(problems);
+        modelOptions.validate(problems);
+        Optional<Pattern> cameraPattern = Optional.empty();
+        try {
+            cameraPattern = cameras.map(Pattern::compile);
+        } catch (PatternSyntaxException e) {
+            problems.add("--cameras: not a regular expression: " + e.getDescription());
+        }
+        if (live == from.isPresent()) {
+            problems.add("give either --from (and --to) to replay a range, or --live");
+        }
+        if (window.toSeconds() < 1) {
+            problems.add("--window must be at least 1 s, got " + window);
+        }
+        Instant start = from.map(f -> instant("--from", f, problems)).orElse(Instant.now());
+        Instant end = to.map(t -> instant("--to", t, problems)).orElse(Instant.now());
+        if (!live && start != null && end != null && !end.isAfter(start)) {
+            problems.add("--to must be after --from");
+        }
+        if (maxFrames < 1 || maxFrames > 1_000_000 || show < 0 || show > 50) {
+            problems.add("--max-frames must be 1..1000000 and --show 0..50");
+        }
+        if (!shadowPrefix.matches("[A-Za-z0-9._-]{1,100}") || shadowPrefix.equals(cluster.topicPrefix)) {
+            problems.add("--shadow-prefix must be 1-100 of A-Z a-z 0-9 . _ - and differ from --topic-prefix");
+        }
+        mapping.filter(m -> !Files.isRegularFile(m)).ifPresent(m -> problems.add("--mapping: no file " + m));
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("segstream shadow: " + p));
+            return 2;
+        }
+        try (SegmentationModel candidate = modelOptions.loader(device).load(model)) {
+            ShadowRun.Settings settings = new ShadowRun.Settings(cluster.bootstrapServers, cluster.kafkaProperties,
+                    cluster.topics(), shadowPrefix, cameraPattern, start, end, mapping, out, maxFrames, show, EgoCorridor.DEFAULT);
+            ShadowRun run = new ShadowRun(settings, candidate, System.err);
+            if (!live) {
+                return run.replay();
+            }
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                running.set(false);
+                try {
+                    done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shadow-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                return run.live(window, running::get);
+            } finally {
+                done.countDown();
+            }
+        } catch (InvalidModelException e) {
+            System.err.println("segstream shadow: model refused: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("segstream shadow: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static Instant instant(String option, String text, List<String> problems) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            problems.add(option + " must be an ISO-8601 instant like 2026-11-30T05:00:00Z, got '" + text + "'");
+            return null;
+        }
+    }
+}
