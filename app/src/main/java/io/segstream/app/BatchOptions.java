@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.segmenter.worker.SegmenterConfig;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -7,15 +8,15 @@ import picocli.CommandLine.Option;
 /** How a segmenter batches and which live frames it skips. */
 final class BatchOptions {
 
-    @Option(names = "--batch-size", defaultValue = "4", description = "Most frames per model call, across cameras (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", description = "Most frames per model call, across cameras (default: ${DEFAULT-VALUE}).")
+    int batchSize = SegmenterConfig.DEFAULT_BATCH_SIZE;
 
-    @Option(names = "--batch-wait", defaultValue = "PT0.05S", description = "Longest wait for a batch to fill (default: ${DEFAULT-VALUE}).")
-    Duration batchWait;
+    @Option(names = "--batch-wait", description = "Longest wait for a batch to fill (default: ${DEFAULT-VALUE}).")
+    Duration batchWait = SegmenterConfig.DEFAULT_BATCH_WAIT;
 
-    @Option(names = "--max-age", defaultValue = "PT1S",
+    @Option(names = "--max-age",
             description = "Skip a live camera's frame older than this when its turn comes; PT0S never skips (default: ${DEFAULT-VALUE}).")
-    Duration maxAge;
+    Duration maxAge = SegmenterConfig.DEFAULT_MAX_AGE;
 
     void validate(List<String> problems) {
         if (batchSize < 1) {

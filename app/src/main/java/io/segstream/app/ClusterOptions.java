@@ -76,10 +76,10 @@ final class ClusterOptions {
         });
         try (Admin admin = Admin.create(config)) {
             TopicCreator.ensure(admin, topics().specs(partitions, replicationFactor, FRAME_RETENTION));
-            return 0;
+            return ExitCode.OK.code();
         } catch (KafkaException | IllegalStateException e) {
             System.err.println("segstream " + command + ": cannot create the topics on " + bootstrapServers + ": " + e.getMessage());
-            return 2;
+            return ExitCode.REFUSED.code();
         }
     }
 }

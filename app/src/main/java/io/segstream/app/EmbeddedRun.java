@@ -71,7 +71,7 @@ final class EmbeddedRun {
             model = s.loader().load(s.model());
         } catch (InvalidModelException e) {
             System.err.println("segstream: model refused: " + e.getMessage());
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         Path stateDir;
         try {
@@ -80,7 +80,7 @@ final class EmbeddedRun {
         } catch (IOException e) {
             model.close();
             System.err.println("segstream: cannot create the output directory " + s.out() + ": " + e);
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         try (model; EmbeddedKafkaHandle kafka = EmbeddedKafkaHandle.start(s.bootstrapServers())) {
             int code = runPipeline(kafka.bootstrapServers(), model, stateDir);
@@ -96,8 +96,8 @@ final class EmbeddedRun {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicCreator.ensure(admin, topics.specs(s.partitions(), (short) 1, Duration.ofHours(24)));
         }
-        SinkConfig sinkConfig = s.sink().apply(new SinkConfig(bootstrap, topics, s.topicPrefix() + SinkConfig.DEFAULT_APPLICATION_ID,
-                stateDir, Optional.of(s.out()), 0.5));
+        SinkConfig sinkConfig = s.sink().apply(SinkConfig.defaults(bootstrap, topics, s.topicPrefix() + SinkConfig.DEFAULT_APPLICATION_ID,
+                stateDir, Optional.of(s.out())));
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String segmenterGroup = s.topicPrefix() + Groups.SEGMENTER;
         try (SinkService sink = new SinkService(sinkConfig);
@@ -128,7 +128,7 @@ final class EmbeddedRun {
                 Outcome outcome = new Outcome(progress, segmenter, segmenterDied);
                 if (!results.stream().allMatch(CompletableFuture::isDone)) {
                     outcome.printStopped("while the inputs were read");
-                    return 2;
+                    return ExitCode.REFUSED.code();
                 }
                 List<IngestResult> ingested = results.stream().map(CompletableFuture::join).toList();
                 Set<UUID> sessions = ingested.stream().flatMap(r -> r.sessions().stream()).collect(Collectors.toSet());
@@ -176,12 +176,12 @@ final class EmbeddedRun {
         long published = ingested.stream().mapToLong(IngestResult::frames).sum();
         if (!complete) {
             outcome.printStopped(String.format(Locale.ROOT, "with %d of %d frames through", outcome.through(), published));
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         List<IngestResult> failed = ingested.stream().filter(r -> !r.succeeded()).toList();
         failed.forEach(r -> System.err.println("segstream: camera " + r.camera() + ": " + r.error().orElseThrow()));
         boolean notSegmented = outcome.printNotSegmented(published);
-        return !failed.isEmpty() ? 1 : notSegmented ? 3 : 0;
+        return (!failed.isEmpty() ? ExitCode.FAILED : notSegmented ? ExitCode.NOT_SEGMENTED : ExitCode.OK).code();
     }
 
     /** How the frames came out: the sink's statuses, the segmenter's failure causes, why it stopped if it did. */

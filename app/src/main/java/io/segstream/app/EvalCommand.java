@@ -17,6 +17,7 @@ import io.segstream.segmenter.eval.EvalReport;
 import io.segstream.segmenter.eval.LabelFormat;
 import io.segstream.segmenter.eval.LabelledFrames;
 import io.segstream.segmenter.model.DeviceChoice;
+import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.SegmentationModel;
 import java.io.IOException;
@@ -123,7 +124,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream eval: " + p));
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         EvalReport direct;
         List<ScaleResult> atScales = new ArrayList<>();
@@ -139,13 +140,13 @@ final class EvalCommand implements Callable<Integer> {
             }
         } catch (InvalidModelException e) {
             System.err.println("segstream eval: model refused: " + e.getMessage());
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         Optional<EvalReport> piped = Optional.empty();
         if (pipeline) {
             Optional<List<LabelMap>> masks = throughPipeline(deviceChoice, frames.size());
             if (masks.isEmpty()) {
-                return 2;
+                return ExitCode.REFUSED.code();
             }
             piped = Optional.of(DirectEvaluator.score(labelFormat, frames, masks.get()));
         }
@@ -158,7 +159,7 @@ final class EvalCommand implements Callable<Integer> {
         if (json.isPresent()) {
             Files.writeString(json.get(), json(labelFormat, frames.size(), direct, piped, atScales));
         }
-        return 0;
+        return ExitCode.OK.code();
     }
 
     /** The direct run at one inference scale. */
@@ -175,7 +176,8 @@ final class EvalCommand implements Callable<Integer> {
             System.err.println("segstream eval: the same frames through the pipeline ("
                     + (png ? "PNG" : "JPEG quality " + quality()) + ")");
             int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelOptions.loader(deviceChoice), out, Optional.of(kafka.bootstrapServers()), prefix, 1, new SinkOptions(),
-                    Duration.ofMinutes(5), 4, Duration.ofMillis(50), Duration.ZERO)).call();
+                    Duration.ofMinutes(5), SegmenterConfig.DEFAULT_BATCH_SIZE, SegmenterConfig.DEFAULT_BATCH_WAIT, Duration.ZERO))
+                    .call();
             if (code != 0) {
                 System.err.println("segstream eval: the pipeline run failed (exit " + code + ")");
                 return Optional.empty();

@@ -64,18 +64,18 @@ final class IngestCommand implements Callable<Integer> {
     boolean png;
 
 
-    @Option(names = "--io-timeout", defaultValue = "PT10S", description = "Bound on every blocking FFmpeg call on a network source (default: ${DEFAULT-VALUE}).")
-    Duration ioTimeout;
+    @Option(names = "--io-timeout", description = "Bound on every blocking FFmpeg call on a network source (default: ${DEFAULT-VALUE}).")
+    Duration ioTimeout = IngestConfig.DEFAULT_IO_TIMEOUT;
 
-    @Option(names = "--stall-timeout", defaultValue = "PT15S", description = "Restart a live source silent this long (default: ${DEFAULT-VALUE}).")
-    Duration stallTimeout;
+    @Option(names = "--stall-timeout", description = "Restart a live source silent this long (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout = IngestConfig.DEFAULT_STALL_TIMEOUT;
 
-    @Option(names = "--backoff-max", defaultValue = "PT30S", description = "Longest wait between reconnects (default: ${DEFAULT-VALUE}).")
-    Duration backoffMax;
+    @Option(names = "--backoff-max", description = "Longest wait between reconnects (default: ${DEFAULT-VALUE}).")
+    Duration backoffMax = IngestConfig.DEFAULT_BACKOFF_MAX;
 
-    @Option(names = "--max-in-flight", defaultValue = "64",
+    @Option(names = "--max-in-flight",
             description = "Recorded inputs: most frames per camera published but not yet segmented; 0 = no bound (default: ${DEFAULT-VALUE}).")
-    int maxInFlight;
+    int maxInFlight = IngestConfig.DEFAULT_MAX_IN_FLIGHT;
 
     @Option(names = "--segmenter-group", split = ",",
             description = {"The segmenters' consumer group (default: the topic prefix + " + Groups.SEGMENTER + "); repeat it (or separate by commas)",
@@ -103,7 +103,7 @@ final class IngestCommand implements Callable<Integer> {
             try {
                 settings = IngestConfig.defaults(cluster.bootstrapServers, cluster.topics())
                         .withTimeouts(ioTimeout, stallTimeout)
-                        .withBackoff(Duration.ofMillis(Math.min(500, backoffMax.toMillis())), backoffMax)
+                        .withBackoffMax(backoffMax)
                         .withMaxInFlight(maxInFlight, segmenterGroup.isEmpty()
                                 ? List.of(cluster.prefixed(Groups.SEGMENTER)) : segmenterGroup)
                         .withKafka(cluster.kafkaProperties);
@@ -113,7 +113,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream ingest: " + p));
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         return run(settings, specs);
     }
@@ -156,7 +156,7 @@ final class IngestCommand implements Callable<Integer> {
 
     private int run(IngestConfig settings, List<CameraSpec> specs) throws IOException {
         if (cluster.ensureTopics("ingest") != 0) {
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -177,7 +177,7 @@ final class IngestCommand implements Callable<Integer> {
             boolean anyLive = specs.stream().anyMatch(CameraSpec::live);
             if (anyLive) {
                 stopped.await();
-                return 0;
+                return ExitCode.OK.code();
             }
             CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -186,7 +186,7 @@ final class IngestCommand implements Callable<Integer> {
             return failed.isEmpty() ? 0 : 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 0;
+            return ExitCode.OK.code();
         } catch (Exception e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -52,14 +52,14 @@ final class InspectCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream models inspect: " + p));
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         try (SegmentationModel m = modelOptions.loader(device).load(model)) {
             print(System.out, m);
             return time(System.out, m, frame);
         } catch (InvalidModelException e) {
             System.err.println("segstream models inspect: model refused: " + e.getMessage());
-            return 2;
+            return ExitCode.REFUSED.code();
         }
     }
 
@@ -100,11 +100,11 @@ final class InspectCommand implements Callable<Integer> {
             long second = System.nanoTime() - t0;
             row(out, "inference", String.format(Locale.ROOT, "a %s frame runs as %s: %.0f ms (the first call %.0f ms); "
                     + "mask %dx%d", frame, fed, second / 1e6, first / 1e6, mask.width(), mask.height()));
-            return 0;
+            return ExitCode.OK.code();
         } catch (ModelFailedException e) {
             row(out, "inference", "a " + frame + " frame runs as " + fed + ": FAILS: " + e.getMessage()
                     + (e.fix().isEmpty() ? "" : "; " + e.fix()));
-            return 1;
+            return ExitCode.FAILED.code();
         }
     }
 

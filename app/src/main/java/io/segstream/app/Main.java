@@ -29,7 +29,7 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     LoggerFactory.getLogger(Main.class).debug("segstream failed", e);
                     cmd.getErr().println("segstream: " + e.getMessage());
-                    return 2;
+                    return ExitCode.REFUSED.code();
                 })
                 .execute(args);
     }

@@ -43,7 +43,7 @@ final class ModelsCommand implements Runnable {
                         e.crop().map(Object::toString).orElse("any"), e.description(), e.taxonomy());
                 pulled.ifPresent(p -> System.out.println("    " + p));
             }
-            return 0;
+            return ExitCode.OK.code();
         }
     }
 
@@ -62,7 +62,7 @@ final class ModelsCommand implements Runnable {
             Optional<CatalogEntry> entry = ModelCatalog.builtIn().find(name);
             if (entry.isEmpty()) {
                 System.err.println("segstream models pull: no model '" + name + "' in the catalog; 'segstream models list' shows them");
-                return 2;
+                return ExitCode.REFUSED.code();
             }
             long[] last = {0};
             try {
@@ -77,10 +77,10 @@ final class ModelsCommand implements Runnable {
                     }
                 });
                 System.out.println(saved);
-                return 0;
+                return ExitCode.OK.code();
             } catch (IOException | RuntimeException e) {
                 System.err.println("segstream models pull: " + e.getMessage());
-                return 1;
+                return ExitCode.FAILED.code();
             }
         }
     }

@@ -85,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
         modelOptions.validate(problems);
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream: " + p));
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         List<CameraSpec> cameras = new ArrayList<>();
         if (config.isPresent()) {
@@ -93,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
                 cameras.addAll(CamerasFile.load(config.get()));
             } catch (ConfigException e) {
                 e.problems().forEach(p -> System.err.println("segstream: " + config.get() + ": " + p));
-                return 2;
+                return ExitCode.REFUSED.code();
             }
         }
         CameraIds ids = new CameraIds();
@@ -105,12 +105,12 @@ final class RunCommand implements Callable<Integer> {
                         jpegQuality.orElse(camera.jpegQuality())));
             } catch (IllegalArgumentException e) {
                 System.err.println("segstream: --input " + in + ": " + e.getMessage());
-                return 2;
+                return ExitCode.REFUSED.code();
             }
         }
         if (cameras.isEmpty()) {
             System.err.println("segstream: no inputs: give --input SOURCE or --config FILE");
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, topicPrefix, partitions, sink, stallTimeout,
                 batch.batchSize, batch.batchWait, batch.maxAge));

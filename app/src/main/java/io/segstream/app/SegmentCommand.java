@@ -86,18 +86,18 @@ final class SegmentCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream segment: " + p));
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         SegmentationModel loaded;
         try {
             loaded = modelOptions.loader(deviceChoice).load(model);
         } catch (InvalidModelException e) {
             System.err.println("segstream segment: model refused: " + e.getMessage());
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         try (SegmentationModel m = loaded) {
             if (cluster.ensureTopics("segment") != 0) {
-                return 2;
+                return ExitCode.REFUSED.code();
             }
             return serve(m, cluster.topics(), cameraPattern);
         }
@@ -123,11 +123,11 @@ final class SegmentCommand implements Callable<Integer> {
                 thread.start();
                 thread.join();
                 if (died.get() == null) {
-                    return 0;
+                    return ExitCode.OK.code();
                 }
                 Runtime.getRuntime().removeShutdownHook(hook);
                 System.err.println("segstream segment: the segmenter stopped: " + died.get().getMessage());
-                return 1;
+                return ExitCode.FAILED.code();
             }
         }
     }

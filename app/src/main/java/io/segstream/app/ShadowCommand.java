@@ -101,7 +101,7 @@ final class ShadowCommand implements Callable<Integer> {
         mapping.filter(m -> !Files.isRegularFile(m)).ifPresent(m -> problems.add("--mapping: no file " + m));
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream shadow: " + p));
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         try (SegmentationModel candidate = modelOptions.loader(device).load(model)) {
             ShadowRun.Settings settings = new ShadowRun.Settings(cluster.bootstrapServers, cluster.kafkaProperties,
@@ -128,10 +128,10 @@ final class ShadowCommand implements Callable<Integer> {
             }
         } catch (InvalidModelException e) {
             System.err.println("segstream shadow: model refused: " + e.getMessage());
-            return 2;
+            return ExitCode.REFUSED.code();
         } catch (IllegalArgumentException e) {
             System.err.println("segstream shadow: " + e.getMessage());
-            return 2;
+            return ExitCode.REFUSED.code();
         }
     }
 

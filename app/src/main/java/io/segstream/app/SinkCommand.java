@@ -74,14 +74,14 @@ final class SinkCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream sink: " + p));
-            return 2;
+            return ExitCode.REFUSED.code();
         }
         if (cluster.ensureTopics("sink") != 0) {
-            return 2;
+            return ExitCode.REFUSED.code();
         }
-        SinkConfig config = sink.apply(new SinkConfig(cluster.bootstrapServers, cluster.topics(),
+        SinkConfig config = sink.apply(SinkConfig.defaults(cluster.bootstrapServers, cluster.topics(),
                 applicationId.orElse(cluster.prefixed(SinkConfig.DEFAULT_APPLICATION_ID)), stateDir,
-                outputDir, 0.5))
+                outputDir))
                 .withKafka(cluster.kafkaProperties);
         return serve(config);
     }
@@ -107,11 +107,11 @@ final class SinkCommand implements Callable<Integer> {
                 service.start();
                 stopped.await();
                 if (service.state() != KafkaStreams.State.ERROR) {
-                    return 0;
+                    return ExitCode.OK.code();
                 }
                 Runtime.getRuntime().removeShutdownHook(hook);
                 System.err.println("segstream sink: the sink stopped with an error (see the log above)");
-                return 1;
+                return ExitCode.FAILED.code();
             }
         }
     }

@@ -16,12 +16,12 @@ import picocli.CommandLine.Option;
 final class SinkOptions {
 
     @Option(names = "--overlay-alpha", description = "Opacity of the class colours, 0-1 (default: ${DEFAULT-VALUE}).")
-    double overlayAlpha = 0.5;
+    double overlayAlpha = SinkConfig.DEFAULT_OVERLAY_ALPHA;
 
     @Option(names = "--corridor", paramLabel = "TOP,BOTTOM_WIDTH,TOP_WIDTH",
             description = {"The ego corridor of the driving figures: its top as a fraction of the image height from the top,",
                     "its widths at the bottom and top as fractions of the image width (default: ${DEFAULT-VALUE})."})
-    String corridor = "0.55,0.6,0.1";
+    String corridor = EgoCorridor.DEFAULT.text();
 
     @Option(names = "--mask-timeout", description = {"Hand a frame on without its mask (status missing) once a later mask of its",
             "session has waited this long, ISO-8601 (default: ${DEFAULT-VALUE})."})
@@ -29,7 +29,7 @@ final class SinkOptions {
 
     @Option(names = "--windows", paramLabel = "DURATION[,DURATION...]",
             description = "The camera-stats tumbling window lengths, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    String windows = "PT1S,PT1M";
+    String windows = String.join(",", SinkConfig.DEFAULT_WINDOWS.stream().map(Duration::toString).toList());
 
     @Option(names = "--live-file-length", description = "Capture time per rolling overlay file of a live camera (default: ${DEFAULT-VALUE}).")
     Duration liveFileLength = SinkConfig.DEFAULT_LIVE_SEGMENT;
@@ -45,8 +45,8 @@ final class SinkOptions {
             problems.add("--corridor " + corridor + ": " + e.getMessage());
         }
         try {
-            apply(new SinkConfig("validate", io.segstream.protocol.Topics.DEFAULT, "validate", java.nio.file.Path.of("."),
-                    java.util.Optional.empty(), 0.5));
+            apply(SinkConfig.defaults("validate", io.segstream.protocol.Topics.DEFAULT, "validate", java.nio.file.Path.of("."),
+                    java.util.Optional.empty()));
         } catch (IllegalArgumentException e) {
             problems.add("--mask-timeout, --windows, --live-file-length: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * the service reads; topic names, partition counts, consumer group, ports and health paths agree
  * with the services; every Dockerfile copies files that exist and builds modules that exist.
  */
+@IntegrationTest
 class DeployManifestsTest {
 
     private static final Path ROOT = Path.of(System.getProperty("segstream.root")).toAbsolutePath();

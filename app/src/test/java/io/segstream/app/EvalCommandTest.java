@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * segstream eval on the labelled CamVid sample, the model called directly and through the whole
  * pipeline (ingest, Kafka, segmenter, sink) on an in-process broker.
  */
+@IntegrationTest
 class EvalCommandTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvalCommandTest.class);

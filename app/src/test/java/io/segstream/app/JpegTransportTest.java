@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.ingest.encode.PictureEncoder;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * the chroma planes being up-sampled differently (FFmpeg's scaler for the raw frame, the JDK's JPEG
  * decoder after transport), not from quantisation. The bound guards against regressions.
  */
+@IntegrationTest
 class JpegTransportTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(JpegTransportTest.class);

@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.testkit.Assets;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's run command, as a user types it: the ./segstream launcher in a process of its own,
  * on the packaged application (so a class path that misses a jar fails here, not for the user).
  */
+@IntegrationTest
 class LauncherIT {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * model's own classes; a model forced onto frames its graph cannot take fails the run in one line.
  */
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class RealModelsRunTest {
 
     private static final String CAMERA = "udacity_vehicle_detection_test_video";

@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Cityscapes model on DJL's TensorFlow engine, out as overlay video and per-frame statistics.
  */
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class RunCommandIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * de-duplication leaves every frame of every recorded input exactly one statistics record.
  */
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class ScaleOutIntegrationTest {
 
     private static final int FRAMES = 24;

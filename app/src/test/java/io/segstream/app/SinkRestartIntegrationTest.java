@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * once, with an overlay video that plays to the end.
  */
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class SinkRestartIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

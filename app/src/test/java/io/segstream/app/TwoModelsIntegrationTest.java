@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through one sink; ingest waits for both groups.
  */
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class TwoModelsIntegrationTest {
 
     @TempDir

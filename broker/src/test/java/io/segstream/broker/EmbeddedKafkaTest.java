@@ -9,8 +9,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("integration") // the broker module cannot use testkit's @IntegrationTest: testkit depends on it
 class EmbeddedKafkaTest {
 
     @Test

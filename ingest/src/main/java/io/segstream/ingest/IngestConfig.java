@@ -29,6 +29,12 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
                            List<String> segmenterGroups, int liveQueue, int liveMaxUnacked, Map<String, String> kafka) {
 
     public static final String DEFAULT_SEGMENTER_GROUP = Groups.SEGMENTER;
+    public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(15);
+    /** The first wait before a reconnect; it doubles up to the backoff maximum. */
+    public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofMillis(500);
+    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
 
     public IngestConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -53,13 +59,18 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
 
     /** The defaults: 10 s I/O timeout, 15 s stall, backoff 0.5 s to 30 s, 3 attempts, 64 frames in flight. */
     public static IngestConfig defaults(String bootstrapServers, Topics topics) {
-        return new IngestConfig(bootstrapServers, topics, Duration.ofSeconds(10), Duration.ofSeconds(15),
-                Duration.ofMillis(500), Duration.ofSeconds(30), 3, 64, List.of(DEFAULT_SEGMENTER_GROUP), 4, 4, Map.of());
+        return new IngestConfig(bootstrapServers, topics, DEFAULT_IO_TIMEOUT, DEFAULT_STALL_TIMEOUT, DEFAULT_BACKOFF_MIN,
+                DEFAULT_BACKOFF_MAX, 3, DEFAULT_MAX_IN_FLIGHT, List.of(DEFAULT_SEGMENTER_GROUP), 4, 4, Map.of());
     }
 
     public IngestConfig withTimeouts(Duration io, Duration stall) {
         return new IngestConfig(bootstrapServers, topics, io, stall, backoffMin, backoffMax, recordedAttempts,
                 maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, kafka);
+    }
+
+    /** The backoff ending at {@code max}, starting at the default minimum (or at {@code max} when that is shorter). */
+    public IngestConfig withBackoffMax(Duration max) {
+        return withBackoff(max.compareTo(DEFAULT_BACKOFF_MIN) < 0 ? max : DEFAULT_BACKOFF_MIN, max);
     }
 
     public IngestConfig withBackoff(Duration min, Duration max) {

@@ -1,5 +1,6 @@
 package io.segstream.ingest;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.ingest.metrics.IngestMetrics;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a healthy camera in the same process publishes all its frames.
  */
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class BadInputIntegrationTest {
 
     @TempDir

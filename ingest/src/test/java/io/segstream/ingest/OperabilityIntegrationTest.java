@@ -1,5 +1,6 @@
 package io.segstream.ingest;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class OperabilityIntegrationTest {
 
     @TempDir

@@ -32,9 +32,16 @@ public record SinkConfig(String bootstrapServers, Topics topics, String applicat
 
     /** The application id of sink instances, after the topic prefix. */
     public static final String DEFAULT_APPLICATION_ID = "segstream-sink";
+    public static final double DEFAULT_OVERLAY_ALPHA = 0.5;
     public static final Duration DEFAULT_MASK_TIMEOUT = Duration.ofSeconds(30);
     public static final List<Duration> DEFAULT_WINDOWS = List.of(Duration.ofSeconds(1), Duration.ofMinutes(1));
     public static final Duration DEFAULT_LIVE_SEGMENT = Duration.ofMinutes(5);
+
+    /** A sink with every default: overlay alpha, corridor, mask timeout, windows, live file length. */
+    public static SinkConfig defaults(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
+                                      Optional<Path> outputDir) {
+        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, DEFAULT_OVERLAY_ALPHA);
+    }
 
     /** A sink with the default corridor, mask timeout, windows and live file length. */
     public SinkConfig(String bootstrapServers, Topics topics, String applicationId, Path stateDir,

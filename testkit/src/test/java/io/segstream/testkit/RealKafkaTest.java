@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class RealKafkaTest {
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class TopicCreatorIntegrationTest {
 
     @Test

@@ -3,6 +3,7 @@ package io.segstream.app.shadow;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segstream.app.ExitCode;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.LabelMap;
@@ -125,16 +126,16 @@ public final class ShadowRun {
             if (comparer.overall == null) {
                 System.err.println("segstream shadow: no frame of " + cameraText() + " was captured between " + s.from()
                         + " and " + s.to() + " on " + s.production().frames() + " (" + read + " records read)");
-                return 1;
+                return ExitCode.FAILED.code();
             }
             comparer.finish();
-            return 0;
+            return ExitCode.OK.code();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 2;
+            return ExitCode.REFUSED.code();
         } catch (java.util.concurrent.ExecutionException e) {
             System.err.println("segstream shadow: cannot read the production topics: " + e.getCause().getMessage());
-            return 2;
+            return ExitCode.REFUSED.code();
         }
     }
 
@@ -166,6 +167,11 @@ public final class ShadowRun {
      * report is written at the end. Returns 0, or 2 when production cannot be read.
      */
     public int live(Duration window, java.util.function.BooleanSupplier running) throws IOException {
+        return live(window, running, () -> { });
+    }
+
+    /** As {@link #live(Duration, java.util.function.BooleanSupplier)}; {@code ready} runs once it reads from the topics' ends. */
+    public int live(Duration window, java.util.function.BooleanSupplier running, Runnable ready) throws IOException {
         String comparisons = comparisonsTopic();
         Topics shadow = Topics.withPrefix(s.shadowPrefix());
         Map<String, String> consumer = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -179,6 +185,7 @@ public final class ShadowRun {
             java.util.LinkedHashMap<FrameKey, Pending> pending = new java.util.LinkedHashMap<>();
             long windowStart = System.currentTimeMillis();
             LOG.info("Shadowing {} live with {}, windows of {}", s.production().frames(), candidate.id(), window);
+            ready.run();
             while (running.getAsBoolean()) {
                 for (ConsumerRecord<String, byte[]> r : frames.poll(Duration.ofMillis(100))) {
                     accept(r).ifPresent(key -> pending.put(key, new Pending(r, System.nanoTime())));
@@ -209,13 +216,13 @@ public final class ShadowRun {
             }
             comparer.window(windowStart, System.currentTimeMillis());
             comparer.report();
-            return 0;
+            return ExitCode.OK.code();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 2;
+            return ExitCode.REFUSED.code();
         } catch (java.util.concurrent.ExecutionException e) {
             System.err.println("segstream shadow: cannot read the production topics: " + e.getCause().getMessage());
-            return 2;
+            return ExitCode.REFUSED.code();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.segstream.ingest.live;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.broker.EmbeddedKafka;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka slower than the camera, to the extreme: the broker goes away. Decoding goes on, the oldest
  * waiting frames are dropped and counted, and memory stays bounded by the queue.
  */
+@IntegrationTest
 class KafkaOutageIntegrationTest {
 
     @TempDir

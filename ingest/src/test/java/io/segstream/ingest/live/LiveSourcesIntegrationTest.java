@@ -1,5 +1,6 @@
 package io.segstream.ingest.live;
 
+import io.segstream.testkit.IntegrationTest;
 import static io.segstream.ingest.LiveFrames.atLeast;
 import static io.segstream.ingest.LiveFrames.bySession;
 import static io.segstream.ingest.LiveFrames.frames;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * over UDP, and a paced HTTP server that can stall.
  */
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class LiveSourcesIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(40);

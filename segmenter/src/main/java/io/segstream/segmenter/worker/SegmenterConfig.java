@@ -45,10 +45,14 @@ public record SegmenterConfig(String bootstrapServers, Topics topics, String gro
         }
     }
 
+    public static final int DEFAULT_BATCH_SIZE = 4;
+    public static final Duration DEFAULT_BATCH_WAIT = Duration.ofMillis(50);
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(1);
+
     /** Batches of up to 4 waiting at most 50 ms, live frames skipped when older than 1 s. */
     public static SegmenterConfig defaults(String bootstrapServers, Topics topics) {
-        return new SegmenterConfig(bootstrapServers, topics, Groups.SEGMENTER, 4, Duration.ofMillis(50),
-                Duration.ofSeconds(1), Duration.ofMillis(500), Map.of(), Optional.empty());
+        return new SegmenterConfig(bootstrapServers, topics, Groups.SEGMENTER, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_WAIT,
+                DEFAULT_MAX_AGE, Duration.ofMillis(500), Map.of(), Optional.empty());
     }
 
     public SegmenterConfig withGroup(String group) {

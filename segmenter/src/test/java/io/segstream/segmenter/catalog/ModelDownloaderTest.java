@@ -1,5 +1,6 @@
 package io.segstream.segmenter.catalog;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pulls against a real HTTP server on 127.0.0.1 serving a tarball of the real frozen graph, made here. */
+@IntegrationTest
 class ModelDownloaderTest {
 
     @TempDir

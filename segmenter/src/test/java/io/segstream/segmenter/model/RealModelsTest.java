@@ -1,5 +1,6 @@
 package io.segstream.segmenter.model;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.LabelMap;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real DeepLab exports in ../shared/assets beyond the EdgeTPU model: what is found at load, and their reference labels. */
+@IntegrationTest
 class RealModelsTest {
 
     @TempDir

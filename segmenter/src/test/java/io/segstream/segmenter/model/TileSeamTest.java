@@ -1,5 +1,6 @@
 package io.segstream.segmenter.model;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.LabelMap;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a discontinuity as a disagreement. {@link TileBlenderTest} shows the blending against a stand-in
  * model whose errors at tile edges are known.
  */
+@IntegrationTest
 class TileSeamTest {
 
     private static final int BAND = 16;

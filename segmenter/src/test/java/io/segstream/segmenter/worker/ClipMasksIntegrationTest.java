@@ -1,5 +1,6 @@
 package io.segstream.segmenter.worker;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.FrameMeta;
@@ -46,6 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mask equals the model called directly on the same JPEG-decoded picture.
  */
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class ClipMasksIntegrationTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.segstream.segmenter.worker;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.FrameMeta;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * frames it does infer stays bounded, and the worker holds less than two batches of frames at once.
  */
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class LiveModeIntegrationTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.segstream.segmenter.worker;
 
+import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.EndOfStream;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(RealKafka.class)
+@IntegrationTest
 class SegmenterWorkerTest {
 
     @TempDir

@@ -26,6 +26,15 @@ public record EgoCorridor(double top, double bottomWidth, double topWidth) {
         }
     }
 
+    /** As written in options: {@code TOP,BOTTOM_WIDTH,TOP_WIDTH}. */
+    public String text() {
+        return strip(top) + "," + strip(bottomWidth) + "," + strip(topWidth);
+    }
+
+    private static String strip(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
     /** The obstacle groups of the driving figures, in the order frame-stats gives them. */
     private static final List<String> OBSTACLES = List.of("vehicles", "persons", "twoWheelers");
 
