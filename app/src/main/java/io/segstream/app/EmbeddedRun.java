@@ -1,12 +1,12 @@
 package io.segstream.app;
 
 import io.segstream.broker.EmbeddedKafka;
-import io.segstream.ingest.CameraSpec;
-import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
 import io.segstream.ingest.Ingest;
-import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.camera.IngestResult;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.segmenter.model.InvalidModelException;

@@ -3,7 +3,7 @@ package io.segstream.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segstream.broker.EmbeddedKafka;
-import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MaskCodec;

@@ -1,6 +1,6 @@
 package io.segstream.app;
 
-import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.config.CamerasFile;
 import io.segstream.ingest.config.ConfigException;
 import io.segstream.protocol.ImageEncoding;

@@ -18,10 +18,10 @@ import io.segstream.testkit.Tools;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.Groups;
-import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.Ingest;
-import io.segstream.ingest.IngestConfig;
-import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
@@ -284,7 +284,9 @@ class LauncherIT {
         assertThat(second.exitValue()).as("the second sink stops cleanly on SIGTERM; output:%n%s",
                 read(work.resolve("sink-2.log"))).isEqualTo(143);
         List<String> lines = Files.readAllLines(out.resolve("clip").resolve("stats.jsonl"), StandardCharsets.UTF_8);
-        assertThat(lines).extracting(l -> Long.parseLong(l.replaceAll(".*\"sequence\":(\\d+).*", "$1")))
+        assertThat(lines).as("stats.jsonl; first sink:%n%s%nsecond sink:%n%s", read(work.resolve("sink-1.log")),
+                        read(work.resolve("sink-2.log")))
+                .extracting(l -> Long.parseLong(l.replaceAll(".*\"sequence\":(\\d+).*", "$1")))
                 .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 38).boxed().toList());
         assertThat(videoFrames(out.resolve("clip").resolve("overlay.mp4"))).as("overlay frames; sink output:%n%s",
                 read(work.resolve("sink-2.log"))).isEqualTo(38);

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.Ingest;
-import io.segstream.ingest.IngestConfig;
-import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;

@@ -1,6 +1,11 @@
 package io.segstream.ingest;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.segstream.ingest.camera.Camera;
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.CameraStatus;
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.live.LiveCamera;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.ingest.publish.FramePublisher;
@@ -9,7 +14,6 @@ import io.segstream.ingest.recorded.SegmentedOffsets;
 import io.segstream.ingest.source.FrameSources;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * The ingest service: many cameras in one process, each on threads of its own, publishing through
@@ -38,8 +41,7 @@ public final class Ingest implements AutoCloseable {
     private final KafkaClientMetrics producerMetrics;
     private final ExecutorService recordedThreads;
     private final ScheduledExecutorService watchdog;
-    private final Map<String, Supplier<CameraStatus>> cameras = new ConcurrentHashMap<>();
-    private final List<LiveCamera> live = new ArrayList<>();
+    private final Map<String, Camera> cameras = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private SegmentedOffsets segmented;
 
@@ -80,15 +82,10 @@ public final class Ingest implements AutoCloseable {
         }
         // refuses bad source options (an image sequence's framerate) here, before any thread starts
         FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize()).close();
-        if (camera.live()) {
-            LiveCamera c = new LiveCamera(camera, config, publisher, metrics.camera(camera.id()));
-            cameras.put(camera.id(), c::status);
-            live.add(c);
-            return c.start();
-        }
-        RecordedCamera c = new RecordedCamera(camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets());
-        cameras.put(camera.id(), c::status);
-        return CompletableFuture.supplyAsync(c::run, recordedThreads);
+        Camera c = camera.live() ? new LiveCamera(camera, config, publisher, metrics.camera(camera.id()))
+                : new RecordedCamera(camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets(), recordedThreads);
+        cameras.put(camera.id(), c);
+        return c.start();
     }
 
     private Optional<SegmentedOffsets> segmentedOffsets() {
@@ -102,9 +99,9 @@ public final class Ingest implements AutoCloseable {
         return Optional.of(segmented);
     }
 
-    /** Every camera's status, in the order they were started. */
+    /** Every camera's status, by camera id. */
     public List<CameraStatus> status() {
-        return cameras.values().stream().map(Supplier::get).sorted((a, b) -> a.camera().compareTo(b.camera())).toList();
+        return cameras.values().stream().map(Camera::status).sorted((a, b) -> a.camera().compareTo(b.camera())).toList();
     }
 
     public IngestMetrics metrics() {
@@ -113,11 +110,7 @@ public final class Ingest implements AutoCloseable {
 
     private void checkStalls() {
         long now = System.nanoTime();
-        List<LiveCamera> snapshot;
-        synchronized (this) {
-            snapshot = List.copyOf(live);
-        }
-        snapshot.forEach(c -> c.checkStall(now));
+        cameras.values().forEach(c -> c.checkStall(now));
     }
 
     /** Stops every camera (live ones send the end of their session), then closes the producer. Idempotent. */
@@ -127,11 +120,7 @@ public final class Ingest implements AutoCloseable {
             return;
         }
         watchdog.shutdownNow();
-        List<LiveCamera> snapshot;
-        synchronized (this) {
-            snapshot = List.copyOf(live);
-        }
-        snapshot.parallelStream().forEach(LiveCamera::close);
+        List.copyOf(cameras.values()).parallelStream().forEach(Camera::close);
         recordedThreads.shutdownNow();
         try {
             recordedThreads.awaitTermination(config.ioTimeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,9 @@
 package io.segstream.ingest;
 
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
+import io.segstream.ingest.camera.CameraStatus;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 

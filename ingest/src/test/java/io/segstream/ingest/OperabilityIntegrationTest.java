@@ -1,5 +1,7 @@
 package io.segstream.ingest;
 
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.ImageEncoding;

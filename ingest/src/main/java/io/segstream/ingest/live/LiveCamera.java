@@ -1,9 +1,10 @@
 package io.segstream.ingest.live;
 
-import io.segstream.ingest.CameraSpec;
-import io.segstream.ingest.CameraStatus;
-import io.segstream.ingest.IngestConfig;
-import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.camera.Camera;
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.CameraStatus;
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.encode.PictureEncoder;
 import io.segstream.ingest.metrics.CameraMetrics;
 import io.segstream.ingest.publish.FramePublisher;
@@ -41,7 +42,7 @@ import org.slf4j.MDC;
  * source that has delivered no frame for the stall timeout: it starts a fresh reader and abandons
  * the stuck one, which exits as soon as FFmpeg's own I/O timeout returns control to it.
  */
-public final class LiveCamera implements AutoCloseable {
+public final class LiveCamera implements Camera {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveCamera.class);
 
@@ -75,6 +76,7 @@ public final class LiveCamera implements AutoCloseable {
     }
 
     /** Starts reading; the future completes when the camera is closed. */
+    @Override
     public CompletableFuture<IngestResult> start() {
         LOG.info("Camera {}: live {} source {}", camera.id(), camera.source().kind(), camera.input());
         sender = daemon("sender", this::sendLoop);
@@ -216,6 +218,7 @@ public final class LiveCamera implements AutoCloseable {
      * Restarts the source when it has delivered nothing for the stall timeout (or has been
      * connecting for longer than the stall and I/O timeouts together). Returns whether it did.
      */
+    @Override
     public boolean checkStall(long nowNanos) {
         CameraStatus.State s = state;
         Duration limit = switch (s) {
@@ -309,6 +312,7 @@ public final class LiveCamera implements AutoCloseable {
         }
     }
 
+    @Override
     public CameraStatus status() {
         long last = lastFrameNanos;
         Optional<Duration> age = last == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - last));

@@ -1,9 +1,10 @@
 package io.segstream.ingest.recorded;
 
-import io.segstream.ingest.CameraSpec;
-import io.segstream.ingest.CameraStatus;
-import io.segstream.ingest.IngestConfig;
-import io.segstream.ingest.IngestResult;
+import io.segstream.ingest.camera.Camera;
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.CameraStatus;
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.encode.PictureEncoder;
 import io.segstream.ingest.metrics.CameraMetrics;
 import io.segstream.ingest.publish.FramePublisher;
@@ -19,6 +20,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -33,7 +36,7 @@ import org.slf4j.MDC;
  * order, then the end-of-stream marker. Nothing is dropped; with a bound set, at most that many
  * frames wait for the segmenters at any time.
  */
-public final class RecordedCamera {
+public final class RecordedCamera implements Camera {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordedCamera.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
@@ -45,12 +48,15 @@ public final class RecordedCamera {
     private final FramePublisher publisher;
     private final CameraMetrics metrics;
     private final Optional<SegmentedOffsets> segmented;
+    private final Executor threads;
     private volatile CameraStatus.State state = CameraStatus.State.CONNECTING;
     private volatile String lastError;
     private volatile long lastFrameNanos;
 
+    /** @param threads where the input is read (the ingest process interrupts them when it closes) */
     public RecordedCamera(CameraSpec camera, IngestConfig config, FramePublisher publisher, CameraMetrics metrics,
-                          Optional<SegmentedOffsets> segmented) {
+                          Optional<SegmentedOffsets> segmented, Executor threads) {
+        this.threads = threads;
         this.camera = camera;
         this.config = config;
         this.publisher = publisher;
@@ -58,7 +64,17 @@ public final class RecordedCamera {
         this.segmented = segmented;
     }
 
-    public IngestResult run() {
+    @Override
+    public CompletableFuture<IngestResult> start() {
+        return CompletableFuture.supplyAsync(this::run, threads);
+    }
+
+    /** Nothing to do: a recorded input is read to its end, or its thread is interrupted when the process closes. */
+    @Override
+    public void close() {
+    }
+
+    IngestResult run() {
         MDC.put("camera", camera.id());
         try (FrameSource source = FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize(), BUFFERS);
              PictureEncoder encoder = PictureEncoder.of(camera.encoding(), camera.jpegQuality())) {
@@ -235,6 +251,7 @@ public final class RecordedCamera {
         }
     }
 
+    @Override
     public CameraStatus status() {
         long last = lastFrameNanos;
         Optional<Duration> age = last == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - last));

@@ -3,7 +3,7 @@ package io.segstream.ingest.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.segstream.ingest.CameraSpec;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceKind;
 import io.segstream.protocol.ImageEncoding;

@@ -4,10 +4,10 @@ import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.broker.EmbeddedKafka;
-import io.segstream.ingest.CameraSpec;
-import io.segstream.ingest.CameraStatus;
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.CameraStatus;
 import io.segstream.ingest.Ingest;
-import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.metrics.CameraMetrics;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.TopicCreator;

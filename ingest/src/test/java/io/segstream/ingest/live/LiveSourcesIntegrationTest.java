@@ -8,10 +8,10 @@ import static io.segstream.ingest.LiveFrames.sessionsWithFrames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.segstream.ingest.CameraSpec;
-import io.segstream.ingest.CameraStatus;
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.CameraStatus;
 import io.segstream.ingest.Ingest;
-import io.segstream.ingest.IngestConfig;
+import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.ingest.source.SourceKind;
 import io.segstream.ingest.source.SourceSpec;

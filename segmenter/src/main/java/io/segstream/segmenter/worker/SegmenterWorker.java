@@ -30,8 +30,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -60,8 +62,8 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     private final SegmenterConfig config;
     private final SegmentationModel model;
     private final SegmenterMetrics metrics;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> producer;
     private final KafkaClientMetrics consumerMetrics;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -81,11 +83,22 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     }
 
     public SegmenterWorker(SegmenterConfig config, SegmentationModel model, SegmenterMetrics metrics) {
+        this(config, model, metrics,
+                new KafkaConsumer<>(consumerProps(config), new StringDeserializer(), new ByteArrayDeserializer()),
+                new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer()));
+    }
+
+    /**
+     * A worker on the given clients, which it owns and closes: the seam for unit tests of its
+     * batching, commits and rebalances on Kafka's MockConsumer and MockProducer.
+     */
+    SegmenterWorker(SegmenterConfig config, SegmentationModel model, SegmenterMetrics metrics,
+                    Consumer<String, byte[]> consumer, Producer<String, byte[]> producer) {
         this.config = config;
         this.model = model;
         this.metrics = metrics;
-        this.consumer = new KafkaConsumer<>(consumerProps(config), new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
+        this.consumer = consumer;
+        this.producer = producer;
         this.consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(metrics.registry());
     }

@@ -1,5 +1,7 @@
 package io.segstream.sink.output;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.sink.overlay.Mp4Concat;
@@ -21,8 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +50,7 @@ public final class Recordings implements AutoCloseable {
     static final String LIVE = "live";
 
     private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
-    private static final Pattern SEQUENCE = Pattern.compile("\"sequence\":(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -161,8 +161,8 @@ public final class Recordings implements AutoCloseable {
             List<String> kept = new ArrayList<>();
             if (Files.exists(jsonl)) {
                 for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
-                    Matcher m = SEQUENCE.matcher(line);
-                    if (m.find() && Long.parseLong(m.group(1)) < bound) {
+                    JsonNode sequence = JSON.readTree(line).path("sequence");
+                    if (sequence.canConvertToLong() && sequence.asLong() < bound) {
                         kept.add(line);
                     }
                 }

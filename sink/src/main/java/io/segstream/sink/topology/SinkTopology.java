@@ -15,33 +15,50 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The sink's topology, a pure function of its configuration:
- * frames + masks → join (state stores, sequence order, mask timeout) → statistics, session summaries and
- * overlay files in each mask's model's terms (the model descriptions that come in-band on masks) → frame-stats;
- * → tumbling windows per camera → camera-stats.
+ * frames + masks → join (state stores, sequence order, mask timeout) → statistics and session summaries in
+ * each mask's model's terms (the model descriptions that come in-band on masks) → recordings (overlay
+ * files, when an output directory is set), frame-stats records, and tumbling windows per camera → camera-stats.
  */
 public final class SinkTopology {
 
     private SinkTopology() {
     }
 
+    /** The nodes, named once. */
+    static final String FRAMES = "frames";
+    static final String MASKS = "masks";
+    static final String JOIN = "join";
+    static final String STATISTICS = "statistics";
+    static final String RECORDINGS = "recordings";
+    static final String FRAME_STATS_RECORDS = "frame-stats-records";
+    static final String FRAME_STATS = "frame-stats";
+    static final String WINDOWS = "windows";
+    static final String CAMERA_STATS = "camera-stats";
+
     public static Topology build(SinkConfig config) {
         Topics topics = config.topics();
         Topology t = new Topology();
-        t.addSource("frames", new StringDeserializer(), new ByteArrayDeserializer(), topics.frames());
-        t.addSource("masks", new StringDeserializer(), new ByteArrayDeserializer(), topics.masks());
-        t.addProcessor("join", () -> new FrameMaskJoiner(topics.frames(), config.maskTimeout()), "frames", "masks");
-        t.addStateStore(store(FrameMaskJoiner.FRAMES_STORE), "join");
-        t.addStateStore(store(FrameMaskJoiner.MASKS_STORE), "join");
-        t.addStateStore(store(FrameMaskJoiner.SESSIONS_STORE), "join");
-        t.addProcessor("output", () -> new OutputProcessor(config.overlayAlpha(), config.corridor(),
-                config.outputDir().map(dir -> new Recordings(dir, config.liveSegment())), "frame-stats", "windows"), "join");
-        t.addStateStore(store(OutputProcessor.SUMMARIES_STORE), "output");
-        t.addStateStore(store(DescribedModels.STORE), "output");
-        t.addStateStore(WritesBarrier.builder(), "output");
-        t.addSink("frame-stats", topics.frameStats(), new StringSerializer(), new StringSerializer(), "output");
-        t.addProcessor("windows", () -> new WindowProcessor(config.windows()), "output");
-        t.addStateStore(store(WindowProcessor.STORE), "windows");
-        t.addSink("camera-stats", topics.cameraStats(), new StringSerializer(), new StringSerializer(), "windows");
+        t.addSource(FRAMES, new StringDeserializer(), new ByteArrayDeserializer(), topics.frames());
+        t.addSource(MASKS, new StringDeserializer(), new ByteArrayDeserializer(), topics.masks());
+        t.addProcessor(JOIN, () -> new FrameMaskJoiner(topics.frames(), config.maskTimeout()), FRAMES, MASKS);
+        t.addStateStore(store(FrameMaskJoiner.FRAMES_STORE), JOIN);
+        t.addStateStore(store(FrameMaskJoiner.MASKS_STORE), JOIN);
+        t.addStateStore(store(FrameMaskJoiner.SESSIONS_STORE), JOIN);
+        t.addProcessor(STATISTICS, () -> new StatisticsProcessor(config.corridor()), JOIN);
+        t.addStateStore(store(StatisticsProcessor.SUMMARIES_STORE), STATISTICS);
+        t.addStateStore(store(DescribedModels.STORE), STATISTICS);
+        // The recordings come first among the statistics' children: a session's files are finished
+        // before its end-of-stream record goes out on frame-stats.
+        config.outputDir().ifPresent(dir -> {
+            t.addProcessor(RECORDINGS, () -> new RecordingsProcessor(new Recordings(dir, config.liveSegment()),
+                    config.overlayAlpha()), STATISTICS);
+            t.addStateStore(WritesBarrier.builder(), RECORDINGS);
+        });
+        t.addProcessor(FRAME_STATS_RECORDS, FrameStatsRecords::new, STATISTICS);
+        t.addSink(FRAME_STATS, topics.frameStats(), new StringSerializer(), new StringSerializer(), FRAME_STATS_RECORDS);
+        t.addProcessor(WINDOWS, () -> new WindowProcessor(config.windows()), STATISTICS);
+        t.addStateStore(store(WindowProcessor.STORE), WINDOWS);
+        t.addSink(CAMERA_STATS, topics.cameraStats(), new StringSerializer(), new StringSerializer(), WINDOWS);
         return t;
     }
 

@@ -26,7 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * starting inside it) opens it again, and it is published again with those frames: consumers add
  * the records of a (camera, window start, size) up.
  */
-final class WindowProcessor implements Processor<String, Object, String, String> {
+final class WindowProcessor implements Processor<String, StatsEvent, String, String> {
 
     static final String STORE = "camera-windows";
     private static final StringSerializer KEYS = new StringSerializer();
@@ -54,9 +54,10 @@ final class WindowProcessor implements Processor<String, Object, String, String>
     }
 
     @Override
-    public void process(Record<String, Object> record) {
+    public void process(Record<String, StatsEvent> record) {
         String camera = record.key();
-        if (record.value() instanceof FrameStats s) {
+        if (record.value() instanceof StatsEvent.FrameDone f) {
+            FrameStats s = f.stats();
             long t = s.frame().captureMicros() / 1000;
             lastSeen.put(camera, context.currentSystemTimeMs());
             closeBefore(camera, t);
@@ -67,7 +68,7 @@ final class WindowProcessor implements Processor<String, Object, String, String>
                 a.add(s);
                 windows.put(key, a.toBytes());
             }
-        } else if (record.value() instanceof SinkEvent.Ended) {
+        } else if (record.value() instanceof StatsEvent.SessionDone) {
             closeBefore(camera, Long.MAX_VALUE);
         }
     }

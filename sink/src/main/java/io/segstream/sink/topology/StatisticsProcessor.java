@@ -7,56 +7,46 @@ import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.PictureSize;
 import io.segstream.protocol.Size;
-import io.segstream.protocol.ModelDescription;
-import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.StatsJson;
 import io.segstream.protocol.Taxonomy;
-import io.segstream.protocol.WireHeaders;
-import io.segstream.sink.output.Recordings;
-import io.segstream.sink.overlay.OverlayRenderer;
 import io.segstream.sink.stats.ClassFractions;
 import io.segstream.sink.stats.EgoCorridor;
 import io.segstream.sink.stats.StatsAggregate;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns each joined frame into its statistics record (to frame-stats and, as {@link FrameStats},
- * to the windows) and, when an output directory is configured, its annotated overlay frame and
- * stats line. Keeps each session's running summary in a state store; when the session ends it
- * finishes the files, logs the summary and forwards the end-of-stream record carrying it.
+ * Turns each joined frame into its statistics, in the terms of the model that made its mask (the
+ * descriptions that come in-band on masks), and hands them on as {@link StatsEvent}s to
+ * frame-stats, the windows and the recordings. Keeps each session's running summary in a state
+ * store; when the session ends it logs the summary and hands on the end-of-stream record carrying it.
  */
-final class OutputProcessor implements Processor<String, SinkEvent, String, Object> {
+final class StatisticsProcessor implements Processor<String, SinkEvent, String, StatsEvent> {
 
     static final String SUMMARIES_STORE = "session-summaries";
 
-    private static final Logger LOG = LoggerFactory.getLogger(OutputProcessor.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StatisticsProcessor.class);
 
     /** Colours for a frame without a mask, whose model is unknown: none are drawn. */
     private static final Taxonomy NO_CLASSES = Taxonomy.neutral(1);
 
     private final EgoCorridor corridor;
-    private final OverlayRenderer renderer;
-    private final Optional<Recordings> recordings;
-    private final String frameStatsNode;
-    private final String windowsNode;
-    private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, StatsEvent> context;
     private KeyValueStore<String, byte[]> summaries;
     private DescribedModels models;
     /** The most model ids reported as undescribed (a producer may invent any number). */
@@ -64,22 +54,15 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
     /** Model ids whose masks came without a description, reported once each. */
     private final Set<String> undescribed = new HashSet<>();
 
-    OutputProcessor(double overlayAlpha, EgoCorridor corridor, Optional<Recordings> recordings,
-                    String frameStatsNode, String windowsNode) {
+    StatisticsProcessor(EgoCorridor corridor) {
         this.corridor = corridor;
-        this.renderer = new OverlayRenderer(overlayAlpha);
-        this.recordings = recordings;
-        this.frameStatsNode = frameStatsNode;
-        this.windowsNode = windowsNode;
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, StatsEvent> context) {
         this.context = context;
         this.summaries = context.getStateStore(SUMMARIES_STORE);
         this.models = new DescribedModels(context.getStateStore(DescribedModels.STORE));
-        WritesBarrier barrier = context.getStateStore(WritesBarrier.NAME);
-        recordings.ifPresent(r -> barrier.onFlush(r::awaitWritten));
     }
 
     @Override
@@ -156,17 +139,9 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
                 mask == null ? Optional.empty() : Optional.of(corridor.measure(mask, model.get().groups())),
                 new FrameStats.Latencies(j.frameTimestamp() - captureMs, j.maskTimestamp() - j.frameTimestamp(),
                         maskMeta.inferenceMicros() / 1000.0, now - captureMs));
-        String json = StatsJson.frame(stats);
         update(j.camera(), frame.session(), a -> a.add(stats));
-        double rate = rate(j.camera(), now);
-        if (o.pictureFits()) {
-            recordings.ifPresent(r -> r.append(j.camera(), frame,
-                    renderer.render(j.picture(), j.camera(), frame, stats.status(), mask, fractions, rate, taxonomy), json));
-        }
-        RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeMask(headers, maskMeta);
-        context.forward(new Record<String, Object>(j.camera(), json, now, headers), frameStatsNode);
-        context.forward(new Record<String, Object>(j.camera(), stats, now), windowsNode);
+        context.forward(new Record<>(j.camera(), new StatsEvent.FrameDone(j.camera(), stats, StatsJson.frame(stats), maskMeta,
+                j.picture(), mask, taxonomy, o.pictureFits()), now));
     }
 
     private void ended(SinkEvent.Ended e) {
@@ -175,18 +150,13 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
         byte[] stored = summaries.get(key);
         AggregateStats summary = (stored == null ? new StatsAggregate() : StatsAggregate.fromBytes(stored)).stats();
         String json = StatsJson.endOfStream(e.camera(), e.endOfStream(), summary);
-        recordings.ifPresent(r -> r.finish(e.camera(), session, json));
         LOG.info("Camera {} session {} ended: {} frames ({} ok, {} skipped, {} failed, {} missing, {} lost), "
                         + "end-to-end latency p50 {} ms, p99 {} ms", e.camera(), session, summary.frames(), summary.ok(),
                 summary.skipped(), summary.failed(), summary.missing(), summary.lost(),
                 ms(summary.endToEndMs().p50()), ms(summary.endToEndMs().p99()));
         summaries.delete(key);
-        recent.remove(e.camera());
-        RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeEndOfStream(headers, e.endOfStream());
-        long now = context.currentSystemTimeMs();
-        context.forward(new Record<String, Object>(e.camera(), json, now, headers), frameStatsNode);
-        context.forward(new Record<String, Object>(e.camera(), e, now), windowsNode);
+        context.forward(new Record<>(e.camera(), new StatsEvent.SessionDone(e.camera(), e.endOfStream(), json),
+                context.currentSystemTimeMs()));
     }
 
     private void update(String camera, UUID session, java.util.function.Consumer<StatsAggregate> change) {
@@ -197,16 +167,6 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
         summaries.put(key, a.toBytes());
     }
 
-    /** Frames per second through the sink for the camera over the last second. */
-    private double rate(String camera, long now) {
-        ArrayDeque<Long> times = recent.computeIfAbsent(camera, c -> new ArrayDeque<>());
-        times.addLast(now);
-        while (times.size() > 1 && now - times.peekFirst() > 1000) {
-            times.removeFirst();
-        }
-        return times.size() < 2 ? Double.NaN : (times.size() - 1) * 1000.0 / Math.max(1, now - times.peekFirst());
-    }
-
     private static String summaryKey(String camera, UUID session) {
         return camera + '/' + session;
     }
@@ -215,9 +175,4 @@ final class OutputProcessor implements Processor<String, SinkEvent, String, Obje
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f", v) : "-";
     }
 
-    @Override
-    public void close() {
-        recordings.ifPresent(Recordings::close);
-        renderer.close();
-    }
 }

@@ -1,4 +1,4 @@
-package io.segstream.ingest;
+package io.segstream.ingest.camera;
 
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;

@@ -1,4 +1,4 @@
-package io.segstream.ingest;
+package io.segstream.ingest.camera;
 
 import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceKind;

@@ -1,4 +1,4 @@
-package io.segstream.ingest;
+package io.segstream.ingest.camera;
 
 import java.time.Duration;
 import java.util.Optional;

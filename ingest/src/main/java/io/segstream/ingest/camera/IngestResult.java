@@ -1,4 +1,4 @@
-package io.segstream.ingest;
+package io.segstream.ingest.camera;
 
 import java.util.List;
 import java.util.Optional;

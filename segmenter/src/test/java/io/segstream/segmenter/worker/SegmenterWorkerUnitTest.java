@@ -1,0 +1,165 @@
+package io.segstream.segmenter.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.MaskCodec;
+import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The worker's batching, commits and live skipping on Kafka's MockConsumer and MockProducer, with a stand-in model. */
+class SegmenterWorkerUnitTest {
+
+    private static final Topics TOPICS = Topics.DEFAULT;
+    private static final TopicPartition FRAMES_0 = new TopicPartition(TOPICS.frames(), 0);
+
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    private final FakeModel model = new FakeModel();
+    private final UUID session = UUID.randomUUID();
+
+    private SegmenterWorker worker(MockProducer<String, byte[]> producer, int batchSize) {
+        SegmenterConfig config = SegmenterConfig.defaults("unused:9092", TOPICS).withBatch(batchSize, Duration.ofMillis(200));
+        return new SegmenterWorker(config, model, SegmenterMetrics.inMemory(), consumer, producer);
+    }
+
+    private static MockProducer<String, byte[]> producer(boolean autoComplete) {
+        return new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Assigns partition 0 and hands it the records, at the worker's first poll (after it subscribed). */
+    private void deliver(List<ConsumerRecord<String, byte[]>> records) {
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(FRAMES_0));
+            consumer.updateBeginningOffsets(Map.of(FRAMES_0, 0L));
+            records.forEach(consumer::addRecord);
+        });
+    }
+
+    private ConsumerRecord<String, byte[]> frame(String camera, long offset, long seq, boolean live, long captureMicros)
+            throws Exception {
+        ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(TOPICS.frames(), 0, offset, camera, jpeg());
+        WireHeaders.writeFrame(r.headers(), new FrameMeta(session, seq, seq * 40_000, captureMicros, 8, 8, ImageEncoding.JPEG,
+                -1, 25, live));
+        return r;
+    }
+
+    private static byte[] jpeg() throws Exception {
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR);
+        img.createGraphics().setColor(Color.RED);
+        img.createGraphics().fillRect(0, 0, 4, 8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpeg", out);
+        return out.toByteArray();
+    }
+
+    private static long now() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+
+    private static void await(String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 10 s for " + what).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private static List<ProducerRecord<String, byte[]>> masks(MockProducer<String, byte[]> p) {
+        return p.history().stream().filter(r -> r.topic().equals(TOPICS.masks()) && !WireHeaders.isModelDescription(r.headers()))
+                .toList();
+    }
+
+    @Test
+    void shouldBatchTheFramesOfSeveralCamerasIntoOneModelCallAndAnswerEachInOrder() throws Exception {
+        deliver(List.of(frame("cam-a", 0, 0, false, now()), frame("cam-b", 1, 0, false, now()),
+                frame("cam-a", 2, 1, false, now()), frame("cam-b", 3, 1, false, now())));
+        MockProducer<String, byte[]> producer = producer(true);
+        SegmenterWorker worker = worker(producer, 4);
+        Thread t = new Thread(worker, "worker");
+        t.start();
+
+        await("four masks", () -> masks(producer).size() == 4);
+        await("the commit", () -> !consumer.committed(Set.of(FRAMES_0)).isEmpty());
+        long committed = consumer.committed(Set.of(FRAMES_0)).get(FRAMES_0).offset();
+        worker.close();
+        t.join(5000);
+
+        assertThat(model.batches).containsExactly(4);
+        assertThat(masks(producer)).extracting(ProducerRecord::key).containsExactly("cam-a", "cam-b", "cam-a", "cam-b");
+        MaskMeta first = WireHeaders.readMask(masks(producer).get(0).headers());
+        assertThat(first.status()).isEqualTo(MaskStatus.OK);
+        assertThat(WireHeaders.readBatchSize(masks(producer).get(0).headers())).isEqualTo(4);
+        assertThat(MaskCodec.decode(masks(producer).get(0).value()).at(0, 0)).as("red: class 1").isEqualTo(1);
+        assertThat(producer.history()).as("the model's description precedes its first mask on the partition")
+                .first().satisfies(r -> assertThat(WireHeaders.isModelDescription(r.headers()) || r.topic().equals(TOPICS.models()))
+                        .isTrue());
+        assertThat(committed).isEqualTo(4);
+    }
+
+    @Test
+    void shouldCommitOnlyOnceItsMasksAreAcknowledged() throws Exception {
+        deliver(List.of(frame("cam", 0, 0, false, now()), frame("cam", 1, 1, false, now())));
+        MockProducer<String, byte[]> producer = producer(false);
+        SegmenterWorker worker = worker(producer, 2);
+        Thread t = new Thread(worker, "worker");
+        t.start();
+
+        await("the model's description on the models topic", () -> !producer.history().isEmpty());
+        producer.completeNext();
+        await("two masks sent", () -> masks(producer).size() == 2);
+        Thread.sleep(200);
+        assertThat(consumer.committed(Set.of(FRAMES_0))).as("nothing committed before the acknowledgements").isEmpty();
+
+        while (producer.completeNext()) {
+            // acknowledge the in-band description and both masks
+        }
+        await("the commit", () -> !consumer.committed(Set.of(FRAMES_0)).isEmpty());
+        long committed = consumer.committed(Set.of(FRAMES_0)).get(FRAMES_0).offset();
+        worker.close();
+        t.join(5000);
+
+        assertThat(committed).isEqualTo(2);
+        assertThat(worker.masksPublished()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldSkipALiveFrameTooOldForTheModelWithoutRunningIt() throws Exception {
+        long tenSecondsAgo = now() - 10_000_000;
+        deliver(List.of(frame("live-cam", 0, 0, true, tenSecondsAgo), frame("live-cam", 1, 1, true, now())));
+        MockProducer<String, byte[]> producer = producer(true);
+        SegmenterWorker worker = worker(producer, 4);
+        Thread t = new Thread(worker, "worker");
+        t.start();
+
+        await("two masks", () -> masks(producer).size() == 2);
+        worker.close();
+        t.join(5000);
+
+        assertThat(masks(producer)).extracting(r -> WireHeaders.readMask(r.headers()).status())
+                .containsExactly(MaskStatus.SKIPPED_STALE, MaskStatus.OK);
+        assertThat(model.batches).as("the stale frame never reached the model").containsExactly(1);
+    }
+}

@@ -1,0 +1,65 @@
+package io.segstream.sink.topology;
+
+import io.segstream.sink.output.Recordings;
+import io.segstream.sink.overlay.OverlayRenderer;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Writes each frame's annotated overlay and stats line into its camera's files, and finishes them
+ * when the session ends (before the end-of-stream record goes out: this processor comes first).
+ * Its {@link WritesBarrier} makes Kafka Streams wait for the writes before every commit.
+ */
+final class RecordingsProcessor implements Processor<String, StatsEvent, Void, Void> {
+
+    private final Recordings recordings;
+    private final OverlayRenderer renderer;
+    private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
+    private ProcessorContext<Void, Void> context;
+
+    RecordingsProcessor(Recordings recordings, double overlayAlpha) {
+        this.recordings = recordings;
+        this.renderer = new OverlayRenderer(overlayAlpha);
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        WritesBarrier barrier = context.getStateStore(WritesBarrier.NAME);
+        barrier.onFlush(recordings::awaitWritten);
+    }
+
+    @Override
+    public void process(Record<String, StatsEvent> record) {
+        if (record.value() instanceof StatsEvent.FrameDone f) {
+            double rate = rate(f.camera(), context.currentSystemTimeMs());
+            if (f.pictureFits()) {
+                recordings.append(f.camera(), f.stats().frame(), renderer.render(f.picture(), f.camera(), f.stats().frame(),
+                        f.stats().status(), f.labels(), f.stats().classFractions(), rate, f.taxonomy()), f.json());
+            }
+        } else if (record.value() instanceof StatsEvent.SessionDone d) {
+            recordings.finish(d.camera(), d.endOfStream().session(), d.json());
+            recent.remove(d.camera());
+        }
+    }
+
+    /** Frames per second through the sink for the camera over the last second. */
+    private double rate(String camera, long now) {
+        ArrayDeque<Long> times = recent.computeIfAbsent(camera, c -> new ArrayDeque<>());
+        times.addLast(now);
+        while (times.size() > 1 && now - times.peekFirst() > 1000) {
+            times.removeFirst();
+        }
+        return times.size() < 2 ? Double.NaN : (times.size() - 1) * 1000.0 / Math.max(1, now - times.peekFirst());
+    }
+
+    @Override
+    public void close() {
+        recordings.close();
+        renderer.close();
+    }
+}
