@@ -1,8 +1,10 @@
 package io.segstream.app;
 
+import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,7 +35,7 @@ final class ClusterOptions {
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
             description = "A Kafka client property for every client of this service (security, timeouts, ...); repeatable.")
-    Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     /** Adds each problem with the options, naming the option. */
     void validate(List<String> problems) {
@@ -66,15 +68,8 @@ final class ClusterOptions {
      * @return 0, or 2 after printing why the cluster refused
      */
     int ensureTopics(String command) {
-        Map<String, Object> config = new java.util.HashMap<>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        kafkaProperties.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                config.put(k, v);
-            }
-        });
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = Admin.create(KafkaClientProperties.admin(bootstrapServers,
+                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000), kafkaProperties))) {
             TopicCreator.ensure(admin, topics().specs(partitions, replicationFactor, FRAME_RETENTION));
             return ExitCode.OK.code();
         } catch (KafkaException | IllegalStateException e) {

@@ -1,18 +1,19 @@
 package io.segstream.app;
 
 import io.segstream.broker.EmbeddedKafka;
+import io.segstream.ingest.Ingest;
 import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
-import io.segstream.ingest.Ingest;
-import io.segstream.ingest.camera.IngestResult;
+import io.segstream.protocol.KafkaClientProperties;
+import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
-import io.segstream.protocol.MaskStatus;
 import io.segstream.segmenter.worker.ModelStartException;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,15 +37,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * All three services in one JVM on recorded inputs: starts the broker (unless a cluster is given),
- * creates the topics, runs sink, segmenter and ingest, and returns when every input's end-of-stream
- * has come out of the sink. Exit code 0 when every input was read to its end and every frame was
+ * All three services in one JVM on recorded or live inputs: starts the broker (unless a cluster is
+ * given), creates the topics, runs sink, segmenter and ingest, and returns when every input's
+ * end-of-stream has come out of the sink (live inputs end when the run is stopped). Exit code 0 when every input was read to its end and every frame was
  * segmented, 1 when an input could not be read, 2 when the model or the pipeline could not start or
  * stopped before the end, 3 when frames came through without a mask (failed, missing or lost); the
  * last lines then say how many, and why.
@@ -53,7 +54,7 @@ final class EmbeddedRun {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRun.class);
 
     record Settings(List<CameraSpec> cameras, Path model, ModelLoader loader, Path out,
-                    Optional<String> bootstrapServers, String topicPrefix, int partitions, SinkOptions sink,
+                    Optional<String> bootstrapServers, Map<String, String> kafka, String topicPrefix, int partitions, SinkOptions sink,
                     Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge) {
     }
 
@@ -93,19 +94,19 @@ final class EmbeddedRun {
 
     private int runPipeline(String bootstrap, SegmentationModel model, Path stateDir) {
         Topics topics = Topics.withPrefix(s.topicPrefix());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(KafkaClientProperties.admin(bootstrap, Map.of(), s.kafka()))) {
             TopicCreator.ensure(admin, topics.specs(s.partitions(), (short) 1, Duration.ofHours(24)));
         }
         SinkConfig sinkConfig = s.sink().apply(SinkConfig.defaults(bootstrap, topics, s.topicPrefix() + SinkConfig.DEFAULT_APPLICATION_ID,
-                stateDir, Optional.of(s.out())));
+                stateDir, Optional.of(s.out()))).withKafka(s.kafka());
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String segmenterGroup = s.topicPrefix() + Groups.SEGMENTER;
         try (SinkService sink = new SinkService(sinkConfig);
              SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(bootstrap, topics)
-                     .withGroup(segmenterGroup).withBatch(s.batchSize(), s.maxWait()).withMaxAge(s.maxAge()), model);
-             Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(segmenterGroup),
+                     .withGroup(segmenterGroup).withBatch(s.batchSize(), s.maxWait()).withMaxAge(s.maxAge()).withKafka(s.kafka()), model);
+             Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(segmenterGroup).withKafka(s.kafka()),
                      IngestMetrics.inMemory());
-             ProgressWatcher progress = new ProgressWatcher(bootstrap, topics, System.err)) {
+             ProgressWatcher progress = new ProgressWatcher(bootstrap, s.kafka(), topics, System.err)) {
             sink.start();
             Thread segmenterThread = new Thread(segmenter, "segmenter-" + runId);
             AtomicReference<Throwable> segmenterDied = new AtomicReference<>();
@@ -221,7 +222,7 @@ final class EmbeddedRun {
 
     static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             LOG.debug("Could not remove {}: {}", dir, e.getMessage());
         }

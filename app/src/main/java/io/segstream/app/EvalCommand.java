@@ -17,9 +17,9 @@ import io.segstream.segmenter.eval.EvalReport;
 import io.segstream.segmenter.eval.LabelFormat;
 import io.segstream.segmenter.eval.LabelledFrames;
 import io.segstream.segmenter.model.DeviceChoice;
-import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.segmenter.worker.SegmenterConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -175,7 +175,7 @@ final class EvalCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             System.err.println("segstream eval: the same frames through the pipeline ("
                     + (png ? "PNG" : "JPEG quality " + quality()) + ")");
-            int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelOptions.loader(deviceChoice), out, Optional.of(kafka.bootstrapServers()), prefix, 1, new SinkOptions(),
+            int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelOptions.loader(deviceChoice), out, Optional.of(kafka.bootstrapServers()), Map.of(), prefix, 1, new SinkOptions(),
                     Duration.ofMinutes(5), SegmenterConfig.DEFAULT_BATCH_SIZE, SegmenterConfig.DEFAULT_BATCH_WAIT, Duration.ZERO))
                     .call();
             if (code != 0) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -122,7 +123,7 @@ final class InspectCommand implements Callable<Integer> {
         return new RgbImage(s.width(), s.height(), rgb);
     }
 
-    private static String format(java.util.Map<String, String> tensors) {
+    private static String format(Map<String, String> tensors) {
         return tensors.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 

@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ public final class Main implements Runnable {
     }
 
     /** As {@link #execute(String...)}, with the services' options also read from {@code env}. */
-    static int execute(java.util.Map<String, String> env, String... args) {
+    static int execute(Map<String, String> env, String... args) {
         return new CommandLine(new Main())
                 .setDefaultValueProvider(new EnvironmentDefaults(env))
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -1,6 +1,7 @@
 package io.segstream.app;
 
 import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.Topics;
@@ -12,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -37,13 +37,11 @@ final class ProgressWatcher implements AutoCloseable {
     private final Set<UUID> ended = new HashSet<>();
     private long lastPrint;
 
-    ProgressWatcher(String bootstrapServers, Topics topics, PrintStream out) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    ProgressWatcher(String bootstrapServers, Map<String, String> kafka, Topics topics, PrintStream out) {
+        this.consumer = new KafkaConsumer<>(KafkaClientProperties.consumer(bootstrapServers, Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), kafka), new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topics.frameStats()).stream()
                 .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
         this.consumer.assign(partitions);

@@ -8,7 +8,9 @@ import io.segstream.segmenter.model.DeviceChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,6 +43,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Use this Kafka cluster instead of the in-process broker.")
     Optional<String> bootstrapServers;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
+            description = "A Kafka client property for every client of the run (security, timeouts, ...) with --bootstrap-servers; repeatable.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names (default: none).")
     String topicPrefix;
@@ -75,6 +81,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (jpegQuality.isPresent() && (jpegQuality.get() < 1 || jpegQuality.get() > 100)) {
             problems.add("--jpeg-quality must be 1..100, got " + jpegQuality.get());
+        }
+        if (!kafkaProperties.isEmpty() && bootstrapServers.isEmpty()) {
+            problems.add("--kafka-property needs --bootstrap-servers: the in-process broker takes plain connections only");
         }
         sink.validate(problems);
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
@@ -112,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("segstream: no inputs: give --input SOURCE or --config FILE");
             return ExitCode.REFUSED.code();
         }
-        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, topicPrefix, partitions, sink, stallTimeout,
+        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, kafkaProperties, topicPrefix, partitions, sink, stallTimeout,
                 batch.batchSize, batch.batchWait, batch.maxAge));
         return run.call();
     }

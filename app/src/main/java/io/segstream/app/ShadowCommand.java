@@ -7,12 +7,16 @@ import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.sink.stats.EgoCorridor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
@@ -51,7 +55,7 @@ final class ShadowCommand implements Callable<Integer> {
     boolean live;
 
     @Option(names = "--window", defaultValue = "PT1M", description = "Live: the length of a summary window (default: ${DEFAULT-VALUE}).")
-    java.time.Duration window;
+    Duration window;
 
     @Option(names = "--to", paramLabel = "INSTANT", description = "Capture time the replay ends, exclusive (default: now).")
     Optional<String> to = Optional.empty();
@@ -110,12 +114,12 @@ final class ShadowCommand implements Callable<Integer> {
             if (!live) {
                 return run.replay();
             }
-            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            AtomicBoolean running = new AtomicBoolean(true);
+            CountDownLatch done = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 running.set(false);
                 try {
-                    done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    done.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

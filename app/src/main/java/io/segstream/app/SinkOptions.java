@@ -1,12 +1,15 @@
 package io.segstream.app;
 
+import io.segstream.protocol.Topics;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.stats.EgoCorridor;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,8 +48,8 @@ final class SinkOptions {
             problems.add("--corridor " + corridor + ": " + e.getMessage());
         }
         try {
-            apply(SinkConfig.defaults("validate", io.segstream.protocol.Topics.DEFAULT, "validate", java.nio.file.Path.of("."),
-                    java.util.Optional.empty()));
+            apply(SinkConfig.defaults("validate", Topics.DEFAULT, "validate", Path.of("."),
+                    Optional.empty()));
         } catch (IllegalArgumentException e) {
             problems.add("--mask-timeout, --windows, --live-file-length: " + e.getMessage());
         }

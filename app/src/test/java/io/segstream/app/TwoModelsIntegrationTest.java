@@ -24,7 +24,6 @@ import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
 /** The benchmark's inputs, made once with Debian's ffmpeg from the real driving clip in the assets. */
@@ -50,7 +52,7 @@ final class Clips {
         for (int i = 0; i < repeats; i++) {
             times.add(run.nanos());
         }
-        java.util.Collections.sort(times);
+        Collections.sort(times);
         return frames / (times.get(times.size() / 2) / 1e9);
     }
 
@@ -72,7 +74,7 @@ final class Clips {
         List<BufferedImage> out = new ArrayList<>();
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
             g.start();
-            org.bytedeco.javacv.Frame f;
+            Frame f;
             while ((f = g.grabImage()) != null) {
                 BufferedImage img = c.getBufferedImage(f);
                 out.add(new BufferedImage(img.getColorModel(), img.copyData(null), false, null));

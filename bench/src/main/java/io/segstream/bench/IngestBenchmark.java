@@ -1,11 +1,12 @@
 package io.segstream.bench;
 
 import io.segstream.broker.EmbeddedKafka;
-import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.Ingest;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import java.nio.file.Files;
@@ -80,11 +81,11 @@ final class IngestBenchmark {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             TopicCreator.ensure(admin, topics.specs(1, (short) 1, Duration.ofHours(1)));
         }
-        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(0, java.util.List.of("none"));
+        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(0, List.of("none"));
         try (Ingest ingest = new Ingest(config, IngestMetrics.inMemory())) {
             long t0 = System.nanoTime();
             IngestResult r = ingest.start(CameraSpec.of("bench", clip.toString())
-                    .withEncoding(io.segstream.protocol.ImageEncoding.JPEG, JPEG_QUALITY)).get(10, TimeUnit.MINUTES);
+                    .withEncoding(ImageEncoding.JPEG, JPEG_QUALITY)).get(10, TimeUnit.MINUTES);
             long took = System.nanoTime() - t0;
             if (!r.succeeded() || r.frames() != Clips.FRAMES) {
                 throw new IllegalStateException("ingest did not publish every frame: " + r);

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,7 +43,7 @@ public final class Ingest implements AutoCloseable {
     private final ExecutorService recordedThreads;
     private final ScheduledExecutorService watchdog;
     private final Map<String, Camera> cameras = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private SegmentedOffsets segmented;
 
     public Ingest(String bootstrapServers, Topics topics) {

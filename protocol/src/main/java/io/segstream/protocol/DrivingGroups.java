@@ -1,6 +1,7 @@
 package io.segstream.protocol;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public record DrivingGroups(List<Integer> drivable, List<Integer> vehicles, List
         m.put("vehicles", Set.of("car", "truck", "bus", "train"));
         m.put("persons", Set.of("person", "rider"));
         m.put("twoWheelers", Set.of("motorcycle", "bicycle"));
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     /** Cityscapes' groups applied by class name: a taxonomy without those names gets empty groups. */

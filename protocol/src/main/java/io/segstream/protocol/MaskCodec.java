@@ -6,6 +6,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import javax.imageio.ImageIO;
 
 /** Masks travel as 8-bit greyscale PNG: lossless, and small because class maps compress well. */
@@ -59,7 +62,7 @@ public final class MaskCodec {
         if (png == null || png.length < 33) {
             throw new MalformedRecordException("mask is not a PNG (" + (png == null ? 0 : png.length) + " bytes)");
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png);
+        ByteBuffer b = ByteBuffer.wrap(png);
         if (b.getLong() != PNG_SIGNATURE || b.getInt(12) != 0x49484452) {
             throw new MalformedRecordException("mask is not a PNG (no PNG signature and IHDR chunk)");
         }
@@ -70,13 +73,13 @@ public final class MaskCodec {
 
     /** The label map of a non-interlaced 8-bit greyscale PNG, or null for any other PNG. */
     private static LabelMap decodeGreyscale8(byte[] png) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png);
+        ByteBuffer b = ByteBuffer.wrap(png);
         if (png.length < 33 || b.getLong() != PNG_SIGNATURE) {
             return null;
         }
         int width = 0;
         int height = 0;
-        java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+        Inflater inflater = new Inflater();
         byte[] raw = null;
         int filled = 0;
         try {
@@ -111,7 +114,7 @@ public final class MaskCodec {
                 }
                 b.position(b.position() + length + 4);
             }
-        } catch (java.util.zip.DataFormatException e) {
+        } catch (DataFormatException e) {
             throw new MalformedRecordException("mask PNG data does not inflate: " + e.getMessage(), e);
         } finally {
             inflater.end();

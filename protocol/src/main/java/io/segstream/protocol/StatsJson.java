@@ -1,5 +1,6 @@
 package io.segstream.protocol;
 
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -80,7 +81,7 @@ public final class StatsJson {
     public static String window(String camera, long startMs, long sizeMs, AggregateStats stats) {
         StringBuilder b = new StringBuilder(1024).append('{');
         field(b, "camera", camera).append(",\"window\":{");
-        field(b, "start", java.time.Instant.ofEpochMilli(startMs).toString()).append(',');
+        field(b, "start", Instant.ofEpochMilli(startMs).toString()).append(',');
         number(b, "startMs", startMs).append(',');
         number(b, "endMs", startMs + sizeMs).append(',');
         number(b, "sizeMs", sizeMs).append("},");

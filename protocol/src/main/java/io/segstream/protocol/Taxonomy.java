@@ -1,7 +1,11 @@
 package io.segstream.protocol;
 
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The classes a model predicts, indexed by their id (ids are 0..n-1). */
 public record Taxonomy(String name, List<SegmentationClass> classes) {
@@ -12,7 +16,7 @@ public record Taxonomy(String name, List<SegmentationClass> classes) {
             throw new IllegalArgumentException("taxonomy " + name + " has " + classes.size() + " classes; 1.." + MAX_CLASSES
                     + " fit in a mask");
         }
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < classes.size(); i++) {
             if (!names.add(classes.get(i).name())) {
                 throw new IllegalArgumentException("taxonomy " + name + ": class name '" + classes.get(i).name()
@@ -35,10 +39,10 @@ public record Taxonomy(String name, List<SegmentationClass> classes) {
         if (classes < 1 || classes > MAX_CLASSES) {
             throw new IllegalArgumentException("a taxonomy has 1.." + MAX_CLASSES + " classes, got " + classes);
         }
-        List<SegmentationClass> list = new java.util.ArrayList<>(classes);
+        List<SegmentationClass> list = new ArrayList<>(classes);
         for (int i = 0; i < classes; i++) {
             float hue = (i * 0.618034f) % 1f;
-            int rgb = java.awt.Color.HSBtoRGB(hue, i % 2 == 0 ? 0.85f : 0.55f, i % 3 == 0 ? 0.95f : 0.75f) & 0xFFFFFF;
+            int rgb = Color.HSBtoRGB(hue, i % 2 == 0 ? 0.85f : 0.55f, i % 3 == 0 ? 0.95f : 0.75f) & 0xFFFFFF;
             list.add(new SegmentationClass(i, "class " + i, rgb));
         }
         return new Taxonomy("neutral", list);

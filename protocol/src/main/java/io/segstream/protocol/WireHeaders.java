@@ -2,6 +2,7 @@ package io.segstream.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -174,16 +175,16 @@ public final class WireHeaders {
      *
      * @throws MalformedRecordException when the header is not a scale within bounds
      */
-    public static java.util.Optional<Scale> readScale(Headers headers) {
+    public static Optional<Scale> readScale(Headers headers) {
         Header h = headers.lastHeader(SCALE);
         if (h == null || h.value() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (h.value().length > 16) {
             throw new MalformedRecordException("header " + SCALE + " has " + h.value().length + " bytes, at most 16");
         }
         try {
-            return java.util.Optional.of(Scale.parse(new String(h.value(), StandardCharsets.UTF_8)));
+            return Optional.of(Scale.parse(new String(h.value(), StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException e) {
             throw new MalformedRecordException("header " + SCALE + ": " + e.getMessage());
         }

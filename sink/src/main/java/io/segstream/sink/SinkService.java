@@ -1,10 +1,14 @@
 package io.segstream.sink;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.Topics;
 import io.segstream.sink.topology.SinkTopology;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,7 +43,7 @@ public final class SinkService implements AutoCloseable {
     }
 
     /** Called with each new state; set before {@link #start()}. */
-    public void onStateChange(java.util.function.Consumer<KafkaStreams.State> listener) {
+    public void onStateChange(Consumer<KafkaStreams.State> listener) {
         streams.setStateListener((newState, oldState) -> listener.accept(newState));
     }
 
@@ -57,9 +61,8 @@ public final class SinkService implements AutoCloseable {
     }
 
     static Properties streamsProps(SinkConfig c) {
-        Properties p = new Properties();
+        Map<String, Object> p = new HashMap<>();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, c.stateDir().toString());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
@@ -69,7 +72,6 @@ public final class SinkService implements AutoCloseable {
         p.put("processing.exception.handler.global.enabled", true);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_RECORD_BYTES);
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Topics.MAX_RECORD_BYTES);
-        p.putAll(c.kafka());
-        return p;
+        return KafkaClientProperties.streams(c.bootstrapServers(), p, c.kafka());
     }
 }

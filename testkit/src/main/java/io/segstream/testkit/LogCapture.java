@@ -17,7 +17,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
 
     public LogCapture() {
         setName("capture");

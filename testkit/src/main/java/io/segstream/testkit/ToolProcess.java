@@ -12,7 +12,7 @@ public final class ToolProcess implements AutoCloseable {
 
     private final List<String> command;
     private final Path log;
-    private final java.lang.Process process;
+    private final Process process;
 
     private ToolProcess(List<String> command, Path log) throws IOException {
         this.command = List.copyOf(command);

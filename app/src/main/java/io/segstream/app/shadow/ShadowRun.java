@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segstream.app.ExitCode;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.MaskCodec;
@@ -31,17 +32,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -133,7 +138,7 @@ public final class ShadowRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.REFUSED.code();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             System.err.println("segstream shadow: cannot read the production topics: " + e.getCause().getMessage());
             return ExitCode.REFUSED.code();
         }
@@ -144,8 +149,8 @@ public final class ShadowRun {
      * candidate's description; the producer is the caller's to close.
      */
     private KafkaProducer<String, byte[]> prepare(Topics shadow) throws InterruptedException,
-            java.util.concurrent.ExecutionException {
-        try (Admin admin = Admin.create(clientProps(Map.of()))) {
+            ExecutionException {
+        try (Admin admin = Admin.create(KafkaClientProperties.admin(s.bootstrapServers(), Map.of(), s.kafka()))) {
             int partitions = admin.describeTopics(List.of(s.production().frames())).allTopicNames().get()
                     .get(s.production().frames()).partitions().size();
             Map<String, String> large = Map.of("max.message.bytes", Integer.toString(Topics.MAX_RECORD_BYTES));
@@ -166,12 +171,12 @@ public final class ShadowRun {
      * {@link #MASK_WAIT}); the summaries of each {@code window} are published and printed, and the
      * report is written at the end. Returns 0, or 2 when production cannot be read.
      */
-    public int live(Duration window, java.util.function.BooleanSupplier running) throws IOException {
+    public int live(Duration window, BooleanSupplier running) throws IOException {
         return live(window, running, () -> { });
     }
 
     /** As {@link #live(Duration, java.util.function.BooleanSupplier)}; {@code ready} runs once it reads from the topics' ends. */
-    public int live(Duration window, java.util.function.BooleanSupplier running, Runnable ready) throws IOException {
+    public int live(Duration window, BooleanSupplier running, Runnable ready) throws IOException {
         String comparisons = comparisonsTopic();
         Topics shadow = Topics.withPrefix(s.shadowPrefix());
         Map<String, String> consumer = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -182,7 +187,7 @@ public final class ShadowRun {
              KafkaConsumer<String, byte[]> maskRecords = atEnd(s.production().masks(), consumer)) {
             Map<FrameKey, ProductionMask> masks = new HashMap<>();
             Comparer comparer = new Comparer(productionModels(), masks, shadow, comparisons, producer, false);
-            java.util.LinkedHashMap<FrameKey, Pending> pending = new java.util.LinkedHashMap<>();
+            LinkedHashMap<FrameKey, Pending> pending = new LinkedHashMap<>();
             long windowStart = System.currentTimeMillis();
             LOG.info("Shadowing {} live with {}, windows of {}", s.production().frames(), candidate.id(), window);
             ready.run();
@@ -220,7 +225,7 @@ public final class ShadowRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.REFUSED.code();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             System.err.println("segstream shadow: cannot read the production topics: " + e.getCause().getMessage());
             return ExitCode.REFUSED.code();
         }
@@ -235,7 +240,7 @@ public final class ShadowRun {
     }
 
     private KafkaConsumer<String, byte[]> atEnd(String topic, Map<String, String> props) {
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clientProps(props), new StringDeserializer(),
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(props), new StringDeserializer(),
                 new ByteArrayDeserializer());
         List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         c.assign(parts);
@@ -344,7 +349,7 @@ public final class ShadowRun {
         Map<String, String> consumer = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Topics.MAX_RECORD_BYTES));
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clientProps(consumer), new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(consumer), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(parts);
@@ -368,19 +373,14 @@ public final class ShadowRun {
         }
     }
 
-    private Properties clientProps(Map<String, String> extra) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        p.putAll(extra);
-        p.putAll(s.kafka());
-        return p;
+    private Properties consumerProps(Map<String, String> own) {
+        return KafkaClientProperties.consumer(s.bootstrapServers(), own, s.kafka());
     }
 
     private Properties producerProps() {
-        Properties p = clientProps(Map.of());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
-        return p;
+        return KafkaClientProperties.producer(s.bootstrapServers(), Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES), s.kafka());
     }
 
     /** Runs the candidate on each frame and compares, keeping the tallies and the frames the report shows. */
@@ -394,7 +394,7 @@ public final class ShadowRun {
         private final SegmentationModel.Predictor predictor;
         private final Map<String, ShadowTally> byCamera = new TreeMap<>();
         private final Map<String, ClassMapping> mappings = new HashMap<>();
-        private final java.util.Set<Integer> described = new java.util.HashSet<>();
+        private final Set<Integer> described = new HashSet<>();
         private final ShadowReport.Worst worst = new ShadowReport.Worst(s.shown());
         private ShadowTally overall;
         private String productionModel = "";

@@ -3,6 +3,7 @@ package io.segstream.app.shadow;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segstream.protocol.DrivingFigures;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,7 +125,7 @@ final class ShadowTally {
 
     /** IoU per compared class with a pixel in either model's masks, in production's class order. */
     Map<String, Double> classIoU() {
-        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        Map<String, Double> out = new LinkedHashMap<>();
         for (int k = 0; k < intersection.length; k++) {
             if (mapping.compared(k) && union[k] > 0) {
                 out.put(mapping.name(k).orElseThrow(), intersection[k] / (double) union[k]);

@@ -275,7 +275,7 @@ public final class LiveCamera implements Camera {
     }
 
     private void endSession(UUID session, long frames) {
-        publisher.endOfStream(camera.id(), new EndOfStream(session, frames), this::logFailure);
+        publisher.endOfStream(camera.id(), new EndOfStream(session, frames), (md, e) -> logFailure(e));
         endedSessions.add(session);
     }
 
@@ -296,17 +296,17 @@ public final class LiveCamera implements Camera {
                 if (e == null) {
                     metrics.published(Duration.ofNanos(System.nanoTime() - sentAt));
                 } else {
-                    logFailure(md, e);
+                    logFailure(e);
                 }
             });
         } catch (RuntimeException e) {
             unacked.release();
-            logFailure(null, e);
+            logFailure(e);
         }
         return true;
     }
 
-    private void logFailure(Object metadata, Exception e) {
+    private void logFailure(Exception e) {
         if (e != null) {
             LOG.warn("Camera {}: a record could not be published to Kafka: {}", camera.id(), e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.segstream.ingest.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +43,7 @@ public final class CameraMetrics {
         publishTime = Timer.builder("segstream.ingest.publish").tag("camera", camera)
                 .description("Time from handing a frame to the producer to its acknowledgement").register(registry);
         registry.gauge("segstream.ingest.last.frame.age.seconds",
-                io.micrometer.core.instrument.Tags.of("camera", camera), lastFrameEpochMillis,
+                Tags.of("camera", camera), lastFrameEpochMillis,
                 t -> t.get() == 0 ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0);
     }
 

@@ -2,12 +2,13 @@ package io.segstream.ingest.publish;
 
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,19 +27,14 @@ public final class FramePublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     public FramePublisher(String bootstrapServers, Topics topics) {
-        this(bootstrapServers, topics, java.util.Map.of());
+        this(bootstrapServers, topics, Map.of());
     }
 
     /** @param kafka further producer properties (security, ...), applied after the publisher's own; others are ignored */
-    public FramePublisher(String bootstrapServers, Topics topics, java.util.Map<String, String> kafka) {
+    public FramePublisher(String bootstrapServers, Topics topics, Map<String, String> kafka) {
         this.topic = topics.frames();
-        java.util.Properties p = props(bootstrapServers);
-        kafka.forEach((k, v) -> {
-            if (org.apache.kafka.clients.producer.ProducerConfig.configNames().contains(k)) {
-                p.put(k, v);
-            }
-        });
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(KafkaClientProperties.producer(bootstrapServers, OWN, kafka),
+                new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Sends a frame (asking for {@code scale} when given); {@code done} hears of its acknowledgement or failure, on the producer's I/O thread. */
@@ -76,16 +72,15 @@ public final class FramePublisher implements AutoCloseable {
         producer.close(CLOSE_TIMEOUT);
     }
 
-    private static Properties props(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES);
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * Topics.MAX_RECORD_BYTES);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // frames are 50 KB to a few MB: a batch bigger than a frame is pooled and reused instead of allocated per record
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
-        return p;
-    }
+    /**
+     * The publisher's own producer settings. Frames are 50 KB to a few MB: a batch bigger than a frame
+     * is pooled and reused instead of allocated per record.
+     */
+    private static final Map<String, Object> OWN = Map.of(
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES,
+            ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * Topics.MAX_RECORD_BYTES,
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
 }

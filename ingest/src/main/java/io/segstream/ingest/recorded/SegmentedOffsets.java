@@ -1,9 +1,10 @@
 package io.segstream.ingest.recorded;
 
+import io.segstream.protocol.KafkaClientProperties;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,20 +33,13 @@ public final class SegmentedOffsets implements AutoCloseable {
     private boolean warned;
 
     public SegmentedOffsets(String bootstrapServers, String group, Duration refresh) {
-        this(bootstrapServers, List.of(group), refresh, java.util.Map.of());
+        this(bootstrapServers, List.of(group), refresh, Map.of());
     }
 
     /** @param kafka further admin client properties (security, ...); others are ignored */
-    public SegmentedOffsets(String bootstrapServers, List<String> groups, Duration refresh, java.util.Map<String, String> kafka) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "segstream-ingest-lag");
-        kafka.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                p.put(k, v);
-            }
-        });
-        this.admin = Admin.create(p);
+    public SegmentedOffsets(String bootstrapServers, List<String> groups, Duration refresh, Map<String, String> kafka) {
+        this.admin = Admin.create(KafkaClientProperties.admin(bootstrapServers,
+                Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "segstream-ingest-lag"), kafka));
         this.groups = List.copyOf(groups);
         this.refresh = refresh;
     }
@@ -60,7 +54,7 @@ public final class SegmentedOffsets implements AutoCloseable {
         if (readAtNanos == 0 || now - readAtNanos >= refresh.toNanos()) {
             readAtNanos = now;
             try {
-                List<Map<TopicPartition, OffsetAndMetadata>> read = new java.util.ArrayList<>(groups.size());
+                List<Map<TopicPartition, OffsetAndMetadata>> read = new ArrayList<>(groups.size());
                 for (String group : groups) {
                     read.add(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS));
                 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -126,7 +127,7 @@ public final class ModelDownloader {
                 Files.move(part, archive, StandardCopyOption.REPLACE_EXISTING);
                 return;
             } catch (IOException e) {
-                last = e instanceof java.net.UnknownHostException ? new IOException("unknown host " + e.getMessage(), e) : e;
+                last = e instanceof UnknownHostException ? new IOException("unknown host " + e.getMessage(), e) : e;
                 if (attempt < ATTEMPTS) {
                     LOG.warn("Download of {} interrupted after {} bytes ({}); retry {} of {}", entry.archive(),
                             Files.exists(part) ? Files.size(part) : 0, last.getMessage(), attempt, ATTEMPTS - 1);

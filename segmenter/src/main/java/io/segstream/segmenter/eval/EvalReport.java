@@ -1,5 +1,7 @@
 package io.segstream.segmenter.eval;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -14,7 +16,7 @@ import java.util.Map;
 public record EvalReport(int frames, double pixelAccuracy, double meanIoU, Map<String, Double> classIoU) {
 
     public EvalReport {
-        classIoU = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(classIoU));
+        classIoU = Collections.unmodifiableMap(new LinkedHashMap<>(classIoU));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.segstream.segmenter.model;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -71,7 +73,7 @@ public final class FrozenGraphConverter {
         GraphDef def;
         try (InputStream in = Files.newInputStream(frozenGraph)) {
             def = GraphDef.parseFrom(in);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
             throw new InvalidModelException(frozenGraph + " is not a TensorFlow GraphDef (" + e.getMessage() + ")", e);
         }
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
@@ -115,7 +117,7 @@ public final class FrozenGraphConverter {
 
     private static String sha256(Path file) throws IOException {
         try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(in.getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

@@ -14,6 +14,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
@@ -54,7 +55,7 @@ final class GraphInspector {
         Map<String, String> outputs = describe(signature.getOutputsMap());
         String inputType = signature.getInputsMap().values().stream().findFirst().map(t -> dtype(t)).orElse("none");
         Optional<String> logits = signature.getOutputsMap().entrySet().stream()
-                .filter(e -> e.getValue().getDtype() == org.tensorflow.proto.DataType.DT_FLOAT
+                .filter(e -> e.getValue().getDtype() == DataType.DT_FLOAT
                         && e.getValue().getTensorShape().getDimCount() == 4)
                 .map(Map.Entry::getKey)
                 .sorted()
@@ -106,7 +107,7 @@ final class GraphInspector {
 
     /** A float picture tensor of static size: [H,W,3] or [1,H,W,3] with H, W > 1. */
     private static Optional<Size> paddedPicture(Operand<?> output) {
-        if (output.asOutput().dataType() != org.tensorflow.proto.DataType.DT_FLOAT) {
+        if (output.asOutput().dataType() != DataType.DT_FLOAT) {
             return Optional.empty();
         }
         Shape s = output.shape();

@@ -3,6 +3,7 @@ package io.segstream.segmenter.model;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
 import io.segstream.protocol.Taxonomy;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -140,14 +141,14 @@ public record ModelDescriptor(Optional<String> id, String input, InputType input
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelDescriptor d && id.equals(d.id) && input.equals(d.input) && inputType == d.inputType
-                && java.util.Arrays.equals(mean, d.mean) && java.util.Arrays.equals(std, d.std) && size.equals(d.size)
+                && Arrays.equals(mean, d.mean) && Arrays.equals(std, d.std) && size.equals(d.size)
                 && scale.equals(d.scale) && output.equals(d.output) && outputKind == d.outputKind
                 && classes.equals(d.classes) && groups.equals(d.groups);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, input, inputType, java.util.Arrays.hashCode(mean), java.util.Arrays.hashCode(std), size,
+        return Objects.hash(id, input, inputType, Arrays.hashCode(mean), Arrays.hashCode(std), size,
                 scale, output, outputKind, classes, groups);
     }
 }

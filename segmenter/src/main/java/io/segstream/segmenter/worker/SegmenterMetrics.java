@@ -9,6 +9,7 @@ import io.segstream.protocol.MaskStatus;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A segmenter's meters: frames in, masks out by status, batch sizes, and the time spent decoding
@@ -24,8 +25,8 @@ public final class SegmenterMetrics {
     private final Timer preprocess;
     private final Timer inference;
     private final Timer postprocess;
-    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger mostHeld = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
+    private final AtomicInteger mostHeld = new AtomicInteger();
 
     public SegmenterMetrics(MeterRegistry registry) {
         this.registry = registry;

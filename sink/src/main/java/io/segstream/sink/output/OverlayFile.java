@@ -5,6 +5,7 @@ import io.segstream.sink.overlay.VideoWriter;
 import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class OverlayFile implements AutoCloseable {
                 stats.newLine();
                 stats.flush();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the statistics beside " + video + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot write the statistics beside " + video + ": " + e.getMessage(), e);
             }
         });
     }

@@ -44,7 +44,13 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -93,11 +99,11 @@ public final class H264Mp4Writer implements VideoWriter {
     private AVPacket packet;
     private SwsContext sws;
     private final BytePointer[] bgr = new BytePointer[2];
-    private final java.util.concurrent.Future<?>[] bgrInUse = new java.util.concurrent.Future<?>[2];
+    private final Future<?>[] bgrInUse = new Future<?>[2];
     private int nextBuffer;
-    private java.util.concurrent.Future<?> lastWrite;
+    private Future<?> lastWrite;
     private volatile IOException failure;
-    private final java.util.concurrent.ExecutorService encoder;
+    private final ExecutorService encoder;
     private PointerPointer<BytePointer> bgrPlanes;
     private IntPointer bgrStride;
     private long frames;
@@ -110,7 +116,7 @@ public final class H264Mp4Writer implements VideoWriter {
         this.height = height;
         this.outWidth = Math.max(2, width & ~1);
         this.outHeight = Math.max(2, height & ~1);
-        this.encoder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        this.encoder = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "overlay-encoder " + file.getFileName());
             t.setDaemon(true);
             return t;
@@ -229,7 +235,7 @@ public final class H264Mp4Writer implements VideoWriter {
         rethrow();
     }
 
-    private static void await(java.util.concurrent.Future<?> f) throws IOException {
+    private static void await(Future<?> f) throws IOException {
         if (f == null) {
             return;
         }
@@ -237,8 +243,8 @@ public final class H264Mp4Writer implements VideoWriter {
             f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for the overlay encoder");
-        } catch (java.util.concurrent.ExecutionException e) {
+            throw new InterruptedIOException("interrupted while waiting for the overlay encoder");
+        } catch (ExecutionException e) {
             throw new IOException(e.getCause());
         }
     }
@@ -296,7 +302,7 @@ public final class H264Mp4Writer implements VideoWriter {
         } finally {
             encoder.shutdown();
             try {
-                encoder.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                encoder.awaitTermination(1, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

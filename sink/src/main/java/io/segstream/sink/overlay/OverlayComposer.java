@@ -4,6 +4,7 @@ import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.Taxonomy;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.util.Arrays;
 
 /** Blends the class colours of a mask over a frame, in place. */
 public final class OverlayComposer {
@@ -18,7 +19,7 @@ public final class OverlayComposer {
     /** @param alpha opacity of the class colours, 0..1 */
     public OverlayComposer(Taxonomy taxonomy, double alpha) {
         int alpha256 = (int) Math.round(alpha * 256);
-        java.util.Arrays.fill(shareB, -1);
+        Arrays.fill(shareB, -1);
         for (int id = 0; id < taxonomy.size(); id++) {
             int rgb = taxonomy.get(id).rgb();
             shareB[id] = (rgb & 0xFF) * alpha256;

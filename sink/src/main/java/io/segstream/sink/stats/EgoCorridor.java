@@ -1,8 +1,10 @@
 package io.segstream.sink.stats;
 
-import io.segstream.protocol.DrivingGroups;
 import io.segstream.protocol.DrivingFigures;
+import io.segstream.protocol.DrivingGroups;
 import io.segstream.protocol.LabelMap;
+import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,7 @@ public record EgoCorridor(double top, double bottomWidth, double topWidth) {
     }
 
     private static String strip(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /** The obstacle groups of the driving figures, in the order frame-stats gives them. */
@@ -43,7 +45,7 @@ public record EgoCorridor(double top, double bottomWidth, double topWidth) {
         int w = mask.width();
         int h = mask.height();
         int[] groupOf = new int[256];
-        java.util.Arrays.fill(groupOf, -1);
+        Arrays.fill(groupOf, -1);
         boolean[] drivable = new boolean[256];
         groups.drivable().forEach(id -> drivable[id] = true);
         List<String> names = OBSTACLES;
@@ -53,7 +55,7 @@ public record EgoCorridor(double top, double bottomWidth, double topWidth) {
             }
         }
         int[] lowest = new int[names.size()];
-        java.util.Arrays.fill(lowest, -1);
+        Arrays.fill(lowest, -1);
         long inside = 0;
         long road = 0;
         for (int y = 0; y < h; y++) {

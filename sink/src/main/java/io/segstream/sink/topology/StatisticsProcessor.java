@@ -22,12 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -159,7 +159,7 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
                 context.currentSystemTimeMs()));
     }
 
-    private void update(String camera, UUID session, java.util.function.Consumer<StatsAggregate> change) {
+    private void update(String camera, UUID session, Consumer<StatsAggregate> change) {
         String key = summaryKey(camera, session);
         byte[] stored = summaries.get(key);
         StatsAggregate a = stored == null ? new StatsAggregate() : StatsAggregate.fromBytes(stored);

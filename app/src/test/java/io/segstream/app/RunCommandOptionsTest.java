@@ -1,0 +1,20 @@
+package io.segstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Options of {@code segstream run} refused before anything starts (no broker, no model needed). */
+class RunCommandOptionsTest {
+
+    @Test
+    void kafkaPropertiesNeedAClusterOfTheirOwn() throws Exception {
+        StdErr.Captured run = StdErr.capture(() -> Main.execute("run", "-i", "x.mp4", "-m", "m", "-o", "o",
+                "--kafka-property", "security.protocol=SASL_SSL", "--partitions", "0"));
+
+        assertThat(run.code()).isEqualTo(ExitCode.REFUSED.code());
+        assertThat(run.stderr())
+                .contains("segstream: --kafka-property needs --bootstrap-servers: the in-process broker takes plain connections only")
+                .contains("--partitions must be >= 1, got 0");
+    }
+}
