@@ -77,7 +77,8 @@ public final class Mp4Concat {
                         ost = avformat_new_stream(ofmt, null);
                         check(avcodec_parameters_copy(ost.codecpar(), ist.codecpar()), "copy the stream of", part.file());
                         ost.codecpar().codec_tag(0);
-                        inputTimeBase = ist.time_base();
+                        // a copy: ist.time_base() points into the first part's context, freed once it is read
+                        inputTimeBase = new AVRational().num(ist.time_base().num()).den(ist.time_base().den());
                         ost.time_base(inputTimeBase);
                         AVRational rate = ist.avg_frame_rate().num() > 0 ? ist.avg_frame_rate() : ist.r_frame_rate();
                         frameDuration = Math.max(1, av_rescale_q(1, av_inv_q(rate), inputTimeBase));
