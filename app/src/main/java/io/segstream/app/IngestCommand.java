@@ -2,17 +2,18 @@ package io.segstream.app;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.app.http.HttpEndpoint;
 import io.segstream.ingest.Ingest;
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.CameraStatus;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.config.CameraKey;
 import io.segstream.ingest.config.CamerasFile;
 import io.segstream.ingest.config.ConfigException;
-import io.segstream.ingest.metrics.HttpEndpoint;
+import io.segstream.ingest.metrics.CamerasHealth;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,8 +34,6 @@ import picocli.CommandLine.Option;
                 "Cameras come from --config (YAML) and/or --camera ID=SOURCE. With only recorded inputs it exits when",
                 "they are read (1 if one could not be); with a live camera it runs until stopped (Ctrl-C, SIGTERM)."})
 final class IngestCommand implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
 
     @Mixin
     ClusterOptions cluster;
@@ -91,14 +88,12 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ServiceRunner runner = new ServiceRunner("ingest");
         List<String> problems = new ArrayList<>();
         List<CameraSpec> specs = cameras(problems);
         IngestConfig settings = null;
         cluster.validate(problems);
-        metricsAddress.validate(problems);
-        if (metricsPort < 0 || metricsPort > 65535) {
-            problems.add("--metrics-port must be 0-65535, got " + metricsPort);
-        }
+        metricsAddress.validate(problems, metricsPort);
         if (problems.isEmpty()) {
             try {
                 settings = IngestConfig.defaults(cluster.bootstrapServers, cluster.topics())
@@ -112,10 +107,15 @@ final class IngestCommand implements Callable<Integer> {
             }
         }
         if (!problems.isEmpty()) {
-            problems.forEach(p -> System.err.println("segstream ingest: " + p));
+            return runner.refuse(problems);
+        }
+        if (cluster.ensureTopics("ingest") != 0) {
             return ExitCode.REFUSED.code();
         }
-        return run(settings, specs);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (Ingest ingest = new Ingest(settings, new IngestMetrics(registry))) {
+            return runner.serve(metricsAddress, metricsPort, registry, new Running(ingest, specs, runner));
+        }
     }
 
     private List<CameraSpec> cameras(List<String> problems) {
@@ -154,41 +154,56 @@ final class IngestCommand implements Callable<Integer> {
         return out;
     }
 
-    private int run(IngestConfig settings, List<CameraSpec> specs) throws IOException {
-        if (cluster.ensureTopics("ingest") != 0) {
-            return ExitCode.REFUSED.code();
+    /** The health {@code /health} answers for these cameras. */
+    static HttpEndpoint.Health health(List<CameraStatus> cameras) {
+        return new HttpEndpoint.Health(CamerasHealth.healthy(cameras), CamerasHealth.json(cameras));
+    }
+
+    /**
+     * Ingest as the runner drives it: with a live camera it runs until stopped; with recorded inputs
+     * only it ends when they are read, FAILED when one could not be.
+     */
+    private static final class Running implements ServiceRunner.Service {
+
+        private final Ingest ingest;
+        private final List<CameraSpec> specs;
+        private final ServiceRunner runner;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        Running(Ingest ingest, List<CameraSpec> specs, ServiceRunner runner) {
+            this.ingest = ingest;
+            this.specs = specs;
+            this.runner = runner;
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (Ingest ingest = new Ingest(settings, new IngestMetrics(registry));
-             AutoCloseable http = metricsPort == 0 ? () -> { }
-                     : new HttpEndpoint(metricsAddress.on(metricsPort), registry, HttpEndpoint.cameras(ingest::status))) {
-            if (metricsPort != 0) {
-                LOG.info("Metrics on http://0.0.0.0:{}/metrics, health on /health", metricsPort);
-            }
-            Thread hook = new Thread(() -> {
-                LOG.info("Stopping: closing every camera");
-                // close first: the JVM halts when this hook returns, and the cameras' last sessions must be ended
-                ingest.close();
-                stopped.countDown();
-            }, "ingest-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+
+        @Override
+        public ExitCode run() {
             List<CompletableFuture<IngestResult>> results = specs.stream().map(ingest::start).toList();
-            boolean anyLive = specs.stream().anyMatch(CameraSpec::live);
-            if (anyLive) {
-                stopped.await();
-                return ExitCode.OK.code();
+            try {
+                if (specs.stream().anyMatch(CameraSpec::live)) {
+                    stopped.await();
+                    return ExitCode.OK;
+                }
+                CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCode.OK;
             }
-            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();
-            Runtime.getRuntime().removeShutdownHook(hook);
             List<IngestResult> failed = results.stream().map(CompletableFuture::join).filter(r -> !r.succeeded()).toList();
-            failed.forEach(r -> System.err.println("segstream ingest: camera " + r.camera() + ": " + r.error().orElseThrow()));
-            return failed.isEmpty() ? 0 : 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCode.OK.code();
-        } catch (Exception e) {
-            throw new IOException(e.getMessage(), e);
+            failed.forEach(r -> runner.print("camera " + r.camera() + ": " + r.error().orElseThrow()));
+            return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+        }
+
+        @Override
+        public void stop() {
+            // close first: the JVM halts when the hook returns, and the cameras' last sessions must be ended
+            ingest.close();
+            stopped.countDown();
+        }
+
+        @Override
+        public HttpEndpoint.Health health() {
+            return IngestCommand.health(ingest.status());
         }
     }
 }

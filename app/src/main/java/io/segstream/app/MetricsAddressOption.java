@@ -12,7 +12,11 @@ final class MetricsAddressOption {
                     + "127.0.0.1 keeps it on this host).")
     String address;
 
-    void validate(List<String> problems) {
+    /** Adds the problems with the address and with {@code port}, the service's --metrics-port. */
+    void validate(List<String> problems, int port) {
+        if (port < 0 || port > 65535) {
+            problems.add("--metrics-port must be 0-65535, got " + port);
+        }
         if (address.isBlank() || address.length() > 253 || !address.matches("[A-Za-z0-9.:\\[\\]%-]+")) {
             problems.add("--metrics-address must be a host name or IP address, got '" + address + "'");
         }

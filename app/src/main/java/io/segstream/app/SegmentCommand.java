@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.segstream.ingest.metrics.HttpEndpoint;
+import io.segstream.app.http.HttpEndpoint;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
 import io.segstream.segmenter.model.DeviceChoice;
@@ -17,10 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -69,6 +69,7 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ServiceRunner runner = new ServiceRunner("segment");
         List<String> problems = new ArrayList<>();
         cluster.validate(problems);
         DeviceChoice deviceChoice = modelOptions.device(problems);
@@ -80,65 +81,81 @@ final class SegmentCommand implements Callable<Integer> {
             problems.add("--cameras: not a regular expression: " + e.getDescription());
         }
         batch.validate(problems);
-        metricsAddress.validate(problems);
-        if (metricsPort < 0 || metricsPort > 65535) {
-            problems.add("--metrics-port must be 0-65535, got " + metricsPort);
-        }
+        metricsAddress.validate(problems, metricsPort);
         if (!problems.isEmpty()) {
-            problems.forEach(p -> System.err.println("segstream segment: " + p));
-            return ExitCode.REFUSED.code();
+            return runner.refuse(problems);
         }
         SegmentationModel loaded;
         try {
             loaded = modelOptions.loader(deviceChoice).load(model);
         } catch (InvalidModelException e) {
-            System.err.println("segstream segment: model refused: " + e.getMessage());
-            return ExitCode.REFUSED.code();
+            return runner.refuse(List.of("model refused: " + e.getMessage()));
         }
         try (SegmentationModel m = loaded) {
             if (cluster.ensureTopics("segment") != 0) {
                 return ExitCode.REFUSED.code();
             }
-            return serve(m, cluster.topics(), cameraPattern);
+            return serve(runner, m, cluster.topics(), cameraPattern);
         }
     }
 
-    private int serve(SegmentationModel m, Topics topics, Optional<Pattern> cameraPattern) throws Exception {
+    private int serve(ServiceRunner runner, SegmentationModel m, Topics topics, Optional<Pattern> cameraPattern)
+            throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SegmenterMetrics metrics = new SegmenterMetrics(registry);
         SegmenterConfig base = SegmenterConfig.defaults(cluster.bootstrapServers, topics);
         SegmenterConfig config = cameraPattern.map(base::withCameras).orElse(base).withGroup(group.orElse(cluster.prefixed(Groups.SEGMENTER)))
                 .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(cluster.kafkaProperties);
-        AtomicReference<Throwable> died = new AtomicReference<>();
         try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {
-            Thread thread = new Thread(worker, "segmenter");
+            return runner.serve(metricsAddress, metricsPort, registry, new Running(worker, m, runner));
+        }
+    }
+
+    /** The segmenter as the runner drives it: its worker on a thread of its own, until it is closed or dies. */
+    private static final class Running implements ServiceRunner.Service {
+
+        private final SegmenterWorker worker;
+        private final SegmentationModel model;
+        private final ServiceRunner runner;
+        private final Thread thread;
+        private final AtomicReference<Throwable> died = new AtomicReference<>();
+
+        Running(SegmenterWorker worker, SegmentationModel model, ServiceRunner runner) {
+            this.worker = worker;
+            this.model = model;
+            this.runner = runner;
+            this.thread = new Thread(worker, "segmenter");
             thread.setUncaughtExceptionHandler((t, e) -> {
                 died.set(e);
                 LOG.error("The segmenter stopped: {}", e.getMessage(), e);
             });
-            try (AutoCloseable http = metricsPort == 0 ? () -> { }
-                    : new HttpEndpoint(metricsAddress.on(metricsPort), registry, () -> health(thread, m, worker))) {
-                Thread hook = new Thread(worker::close, "segmenter-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
-                thread.start();
-                thread.join();
-                if (died.get() == null) {
-                    return ExitCode.OK.code();
-                }
-                Runtime.getRuntime().removeShutdownHook(hook);
-                System.err.println("segstream segment: the segmenter stopped: " + died.get().getMessage());
-                return ExitCode.FAILED.code();
-            }
         }
-    }
 
-    private static HttpEndpoint.Health health(Thread thread, SegmentationModel m, SegmenterWorker worker) {
-        boolean up = thread.isAlive();
-        ObjectNode json = JSON.createObjectNode();
-        json.put("status", up ? "UP" : "DOWN");
-        json.put("model", m.id());
-        json.put("device", m.device());
-        json.put("masksPublished", worker.masksPublished());
-        return new HttpEndpoint.Health(up, json.toString());
+        @Override
+        public ExitCode run() throws InterruptedException {
+            thread.start();
+            thread.join();
+            if (died.get() == null) {
+                return ExitCode.OK;
+            }
+            runner.print("the segmenter stopped: " + died.get().getMessage());
+            return ExitCode.FAILED;
+        }
+
+        @Override
+        public void stop() {
+            worker.close();
+        }
+
+        @Override
+        public HttpEndpoint.Health health() {
+            boolean up = thread.isAlive();
+            ObjectNode json = JSON.createObjectNode();
+            json.put("status", up ? "UP" : "DOWN");
+            json.put("model", model.id());
+            json.put("device", model.device());
+            json.put("masksPublished", worker.masksPublished());
+            return new HttpEndpoint.Health(up, json.toString());
+        }
     }
 }

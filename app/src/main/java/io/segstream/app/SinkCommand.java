@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.segstream.ingest.metrics.HttpEndpoint;
+import io.segstream.app.http.HttpEndpoint;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import java.io.IOException;
@@ -58,12 +58,10 @@ final class SinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ServiceRunner runner = new ServiceRunner("sink");
         List<String> problems = new ArrayList<>();
         cluster.validate(problems);
-        metricsAddress.validate(problems);
-        if (metricsPort < 0 || metricsPort > 65535) {
-            problems.add("--metrics-port must be 0-65535, got " + metricsPort);
-        }
+        metricsAddress.validate(problems, metricsPort);
         sink.validate(problems);
         for (Path dir : outputDir.map(d -> List.of(stateDir, d)).orElse(List.of(stateDir))) {
             try {
@@ -73,8 +71,7 @@ final class SinkCommand implements Callable<Integer> {
             }
         }
         if (!problems.isEmpty()) {
-            problems.forEach(p -> System.err.println("segstream sink: " + p));
-            return ExitCode.REFUSED.code();
+            return runner.refuse(problems);
         }
         if (cluster.ensureTopics("sink") != 0) {
             return ExitCode.REFUSED.code();
@@ -83,46 +80,56 @@ final class SinkCommand implements Callable<Integer> {
                 applicationId.orElse(cluster.prefixed(SinkConfig.DEFAULT_APPLICATION_ID)), stateDir,
                 outputDir))
                 .withKafka(cluster.kafkaProperties);
-        return serve(config);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (SinkService service = new SinkService(config); KafkaStreamsMetrics metrics = service.metrics()) {
+            metrics.bindTo(registry);
+            return runner.serve(metricsAddress, metricsPort, registry, new Running(service, runner));
+        }
     }
 
-    private int serve(SinkConfig config) throws Exception {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (SinkService service = new SinkService(config)) {
+    /** The sink as the runner drives it: it ends when Kafka Streams stops (closed, or an error). */
+    private static final class Running implements ServiceRunner.Service {
+
+        private final SinkService service;
+        private final ServiceRunner runner;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        Running(SinkService service, ServiceRunner runner) {
+            this.service = service;
+            this.runner = runner;
             service.onStateChange(state -> {
                 if (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR) {
                     stopped.countDown();
                 }
             });
-            try (KafkaStreamsMetrics metrics = service.metrics();
-                 AutoCloseable http = metricsPort == 0 ? () -> { }
-                         : new HttpEndpoint(metricsAddress.on(metricsPort), registry, () -> health(service))) {
-                metrics.bindTo(registry);
-                Thread hook = new Thread(() -> {
-                    service.close();
-                    stopped.countDown();
-                }, "sink-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
-                service.start();
-                stopped.await();
-                if (service.state() != KafkaStreams.State.ERROR) {
-                    return ExitCode.OK.code();
-                }
-                Runtime.getRuntime().removeShutdownHook(hook);
-                System.err.println("segstream sink: the sink stopped with an error (see the log above)");
-                return ExitCode.FAILED.code();
-            }
         }
-    }
 
-    private static HttpEndpoint.Health health(SinkService service) {
-        KafkaStreams.State state = service.state();
-        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
-                || state == KafkaStreams.State.CREATED;
-        ObjectNode json = JSON.createObjectNode();
-        json.put("status", up ? "UP" : "DOWN");
-        json.put("state", state.name());
-        return new HttpEndpoint.Health(up, json.toString());
+        @Override
+        public ExitCode run() throws InterruptedException {
+            service.start();
+            stopped.await();
+            if (service.state() != KafkaStreams.State.ERROR) {
+                return ExitCode.OK;
+            }
+            runner.print("the sink stopped with an error (see the log above)");
+            return ExitCode.FAILED;
+        }
+
+        @Override
+        public void stop() {
+            service.close();
+            stopped.countDown();
+        }
+
+        @Override
+        public HttpEndpoint.Health health() {
+            KafkaStreams.State state = service.state();
+            boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+                    || state == KafkaStreams.State.CREATED;
+            ObjectNode json = JSON.createObjectNode();
+            json.put("status", up ? "UP" : "DOWN");
+            json.put("state", state.name());
+            return new HttpEndpoint.Health(up, json.toString());
+        }
     }
 }

@@ -1,16 +1,15 @@
-package io.segstream.ingest;
-
-import io.segstream.ingest.camera.IngestConfig;
-import io.segstream.ingest.camera.CameraSpec;
-import io.segstream.testkit.IntegrationTest;
-import static org.assertj.core.api.Assertions.assertThat;
+package io.segstream.app;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.segstream.ingest.metrics.HttpEndpoint;
+import io.segstream.app.http.HttpEndpoint;
+import io.segstream.ingest.Ingest;
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Topics;
 import io.segstream.testkit.Clips;
+import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.LogCapture;
 import io.segstream.testkit.RealKafka;
@@ -26,10 +25,11 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(RealKafka.class)
 @IntegrationTest
-class OperabilityIntegrationTest {
+class IngestOperabilityIntegrationTest {
 
     @TempDir
     Path dir;
@@ -43,7 +43,7 @@ class OperabilityIntegrationTest {
 
         try (LogCapture log = new LogCapture();
              Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics), new IngestMetrics(registry));
-             HttpEndpoint endpoint = new HttpEndpoint(new InetSocketAddress("127.0.0.1", 0), registry, HttpEndpoint.cameras(ingest::status))) {
+             HttpEndpoint endpoint = new HttpEndpoint(new InetSocketAddress("127.0.0.1", 0), registry, () -> IngestCommand.health(ingest.status()))) {
             ingest.start(CameraSpec.of("good", clip.toString())).get(60, TimeUnit.SECONDS);
             ingest.start(CameraSpec.of("broken", dir.resolve("nope.mp4").toString())).get(60, TimeUnit.SECONDS);
             String base = "http://127.0.0.1:" + endpoint.port();

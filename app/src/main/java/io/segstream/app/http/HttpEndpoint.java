@@ -1,17 +1,12 @@
-package io.segstream.ingest.metrics;
+package io.segstream.app.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.segstream.ingest.camera.CameraStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -21,8 +16,8 @@ import java.util.function.Supplier;
  * {@code GET /health}, a JSON status answered 200 when healthy and 503 otherwise (HEAD too, other
  * methods 405). {@value #THREADS} requests are served at once and a client that takes longer than
  * {@value #REQUEST_SECONDS} s to send its request is cut off, so a slow or idle client never holds
- * /health from a liveness probe. For ingest the
- * status lists every camera ({@link #cameras}); the segmenter service reports its worker.
+ * /health from a liveness probe. Each service says what its health is (ingest: every camera; the
+ * segmenter: its worker and model; the sink: the state of Kafka Streams).
  */
 public final class HttpEndpoint implements AutoCloseable {
 
@@ -30,7 +25,6 @@ public final class HttpEndpoint implements AutoCloseable {
     public record Health(boolean healthy, String json) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Requests served at once; a slow or idle client holds one for at most {@link #REQUEST_SECONDS}. */
     static final int THREADS = 4;
     /** How long a client may take to send its request, and to take the answer, before it is cut off. */
@@ -68,36 +62,6 @@ public final class HttpEndpoint implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
-    }
-
-    /** The health of an ingest process: UP when every camera is healthy, else DEGRADED; each camera's status. */
-    public static Supplier<Health> cameras(Supplier<List<CameraStatus>> status) {
-        return () -> {
-            List<CameraStatus> cameras = status.get();
-            boolean healthy = cameras.stream().allMatch(CameraStatus::healthy);
-            return new Health(healthy, cameraJson(healthy, cameras));
-        };
-    }
-
-    static String cameraJson(boolean healthy, List<CameraStatus> cameras) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("status", healthy ? "UP" : "DEGRADED");
-        ArrayNode list = root.putArray("cameras");
-        for (CameraStatus c : cameras) {
-            ObjectNode n = list.addObject();
-            n.put("camera", c.camera());
-            n.put("input", c.input());
-            n.put("mode", c.live() ? "live" : "recorded");
-            n.put("state", c.state().name().toLowerCase());
-            n.put("healthy", c.healthy());
-            c.lastFrameAge().ifPresentOrElse(a -> n.put("lastFrameAgeMs", a.toMillis()), () -> n.putNull("lastFrameAgeMs"));
-            n.put("published", c.published());
-            n.put("dropped", c.dropped());
-            n.put("reconnects", c.reconnects());
-            n.put("sessions", c.sessions());
-            c.lastError().ifPresentOrElse(e -> n.put("lastError", e), () -> n.putNull("lastError"));
-        }
-        return root.toString();
     }
 
     private static void reply(HttpExchange ex, int code, String type, String body) throws IOException {

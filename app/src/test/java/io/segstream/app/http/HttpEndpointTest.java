@@ -1,4 +1,4 @@
-package io.segstream.ingest.metrics;
+package io.segstream.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
