@@ -35,13 +35,16 @@ class SegmenterWorkerUnitTest {
 
     private static final Topics TOPICS = Topics.DEFAULT;
     private static final TopicPartition FRAMES_0 = new TopicPartition(TOPICS.frames(), 0);
+    /** Live frames older than this are skipped: long enough that a fresh frame stays fresh on a busy machine. */
+    private static final Duration MAX_AGE = Duration.ofSeconds(30);
 
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
     private final FakeModel model = new FakeModel();
     private final UUID session = UUID.randomUUID();
 
     private SegmenterWorker worker(MockProducer<String, byte[]> producer, int batchSize) {
-        SegmenterConfig config = SegmenterConfig.defaults("unused:9092", TOPICS).withBatch(batchSize, Duration.ofMillis(200));
+        SegmenterConfig config = SegmenterConfig.defaults("unused:9092", TOPICS).withBatch(batchSize, Duration.ofMillis(200))
+                .withMaxAge(MAX_AGE);
         return new SegmenterWorker(config, model, SegmenterMetrics.inMemory(), consumer, producer);
     }
 
@@ -130,7 +133,8 @@ class SegmenterWorkerUnitTest {
         await("the model's description on the models topic", () -> !producer.history().isEmpty());
         producer.completeNext();
         await("two masks sent", () -> masks(producer).size() == 2);
-        Thread.sleep(200);
+        await("the worker waiting for the acknowledgements", () -> t.getState() == Thread.State.WAITING
+                || t.getState() == Thread.State.TIMED_WAITING);
         assertThat(consumer.committed(Set.of(FRAMES_0))).as("nothing committed before the acknowledgements").isEmpty();
 
         while (producer.completeNext()) {
@@ -147,8 +151,8 @@ class SegmenterWorkerUnitTest {
 
     @Test
     void shouldSkipALiveFrameTooOldForTheModelWithoutRunningIt() throws Exception {
-        long tenSecondsAgo = now() - 10_000_000;
-        deliver(List.of(frame("live-cam", 0, 0, true, tenSecondsAgo), frame("live-cam", 1, 1, true, now())));
+        long tooOld = now() - 2 * MAX_AGE.toNanos() / 1000;
+        deliver(List.of(frame("live-cam", 0, 0, true, tooOld), frame("live-cam", 1, 1, true, now())));
         MockProducer<String, byte[]> producer = producer(true);
         SegmenterWorker worker = worker(producer, 4);
         Thread t = new Thread(worker, "worker");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
-import io.segstream.sink.overlay.Mp4Concat;
+import io.segstream.sink.video.Mp4Concat;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;

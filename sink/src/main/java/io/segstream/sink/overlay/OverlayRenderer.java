@@ -4,6 +4,7 @@ import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.Taxonomy;
+import io.segstream.sink.video.PictureDecoder;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -17,27 +17,27 @@ final class DescribedModels {
 
     static final String STORE = "model-descriptions";
 
-    private final KeyValueStore<String, byte[]> store;
+    private final KeyValueStore<String, String> store;
     private final Map<String, ModelDescription> parsed = new HashMap<>();
 
-    DescribedModels(KeyValueStore<String, byte[]> store) {
+    DescribedModels(KeyValueStore<String, String> store) {
         this.store = store;
     }
 
     void put(ModelDescription d) {
-        store.put(d.model(), ModelDescriptionJson.write(d).getBytes(StandardCharsets.UTF_8));
+        store.put(d.model(), ModelDescriptionJson.write(d));
         parsed.put(d.model(), d);
     }
 
     Optional<ModelDescription> get(String model) {
         ModelDescription d = parsed.get(model);
         if (d == null) {
-            byte[] stored = store.get(model);
+            String stored = store.get(model);
             if (stored == null) {
                 return Optional.empty();
             }
             try {
-                d = ModelDescriptionJson.read(stored);
+                d = ModelDescriptionJson.read(stored.getBytes(StandardCharsets.UTF_8));
             } catch (MalformedRecordException e) {
                 return Optional.empty();
             }

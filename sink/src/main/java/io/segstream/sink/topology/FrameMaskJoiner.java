@@ -5,15 +5,16 @@ import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.ModelDescriptionJson;
-import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.WireHeaders;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -63,9 +64,9 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     private final String framesTopic;
     private final Duration maskTimeout;
     private ProcessorContext<String, SinkEvent> context;
-    private KeyValueStore<String, byte[]> frames;
-    private KeyValueStore<String, byte[]> masks;
-    private KeyValueStore<String, byte[]> sessions;
+    private KeyValueStore<String, StoredRecord> frames;
+    private KeyValueStore<String, StoredRecord> masks;
+    private KeyValueStore<String, Progress> sessions;
     private long startedMs;
     private long refused;
 
@@ -143,7 +144,7 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         if (p == Progress.NEW) {
             saveProgress(camera, meta.session(), p); // known from now on, so that overdue masks are found
         }
-        byte[] stored = new StoredRecord(record.timestamp(), now, record.headers(), record.value()).toBytes();
+        StoredRecord stored = new StoredRecord(record.timestamp(), now, record.headers(), record.value());
         (fromFrames ? frames : masks).put(itemKey(camera, meta.session(), meta.sequence()), stored);
         emitReady(camera, meta.session());
     }
@@ -166,13 +167,11 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         long next = p.next();
         while (!p.complete(next)) {
             String key = itemKey(camera, session, next);
-            byte[] f = frames.get(key);
-            byte[] m = masks.get(key);
-            if (f == null || m == null) {
+            StoredRecord frame = frames.get(key);
+            StoredRecord mask = masks.get(key);
+            if (frame == null || mask == null) {
                 break;
             }
-            StoredRecord frame = StoredRecord.fromBytes(f);
-            StoredRecord mask = StoredRecord.fromBytes(m);
             MaskMeta maskMeta = WireHeaders.readMask(mask.headers());
             forwardJoined(camera, frame, maskMeta, mask.value(), mask.timestamp());
             frames.delete(key);
@@ -203,15 +202,15 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     /** Hands on the frames whose masks are proven not to come, and forgets sessions ended long ago. */
     private void resolveOverdue(long now) {
         long horizon = now - maskTimeout.toMillis();
-        List<KeyValue<String, byte[]>> all = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = sessions.all()) {
+        List<KeyValue<String, Progress>> all = new ArrayList<>();
+        try (KeyValueIterator<String, Progress> it = sessions.all()) {
             it.forEachRemaining(all::add);
         }
-        for (KeyValue<String, byte[]> e : all) {
+        for (KeyValue<String, Progress> e : all) {
             int slash = e.key.lastIndexOf('/');
             String camera = e.key.substring(0, slash);
             UUID session = UUID.fromString(e.key.substring(slash + 1));
-            Progress p = Progress.fromBytes(e.value);
+            Progress p = e.value;
             if (p.announced()) {
                 if (now - p.endedMs() > ENDED_RETENTION.toMillis()) {
                     sessions.delete(e.key);
@@ -232,10 +231,9 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         if (p.masksEndedMs() >= 0 && Math.max(p.masksEndedMs(), startedMs) <= horizon) {
             proven = p.endOfStream();
         }
-        try (KeyValueIterator<String, byte[]> it = masks.prefixScan(camera + '/' + session + '/', KEYS)) {
+        try (KeyValueIterator<String, StoredRecord> it = masks.prefixScan(camera + '/' + session + '/', KEYS)) {
             while (it.hasNext()) {
-                KeyValue<String, byte[]> m = it.next();
-                StoredRecord r = StoredRecord.fromBytes(m.value);
+                StoredRecord r = it.next().value;
                 if (Math.max(r.arrivedMs(), startedMs) <= horizon) {
                     proven = Math.max(proven, WireHeaders.readFrame(r.headers()).sequence());
                 }
@@ -255,7 +253,7 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         long missing = 0;
         long now = context.currentSystemTimeMs();
         List<Long> held = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = frames.range(itemKey(camera, session, next),
+        try (KeyValueIterator<String, StoredRecord> it = frames.range(itemKey(camera, session, next),
                 itemKey(camera, session, proven - 1))) {
             it.forEachRemaining(kv -> held.add(sequenceOf(kv.key)));
         }
@@ -267,15 +265,12 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
             }
             next = sequence;
             String key = itemKey(camera, session, next);
-            byte[] f = frames.get(key);
-            byte[] m = masks.get(key);
-            if (m != null) {
-                StoredRecord mask = StoredRecord.fromBytes(m);
-                forwardJoined(camera, StoredRecord.fromBytes(f), WireHeaders.readMask(mask.headers()), mask.value(),
-                        mask.timestamp());
+            StoredRecord frame = frames.get(key);
+            StoredRecord mask = masks.get(key);
+            if (mask != null) {
+                forwardJoined(camera, frame, WireHeaders.readMask(mask.headers()), mask.value(), mask.timestamp());
             } else {
                 missing++;
-                StoredRecord frame = StoredRecord.fromBytes(f);
                 MaskMeta none = new MaskMeta(WireHeaders.readFrame(frame.headers()), "", 0, MaskStatus.MISSING);
                 forwardJoined(camera, frame, none, new byte[0], now);
             }
@@ -298,7 +293,7 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     /** Drops the masks held for sequences in [from, to), whose frames never came. */
     private void deletePendingMasks(String camera, UUID session, long from, long to) {
         List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = masks.range(itemKey(camera, session, from), itemKey(camera, session, to - 1))) {
+        try (KeyValueIterator<String, StoredRecord> it = masks.range(itemKey(camera, session, from), itemKey(camera, session, to - 1))) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
         keys.forEach(masks::delete);
@@ -310,9 +305,9 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
 
     private void deletePending(String camera, UUID session) {
         String prefix = camera + '/' + session + '/';
-        for (KeyValueStore<String, byte[]> store : List.of(frames, masks)) {
+        for (KeyValueStore<String, StoredRecord> store : List.of(frames, masks)) {
             List<String> keys = new ArrayList<>();
-            try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {
+            try (KeyValueIterator<String, StoredRecord> it = store.prefixScan(prefix, KEYS)) {
                 it.forEachRemaining(kv -> keys.add(kv.key));
             }
             keys.forEach(store::delete);
@@ -320,12 +315,12 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     }
 
     private Progress progress(String camera, UUID session) {
-        byte[] b = sessions.get(sessionKey(camera, session));
-        return b == null ? Progress.NEW : Progress.fromBytes(b); // NEW itself, so that callers can tell
+        Progress p = sessions.get(sessionKey(camera, session));
+        return p == null ? Progress.NEW : p; // NEW itself, so that callers can tell
     }
 
     private void saveProgress(String camera, UUID session, Progress p) {
-        sessions.put(sessionKey(camera, session), p.toBytes());
+        sessions.put(sessionKey(camera, session), p);
     }
 
     private static String sessionKey(String camera, UUID session) {
@@ -343,9 +338,10 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
      * @param masksEndedMs when the end-of-stream arrived on the masks topic (wall clock), -1 before
      * @param endedMs      when the session's end was handed on (wall clock), -1 before
      */
-    private record Progress(long next, long endOfStream, boolean announced, long masksEndedMs, long endedMs) {
+    record Progress(long next, long endOfStream, boolean announced, long masksEndedMs, long endedMs) {
 
         static final Progress NEW = new Progress(0, -1, false, -1, -1);
+        static final Serde<Progress> SERDE = StoreSerde.of(Progress::toBytes, Progress::fromBytes);
 
         boolean complete(long sequence) {
             return endOfStream >= 0 && sequence >= endOfStream;

@@ -3,8 +3,10 @@ package io.segstream.sink.topology;
 import io.segstream.protocol.Topics;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.output.Recordings;
+import io.segstream.sink.stats.StatsAggregate;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,12 +43,12 @@ public final class SinkTopology {
         t.addSource(FRAMES, new StringDeserializer(), new ByteArrayDeserializer(), topics.frames());
         t.addSource(MASKS, new StringDeserializer(), new ByteArrayDeserializer(), topics.masks());
         t.addProcessor(JOIN, () -> new FrameMaskJoiner(topics.frames(), config.maskTimeout()), FRAMES, MASKS);
-        t.addStateStore(store(FrameMaskJoiner.FRAMES_STORE), JOIN);
-        t.addStateStore(store(FrameMaskJoiner.MASKS_STORE), JOIN);
-        t.addStateStore(store(FrameMaskJoiner.SESSIONS_STORE), JOIN);
+        t.addStateStore(store(FrameMaskJoiner.FRAMES_STORE, StoredRecord.SERDE), JOIN);
+        t.addStateStore(store(FrameMaskJoiner.MASKS_STORE, StoredRecord.SERDE), JOIN);
+        t.addStateStore(store(FrameMaskJoiner.SESSIONS_STORE, FrameMaskJoiner.Progress.SERDE), JOIN);
         t.addProcessor(STATISTICS, () -> new StatisticsProcessor(config.corridor()), JOIN);
-        t.addStateStore(store(StatisticsProcessor.SUMMARIES_STORE), STATISTICS);
-        t.addStateStore(store(DescribedModels.STORE), STATISTICS);
+        t.addStateStore(store(StatisticsProcessor.SUMMARIES_STORE, STATS), STATISTICS);
+        t.addStateStore(store(DescribedModels.STORE, Serdes.String()), STATISTICS);
         // The recordings come first among the statistics' children: a session's files are finished
         // before its end-of-stream record goes out on frame-stats.
         config.outputDir().ifPresent(dir -> {
@@ -57,13 +59,17 @@ public final class SinkTopology {
         t.addProcessor(FRAME_STATS_RECORDS, FrameStatsRecords::new, STATISTICS);
         t.addSink(FRAME_STATS, topics.frameStats(), new StringSerializer(), new StringSerializer(), FRAME_STATS_RECORDS);
         t.addProcessor(WINDOWS, () -> new WindowProcessor(config.windows()), STATISTICS);
-        t.addStateStore(store(WindowProcessor.STORE), WINDOWS);
+        t.addStateStore(store(WindowProcessor.STORE, STATS), WINDOWS);
         t.addSink(CAMERA_STATS, topics.cameraStats(), new StringSerializer(), new StringSerializer(), WINDOWS);
         return t;
     }
 
-    private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+    /** Statistics being summed up (a session's summary, a window). */
+    static final Serde<StatsAggregate> STATS = StoreSerde.of(StatsAggregate::toBytes, StatsAggregate::fromBytes);
+
+    /** A changelogged in-memory store keyed by text. */
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
                 .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(Topics.MAX_RECORD_BYTES)));
     }
 }

@@ -47,7 +47,7 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
 
     private final EgoCorridor corridor;
     private ProcessorContext<String, StatsEvent> context;
-    private KeyValueStore<String, byte[]> summaries;
+    private KeyValueStore<String, StatsAggregate> summaries;
     private DescribedModels models;
     /** The most model ids reported as undescribed (a producer may invent any number). */
     private static final int MAX_REPORTED = 100;
@@ -147,8 +147,8 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
     private void ended(SinkEvent.Ended e) {
         UUID session = e.endOfStream().session();
         String key = summaryKey(e.camera(), session);
-        byte[] stored = summaries.get(key);
-        AggregateStats summary = (stored == null ? new StatsAggregate() : StatsAggregate.fromBytes(stored)).stats();
+        StatsAggregate stored = summaries.get(key);
+        AggregateStats summary = (stored == null ? new StatsAggregate() : stored).stats();
         String json = StatsJson.endOfStream(e.camera(), e.endOfStream(), summary);
         LOG.info("Camera {} session {} ended: {} frames ({} ok, {} skipped, {} failed, {} missing, {} lost), "
                         + "end-to-end latency p50 {} ms, p99 {} ms", e.camera(), session, summary.frames(), summary.ok(),
@@ -161,10 +161,12 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
 
     private void update(String camera, UUID session, Consumer<StatsAggregate> change) {
         String key = summaryKey(camera, session);
-        byte[] stored = summaries.get(key);
-        StatsAggregate a = stored == null ? new StatsAggregate() : StatsAggregate.fromBytes(stored);
+        StatsAggregate a = summaries.get(key);
+        if (a == null) {
+            a = new StatsAggregate();
+        }
         change.accept(a);
-        summaries.put(key, a.toBytes());
+        summaries.put(key, a);
     }
 
     private static String summaryKey(String camera, UUID session) {

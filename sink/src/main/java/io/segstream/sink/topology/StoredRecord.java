@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * A record waiting in a state store for its partner: its broker timestamp, the sink's wall-clock
@@ -12,6 +13,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * length-prefixed names and values with -1 for a null value, then the value).
  */
 record StoredRecord(long timestamp, long arrivedMs, Headers headers, byte[] value) {
+
+    static final Serde<StoredRecord> SERDE = StoreSerde.of(StoredRecord::toBytes, StoredRecord::fromBytes);
 
     byte[] toBytes() {
         int size = 2 * Long.BYTES + Integer.BYTES + Integer.BYTES + value.length;

@@ -35,7 +35,7 @@ final class WindowProcessor implements Processor<String, StatsEvent, String, Str
     private final long idleMs;
     private final Map<String, Long> lastSeen = new HashMap<>();
     private ProcessorContext<String, String> context;
-    private KeyValueStore<String, byte[]> windows;
+    private KeyValueStore<String, StatsAggregate> windows;
 
     WindowProcessor(List<Duration> sizes) {
         this.sizesMs = sizes.stream().map(Duration::toMillis).toList();
@@ -47,7 +47,7 @@ final class WindowProcessor implements Processor<String, StatsEvent, String, Str
         this.context = context;
         this.windows = context.getStateStore(STORE);
         long now = context.currentSystemTimeMs();
-        try (KeyValueIterator<String, byte[]> it = windows.all()) {
+        try (KeyValueIterator<String, StatsAggregate> it = windows.all()) {
             it.forEachRemaining(kv -> lastSeen.putIfAbsent(kv.key.substring(0, kv.key.indexOf('/')), now));
         }
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
@@ -63,10 +63,12 @@ final class WindowProcessor implements Processor<String, StatsEvent, String, Str
             closeBefore(camera, t);
             for (long size : sizesMs) {
                 String key = key(camera, size, Math.floorDiv(t, size) * size);
-                byte[] stored = windows.get(key);
-                StatsAggregate a = stored == null ? new StatsAggregate() : StatsAggregate.fromBytes(stored);
+                StatsAggregate a = windows.get(key);
+                if (a == null) {
+                    a = new StatsAggregate();
+                }
                 a.add(s);
-                windows.put(key, a.toBytes());
+                windows.put(key, a);
             }
         } else if (record.value() instanceof StatsEvent.SessionDone) {
             closeBefore(camera, Long.MAX_VALUE);
@@ -84,19 +86,19 @@ final class WindowProcessor implements Processor<String, StatsEvent, String, Str
 
     /** Publishes and forgets the camera's windows that end at or before {@code t} (ms). */
     private void closeBefore(String camera, long t) {
-        List<KeyValue<String, byte[]>> closing = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = windows.prefixScan(camera + '/', KEYS)) {
+        List<KeyValue<String, StatsAggregate>> closing = new ArrayList<>();
+        try (KeyValueIterator<String, StatsAggregate> it = windows.prefixScan(camera + '/', KEYS)) {
             it.forEachRemaining(kv -> {
                 if (end(kv.key) <= t) {
                     closing.add(kv);
                 }
             });
         }
-        for (KeyValue<String, byte[]> kv : closing) {
+        for (KeyValue<String, StatsAggregate> kv : closing) {
             String[] parts = kv.key.split("/");
             long size = Long.parseLong(parts[1]);
             long start = Long.parseLong(parts[2]);
-            String json = StatsJson.window(camera, start, size, StatsAggregate.fromBytes(kv.value).stats());
+            String json = StatsJson.window(camera, start, size, kv.value.stats());
             context.forward(new Record<>(camera, json, start + size));
             windows.delete(kv.key);
         }

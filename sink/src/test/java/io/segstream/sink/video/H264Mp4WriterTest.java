@@ -1,4 +1,4 @@
-package io.segstream.sink.overlay;
+package io.segstream.sink.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.segstream.sink.overlay;
+package io.segstream.sink.video;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.segstream.sink.overlay;
+package io.segstream.sink.video;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
