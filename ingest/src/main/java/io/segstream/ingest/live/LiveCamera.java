@@ -275,7 +275,11 @@ public final class LiveCamera implements Camera {
     }
 
     private void endSession(UUID session, long frames) {
-        publisher.endOfStream(camera.id(), new EndOfStream(session, frames), (md, e) -> logFailure(e));
+        try {
+            publisher.endOfStream(camera.id(), new EndOfStream(session, frames), (md, e) -> logFailure(e));
+        } catch (RuntimeException e) { // the producer closed under a camera that was still stopping
+            logFailure(e);
+        }
         endedSessions.add(session);
     }
 
