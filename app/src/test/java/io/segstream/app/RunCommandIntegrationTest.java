@@ -13,6 +13,7 @@ import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -56,6 +57,17 @@ class RunCommandIntegrationTest {
         int decoded = decodedFrameCount(clip);
         assertThat(statsLines(out)).hasSize(decoded);
         assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4"))).isEqualTo(decoded);
+
+        // report.html beside the files, opened from disk in headless Chromium as a reader would
+        ReportPage.check(out.resolve(CAMERA).resolve("report.html"), clipDuration(clip), decoded,
+                Path.of("target", "screenshots", "report.png"));
+    }
+
+    private static Duration clipDuration(Path clip) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile())) {
+            g.start();
+            return Duration.ofMillis(Math.round(decodedFrameCount(clip) * 1000 / g.getFrameRate()));
+        }
     }
 
     private void runAndCheck(KafkaBroker kafka, Path model) throws Exception {

@@ -32,6 +32,16 @@ public final class Tools {
         return require("docker-compose", "docker-compose");
     }
 
+    /** Debian's Chromium, for tests of pages. */
+    public static Path chromium() {
+        return require("chromium", "chromium");
+    }
+
+    /** Debian's chromedriver, which drives {@link #chromium()}. */
+    public static Path chromedriver() {
+        return require("chromedriver", "chromium-driver");
+    }
+
     /** kubectl, for {@code kubectl kustomize}; not a Debian package, but present on the CI machines. */
     public static Path kubectl() {
         return require("kubectl", "kubectl' (or get it from https://kubernetes.io/docs/tasks/tools/");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.Taxonomy;
 import io.segstream.sink.video.Mp4Concat;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -118,6 +120,14 @@ public final class Recordings implements AutoCloseable {
      * @return the frames in the session's video
      */
     public long finish(String camera, UUID session, String summaryJson) {
+        return finish(camera, session, summaryJson, Optional.empty());
+    }
+
+    /**
+     * As {@link #finish(String, UUID, String)}; a recorded input also gets its {@value Report#FILE},
+     * in the colours of {@code taxonomy} where known.
+     */
+    public long finish(String camera, UUID session, String summaryJson, Optional<Taxonomy> taxonomy) {
         OverlayFile f = open.remove(camera + '/' + session);
         try {
             if (f != null) {
@@ -128,6 +138,7 @@ public final class Recordings implements AutoCloseable {
                 long frames = join(camera, parts);
                 Files.writeString(cameraDir(camera).resolve(SUMMARY), summaryJson + "\n", StandardCharsets.UTF_8);
                 LOG.info("Camera {}: overlay finished with {} frames in {}", camera, frames, cameraDir(camera).resolve(VIDEO));
+                writeReport(camera, summaryJson, taxonomy);
                 return frames;
             }
             Path live = cameraDir(camera).resolve(LIVE);
@@ -143,6 +154,17 @@ public final class Recordings implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("camera " + camera + ": cannot finish the overlay of session " + session
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The report is a view of the files: when it cannot be written they still stand, and the log says why. */
+    private void writeReport(String camera, String summaryJson, Optional<Taxonomy> taxonomy) {
+        Path dir = cameraDir(camera);
+        try {
+            Report.write(dir, camera, summaryJson, taxonomy);
+            LOG.info("Camera {}: report in {}", camera, dir.resolve(Report.FILE));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Camera {}: cannot write {}: {}", camera, dir.resolve(Report.FILE), e.toString());
         }
     }
 

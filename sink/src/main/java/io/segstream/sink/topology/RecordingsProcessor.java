@@ -1,10 +1,12 @@
 package io.segstream.sink.topology;
 
+import io.segstream.protocol.Taxonomy;
 import io.segstream.sink.output.Recordings;
 import io.segstream.sink.overlay.OverlayRenderer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,6 +21,8 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
     private final Recordings recordings;
     private final OverlayRenderer renderer;
     private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
+    /** Each camera's model classes, for the colours of its report. */
+    private final Map<String, Taxonomy> taxonomies = new HashMap<>();
     private ProcessorContext<Void, Void> context;
 
     RecordingsProcessor(Recordings recordings, double overlayAlpha) {
@@ -37,12 +41,15 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
     public void process(Record<String, StatsEvent> record) {
         if (record.value() instanceof StatsEvent.FrameDone f) {
             double rate = rate(f.camera(), context.currentSystemTimeMs());
+            if (f.taxonomy() != null) {
+                taxonomies.put(f.camera(), f.taxonomy());
+            }
             if (f.pictureFits()) {
                 recordings.append(f.camera(), f.stats().frame(), renderer.render(f.picture(), f.camera(), f.stats().frame(),
                         f.stats().status(), f.labels(), f.stats().classFractions(), rate, f.taxonomy()), f.json());
             }
         } else if (record.value() instanceof StatsEvent.SessionDone d) {
-            recordings.finish(d.camera(), d.endOfStream().session(), d.json());
+            recordings.finish(d.camera(), d.endOfStream().session(), d.json(), Optional.ofNullable(taxonomies.remove(d.camera())));
             recent.remove(d.camera());
         }
     }
