@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segstream.broker.EmbeddedKafka;
 import io.segstream.ingest.Ingest;
 import io.segstream.ingest.camera.CameraSpec;
@@ -19,6 +20,8 @@ import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
+import io.segstream.sink.view.LiveBoard;
+import io.segstream.sink.view.LiveView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +58,7 @@ final class EmbeddedRun {
 
     record Settings(List<CameraSpec> cameras, Path model, ModelLoader loader, Path out,
                     Optional<String> bootstrapServers, Map<String, String> kafka, String topicPrefix, int partitions, SinkOptions sink,
-                    Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge) {
+                    Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge, ViewOptions view) {
     }
 
     private final Settings s;
@@ -101,7 +104,25 @@ final class EmbeddedRun {
                 stateDir, Optional.of(s.out()))).withKafka(s.kafka());
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String segmenterGroup = s.topicPrefix() + Groups.SEGMENTER;
-        try (SinkService sink = new SinkService(sinkConfig);
+        LiveBoard board = new LiveBoard();
+        Optional<LiveView> view;
+        try {
+            view = s.view().start(RunCommand.DEFAULT_VIEW_PORT, true, board, new SimpleMeterRegistry(), sinkConfig.overlayAlpha());
+        } catch (IOException e) {
+            System.err.println("segstream: cannot serve the live view: " + e.getMessage());
+            return ExitCode.REFUSED.code();
+        }
+        view.ifPresent(v -> System.err.println("segstream: live view on " + v.url() + "/"));
+        try {
+            return runServices(bootstrap, model, topics, sinkConfig, runId, segmenterGroup, view.map(v -> board));
+        } finally {
+            view.ifPresent(LiveView::close);
+        }
+    }
+
+    private int runServices(String bootstrap, SegmentationModel model, Topics topics, SinkConfig sinkConfig, String runId,
+                            String segmenterGroup, Optional<LiveBoard> board) {
+        try (SinkService sink = new SinkService(sinkConfig, board, Optional.empty());
              SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(bootstrap, topics)
                      .withGroup(segmenterGroup).withBatch(s.batchSize(), s.maxWait()).withMaxAge(s.maxAge()).withKafka(s.kafka()), model);
              Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(segmenterGroup).withKafka(s.kafka()),

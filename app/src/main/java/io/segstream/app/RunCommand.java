@@ -69,6 +69,12 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     BatchOptions batch;
 
+    @Mixin
+    ViewOptions view;
+
+    /** The live view's port unless --view-port says otherwise (any free one when it is taken). */
+    static final int DEFAULT_VIEW_PORT = 8090;
+
     @Option(names = "--stall-timeout", defaultValue = "PT5M",
             description = "Give up when no frame has come through for this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout;
@@ -90,6 +96,7 @@ final class RunCommand implements Callable<Integer> {
             problems.add("--stall-timeout must be positive, got " + stallTimeout);
         }
         batch.validate(problems);
+        view.validate(problems);
         DeviceChoice deviceChoice = modelOptions.device(problems);
         modelOptions.validate(problems);
         if (!problems.isEmpty()) {
@@ -122,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCode.REFUSED.code();
         }
         EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, kafkaProperties, topicPrefix, partitions, sink, stallTimeout,
-                batch.batchSize, batch.batchWait, batch.maxAge));
+                batch.batchSize, batch.batchWait, batch.maxAge, view));
         return run.call();
     }
 }

@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.app.http.HttpEndpoint;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
+import io.segstream.sink.view.LiveBoard;
+import io.segstream.sink.view.LiveView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,17 +21,21 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** {@code segstream sink}: one sink instance on its own, against a Kafka cluster. */
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = {"Runs one sink instance: joins frames and masks, publishes frame-stats and camera-stats,",
-                "and writes overlay videos when --output-dir is given. Runs until stopped (SIGTERM, Ctrl-C:",
+                "and writes overlay videos when --output-dir is given; serves the live view (--view-port).",
+                "Runs until stopped (SIGTERM, Ctrl-C:",
                 "it commits and closes its files). Run more instances with the same --application-id",
                 "to spread the partitions."})
 final class SinkCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(SinkCommand.class);
 
     @Mixin
     ClusterOptions cluster;
@@ -56,6 +62,12 @@ final class SinkCommand implements Callable<Integer> {
     @Mixin
     MetricsAddressOption metricsAddress;
 
+    @Mixin
+    ViewOptions view;
+
+    /** The live view's port unless --view-port says otherwise. */
+    static final int DEFAULT_VIEW_PORT = 9403;
+
     @Override
     public Integer call() throws Exception {
         ServiceRunner runner = new ServiceRunner("sink");
@@ -63,6 +75,7 @@ final class SinkCommand implements Callable<Integer> {
         cluster.validate(problems);
         metricsAddress.validate(problems, metricsPort);
         sink.validate(problems);
+        view.validate(problems);
         for (Path dir : outputDir.map(d -> List.of(stateDir, d)).orElse(List.of(stateDir))) {
             try {
                 Files.createDirectories(dir);
@@ -81,7 +94,20 @@ final class SinkCommand implements Callable<Integer> {
                 outputDir))
                 .withKafka(cluster.kafkaProperties);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (SinkService service = new SinkService(config); KafkaStreamsMetrics metrics = service.metrics()) {
+        LiveBoard board = new LiveBoard();
+        Optional<LiveView> liveView;
+        try {
+            liveView = view.start(DEFAULT_VIEW_PORT, false, board, registry, config.overlayAlpha());
+        } catch (IOException e) {
+            return runner.refuse(List.of("cannot serve the live view: " + e.getMessage()));
+        }
+        try (AutoCloseable closeView = () -> liveView.ifPresent(LiveView::close);
+             SinkService service = new SinkService(config, liveView.map(v -> board), liveView.map(LiveView::hostPort));
+             KafkaStreamsMetrics metrics = service.metrics()) {
+            liveView.ifPresent(v -> {
+                v.instances(service.instances());
+                LOG.info("Live view on {}/", v.url());
+            });
             metrics.bindTo(registry);
             return runner.serve(metricsAddress, metricsPort, registry, new Running(service, runner));
         }

@@ -90,10 +90,11 @@ class LauncherIT {
         Path log = work.resolve("launcher.log");
         String url = "http://127.0.0.1:" + Tools.freePort() + "/front.ts";
 
+        int viewPort = Tools.freePort();
         try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url)) {
             ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "run",
                     "--input", url, "--model", model.toString(), "--out", work.resolve("out").toString(),
-                    "--model-cache", work.resolve("cache").toString())
+                    "--model-cache", work.resolve("cache").toString(), "--view-port", Integer.toString(viewPort))
                     .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("SEGSTREAM_NO_BUILD", "1");
             pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx2g");
@@ -103,6 +104,13 @@ class LauncherIT {
                 Thread.sleep(200);
             }
             assertThat(framesDone(read(log))).as("frames through the pipeline; output:%n%s", read(log)).isGreaterThanOrEqualTo(20);
+
+            // the live view, whose address the run printed at start-up, in headless Chromium
+            String viewUrl = "http://127.0.0.1:" + viewPort + "/";
+            assertThat(read(log)).contains("segstream: live view on " + viewUrl);
+            LivePages.Seen seen = LivePages.check(viewUrl, "front", "live", Path.of("target", "screenshots"));
+            System.out.println("live view of the embedded run (" + LivePattern.WIDTH + "x" + LivePattern.HEIGHT + " at "
+                    + LivePattern.FPS + " frames/s): " + seen);
 
             p.destroy();
             boolean finished = p.waitFor(2, TimeUnit.MINUTES);

@@ -62,7 +62,7 @@ final class SinkBenchmark {
     }
 
     /** The clip's frames as ingest publishes them: JPEG at about quality 90. */
-    private Path jpegFrames(Path clip, int height) throws Exception {
+    Path jpegFrames(Path clip, int height) throws Exception {
         Path dir = work.resolve("frames-" + height + "p");
         if (Files.isDirectory(dir)) {
             return dir;
@@ -104,7 +104,7 @@ final class SinkBenchmark {
     }
 
     /** A driving scene's layout: sky, vegetation and buildings, cars on the horizon, road below. */
-    private static LabelMap drivingMask(int w, int h) {
+    static LabelMap drivingMask(int w, int h) {
         byte[] labels = new byte[w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

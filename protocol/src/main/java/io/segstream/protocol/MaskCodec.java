@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Masks travel as 8-bit greyscale PNG: lossless, and small because class maps compress well. */
 public final class MaskCodec {
@@ -22,8 +23,10 @@ public final class MaskCodec {
         byte[] target = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
         System.arraycopy(map.labels(), 0, target, 0, target.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream(map.width() * map.height() / 8);
-        try {
-            ImageIO.write(img, "png", out);
+        // an in-memory cache: ImageIO's default file cache registers a shutdown hook per stream, which fails
+        // (and closes the stream) while the JVM shuts down, when the last masks are still being answered
+        try (MemoryCacheImageOutputStream cache = new MemoryCacheImageOutputStream(out)) {
+            ImageIO.write(img, "png", cache);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode mask as PNG", e);
         }

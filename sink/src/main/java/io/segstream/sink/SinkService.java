@@ -3,16 +3,24 @@ package io.segstream.sink;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.Topics;
+import io.segstream.sink.topology.CommitBarrier;
 import io.segstream.sink.topology.SinkTopology;
+import io.segstream.sink.view.Instances;
+import io.segstream.sink.view.LiveBoard;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -25,9 +33,23 @@ public final class SinkService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
 
     private final KafkaStreams streams;
+    private final Optional<String> applicationServer;
 
     public SinkService(SinkConfig config) {
-        this.streams = new KafkaStreams(SinkTopology.build(config), streamsProps(config));
+        this(config, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * @param board             the live view's board, fed with every frame; none: no view
+     * @param applicationServer {@code host:port} of this instance's live view, which the other instances
+     *                          learn through Kafka Streams' metadata ({@code application.server})
+     */
+    public SinkService(SinkConfig config, Optional<LiveBoard> board, Optional<String> applicationServer) {
+        this.applicationServer = applicationServer;
+        Properties props = streamsProps(config);
+        applicationServer.ifPresent(a -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, a));
+        CommitBarrier barrier = new CommitBarrier();
+        this.streams = new KafkaStreams(SinkTopology.build(config, board, barrier), props, new CommittingClientSupplier(barrier));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Sink stream thread failed: {}", e.toString(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -50,6 +72,36 @@ public final class SinkService implements AutoCloseable {
     /** Kafka Streams' own metrics (process rates, lag, commit latency), to bind to a meter registry. */
     public KafkaStreamsMetrics metrics() {
         return new KafkaStreamsMetrics(streams);
+    }
+
+    /**
+     * The instances of this application as Kafka Streams' metadata knows them (through their
+     * {@code application.server}): which one holds a camera's partition, and the others' base URLs.
+     */
+    public Instances instances() {
+        if (applicationServer.isEmpty()) {
+            return Instances.ALONE;
+        }
+        String self = applicationServer.get();
+        return new Instances() {
+            @Override
+            public Optional<String> elsewhere(String camera) {
+                KeyQueryMetadata md = streams.queryMetadataForKey(SinkTopology.CAMERA_KEYED_STORE, camera,
+                        Serdes.String().serializer());
+                if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null) {
+                    return Optional.empty();
+                }
+                String owner = md.activeHost().host() + ":" + md.activeHost().port();
+                return owner.equals(self) ? Optional.empty() : Optional.of("http://" + owner);
+            }
+
+            @Override
+            public List<String> others() {
+                return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
+                        .map(h -> h.host() + ":" + h.port()).filter(a -> !a.equals(self)).distinct().sorted()
+                        .map(a -> "http://" + a).toList();
+            }
+        };
     }
 
     @Override

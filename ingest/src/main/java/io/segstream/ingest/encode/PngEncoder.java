@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Encodes pictures as PNG, for lossless runs. */
 public final class PngEncoder implements PictureEncoder {
@@ -14,8 +15,9 @@ public final class PngEncoder implements PictureEncoder {
     public byte[] encode(Picture picture) {
         BufferedImage image = picture.toImage();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
-        try {
-            ImageIO.write(image, "png", bytes);
+        // in memory: ImageIO's default file cache fails while the JVM shuts down (see MaskCodec)
+        try (MemoryCacheImageOutputStream cache = new MemoryCacheImageOutputStream(bytes)) {
+            ImageIO.write(image, "png", cache);
         } catch (IOException e) {
             throw new UncheckedIOException("PNG encoding failed", e);
         }

@@ -19,12 +19,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,8 @@ public final class Recordings implements AutoCloseable {
 
     private final Path outputDir;
     private final Duration liveSegment;
-    private final Map<String, OverlayFile> open = new HashMap<>();
+    /** Concurrent: {@link #awaitWritten()} is called by the committing thread. */
+    private final Map<String, OverlayFile> open = new ConcurrentHashMap<>();
 
     /** @param liveSegment the capture time a live file covers before the next one starts */
     public Recordings(Path outputDir, Duration liveSegment) {
@@ -254,7 +255,7 @@ public final class Recordings implements AutoCloseable {
 
     /**
      * Waits until every frame appended is in its file; the sink calls this before it commits, so a
-     * committed frame is never lost with a process that dies.
+     * committed frame is never lost with a process that dies. Safe from any thread.
      */
     public void awaitWritten() {
         for (OverlayFile f : open.values()) {

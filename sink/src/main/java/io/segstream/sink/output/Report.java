@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segstream.protocol.Taxonomy;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,22 +42,10 @@ public final class Report {
     static final double MIN_PEAK = 0.005;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String UPLOT = "META-INF/resources/webjars/uplot/" + webJarVersion("org.webjars.npm", "uplot") + "/dist/";
     private static final String[] OBSTACLES = {"vehicles", "persons", "twoWheelers"};
     private static final String[] OBSTACLE_COLOURS = {"#1f77b4", "#d62728", "#9467bd"};
 
     private Report() {
-    }
-
-    /** The version of a WebJar on the class path (sink's pom names it once). */
-    static String webJarVersion(String group, String artifact) {
-        String props = resource("META-INF/maven/" + group + "/" + artifact + "/pom.properties");
-        for (String line : props.split("\n")) {
-            if (line.startsWith("version=")) {
-                return line.substring("version=".length()).strip();
-            }
-        }
-        throw new IllegalStateException("no version in the pom.properties of " + group + ":" + artifact);
     }
 
     /**
@@ -75,8 +61,8 @@ public final class Report {
         page.set("summary", summaryJson == null || summaryJson.isBlank() ? JSON.nullNode() : JSON.readTree(summaryJson));
         page.set("data", data.toJson());
         String html = template()
-                .replace("/*UPLOT_CSS*/", resource(UPLOT + "uPlot.min.css"))
-                .replace("/*UPLOT_JS*/", resource(UPLOT + "uPlot.iife.min.js").replace("</script", "<\\/script"))
+                .replace("/*UPLOT_CSS*/", new String(PageResources.uplotCss(), StandardCharsets.UTF_8))
+                .replace("/*UPLOT_JS*/", new String(PageResources.uplotJs(), StandardCharsets.UTF_8).replace("</script", "<\\/script"))
                 .replace("/*TITLE*/", escapeHtml(camera))
                 .replace("/*DATA*/", JSON.writeValueAsString(page).replace("<", "\\u003c"));
         Path partial = dir.resolve(FILE + ".partial");
@@ -85,18 +71,7 @@ public final class Report {
     }
 
     private static String template() {
-        return resource("io/segstream/sink/output/report.html");
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = Report.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("the resource " + name + " is not on the class path (the uPlot WebJar missing?)");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PageResources.text("io/segstream/sink/output/report.html");
     }
 
     static String escapeHtml(String s) {

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Writes each frame's annotated overlay and stats line into its camera's files, and finishes them
  * when the session ends (before the end-of-stream record goes out: this processor comes first).
- * Its {@link WritesBarrier} makes Kafka Streams wait for the writes before every commit.
+ * Its {@link CommitBarrier} makes the stream thread's producer wait for the writes before every commit.
  */
 final class RecordingsProcessor implements Processor<String, StatsEvent, Void, Void> {
 
@@ -23,18 +23,21 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
     private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
     /** Each camera's model classes, for the colours of its report. */
     private final Map<String, Taxonomy> taxonomies = new HashMap<>();
+    private final CommitBarrier barrier;
+    private final Runnable awaitWritten;
     private ProcessorContext<Void, Void> context;
 
-    RecordingsProcessor(Recordings recordings, double overlayAlpha) {
+    RecordingsProcessor(Recordings recordings, double overlayAlpha, CommitBarrier barrier) {
         this.recordings = recordings;
+        this.barrier = barrier;
+        this.awaitWritten = recordings::awaitWritten;
         this.renderer = new OverlayRenderer(overlayAlpha);
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
-        WritesBarrier barrier = context.getStateStore(WritesBarrier.NAME);
-        barrier.onFlush(recordings::awaitWritten);
+        barrier.add(awaitWritten);
     }
 
     @Override
@@ -66,6 +69,7 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
 
     @Override
     public void close() {
+        barrier.remove(awaitWritten);
         recordings.close();
         renderer.close();
     }

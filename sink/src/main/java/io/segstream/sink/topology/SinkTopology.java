@@ -4,7 +4,9 @@ import io.segstream.protocol.Topics;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.output.Recordings;
 import io.segstream.sink.stats.StatsAggregate;
+import io.segstream.sink.view.LiveBoard;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -19,7 +21,8 @@ import org.apache.kafka.streams.state.Stores;
  * The sink's topology, a pure function of its configuration:
  * frames + masks → join (state stores, sequence order, mask timeout) → statistics and session summaries in
  * each mask's model's terms (the model descriptions that come in-band on masks) → recordings (overlay
- * files, when an output directory is set), frame-stats records, and tumbling windows per camera → camera-stats.
+ * files, when an output directory is set), the live view's board (when there is one), frame-stats records, and
+ * tumbling windows per camera → camera-stats.
  */
 public final class SinkTopology {
 
@@ -36,8 +39,20 @@ public final class SinkTopology {
     static final String FRAME_STATS = "frame-stats";
     static final String WINDOWS = "windows";
     static final String CAMERA_STATS = "camera-stats";
+    static final String VIEW = "view";
+
+    /** A store of the join, keyed like the frames: which instance holds a camera's partition ({@code KafkaStreams#queryMetadataForKey}). */
+    public static final String CAMERA_KEYED_STORE = FrameMaskJoiner.SESSIONS_STORE;
 
     public static Topology build(SinkConfig config) {
+        return build(config, Optional.empty(), new CommitBarrier());
+    }
+
+    /**
+     * The topology; with a board, each frame and session end also goes to the live view. The
+     * recordings register what a commit must wait for with {@code barrier}.
+     */
+    public static Topology build(SinkConfig config, Optional<LiveBoard> board, CommitBarrier barrier) {
         Topics topics = config.topics();
         Topology t = new Topology();
         t.addSource(FRAMES, new StringDeserializer(), new ByteArrayDeserializer(), topics.frames());
@@ -53,9 +68,9 @@ public final class SinkTopology {
         // before its end-of-stream record goes out on frame-stats.
         config.outputDir().ifPresent(dir -> {
             t.addProcessor(RECORDINGS, () -> new RecordingsProcessor(new Recordings(dir, config.liveSegment()),
-                    config.overlayAlpha()), STATISTICS);
-            t.addStateStore(WritesBarrier.builder(), RECORDINGS);
+                    config.overlayAlpha(), barrier), STATISTICS);
         });
+        board.ifPresent(b -> t.addProcessor(VIEW, () -> new ViewProcessor(b), STATISTICS));
         t.addProcessor(FRAME_STATS_RECORDS, FrameStatsRecords::new, STATISTICS);
         t.addSink(FRAME_STATS, topics.frameStats(), new StringSerializer(), new StringSerializer(), FRAME_STATS_RECORDS);
         t.addProcessor(WINDOWS, () -> new WindowProcessor(config.windows()), STATISTICS);

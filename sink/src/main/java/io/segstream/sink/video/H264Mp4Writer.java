@@ -101,7 +101,8 @@ public final class H264Mp4Writer implements VideoWriter {
     private final BytePointer[] bgr = new BytePointer[2];
     private final Future<?>[] bgrInUse = new Future<?>[2];
     private int nextBuffer;
-    private Future<?> lastWrite;
+    /** Volatile: awaited by the committing thread too. */
+    private volatile Future<?> lastWrite;
     private volatile IOException failure;
     private final ExecutorService encoder;
     private PointerPointer<BytePointer> bgrPlanes;

@@ -74,6 +74,6 @@ class ReportTest {
 
     @Test
     void shouldTakeUplotFromItsWebJar() {
-        assertThat(Report.webJarVersion("org.webjars.npm", "uplot")).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(PageResources.webJarVersion("org.webjars.npm", "uplot")).matches("\\d+\\.\\d+\\.\\d+");
     }
 }
