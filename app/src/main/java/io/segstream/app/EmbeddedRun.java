@@ -112,7 +112,8 @@ final class EmbeddedRun {
             System.err.println("segstream: cannot serve the live view: " + e.getMessage());
             return ExitCode.REFUSED.code();
         }
-        view.ifPresent(v -> System.err.println("segstream: live view on " + v.url() + "/"));
+        // like the progress lines, not a "segstream:" line: those are what went wrong
+        view.ifPresent(v -> System.err.println("live view: " + v.url() + "/"));
         try {
             return runServices(bootstrap, model, topics, sinkConfig, runId, segmenterGroup, view.map(v -> board));
         } finally {

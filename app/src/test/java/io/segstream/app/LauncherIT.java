@@ -107,7 +107,7 @@ class LauncherIT {
 
             // the live view, whose address the run printed at start-up, in headless Chromium
             String viewUrl = "http://127.0.0.1:" + viewPort + "/";
-            assertThat(read(log)).contains("segstream: live view on " + viewUrl);
+            assertThat(read(log)).contains("live view: " + viewUrl);
             LivePages.Seen seen = LivePages.check(viewUrl, "front", "live", Path.of("target", "screenshots"));
             System.out.println("live view of the embedded run (" + LivePattern.WIDTH + "x" + LivePattern.HEIGHT + " at "
                     + LivePattern.FPS + " frames/s): " + seen);
@@ -337,7 +337,7 @@ class LauncherIT {
         return last;
     }
 
-    private static long videoFrames(Path video) throws Exception {
+    static long videoFrames(Path video) throws Exception {
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
             g.start();
             long n = 0;

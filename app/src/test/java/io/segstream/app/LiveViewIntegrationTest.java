@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two sink instances of one application, each with its live view: the instance that does not hold
  * a live camera's partition lists it (through Kafka Streams' metadata and the other's view) and its
- * page leads to the camera, whose video plays.
+ * page leads to the camera, whose video plays; when the instance that holds it goes, the camera
+ * plays on the other.
  */
 @ExtendWith(RealKafka.class)
 @IntegrationTest
@@ -64,7 +65,7 @@ class LiveViewIntegrationTest {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
-    void shouldShowOnEveryInstanceACameraThatAnotherHolds(KafkaBroker kafka) throws Exception {
+    void shouldShowOnEveryInstanceACameraThatAnotherHoldsAndFollowItWhenItMoves(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "view", 4);
         String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
         String group = prefix + Groups.SEGMENTER;
@@ -133,6 +134,18 @@ class LiveViewIntegrationTest {
         // in the browser: the other instance's index, then the camera's page, whose video plays
         LivePages.Seen seen = LivePages.check(other.url() + "/", CAMERA, "live", Path.of("target", "screenshots", "two-sinks"));
         System.out.println("live view through the other sink instance: " + seen);
+
+        // the instance that holds the camera goes; its partitions move to the other, whose page plays it
+        int gone = views.indexOf(holder);
+        open.remove(sinks.get(gone));
+        open.remove(holder);
+        sinks.get(gone).close();
+        holder.close();
+        LivePages.await("the remaining instance holds the camera", Duration.ofSeconds(90),
+                () -> localCameras(other).contains(CAMERA));
+        LivePages.Seen moved = LivePages.check(other.url() + "/", CAMERA, "live",
+                Path.of("target", "screenshots", "two-sinks-after-rebalance"));
+        System.out.println("live view after the camera moved to the remaining instance: " + moved);
     }
 
     private List<String> localCameras(LiveView view) {

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka (KRaft, combined broker and controller) running inside this JVM, built from
- * Kafka's own server jars. It listens on 127.0.0.1 on free ports, keeps its log in a temporary
- * directory, and removes that directory on {@link #close()}.
+ * Kafka's own server jars. {@link #start()} listens on 127.0.0.1 on free ports, keeps its log in a
+ * temporary directory and removes it on {@link #close()}; {@link #persistent} keeps its data in a
+ * directory of yours across restarts ({@code segstream kafka}).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -44,11 +45,44 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path logDir;
     private final String bootstrapServers;
+    private final boolean temporary;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers, boolean temporary) {
         this.server = server;
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
+        this.temporary = temporary;
+    }
+
+    /**
+     * Starts a broker whose data lives in {@code dataDir} (formatted when it holds no broker yet,
+     * kept as it is otherwise), listening for clients on {@code host:port} and for its controller on
+     * {@code host:controllerPort}; waits until it answers. {@link #close()} shuts it down and keeps
+     * the data.
+     */
+    public static EmbeddedKafka persistent(Path dataDir, String host, int port, int controllerPort) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        boolean formatted = Files.exists(dataDir.resolve("meta.properties"));
+        if (!formatted) {
+            format(dataDir, false);
+        }
+        Properties props = serverProperties(dataDir, host, port, controllerPort);
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+        String bootstrap = host + ":" + port;
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dataDir, bootstrap, false);
+        try {
+            server.startup();
+            kafka.awaitReady();
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        LOG.info("Kafka (KRaft) ready at {} with its data in {}{}", bootstrap, dataDir, formatted ? "" : " (new)");
+        return kafka;
     }
 
     /** Formats a fresh log directory, starts the broker and waits until it answers. */
@@ -61,11 +95,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         int port = freePort();
         int controllerPort = freePort();
-        Properties props = serverProperties(logDir, port, controllerPort);
-        format(logDir);
+        Properties props = serverProperties(logDir, "127.0.0.1", port, controllerPort);
+        format(logDir, true);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         String bootstrap = "127.0.0.1:" + port;
-        EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, bootstrap);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, bootstrap, true);
         try {
             server.startup();
             kafka.awaitReady();
@@ -81,7 +115,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** The temporary directory holding the broker's log; gone after {@link #close()}. */
+    /** The directory holding the broker's log (a temporary one is gone after {@link #close()}). */
     public Path logDir() {
         return logDir;
     }
@@ -92,18 +126,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         } finally {
-            deleteRecursively(logDir);
+            if (temporary) {
+                deleteRecursively(logDir);
+            }
         }
     }
 
-    private static Properties serverProperties(Path logDir, int port, int controllerPort) {
+    private static Properties serverProperties(Path logDir, String host, int port, int controllerPort) {
         Properties p = new Properties();
         p.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("controller.quorum.voters", "1@" + host + ":" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://" + host + ":" + port),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
@@ -125,7 +161,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path logDir) {
+    private static void format(Path logDir, boolean deleteOnFailure) {
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
             new Formatter()
                     .setPrintStream(quiet)
@@ -142,7 +178,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setFeatureLevel("transaction.version", (short) 1)
                     .run();
         } catch (Exception e) {
-            deleteRecursively(logDir);
+            if (deleteOnFailure) {
+                deleteRecursively(logDir);
+            }
             throw new IllegalStateException("cannot format the embedded Kafka log directory " + logDir + ": " + e.getMessage(), e);
         }
     }
