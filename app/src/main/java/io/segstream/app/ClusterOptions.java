@@ -3,10 +3,12 @@ package io.segstream.app;
 import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
@@ -37,8 +39,20 @@ final class ClusterOptions {
             description = "A Kafka client property for every client of this service (security, timeouts, ...); repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Kafka client properties from a Java properties file (security, credentials), under --kafka-property.")
+    Optional<Path> kafkaConfig = Optional.empty();
+
+    private Map<String, String> fromFile = Map.of();
+
+    /** The Kafka client properties of every client of this service: --kafka-config's, then --kafka-property's. */
+    Map<String, String> kafka() {
+        return KafkaConfigFile.merge(fromFile, kafkaProperties);
+    }
+
     /** Adds each problem with the options, naming the option. */
     void validate(List<String> problems) {
+        kafkaConfig.ifPresent(f -> fromFile = KafkaConfigFile.load(f, problems));
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
         }
@@ -69,7 +83,7 @@ final class ClusterOptions {
      */
     int ensureTopics(String command) {
         try (Admin admin = Admin.create(KafkaClientProperties.admin(bootstrapServers,
-                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000), kafkaProperties))) {
+                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000), kafka()))) {
             TopicCreator.ensure(admin, topics().specs(partitions, replicationFactor, FRAME_RETENTION));
             return ExitCode.OK.code();
         } catch (KafkaException | IllegalStateException e) {

@@ -101,7 +101,7 @@ final class IngestCommand implements Callable<Integer> {
                         .withBackoffMax(backoffMax)
                         .withMaxInFlight(maxInFlight, segmenterGroup.isEmpty()
                                 ? List.of(cluster.prefixed(Groups.SEGMENTER)) : segmenterGroup)
-                        .withKafka(cluster.kafkaProperties);
+                        .withKafka(cluster.kafka());
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }

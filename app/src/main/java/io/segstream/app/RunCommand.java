@@ -48,6 +48,11 @@ final class RunCommand implements Callable<Integer> {
             description = "A Kafka client property for every client of the run (security, timeouts, ...) with --bootstrap-servers; repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "With --bootstrap-servers: Kafka client properties from a Java properties file (security, credentials), "
+                    + "under --kafka-property.")
+    Optional<Path> kafkaConfig = Optional.empty();
+
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names (default: none).")
     String topicPrefix;
 
@@ -88,9 +93,10 @@ final class RunCommand implements Callable<Integer> {
         if (jpegQuality.isPresent() && (jpegQuality.get() < 1 || jpegQuality.get() > 100)) {
             problems.add("--jpeg-quality must be 1..100, got " + jpegQuality.get());
         }
-        if (!kafkaProperties.isEmpty() && bootstrapServers.isEmpty()) {
-            problems.add("--kafka-property needs --bootstrap-servers: the in-process broker takes plain connections only");
+        if ((!kafkaProperties.isEmpty() || kafkaConfig.isPresent()) && bootstrapServers.isEmpty()) {
+            problems.add("--kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only");
         }
+        Map<String, String> fromFile = kafkaConfig.map(f -> KafkaConfigFile.load(f, problems)).orElse(Map.of());
         sink.validate(problems);
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             problems.add("--stall-timeout must be positive, got " + stallTimeout);
@@ -128,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("segstream: no inputs: give --input SOURCE or --config FILE");
             return ExitCode.REFUSED.code();
         }
-        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, kafkaProperties, topicPrefix, partitions, sink, stallTimeout,
+        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, KafkaConfigFile.merge(fromFile, kafkaProperties), topicPrefix, partitions, sink, stallTimeout,
                 batch.batchSize, batch.batchWait, batch.maxAge, view));
         return run.call();
     }

@@ -105,7 +105,7 @@ final class SegmentCommand implements Callable<Integer> {
         SegmenterMetrics metrics = new SegmenterMetrics(registry);
         SegmenterConfig base = SegmenterConfig.defaults(cluster.bootstrapServers, topics);
         SegmenterConfig config = cameraPattern.map(base::withCameras).orElse(base).withGroup(group.orElse(cluster.prefixed(Groups.SEGMENTER)))
-                .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(cluster.kafkaProperties);
+                .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(cluster.kafka());
         try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {
             return runner.serve(metricsAddress, metricsPort, registry, new Running(worker, m, runner));
         }

@@ -108,7 +108,7 @@ final class ShadowCommand implements Callable<Integer> {
             return ExitCode.REFUSED.code();
         }
         try (SegmentationModel candidate = modelOptions.loader(device).load(model)) {
-            ShadowRun.Settings settings = new ShadowRun.Settings(cluster.bootstrapServers, cluster.kafkaProperties,
+            ShadowRun.Settings settings = new ShadowRun.Settings(cluster.bootstrapServers, cluster.kafka(),
                     cluster.topics(), shadowPrefix, cameraPattern, start, end, mapping, out, maxFrames, show, EgoCorridor.DEFAULT);
             ShadowRun run = new ShadowRun(settings, candidate, System.err);
             if (!live) {

@@ -92,7 +92,7 @@ final class SinkCommand implements Callable<Integer> {
         SinkConfig config = sink.apply(SinkConfig.defaults(cluster.bootstrapServers, cluster.topics(),
                 applicationId.orElse(cluster.prefixed(SinkConfig.DEFAULT_APPLICATION_ID)), stateDir,
                 outputDir))
-                .withKafka(cluster.kafkaProperties);
+                .withKafka(cluster.kafka());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LiveBoard board = new LiveBoard();
         Optional<LiveView> liveView;

@@ -14,7 +14,7 @@ class RunCommandOptionsTest {
 
         assertThat(run.code()).isEqualTo(ExitCode.REFUSED.code());
         assertThat(run.stderr())
-                .contains("segstream: --kafka-property needs --bootstrap-servers: the in-process broker takes plain connections only")
+                .contains("segstream: --kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only")
                 .contains("--partitions must be >= 1, got 0");
     }
 }

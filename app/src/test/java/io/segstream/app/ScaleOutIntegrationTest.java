@@ -118,11 +118,18 @@ class ScaleOutIntegrationTest {
     /** The committed frame statistics per camera, read until every session's end has come through. */
     static Map<String, List<JsonNode>> frameStatsUntilEnded(KafkaBroker kafka, Topics topics, Set<UUID> sessions)
             throws Exception {
+        return frameStatsUntilEnded(kafka, topics, sessions, Map.of());
+    }
+
+    /** As above, with further client properties (security). */
+    static Map<String, List<JsonNode>> frameStatsUntilEnded(KafkaBroker kafka, Topics topics, Set<UUID> sessions,
+                                                           Map<String, String> client) throws Exception {
         Map<String, List<JsonNode>> out = new HashMap<>();
         Set<UUID> ended = new java.util.HashSet<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topics.frameStats()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             c.assign(parts);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         boolean formatted = Files.exists(dataDir.resolve("meta.properties"));
         if (!formatted) {
-            format(dataDir, false);
+            format(dataDir, false, List.of());
         }
         Properties props = serverProperties(dataDir, host, port, controllerPort);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -76,7 +77,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(server, dataDir, bootstrap, false);
         try {
             server.startup();
-            kafka.awaitReady();
+            kafka.awaitReady(Map.of());
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
@@ -85,8 +86,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         return kafka;
     }
 
+    /**
+     * What a secured broker needs: its TLS key (a PKCS12 keystore whose certificate names
+     * 127.0.0.1), the truststore its own clients check it with, and the SCRAM-SHA-512 users (name →
+     * password) it knows from the start, among them {@code admin}, the super user the broker itself
+     * connects as.
+     */
+    public record Security(Path keystore, String keystorePassword, Path truststore, String truststorePassword,
+                           String admin, Map<String, String> users) {
+        public Security {
+            users = Map.copyOf(users);
+            if (!users.containsKey(admin)) {
+                throw new IllegalArgumentException("the users must include the super user " + admin);
+            }
+        }
+    }
+
     /** Formats a fresh log directory, starts the broker and waits until it answers. */
     public static EmbeddedKafka start() {
+        return start(Optional.empty());
+    }
+
+    /**
+     * A broker whose only client listener is SASL_SSL (SCRAM-SHA-512 over TLS) with Kafka's
+     * StandardAuthorizer: only the super user may do anything until ACLs say otherwise.
+     * {@link #bootstrapServers()} is that listener.
+     */
+    public static EmbeddedKafka secured(Security security) {
+        return start(Optional.of(security));
+    }
+
+    private static EmbeddedKafka start(Optional<Security> security) {
         Path logDir;
         try {
             logDir = Files.createTempDirectory("segstream-kafka-");
@@ -96,13 +126,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         int port = freePort();
         int controllerPort = freePort();
         Properties props = serverProperties(logDir, "127.0.0.1", port, controllerPort);
-        format(logDir, true);
+        security.ifPresent(sec -> secure(props, sec, port));
+        format(logDir, true, security.map(sec -> scram(sec.users())).orElse(List.of()));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         String bootstrap = "127.0.0.1:" + port;
         EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, bootstrap, true);
         try {
             server.startup();
-            kafka.awaitReady();
+            kafka.awaitReady(security.map(EmbeddedKafka::adminClient).orElse(Map.of()));
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
@@ -161,7 +192,50 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path logDir, boolean deleteOnFailure) {
+    /** The server settings of a SASL_SSL-only client listener with SCRAM and ACLs. */
+    private static void secure(Properties p, Security s, int port) {
+        String admin = s.admin();
+        p.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://" + p.getProperty("controller.quorum.voters").substring(2));
+        p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + port);
+        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_SSL");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", jaas(admin, s.users().get(admin)));
+        p.put("ssl.keystore.type", "PKCS12");
+        p.put("ssl.keystore.location", s.keystore().toString());
+        p.put("ssl.keystore.password", s.keystorePassword());
+        p.put("ssl.key.password", s.keystorePassword());
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.location", s.truststore().toString());
+        p.put("ssl.truststore.password", s.truststorePassword());
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        // the broker reaches its own controller over the local PLAINTEXT controller listener as ANONYMOUS
+        p.put("super.users", "User:" + admin + ";User:ANONYMOUS");
+        p.put("allow.everyone.if.no.acl.found", "false");
+    }
+
+    /** The client settings of the super user, for the broker's own readiness check. */
+    private static Map<String, String> adminClient(Security s) {
+        String admin = s.admin();
+        return Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", jaas(admin, s.users().get(admin)),
+                "ssl.truststore.type", "PKCS12", "ssl.truststore.location", s.truststore().toString(),
+                "ssl.truststore.password", s.truststorePassword());
+    }
+
+    /** A SCRAM login of {@code user}. */
+    public static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    private static List<String> scram(Map<String, String> users) {
+        return users.entrySet().stream()
+                .map(u -> "SCRAM-SHA-512=[name=" + u.getKey() + ",password=" + u.getValue() + "]").toList();
+    }
+
+    private static void format(Path logDir, boolean deleteOnFailure, List<String> scramUsers) {
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
             new Formatter()
                     .setPrintStream(quiet)
@@ -172,6 +246,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setDirectories(List.of(logDir.toString()))
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setScramArguments(scramUsers)
                     // Transactions v2 makes Kafka Streams' first transactional writes race with
                     // the broker (CONCURRENT_TRANSACTIONS, then OUT_OF_ORDER_SEQUENCE_NUMBER,
                     // retried and harmless but logged as errors); v1 gives the same guarantees.
@@ -185,8 +260,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
+    private void awaitReady(Map<String, String> client) {
         Properties p = new Properties();
+        p.putAll(client);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(p)) {
             admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
