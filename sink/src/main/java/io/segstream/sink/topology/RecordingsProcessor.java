@@ -1,8 +1,11 @@
 package io.segstream.sink.topology;
 
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.Taxonomy;
 import io.segstream.sink.output.Recordings;
 import io.segstream.sink.overlay.OverlayRenderer;
+import java.awt.image.BufferedImage;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,6 +24,8 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
     private final Recordings recordings;
     private final OverlayRenderer renderer;
     private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
+    /** Each live camera's last overlay, shown again for the frames skipped as stale. */
+    private final Map<String, BufferedImage> lastLive = new HashMap<>();
     /** Each camera's model classes, for the colours of its report. */
     private final Map<String, Taxonomy> taxonomies = new HashMap<>();
     private final CommitBarrier barrier;
@@ -48,13 +53,35 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
                 taxonomies.put(f.camera(), f.taxonomy());
             }
             if (f.pictureFits()) {
-                recordings.append(f.camera(), f.stats().frame(), renderer.render(f.picture(), f.camera(), f.stats().frame(),
-                        f.stats().status(), f.labels(), f.stats().classFractions(), rate, f.taxonomy()), f.json());
+                recordings.append(f.camera(), f.stats().frame(), overlay(f, rate), f.json());
             }
         } else if (record.value() instanceof StatsEvent.SessionDone d) {
             recordings.finish(d.camera(), d.endOfStream().session(), d.json(), Optional.ofNullable(taxonomies.remove(d.camera())));
             recent.remove(d.camera());
+            lastLive.remove(d.camera());
         }
+    }
+
+    /**
+     * The frame's overlay. A live frame the segmenter skipped as stale shows the camera's last
+     * overlay again, without decoding or drawing anything: when live cameras bring more than the
+     * machine can do, the sink then spends its time on the frames that were segmented (the video
+     * holds the last segmented picture meanwhile; its statistics line says {@code skipped-stale}).
+     */
+    private BufferedImage overlay(StatsEvent.FrameDone f, double rate) {
+        FrameMeta frame = f.stats().frame();
+        if (frame.live() && f.stats().status() == MaskStatus.SKIPPED_STALE) {
+            BufferedImage last = lastLive.get(f.camera());
+            if (last != null && last.getWidth() == frame.width() && last.getHeight() == frame.height()) {
+                return last;
+            }
+        }
+        BufferedImage img = renderer.render(f.picture(), f.camera(), frame, f.stats().status(), f.labels(),
+                f.stats().classFractions(), rate, f.taxonomy());
+        if (frame.live()) {
+            lastLive.put(f.camera(), img);
+        }
+        return img;
     }
 
     /** Frames per second through the sink for the camera over the last second. */
