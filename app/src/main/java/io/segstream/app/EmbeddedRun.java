@@ -58,7 +58,8 @@ final class EmbeddedRun {
 
     record Settings(List<CameraSpec> cameras, Path model, ModelLoader loader, Path out,
                     Optional<String> bootstrapServers, Map<String, String> kafka, String topicPrefix, int partitions, SinkOptions sink,
-                    Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge, ViewOptions view) {
+                    Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge, ViewOptions view,
+                    int liveAhead) {
     }
 
     private final Settings s;
@@ -126,7 +127,8 @@ final class EmbeddedRun {
         try (SinkService sink = new SinkService(sinkConfig, board, Optional.empty());
              SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(bootstrap, topics)
                      .withGroup(segmenterGroup).withBatch(s.batchSize(), s.maxWait()).withMaxAge(s.maxAge()).withKafka(s.kafka()), model);
-             Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(segmenterGroup).withKafka(s.kafka()),
+             Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(segmenterGroup)
+                     .withLiveAhead(s.liveAhead()).withKafka(s.kafka()),
                      IngestMetrics.inMemory());
              ProgressWatcher progress = new ProgressWatcher(bootstrap, s.kafka(), topics, System.err)) {
             sink.start();

@@ -176,7 +176,7 @@ final class EvalCommand implements Callable<Integer> {
             System.err.println("segstream eval: the same frames through the pipeline ("
                     + (png ? "PNG" : "JPEG quality " + quality()) + ")");
             int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelOptions.loader(deviceChoice), out, Optional.of(kafka.bootstrapServers()), Map.of(), prefix, 1, new SinkOptions(),
-                    Duration.ofMinutes(5), SegmenterConfig.DEFAULT_BATCH_SIZE, SegmenterConfig.DEFAULT_BATCH_WAIT, Duration.ZERO, ViewOptions.none()))
+                    Duration.ofMinutes(5), SegmenterConfig.DEFAULT_BATCH_SIZE, SegmenterConfig.DEFAULT_BATCH_WAIT, Duration.ZERO, ViewOptions.none(), 0))
                     .call();
             if (code != 0) {
                 System.err.println("segstream eval: the pipeline run failed (exit " + code + ")");

@@ -74,6 +74,11 @@ final class IngestCommand implements Callable<Integer> {
             description = "Recorded inputs: most frames per camera published but not yet segmented; 0 = no bound (default: ${DEFAULT-VALUE}).")
     int maxInFlight = IngestConfig.DEFAULT_MAX_IN_FLIGHT;
 
+    @Option(names = "--live-ahead", paramLabel = "N",
+            description = "Live cameras: most frames per camera published but not yet segmented; the others are dropped "
+                    + "before they are encoded, so an overloaded pipeline segments fresh frames; 0 = no bound (default: ${DEFAULT-VALUE}).")
+    int liveAhead = 0;
+
     @Option(names = "--segmenter-group", split = ",",
             description = {"The segmenters' consumer group (default: the topic prefix + " + Groups.SEGMENTER + "); repeat it (or separate by commas)",
                     "when several groups each segment some cameras: a frame counts as segmented once every group is past it."})
@@ -101,6 +106,7 @@ final class IngestCommand implements Callable<Integer> {
                         .withBackoffMax(backoffMax)
                         .withMaxInFlight(maxInFlight, segmenterGroup.isEmpty()
                                 ? List.of(cluster.prefixed(Groups.SEGMENTER)) : segmenterGroup)
+                        .withLiveAhead(liveAhead)
                         .withKafka(cluster.kafka());
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());

@@ -80,6 +80,11 @@ final class RunCommand implements Callable<Integer> {
     /** The live view's port unless --view-port says otherwise (any free one when it is taken). */
     static final int DEFAULT_VIEW_PORT = 8090;
 
+    @Option(names = "--live-ahead", defaultValue = "8", paramLabel = "N",
+            description = "Live cameras: most frames per camera published but not yet segmented; the others are dropped "
+                    + "before they are encoded; 0 = no bound (default: ${DEFAULT-VALUE}).")
+    int liveAhead;
+
     @Option(names = "--stall-timeout", defaultValue = "PT5M",
             description = "Give up when no frame has come through for this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout;
@@ -103,6 +108,9 @@ final class RunCommand implements Callable<Integer> {
         }
         batch.validate(problems);
         view.validate(problems);
+        if (liveAhead < 0) {
+            problems.add("--live-ahead must be >= 0, got " + liveAhead);
+        }
         DeviceChoice deviceChoice = modelOptions.device(problems);
         modelOptions.validate(problems);
         if (!problems.isEmpty()) {
@@ -135,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCode.REFUSED.code();
         }
         EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, KafkaConfigFile.merge(fromFile, kafkaProperties), topicPrefix, partitions, sink, stallTimeout,
-                batch.batchSize, batch.batchWait, batch.maxAge, view));
+                batch.batchSize, batch.batchWait, batch.maxAge, view, liveAhead));
         return run.call();
     }
 }

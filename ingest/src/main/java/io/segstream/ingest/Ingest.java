@@ -83,14 +83,14 @@ public final class Ingest implements AutoCloseable {
         }
         // refuses bad source options (an image sequence's framerate) here, before any thread starts
         FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize()).close();
-        Camera c = camera.live() ? new LiveCamera(camera, config, publisher, metrics.camera(camera.id()))
+        Camera c = camera.live() ? new LiveCamera(camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets())
                 : new RecordedCamera(camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets(), recordedThreads);
         cameras.put(camera.id(), c);
         return c.start();
     }
 
     private Optional<SegmentedOffsets> segmentedOffsets() {
-        if (config.maxInFlight() == 0) {
+        if (config.maxInFlight() == 0 && config.liveAhead() == 0) {
             return Optional.empty();
         }
         if (segmented == null) {

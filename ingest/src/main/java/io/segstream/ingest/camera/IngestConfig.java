@@ -22,11 +22,14 @@ import java.util.Objects;
  *                           groups, each segmenting some cameras, a frame counts as segmented once every group is past it)
  * @param liveQueue          live sources: decoded frames waiting to be sent; beyond it the oldest is dropped
  * @param liveMaxUnacked     live sources: frames sent to Kafka but not yet acknowledged, per camera
+ * @param liveAhead          live sources: most frames of one camera published but not yet segmented (the others are
+ *                           dropped before they are encoded); 0 = no bound
  * @param kafka              further Kafka client properties (security, ...) for the producer and the admin client
  */
 public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTimeout, Duration stallTimeout,
                            Duration backoffMin, Duration backoffMax, int recordedAttempts, int maxInFlight,
-                           List<String> segmenterGroups, int liveQueue, int liveMaxUnacked, Map<String, String> kafka) {
+                           List<String> segmenterGroups, int liveQueue, int liveMaxUnacked, int liveAhead,
+                           Map<String, String> kafka) {
 
     public static final String DEFAULT_SEGMENTER_GROUP = Groups.SEGMENTER;
     public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(10);
@@ -51,6 +54,9 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
         if (backoffMax.compareTo(backoffMin) < 0) {
             throw new IllegalArgumentException("backoffMax " + backoffMax + " is shorter than backoffMin " + backoffMin);
         }
+        if (liveAhead < 0) {
+            throw new IllegalArgumentException("liveAhead must be >= 0, got " + liveAhead);
+        }
         if (recordedAttempts < 1 || maxInFlight < 0 || liveQueue < 1 || liveMaxUnacked < 1) {
             throw new IllegalArgumentException("recordedAttempts, liveQueue and liveMaxUnacked must be >= 1 "
                     + "and maxInFlight >= 0");
@@ -60,12 +66,12 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
     /** The defaults: 10 s I/O timeout, 15 s stall, backoff 0.5 s to 30 s, 3 attempts, 64 frames in flight. */
     public static IngestConfig defaults(String bootstrapServers, Topics topics) {
         return new IngestConfig(bootstrapServers, topics, DEFAULT_IO_TIMEOUT, DEFAULT_STALL_TIMEOUT, DEFAULT_BACKOFF_MIN,
-                DEFAULT_BACKOFF_MAX, 3, DEFAULT_MAX_IN_FLIGHT, List.of(DEFAULT_SEGMENTER_GROUP), 4, 4, Map.of());
+                DEFAULT_BACKOFF_MAX, 3, DEFAULT_MAX_IN_FLIGHT, List.of(DEFAULT_SEGMENTER_GROUP), 4, 4, 0, Map.of());
     }
 
     public IngestConfig withTimeouts(Duration io, Duration stall) {
         return new IngestConfig(bootstrapServers, topics, io, stall, backoffMin, backoffMax, recordedAttempts,
-                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, kafka);
+                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka);
     }
 
     /** The backoff ending at {@code max}, starting at the default minimum (or at {@code max} when that is shorter). */
@@ -75,18 +81,24 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
 
     public IngestConfig withBackoff(Duration min, Duration max) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, min, max, recordedAttempts,
-                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, kafka);
+                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka);
     }
 
     public IngestConfig withMaxInFlight(int n, List<String> groups) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, n, groups, liveQueue, liveMaxUnacked, kafka);
+                recordedAttempts, n, groups, liveQueue, liveMaxUnacked, liveAhead, kafka);
     }
 
     /** Further Kafka client properties (security, ...) for the producer and the admin client, applied last. */
     public IngestConfig withKafka(Map<String, String> properties) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, properties);
+                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, properties);
+    }
+
+    /** Live cameras publish at most {@code n} frames ahead of the segmenters and drop the others; 0 = no bound. */
+    public IngestConfig withLiveAhead(int n) {
+        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
+                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, n, kafka);
     }
 
     public IngestConfig withSegmenterGroup(String group) {
@@ -95,7 +107,7 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
 
     public IngestConfig withRecordedAttempts(int n) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                n, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, kafka);
+                n, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka);
     }
 
     private static void positive(String name, Duration d) {

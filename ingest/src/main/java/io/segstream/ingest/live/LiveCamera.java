@@ -8,6 +8,8 @@ import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.encode.PictureEncoder;
 import io.segstream.ingest.metrics.CameraMetrics;
 import io.segstream.ingest.publish.FramePublisher;
+import io.segstream.ingest.recorded.InFlightWindow;
+import io.segstream.ingest.recorded.SegmentedOffsets;
 import io.segstream.ingest.source.DecodedFrame;
 import io.segstream.ingest.source.FrameSampler;
 import io.segstream.ingest.source.FrameSource;
@@ -64,8 +66,24 @@ public final class LiveCamera implements Camera {
     private volatile boolean stopped;
     private volatile String lastError;
     private Thread sender;
+    /** Frames published ahead of the segmenters, when they are known; the others are dropped. */
+    private final Optional<InFlightWindow> window;
+    private long droppedAhead;
+    private long droppedReportedAt = System.nanoTime();
 
     public LiveCamera(CameraSpec camera, IngestConfig config, FramePublisher publisher, CameraMetrics metrics) {
+        this(camera, config, publisher, metrics, Optional.empty());
+    }
+
+    /**
+     * @param segmented the segmenters' committed offsets: with them and a {@code liveAhead} bound, at
+     *                  most that many frames are published ahead of the segmenters, and the camera's
+     *                  other frames are dropped before they are encoded
+     */
+    public LiveCamera(CameraSpec camera, IngestConfig config, FramePublisher publisher, CameraMetrics metrics,
+                      Optional<SegmentedOffsets> segmented) {
+        this.window = config.liveAhead() == 0 ? Optional.empty()
+                : segmented.map(o -> new InFlightWindow(camera.id(), config.liveAhead(), o));
         this.camera = camera;
         this.config = config;
         this.publisher = publisher;
@@ -285,8 +303,13 @@ public final class LiveCamera implements Camera {
 
     /** Publishes a frame; false when the camera stopped while Kafka still held back earlier frames (it is dropped). */
     private boolean send(PictureEncoder encoder, Pending p, long sequence) throws InterruptedException {
+        if (window.isPresent() && !window.get().tryAcquire()) {
+            dropAhead();
+            return false;
+        }
         while (!unacked.tryAcquire(200, TimeUnit.MILLISECONDS)) {
             if (stopped && readersAlive.get() == 0) {
+                window.ifPresent(InFlightWindow::failed);
                 return false;
             }
         }
@@ -298,16 +321,33 @@ public final class LiveCamera implements Camera {
             publisher.publish(camera.id(), meta, picture, camera.scale(), (md, e) -> {
                 unacked.release();
                 if (e == null) {
+                    window.ifPresent(w -> w.acknowledged(md));
                     metrics.published(Duration.ofNanos(System.nanoTime() - sentAt));
                 } else {
+                    window.ifPresent(InFlightWindow::failed);
                     logFailure(e);
                 }
             });
         } catch (RuntimeException e) {
             unacked.release();
+            window.ifPresent(InFlightWindow::failed);
             logFailure(e);
         }
         return true;
+    }
+
+    /** A frame not published because the segmenters are {@code liveAhead} frames behind: counted, and said every 10 s. */
+    private void dropAhead() {
+        metrics.droppedAhead();
+        droppedAhead++;
+        long now = System.nanoTime();
+        if (now - droppedReportedAt >= TimeUnit.SECONDS.toNanos(10)) {
+            LOG.info("Camera {}: {} frames not published in the last {} s: the segmenters are {} frames behind",
+                    camera.id(), droppedAhead, TimeUnit.NANOSECONDS.toSeconds(now - droppedReportedAt),
+                    window.map(InFlightWindow::inFlight).orElse(0));
+            droppedAhead = 0;
+            droppedReportedAt = now;
+        }
     }
 
     private void logFailure(Exception e) {

@@ -18,6 +18,7 @@ public final class CameraMetrics {
     private final Counter published;
     private final Counter droppedQueue;
     private final Counter droppedSampling;
+    private final Counter droppedAhead;
     private final Counter reconnects;
     private final Counter failures;
     private final Timer decodeTime;
@@ -33,6 +34,8 @@ public final class CameraMetrics {
                 .description("Frames dropped: the oldest waiting frame of a live source when Kafka is slower than the camera,"
                         + " or frames skipped to reach the target frame rate").register(registry);
         droppedSampling = Counter.builder("segstream.ingest.frames.dropped").tag("camera", camera).tag("reason", "sampling")
+                .register(registry);
+        droppedAhead = Counter.builder("segstream.ingest.frames.dropped").tag("camera", camera).tag("reason", "segmenters-behind")
                 .register(registry);
         reconnects = Counter.builder("segstream.ingest.reconnects").tag("camera", camera)
                 .description("Times a live source was reopened after it failed, ended or stalled").register(registry);
@@ -64,6 +67,16 @@ public final class CameraMetrics {
 
     public void droppedBySampling() {
         droppedSampling.increment();
+    }
+
+    /** A live frame not published because the segmenters are the live-ahead bound behind. */
+    public void droppedAhead() {
+        droppedAhead.increment();
+    }
+
+    /** Live frames not published because the segmenters were behind. */
+    public long droppedAheadCount() {
+        return (long) droppedAhead.count();
     }
 
     public void reconnect() {

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * or acknowledged at an offset the segmenters have not committed past. A fast decoder waits here
  * instead of filling the broker while the segmenters work.
  */
-final class InFlightWindow {
+public final class InFlightWindow {
 
     private static final Logger LOG = LoggerFactory.getLogger(InFlightWindow.class);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -26,7 +26,8 @@ final class InFlightWindow {
     private TopicPartition partition;
     private int unacked;
 
-    InFlightWindow(String camera, int max, SegmentedOffsets segmented) {
+    /** @param max most frames in flight; 0 = no bound */
+    public InFlightWindow(String camera, int max, SegmentedOffsets segmented) {
         this.camera = camera;
         this.max = max;
         this.segmented = segmented;
@@ -68,7 +69,35 @@ final class InFlightWindow {
         }
     }
 
-    synchronized void acknowledged(RecordMetadata metadata) {
+    /**
+     * Counts one more frame as sent if fewer than {@code max} are in flight, without waiting (a live
+     * camera drops the frame otherwise); the offsets are those known now.
+     */
+    public boolean tryAcquire() {
+        if (max == 0) {
+            synchronized (this) {
+                unacked++;
+            }
+            return true;
+        }
+        TopicPartition tp;
+        synchronized (this) {
+            tp = partition;
+        }
+        long next = tp == null ? 0 : segmented.nextKnown(tp);
+        synchronized (this) {
+            while (!acked.isEmpty() && acked.peekFirst() < next) {
+                acked.pollFirst();
+            }
+            if (unacked + acked.size() < max) {
+                unacked++;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    public synchronized void acknowledged(RecordMetadata metadata) {
         unacked--;
         partition = new TopicPartition(metadata.topic(), metadata.partition());
         if (max > 0) {
@@ -77,12 +106,12 @@ final class InFlightWindow {
         notifyAll();
     }
 
-    synchronized void failed() {
+    public synchronized void failed() {
         unacked--;
         notifyAll();
     }
 
-    synchronized int inFlight() {
+    public synchronized int inFlight() {
         return unacked + acked.size();
     }
 }

@@ -31,6 +31,7 @@ public final class SegmentedOffsets implements AutoCloseable {
     private List<Map<TopicPartition, OffsetAndMetadata>> committed = List.of();
     private long readAtNanos;
     private boolean warned;
+    private boolean refreshing;
 
     public SegmentedOffsets(String bootstrapServers, String group, Duration refresh) {
         this(bootstrapServers, List.of(group), refresh, Map.of());
@@ -46,6 +47,33 @@ public final class SegmentedOffsets implements AutoCloseable {
 
     public List<String> groups() {
         return groups;
+    }
+
+    /**
+     * As {@link #next}, but never waits for the cluster: a due refresh is started on a thread of its
+     * own and the offsets known now are answered (a live camera's sender must not block on Kafka).
+     */
+    public long nextKnown(TopicPartition partition) {
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (!refreshing && (readAtNanos == 0 || now - readAtNanos >= refresh.toNanos())) {
+                refreshing = true;
+                Thread t = new Thread(() -> {
+                    try {
+                        next(partition);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        synchronized (this) {
+                            refreshing = false;
+                        }
+                    }
+                }, "ingest-segmented-offsets");
+                t.setDaemon(true);
+                t.start();
+            }
+            return least(partition);
+        }
     }
 
     /** The next offset the segmenters will process on {@code partition}; 0 when they have committed none. */
@@ -68,6 +96,10 @@ public final class SegmentedOffsets implements AutoCloseable {
                 }
             }
         }
+        return least(partition);
+    }
+
+    private synchronized long least(TopicPartition partition) {
         if (committed.isEmpty()) {
             return 0;
         }

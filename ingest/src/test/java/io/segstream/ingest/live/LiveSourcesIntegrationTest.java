@@ -36,7 +36,12 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +105,36 @@ class LiveSourcesIntegrationTest {
                 assertThat(s.state()).isEqualTo(CameraStatus.State.STREAMING);
                 assertThat(s.healthy()).isTrue();
             });
+        }
+    }
+
+    @Test
+    void shouldPublishNoMoreThanTheLiveAheadBoundBeyondWhatTheSegmentersCommitted(KafkaBroker kafka) throws Exception {
+        Topics topics = TestTopics.create(kafka, "live-ahead", 1);
+        String group = topics.frames() + ".segmenters";
+        int port = Tools.freePort();
+        String url = "http://127.0.0.1:" + port + "/live.ts";
+        IngestMetrics metrics = IngestMetrics.inMemory();
+        try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "mpegts", "-listen", "1", url);
+             Ingest ingest = new Ingest(config(kafka, topics).withMaxInFlight(64, List.of(group)).withLiveAhead(3), metrics);
+             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+            ingest.start(CameraSpec.of("ahead-cam", url).withEncoding(ImageEncoding.JPEG, 80));
+
+            // no segmenter has committed anything: 3 frames go out, the camera's next ones are dropped
+            watch.await("3 frames", WAIT, atLeast("ahead-cam", 3));
+            List<ConsumerRecord<String, byte[]>> held = watch.pollFor(Duration.ofSeconds(3));
+            assertThat(frames(held, "ahead-cam")).as("frames published while nothing was segmented").hasSize(3);
+            assertThat(metrics.camera("ahead-cam").droppedAheadCount()).as("frames dropped at the camera").isGreaterThan(10);
+
+            // the segmenters commit past them: the camera publishes again, in sequence, without a gap
+            try (KafkaConsumer<byte[], byte[]> segmenters = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, group),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                segmenters.commitSync(Map.of(new TopicPartition(topics.frames(), 0), new OffsetAndMetadata(3)));
+            }
+            List<ConsumerRecord<String, byte[]>> more = watch.await("3 more frames", WAIT, atLeast("ahead-cam", 6));
+            assertOneCleanSession(more, "ahead-cam", 6);
+            assertThat(frames(watch.pollFor(Duration.ofSeconds(2)), "ahead-cam")).as("no more than 3 ahead again").hasSize(6);
         }
     }
 
