@@ -13,8 +13,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || !List.of("ingest", "segmenter", "sink", "view", "live").contains(args[0])) {
-            System.err.println("usage: bench/run ingest|segmenter|sink|view [--repeats N] | live [--seconds N]");
+        if (args.length < 1 || !List.of("ingest", "segmenter", "sink", "view", "pipeline", "live").contains(args[0])) {
+            System.err.println("usage: bench/run ingest|segmenter|sink|view|pipeline [--repeats N] | live [--seconds N]");
             System.exit(2);
         }
         int repeats = 3;
@@ -32,6 +32,8 @@ public final class Main {
             new IngestBenchmark(work, assets, repeats).run();
         } else if (args[0].equals("live")) {
             new LiveBenchmark(work, assets, seconds).run();
+        } else if (args[0].equals("pipeline")) {
+            new PipelineBenchmark(work, assets, repeats).run();
         } else if (args[0].equals("view")) {
             new ViewBenchmark(work, assets, repeats).run();
         } else if (args[0].equals("sink")) {

@@ -1,0 +1,157 @@
+package io.segstream.bench;
+
+import io.segstream.broker.EmbeddedKafka;
+import io.segstream.ingest.Ingest;
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
+import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.protocol.Groups;
+import io.segstream.protocol.KafkaClientProperties;
+import io.segstream.protocol.TopicCreator;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
+import io.segstream.segmenter.model.DeviceChoice;
+import io.segstream.segmenter.model.FrameDecoder;
+import io.segstream.segmenter.model.ModelLoader;
+import io.segstream.segmenter.model.RgbImage;
+import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.segmenter.worker.SegmenterConfig;
+import io.segstream.segmenter.worker.SegmenterWorker;
+import io.segstream.sink.SinkConfig;
+import io.segstream.sink.SinkService;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A recorded clip's frames per second through the whole pipeline as the embedded run composes it
+ * (ingest, the in-process broker, a segmenter with default batching, the sink writing overlay
+ * files), beside the model alone predicting the same frames at the same size one by one, as a
+ * ratio. The pipeline's rate runs from its first frame statistics to its last (start-up and the
+ * model's first calls excluded: a short clip warms everything up first); each side is the median of
+ * the repeats.
+ */
+final class PipelineBenchmark {
+
+    private static final int WIDTH = 960;
+    private static final int HEIGHT = 540;
+
+    private final Path work;
+    private final Path assets;
+    private final int repeats;
+
+    PipelineBenchmark(Path work, Path assets, int repeats) {
+        this.work = work;
+        this.assets = assets;
+        this.repeats = repeats;
+    }
+
+    void run() throws Exception {
+        System.out.printf(Locale.ROOT, "pipeline benchmark: %d cores, Java %s, the driving clip at %dx%d (%d frames), "
+                        + "SavedModel on the CPU, median of %d runs%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), WIDTH, HEIGHT, Clips.FRAMES, repeats);
+        Path clip = Clips.prepare(work, assets, WIDTH, HEIGHT);
+        List<BufferedImage> frames = Clips.frames(clip);
+        try (SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
+                .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"));
+             EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            List<RgbImage> images = new ArrayList<>();
+            for (BufferedImage f : frames) {
+                images.add(FrameDecoder.decode(Clips.jpeg(f, WIDTH, HEIGHT)));
+            }
+            double alone = Clips.medianFps(repeats, images.size(), () -> aloneNanos(model, images));
+            System.out.printf(Locale.ROOT, "model alone  %6.2f fps%n", alone);
+            List<Double> rates = new ArrayList<>();
+            pipelineFps(kafka, model, clip); // warm-up
+            for (int i = 0; i < repeats; i++) {
+                rates.add(pipelineFps(kafka, model, clip));
+                System.out.printf(Locale.ROOT, "pipeline     %6.2f fps%n", rates.get(rates.size() - 1));
+            }
+            rates.sort(Double::compare);
+            double pipeline = rates.get(rates.size() / 2);
+            System.out.println("summary:");
+            System.out.printf(Locale.ROOT, "  %dx%d  model alone %6.2f fps   pipeline %6.2f fps   ratio %.2f%n", WIDTH, HEIGHT,
+                    alone, pipeline, pipeline / alone);
+        }
+    }
+
+    private static long aloneNanos(SegmentationModel model, List<RgbImage> images) {
+        try (SegmentationModel.Predictor p = model.newPredictor()) {
+            long t0 = System.nanoTime();
+            for (RgbImage image : images) {
+                p.segment(image);
+            }
+            return System.nanoTime() - t0;
+        }
+    }
+
+    /** One run on fresh topics: frames per second from the first frame statistics to the last. */
+    private double pipelineFps(EmbeddedKafka kafka, SegmentationModel model, Path clip) throws Exception {
+        String prefix = "pipeline-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        Topics topics = Topics.withPrefix(prefix);
+        String group = prefix + Groups.SEGMENTER;
+        try (Admin admin = Admin.create(KafkaClientProperties.admin(kafka.bootstrapServers(), Map.of(), Map.of()))) {
+            TopicCreator.ensure(admin, topics.specs(1, (short) 1, Duration.ofHours(1)));
+        }
+        Path out = Files.createDirectories(work.resolve("pipeline-out").resolve(prefix));
+        IngestResult result;
+        try (SinkService sink = new SinkService(SinkConfig.defaults(kafka.bootstrapServers(), topics, prefix + "sink",
+                     Files.createDirectories(work.resolve("pipeline-state").resolve(prefix)), Optional.of(out)));
+             SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
+                     .withGroup(group), model);
+             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
+                     IngestMetrics.inMemory())) {
+            sink.start();
+            Thread t = new Thread(segmenter, "segmenter");
+            t.start();
+            result = ingest.start(CameraSpec.of("drive", clip.toString())).get(30, TimeUnit.MINUTES);
+            return rate(kafka, topics, result.sessions().get(0));
+        }
+    }
+
+    /** Frames per second between the first and the last frame statistics of the session, once its end has come. */
+    private static double rate(EmbeddedKafka kafka, Topics topics, UUID session) {
+        long first = -1;
+        long last = -1;
+        long frames = 0;
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition p = new TopicPartition(topics.frameStats(), 0);
+            c.assign(List.of(p));
+            c.seekToBeginning(List.of(p));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            boolean ended = false;
+            while (!ended && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    if (WireHeaders.isEndOfStream(r.headers())) {
+                        ended = ended || WireHeaders.readEndOfStream(r.headers()).session().equals(session);
+                        continue;
+                    }
+                    first = first < 0 ? r.timestamp() : Math.min(first, r.timestamp());
+                    last = Math.max(last, r.timestamp());
+                    frames++;
+                }
+            }
+            if (!ended) {
+                throw new IllegalStateException("the session's end did not come through the sink in 10 minutes");
+            }
+        }
+        return (frames - 1) * 1000.0 / Math.max(1, last - first);
+    }
+}
