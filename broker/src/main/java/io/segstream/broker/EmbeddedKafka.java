@@ -126,7 +126,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         int port = freePort();
         int controllerPort = freePort();
         Properties props = serverProperties(logDir, "127.0.0.1", port, controllerPort);
-        security.ifPresent(sec -> secure(props, sec, port));
+        security.ifPresent(sec -> secure(props, sec, port, controllerPort));
         format(logDir, true, security.map(sec -> scram(sec.users())).orElse(List.of()));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         String bootstrap = "127.0.0.1:" + port;
@@ -193,9 +193,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** The server settings of a SASL_SSL-only client listener with SCRAM and ACLs. */
-    private static void secure(Properties p, Security s, int port) {
+    private static void secure(Properties p, Security s, int port, int controllerPort) {
         String admin = s.admin();
-        p.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://" + p.getProperty("controller.quorum.voters").substring(2));
+        p.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + port);
         p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "SASL_SSL");

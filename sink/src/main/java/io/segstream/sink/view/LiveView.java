@@ -40,7 +40,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +107,6 @@ public final class LiveView implements AutoCloseable {
     private final Counter framesDropped;
     private final Counter refused;
     private final Counter renders;
-    private final AtomicInteger watching = new AtomicInteger();
     private volatile Instances instances = Instances.ALONE;
 
     /** What renders a frame: overlay, then JPEG; one thread at a time. */
@@ -157,7 +155,7 @@ public final class LiveView implements AutoCloseable {
                 .description("frame requests refused (503) because " + MAX_WAITING + " were waiting").register(registry);
         this.renders = Counter.builder("segstream.view.renders").description("live frames rendered and encoded")
                 .register(registry);
-        registry.gauge("segstream.view.waiting", watching);
+        registry.gauge("segstream.view.waiting", waiting, w -> MAX_WAITING - w.availablePermits());
         server.createContext("/", get(this::page));
         server.createContext("/api/cameras", get(this::cameras));
         server.createContext("/api/camera", get(this::camera));
@@ -357,12 +355,10 @@ public final class LiveView implements AutoCloseable {
             return;
         }
         Rendered r;
-        watching.incrementAndGet();
         try {
             CameraView.Frame f = view.get().awaitNewer(after, WAIT_MS);
             r = f == null ? null : images(f.stats().camera()).newest(view.get(), f);
         } finally {
-            watching.decrementAndGet();
             waiting.release();
         }
         if (r == null || r.jpeg() == null) { // nothing newer, or a picture that does not decode: the viewer asks again

@@ -239,6 +239,16 @@ class LiveViewTest {
         assertThat(registry.counter("segstream.view.frames.dropped").count()).as("skipped frames counted").isGreaterThan(100);
     }
 
+    @Test
+    void shouldKeepAtMostTheBoundOfCamerasWhateverIdsAProducerInvents() throws Exception {
+        for (int i = 0; i <= LiveBoard.MAX_CAMERAS + 10; i++) {
+            frame("cam-" + i, 0, MaskStatus.OK);
+        }
+        assertThat(board.states()).hasSizeLessThanOrEqualTo(LiveBoard.MAX_CAMERAS);
+        assertThat(board.camera("cam-" + (LiveBoard.MAX_CAMERAS + 10))).as("the newest camera is kept").isPresent();
+        assertThat(json(get("/api/cameras")).get("cameras").size()).isLessThanOrEqualTo(LiveBoard.MAX_CAMERAS);
+    }
+
     // ---- helpers ----
 
     private void frame(String camera, long seq, MaskStatus status) throws Exception {
