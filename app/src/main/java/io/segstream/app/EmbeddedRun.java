@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -98,8 +100,17 @@ final class EmbeddedRun {
 
     private int runPipeline(String bootstrap, SegmentationModel model, Path stateDir) {
         Topics topics = Topics.withPrefix(s.topicPrefix());
+        Map<String, Integer> pinned;
         try (Admin admin = Admin.create(KafkaClientProperties.admin(bootstrap, Map.of(), s.kafka()))) {
             TopicCreator.ensure(admin, topics.specs(s.partitions(), (short) 1, Duration.ofHours(24)));
+            pinned = pin(s.cameras(), admin.describeTopics(List.of(topics.frames())).allTopicNames().get()
+                    .get(topics.frames()).partitions().size());
+        } catch (ExecutionException e) {
+            System.err.println("segstream: cannot read the partitions of " + topics.frames() + ": " + e.getCause().getMessage());
+            return ExitCode.FAILED.code();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCode.FAILED.code();
         }
         SinkConfig sinkConfig = s.sink().apply(SinkConfig.defaults(bootstrap, topics, s.topicPrefix() + SinkConfig.DEFAULT_APPLICATION_ID,
                 stateDir, Optional.of(s.out()))).withKafka(s.kafka());
@@ -116,19 +127,32 @@ final class EmbeddedRun {
         // like the progress lines, not a "segstream:" line: those are what went wrong
         view.ifPresent(v -> System.err.println("live view: " + v.url() + "/"));
         try {
-            return runServices(bootstrap, model, topics, sinkConfig, runId, segmenterGroup, view.map(v -> board));
+            return runServices(bootstrap, model, topics, sinkConfig, runId, segmenterGroup, view.map(v -> board), pinned);
         } finally {
             view.ifPresent(LiveView::close);
         }
     }
 
+    /**
+     * The cameras take the partitions of the frames topic in turn (in the order given), so that with
+     * as many partitions as cameras none shares one: a live camera never waits behind a recorded
+     * input's frames, which a partition answers in order.
+     */
+    static Map<String, Integer> pin(List<CameraSpec> cameras, int partitions) {
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < cameras.size(); i++) {
+            out.put(cameras.get(i).id(), i % partitions);
+        }
+        return out;
+    }
+
     private int runServices(String bootstrap, SegmentationModel model, Topics topics, SinkConfig sinkConfig, String runId,
-                            String segmenterGroup, Optional<LiveBoard> board) {
+                            String segmenterGroup, Optional<LiveBoard> board, Map<String, Integer> pinned) {
         try (SinkService sink = new SinkService(sinkConfig, board, Optional.empty());
              SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(bootstrap, topics)
                      .withGroup(segmenterGroup).withBatch(s.batchSize(), s.maxWait()).withMaxAge(s.maxAge()).withKafka(s.kafka()), model);
              Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(segmenterGroup)
-                     .withLiveAhead(s.liveAhead()).withKafka(s.kafka()),
+                     .withLiveAhead(s.liveAhead()).withKafka(s.kafka()).withPartitions(pinned),
                      IngestMetrics.inMemory());
              ProgressWatcher progress = new ProgressWatcher(bootstrap, s.kafka(), topics, System.err)) {
             sink.start();
@@ -170,18 +194,25 @@ final class EmbeddedRun {
 
     /**
      * With a live camera the run lasts until it is stopped (Ctrl-C, SIGTERM): the cameras then end
-     * their sessions, and the hook waits while the pipeline finishes them, so the overlay files
-     * are complete.
+     * their sessions and the run goes on as at the end of its inputs, so the overlay files are
+     * complete and the run exits with its own code. Where the signals cannot be taken, a shutdown
+     * hook does the same and waits while the pipeline finishes.
      */
     private Thread stopLiveCamerasOnShutdown(Ingest ingest, CountDownLatch drained) {
         if (s.cameras().stream().noneMatch(CameraSpec::live)) {
             return null;
         }
         LOG.info("Live cameras run until stopped (Ctrl-C); the run then finishes what they sent");
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             stopping = true;
             LOG.info("Stopping the cameras, then finishing their frames");
             ingest.close();
+        };
+        if (StopSignals.onStop(stop)) {
+            return null;
+        }
+        Thread hook = new Thread(() -> {
+            stop.run();
             try {
                 drained.await(s.stallTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

@@ -56,8 +56,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names (default: none).")
     String topicPrefix;
 
-    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of the frames and masks topics when created (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the frames and masks topics when created "
+            + "(default: one per camera, at most " + MAX_DEFAULT_PARTITIONS + "); the cameras take them in turn.")
+    Integer partitions;
+
+    /** The most partitions the run creates of itself: a cameras file of thousands does not make thousands. */
+    static final int MAX_DEFAULT_PARTITIONS = 64;
 
     @Option(names = "--jpeg-quality", description = "JPEG quality of published frames, 1-100 (default: 90 for video, 95 for picture sequences).")
     Optional<Integer> jpegQuality;
@@ -80,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
     /** The live view's port unless --view-port says otherwise (any free one when it is taken). */
     static final int DEFAULT_VIEW_PORT = 8090;
 
-    @Option(names = "--live-ahead", defaultValue = "8", paramLabel = "N",
+    @Option(names = "--live-ahead", defaultValue = "2", paramLabel = "N",
             description = "Live cameras: most frames per camera published but not yet segmented; the others are dropped "
                     + "before they are encoded; 0 = no bound (default: ${DEFAULT-VALUE}).")
     int liveAhead;
@@ -92,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> problems = new ArrayList<>();
-        if (partitions < 1) {
+        if (partitions != null && partitions < 1) {
             problems.add("--partitions must be >= 1, got " + partitions);
         }
         if (jpegQuality.isPresent() && (jpegQuality.get() < 1 || jpegQuality.get() > 100)) {
@@ -142,7 +146,8 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("segstream: no inputs: give --input SOURCE or --config FILE");
             return ExitCode.REFUSED.code();
         }
-        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, KafkaConfigFile.merge(fromFile, kafkaProperties), topicPrefix, partitions, sink, stallTimeout,
+        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, KafkaConfigFile.merge(fromFile, kafkaProperties), topicPrefix,
+                partitions != null ? partitions : Math.max(1, Math.min(MAX_DEFAULT_PARTITIONS, cameras.size())), sink, stallTimeout,
                 batch.batchSize, batch.batchWait, batch.maxAge, view, liveAhead));
         return run.call();
     }

@@ -58,17 +58,23 @@ final class ServiceRunner {
             if (port != 0) {
                 LOG.info("Metrics on http://{}:{}/metrics, health on /health", metrics.address, port);
             }
-            Thread hook = new Thread(() -> {
+            Runnable stop = () -> {
                 LOG.info("Stopping the {} service", command);
-                // the JVM halts when this hook returns: stop() returns once what was accepted is finished
                 service.stop();
-            }, command + "-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
+            };
+            // SIGTERM and Ctrl-C stop the service, whose run() then returns its own exit code (0 when all is well)
+            Thread hook = StopSignals.onStop(stop) ? null : new Thread(stop, command + "-stop");
+            if (hook != null) {
+                // the JVM halts when this hook returns: stop() returns once what was accepted is finished
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
             try {
                 return service.run().code();
             } finally {
                 try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
+                    if (hook != null) {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    }
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is what ended the service
                 }

@@ -11,6 +11,7 @@ import io.segstream.protocol.Topics;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LogCapture;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
@@ -27,15 +28,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class IngestOperabilityIntegrationTest {
 
-    @TempDir
-    Path dir;
-
     @Test
-    void shouldServePrometheusMetricsAndAHealthThatNamesTheFailedCamera(KafkaBroker kafka) throws Exception {
+    void shouldServePrometheusMetricsAndAHealthThatNamesTheFailedCamera(KafkaBroker kafka, @TempDir Path dir) throws Exception {
         Topics topics = TestTopics.create(kafka, "operability", 1);
         Path clip = Clips.write(dir.resolve("clip.mp4"), 12, 96, 64, avcodec.AV_CODEC_ID_H264);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -117,7 +117,7 @@ class LauncherIT {
             String output = read(log);
 
             assertThat(finished).as("stopped in time; output:%n%s", output).isTrue();
-            assertThat(p.exitValue()).as("exit code of a run stopped by SIGTERM").isEqualTo(143);
+            assertThat(p.exitValue()).as("exit code of a run stopped by SIGTERM, all it sent through; output:%n%s", output).isZero();
             Path live = work.resolve("out").resolve("front").resolve("live");
             List<Path> videos;
             try (java.util.stream.Stream<Path> files = Files.list(live)) {
@@ -169,7 +169,7 @@ class LauncherIT {
 
                 p.destroy();
                 assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("stopped in time; output:%n%s", read(log)).isTrue();
-                assertThat(p.exitValue()).isEqualTo(143);
+                assertThat(p.exitValue()).as("ingest stopped by SIGTERM; output:%n%s", read(log)).isZero();
                 // wait for what the stopped process published (the watch did not poll while it stopped), then a little more
                 List<ConsumerRecord<String, byte[]>> all;
                 try {
@@ -236,7 +236,7 @@ class LauncherIT {
             survivor.waitFor(1, TimeUnit.MINUTES);
         }
         assertThat(survivor.exitValue()).as("the survivor stops cleanly on SIGTERM; output:%n%s",
-                read(work.resolve("survivor.log"))).isEqualTo(143);
+                read(work.resolve("survivor.log"))).isZero();
     }
 
     @Test
@@ -290,7 +290,7 @@ class LauncherIT {
             }
         }
         assertThat(second.exitValue()).as("the second sink stops cleanly on SIGTERM; output:%n%s",
-                read(work.resolve("sink-2.log"))).isEqualTo(143);
+                read(work.resolve("sink-2.log"))).isZero();
         List<String> lines = Files.readAllLines(out.resolve("clip").resolve("stats.jsonl"), StandardCharsets.UTF_8);
         assertThat(lines).as("stats.jsonl; first sink:%n%s%nsecond sink:%n%s", read(work.resolve("sink-1.log")),
                         read(work.resolve("sink-2.log")))

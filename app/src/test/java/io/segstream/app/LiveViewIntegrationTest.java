@@ -23,6 +23,7 @@ import io.segstream.sink.view.LiveView;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LivePattern;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
@@ -51,8 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * page leads to the camera, whose video plays; when the instance that holds it goes, the camera
  * plays on the other.
  */
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class LiveViewIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -9,6 +9,7 @@ import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.file.Path;
@@ -25,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * classes, each on the 38-frame driving clip. Every frame comes out ok and every record speaks the
  * model's own classes; a model forced onto frames its graph cannot take fails the run in one line.
  */
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class RealModelsRunTest {
 
     private static final String CAMERA = "udacity_vehicle_detection_test_video";

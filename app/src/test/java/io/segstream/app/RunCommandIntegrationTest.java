@@ -9,6 +9,7 @@ import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.LabelMap;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.io.IOException;
@@ -25,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The walking skeleton end to end: the real driving clip through a real broker, the real DeepLab
  * Cityscapes model on DJL's TensorFlow engine, out as overlay video and per-frame statistics.
  */
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class RunCommandIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -23,6 +23,7 @@ import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.file.Files;
@@ -53,8 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * move to the other, frames it answered but had not committed are answered again, and the sink's
  * de-duplication leaves every frame of every recorded input exactly one statistics record.
  */
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class ScaleOutIntegrationTest {
 
     private static final int FRAMES = 24;

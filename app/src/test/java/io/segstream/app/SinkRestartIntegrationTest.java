@@ -22,6 +22,7 @@ import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * over: its state comes back from the changelog, and the outputs still hold every frame exactly
  * once, with an overlay video that plays to the end.
  */
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class SinkRestartIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -20,6 +20,7 @@ import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.file.Files;
@@ -43,15 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jp-*} ones. Each camera's statistics come out once per frame, in its own model's terms,
  * through one sink; ingest waits for both groups.
  */
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class TwoModelsIntegrationTest {
 
-    @TempDir
-    Path work;
-
     @Test
-    void shouldReportEachCameraInTheTermsOfTheModelThatSegmentsIt(KafkaBroker kafka) throws Exception {
+    void shouldReportEachCameraInTheTermsOfTheModelThatSegmentsIt(KafkaBroker kafka, @TempDir Path work) throws Exception {
         Topics topics = TestTopics.create(kafka, "two-models", 2);
         String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
         String clip = Assets.require(Assets.DRIVING_CLIP).toString();

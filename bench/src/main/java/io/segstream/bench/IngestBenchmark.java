@@ -27,20 +27,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * encoding JPEG ({@code ffmpeg -i clip -an -c:v mjpeg -q:v 3 -f image2pipe}), as a ratio.
  * Each figure is the median of the repeats, after one warm-up run.
  */
-final class IngestBenchmark {
+record IngestBenchmark(Path work, Path assets, int repeats) {
 
     static final int JPEG_QUALITY = 90;
     static final String FFMPEG_QSCALE = "3";
-
-    private final Path work;
-    private final Path assets;
-    private final int repeats;
-
-    IngestBenchmark(Path work, Path assets, int repeats) {
-        this.work = work;
-        this.assets = assets;
-        this.repeats = repeats;
-    }
 
     void run() throws Exception {
         System.out.printf(Locale.ROOT, "ingest benchmark: %d cores, Java %s, %d frames per clip, JPEG quality %d vs ffmpeg -q:v %s, "

@@ -53,21 +53,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * three times it; the statistics records give the
  * latencies, the first fifth of each run (warm-up) left out.
  */
-final class LiveBenchmark {
+record LiveBenchmark(Path work, Path assets, int seconds) {
 
     private static final Pattern END_TO_END = Pattern.compile("\"endToEnd\":([0-9.]+)");
     private static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z-]+)\"");
     private static final Pattern STAGES = Pattern.compile("\"ingest\":([0-9.]+),\"segment\":([0-9.]+),\"inference\":([0-9.]+)");
-
-    private final Path work;
-    private final Path assets;
-    private final int seconds;
-
-    LiveBenchmark(Path work, Path assets, int seconds) {
-        this.work = work;
-        this.assets = assets;
-        this.seconds = seconds;
-    }
 
     void run() throws Exception {
         Path clip = Clips.prepare(work, assets, 1280, 720);

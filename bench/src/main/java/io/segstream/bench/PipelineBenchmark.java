@@ -46,20 +46,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * model's first calls excluded: a short clip warms everything up first); each side is the median of
  * the repeats.
  */
-final class PipelineBenchmark {
+record PipelineBenchmark(Path work, Path assets, int repeats) {
 
     private static final int WIDTH = 960;
     private static final int HEIGHT = 540;
-
-    private final Path work;
-    private final Path assets;
-    private final int repeats;
-
-    PipelineBenchmark(Path work, Path assets, int repeats) {
-        this.work = work;
-        this.assets = assets;
-        this.repeats = repeats;
-    }
 
     void run() throws Exception {
         System.out.printf(Locale.ROOT, "pipeline benchmark: %d cores, Java %s, the driving clip at %dx%d (%d frames), "

@@ -35,17 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * without Kafka, as a ratio, at 1024x512 and 2048x1024 on the CPU. Each side is warmed up at the size
  * first (TensorFlow's first call at a new size is slow); figures are medians of the repeats.
  */
-final class SegmenterBenchmark {
-
-    private final Path work;
-    private final Path assets;
-    private final int repeats;
-
-    SegmenterBenchmark(Path work, Path assets, int repeats) {
-        this.work = work;
-        this.assets = assets;
-        this.repeats = repeats;
-    }
+record SegmenterBenchmark(Path work, Path assets, int repeats) {
 
     void run() throws Exception {
         System.out.printf(Locale.ROOT, "segmenter benchmark: %d cores, Java %s, SavedModel on the CPU, median of %d runs%n",

@@ -25,17 +25,7 @@ import java.util.stream.Stream;
  * the same codec, preset, tuning, CRF and MP4 fragmenting, as a ratio. Each figure is the median of
  * the repeats, after one warm-up run.
  */
-final class SinkBenchmark {
-
-    private final Path work;
-    private final Path assets;
-    private final int repeats;
-
-    SinkBenchmark(Path work, Path assets, int repeats) {
-        this.work = work;
-        this.assets = assets;
-        this.repeats = repeats;
-    }
+record SinkBenchmark(Path work, Path assets, int repeats) {
 
     void run() throws Exception {
         System.out.printf(Locale.ROOT, "sink benchmark: %d cores, Java %s, %d frames, libx264 preset %s tune %s crf %d, "

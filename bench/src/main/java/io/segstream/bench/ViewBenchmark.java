@@ -39,19 +39,9 @@ import java.util.stream.Stream;
  * it; the ratio of three viewers to it is the claim (target ≥ 0.9). Also reports bytes/s and
  * frames/s per viewer.
  */
-final class ViewBenchmark {
+record ViewBenchmark(Path work, Path assets, int repeats) {
 
     private static final int VIEWERS = 3;
-
-    private final Path work;
-    private final Path assets;
-    private final int repeats;
-
-    ViewBenchmark(Path work, Path assets, int repeats) {
-        this.work = work;
-        this.assets = assets;
-        this.repeats = repeats;
-    }
 
     void run() throws Exception {
         int width = 1280;

@@ -53,7 +53,7 @@ public final class Ingest implements AutoCloseable {
     public Ingest(IngestConfig config, IngestMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.publisher = new FramePublisher(config.bootstrapServers(), config.topics(), config.kafka());
+        this.publisher = new FramePublisher(config.bootstrapServers(), config.topics(), config.kafka(), config.partitions());
         this.producerMetrics = new KafkaClientMetrics(publisher.producer());
         producerMetrics.bindTo(metrics.registry());
         AtomicInteger n = new AtomicInteger();

@@ -4,6 +4,7 @@ import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.camera.CameraStatus;
 import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +12,7 @@ import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Topics;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LogCapture;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
@@ -33,8 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Each bad input fails alone with one error line naming the camera, the input and the cause, while
  * a healthy camera in the same process publishes all its frames.
  */
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class BadInputIntegrationTest {
 
     @TempDir
@@ -125,7 +126,8 @@ class BadInputIntegrationTest {
             assertThat(ingest.start(CameraSpec.of("good-cam", good.toString())).get(60, TimeUnit.SECONDS).frames())
                     .isEqualTo(12);
             watch.await("the good camera's frames", Duration.ofSeconds(30), LiveFrames.atLeast("good-cam", 12));
-            Thread.sleep(1500);
+            Eventually.await("the dead camera tried again", Duration.ofSeconds(10),
+                    () -> log.lines().stream().anyMatch(l -> l.startsWith("WARN Camera dead-cam: cannot open")));
 
             assertThat(log.errors()).containsExactly("Camera dead-cam: cannot open " + url
                     + ": cannot open it (Connection to tcp://127.0.0.1:" + port + " failed: Connection refused)");

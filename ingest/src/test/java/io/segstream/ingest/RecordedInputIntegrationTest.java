@@ -13,6 +13,7 @@ import io.segstream.protocol.WireHeaders;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LogCapture;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
@@ -42,8 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class RecordedInputIntegrationTest {
 
     @TempDir

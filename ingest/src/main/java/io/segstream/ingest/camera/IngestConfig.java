@@ -25,11 +25,13 @@ import java.util.Objects;
  * @param liveAhead          live sources: most frames of one camera published but not yet segmented (the others are
  *                           dropped before they are encoded); 0 = no bound
  * @param kafka              further Kafka client properties (security, ...) for the producer and the admin client
+ * @param partitions         cameras pinned to a partition of the frames topic (so that no two share one); the others
+ *                           go where their key's hash puts them
  */
 public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTimeout, Duration stallTimeout,
                            Duration backoffMin, Duration backoffMax, int recordedAttempts, int maxInFlight,
                            List<String> segmenterGroups, int liveQueue, int liveMaxUnacked, int liveAhead,
-                           Map<String, String> kafka) {
+                           Map<String, String> kafka, Map<String, Integer> partitions) {
 
     public static final String DEFAULT_SEGMENTER_GROUP = Groups.SEGMENTER;
     public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(10);
@@ -47,6 +49,10 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
             throw new IllegalArgumentException("at least one segmenter group");
         }
         kafka = Map.copyOf(kafka);
+        partitions = Map.copyOf(partitions);
+        if (partitions.values().stream().anyMatch(p -> p < 0)) {
+            throw new IllegalArgumentException("partitions must be >= 0: " + partitions);
+        }
         positive("ioTimeout", ioTimeout);
         positive("stallTimeout", stallTimeout);
         positive("backoffMin", backoffMin);
@@ -66,12 +72,12 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
     /** The defaults: 10 s I/O timeout, 15 s stall, backoff 0.5 s to 30 s, 3 attempts, 64 frames in flight. */
     public static IngestConfig defaults(String bootstrapServers, Topics topics) {
         return new IngestConfig(bootstrapServers, topics, DEFAULT_IO_TIMEOUT, DEFAULT_STALL_TIMEOUT, DEFAULT_BACKOFF_MIN,
-                DEFAULT_BACKOFF_MAX, 3, DEFAULT_MAX_IN_FLIGHT, List.of(DEFAULT_SEGMENTER_GROUP), 4, 4, 0, Map.of());
+                DEFAULT_BACKOFF_MAX, 3, DEFAULT_MAX_IN_FLIGHT, List.of(DEFAULT_SEGMENTER_GROUP), 4, 4, 0, Map.of(), Map.of());
     }
 
     public IngestConfig withTimeouts(Duration io, Duration stall) {
         return new IngestConfig(bootstrapServers, topics, io, stall, backoffMin, backoffMax, recordedAttempts,
-                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka);
+                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka, partitions);
     }
 
     /** The backoff ending at {@code max}, starting at the default minimum (or at {@code max} when that is shorter). */
@@ -81,24 +87,24 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
 
     public IngestConfig withBackoff(Duration min, Duration max) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, min, max, recordedAttempts,
-                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka);
+                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka, partitions);
     }
 
     public IngestConfig withMaxInFlight(int n, List<String> groups) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, n, groups, liveQueue, liveMaxUnacked, liveAhead, kafka);
+                recordedAttempts, n, groups, liveQueue, liveMaxUnacked, liveAhead, kafka, partitions);
     }
 
     /** Further Kafka client properties (security, ...) for the producer and the admin client, applied last. */
     public IngestConfig withKafka(Map<String, String> properties) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, properties);
+                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, properties, partitions);
     }
 
     /** Live cameras publish at most {@code n} frames ahead of the segmenters and drop the others; 0 = no bound. */
     public IngestConfig withLiveAhead(int n) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, n, kafka);
+                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, n, kafka, partitions);
     }
 
     public IngestConfig withSegmenterGroup(String group) {
@@ -107,7 +113,7 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
 
     public IngestConfig withRecordedAttempts(int n) {
         return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                n, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka);
+                n, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka, partitions);
     }
 
     private static void positive(String name, Duration d) {
@@ -115,5 +121,11 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, got " + d);
         }
+    }
+
+    /** Pins each camera to its partition of the frames topic. */
+    public IngestConfig withPartitions(Map<String, Integer> pinned) {
+        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax, recordedAttempts,
+                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka, pinned);
     }
 }

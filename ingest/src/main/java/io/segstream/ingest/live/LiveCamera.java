@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,6 +69,14 @@ public final class LiveCamera implements Camera {
     private Thread sender;
     /** Frames published ahead of the segmenters, when they are known; the others are dropped. */
     private final Optional<InFlightWindow> window;
+    /**
+     * The segmenters this long the live-ahead bound behind: the camera's frames are decoded from key
+     * frame to key frame, where its key frames come at most {@link #KEY_FRAME_INTERVAL_MAX} apart
+     * (with longer groups of pictures a live view would freeze between them, and the stall watchdog
+     * would see no frame).
+     */
+    static final Duration KEY_FRAMES_ONLY_AFTER = Duration.ofSeconds(1);
+    static final Duration KEY_FRAME_INTERVAL_MAX = Duration.ofSeconds(2);
     private long droppedAhead;
     private long droppedReportedAt = System.nanoTime();
 
@@ -193,21 +202,46 @@ public final class LiveCamera implements Camera {
 
     private void read(int gen, FrameSource source, UUID session) throws IOException {
         FrameSampler sampler = new FrameSampler(camera.targetFps());
+        long behindSince = 0;
+        boolean keyFramesOnly = false;
         boolean delivered = false;
         boolean paced = !camera.source().kind().liveByDefault();
         long firstPts = Long.MIN_VALUE;
         long startedNanos = System.nanoTime();
         while (current(gen)) {
             long t0 = System.nanoTime();
-            Optional<DecodedFrame> next = source.next();
-            if (next.isEmpty() || !current(gen)) {
+            // the segmenters are the live-ahead bound behind: this frame would be dropped, so it is
+            // decoded (later frames refer to it) but not converted, copied or queued; when they stay
+            // behind, only key frames are decoded until one is let through
+            boolean wanted = window.isEmpty() || window.get().hasRoom();
+            if (wanted) {
+                behindSince = 0;
+            } else if (behindSince == 0) {
+                behindSince = t0;
+            }
+            keyFramesOnly |= !wanted && t0 - behindSince > KEY_FRAMES_ONLY_AFTER.toNanos()
+                    && source.keyFrameInterval().filter(i -> i.compareTo(KEY_FRAME_INTERVAL_MAX) <= 0).isPresent();
+            Optional<DecodedFrame> next = Optional.empty();
+            OptionalLong pts;
+            if (keyFramesOnly) {
+                next = source.nextKeyFrame();
+                keyFramesOnly = false; // decoding may go on from a key frame
+                wanted = window.isEmpty() || window.get().hasRoom();
+                pts = next.isEmpty() ? OptionalLong.empty() : OptionalLong.of(next.get().ptsMicros());
+                next = wanted ? next : Optional.empty();
+            } else if (wanted) {
+                next = source.next();
+                pts = next.isEmpty() ? OptionalLong.empty() : OptionalLong.of(next.get().ptsMicros());
+            } else {
+                pts = source.skip();
+            }
+            if (pts.isEmpty() || !current(gen)) {
                 return;
             }
             if (paced) {
                 // a file played as a live camera: in real time, as a camera would send it
-                long pts = next.get().ptsMicros();
-                firstPts = firstPts == Long.MIN_VALUE ? pts : firstPts;
-                long due = startedNanos + (pts - firstPts) * 1000;
+                firstPts = firstPts == Long.MIN_VALUE ? pts.getAsLong() : firstPts;
+                long due = startedNanos + (pts.getAsLong() - firstPts) * 1000;
                 sleepUntil(due);
             }
             long now = System.nanoTime();
@@ -219,6 +253,10 @@ public final class LiveCamera implements Camera {
                 synchronized (backoff) {
                     backoff.reset();
                 }
+            }
+            if (next.isEmpty()) {
+                dropAhead();
+                continue;
             }
             DecodedFrame frame = next.get();
             if (!sampler.keep(frame.ptsMicros())) {
@@ -337,7 +375,7 @@ public final class LiveCamera implements Camera {
     }
 
     /** A frame not published because the segmenters are {@code liveAhead} frames behind: counted, and said every 10 s. */
-    private void dropAhead() {
+    private synchronized void dropAhead() {
         metrics.droppedAhead();
         droppedAhead++;
         long now = System.nanoTime();

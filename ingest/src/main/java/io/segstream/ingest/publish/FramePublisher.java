@@ -25,14 +25,19 @@ public final class FramePublisher implements AutoCloseable {
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, Integer> partitions;
 
     public FramePublisher(String bootstrapServers, Topics topics) {
-        this(bootstrapServers, topics, Map.of());
+        this(bootstrapServers, topics, Map.of(), Map.of());
     }
 
-    /** @param kafka further producer properties (security, ...), applied after the publisher's own; others are ignored */
-    public FramePublisher(String bootstrapServers, Topics topics, Map<String, String> kafka) {
+    /**
+     * @param kafka      further producer properties (security, ...), applied after the publisher's own; others are ignored
+     * @param partitions cameras pinned to a partition; the others go where their key's hash puts them
+     */
+    public FramePublisher(String bootstrapServers, Topics topics, Map<String, String> kafka, Map<String, Integer> partitions) {
         this.topic = topics.frames();
+        this.partitions = Map.copyOf(partitions);
         this.producer = new KafkaProducer<>(KafkaClientProperties.producer(bootstrapServers, OWN, kafka),
                 new StringSerializer(), new ByteArraySerializer());
     }
@@ -40,7 +45,7 @@ public final class FramePublisher implements AutoCloseable {
     /** Sends a frame (asking for {@code scale} when given); {@code done} hears of its acknowledgement or failure, on the producer's I/O thread. */
     public Future<RecordMetadata> publish(String camera, FrameMeta meta, byte[] picture, Optional<Scale> scale,
                                           Callback done) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, camera, picture);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partitions.get(camera), camera, picture);
         WireHeaders.writeFrame(record.headers(), meta);
         scale.ifPresent(s -> WireHeaders.writeScale(record.headers(), s));
         return producer.send(record, done);
@@ -48,7 +53,7 @@ public final class FramePublisher implements AutoCloseable {
 
     /** Sends the end-of-stream marker of a session; {@code done} hears how it went. */
     public Future<RecordMetadata> endOfStream(String camera, EndOfStream eos, Callback done) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, camera, new byte[0]);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partitions.get(camera), camera, new byte[0]);
         WireHeaders.writeEndOfStream(record.headers(), eos);
         return producer.send(record, done);
     }

@@ -74,9 +74,18 @@ public final class InFlightWindow {
      * camera drops the frame otherwise); the offsets are those known now.
      */
     public boolean tryAcquire() {
+        return room(true);
+    }
+
+    /** Whether a frame sent now would be let through by {@link #tryAcquire()}; counts nothing. */
+    public boolean hasRoom() {
+        return room(false);
+    }
+
+    private boolean room(boolean take) {
         if (max == 0) {
             synchronized (this) {
-                unacked++;
+                unacked += take ? 1 : 0;
             }
             return true;
         }
@@ -90,7 +99,7 @@ public final class InFlightWindow {
                 acked.pollFirst();
             }
             if (unacked + acked.size() < max) {
-                unacked++;
+                unacked += take ? 1 : 0;
                 return true;
             }
             return false;

@@ -1,5 +1,6 @@
 package io.segstream.ingest.live;
 
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.IntegrationTest;
 import static io.segstream.ingest.LiveFrames.atLeast;
 import static io.segstream.ingest.LiveFrames.bySession;
@@ -20,6 +21,7 @@ import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LivePattern;
 import io.segstream.testkit.PacedTsServer;
 import io.segstream.testkit.RealKafka;
@@ -28,6 +30,8 @@ import io.segstream.testkit.ToolProcess;
 import io.segstream.testkit.Tools;
 import io.segstream.testkit.TopicWatch;
 import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,8 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * UDP, SRT, RTSP pushed to our listening grabber over TCP, HLS), rtsp-server-perl as an RTSP relay
  * over UDP, and a paced HTTP server that can stall.
  */
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class LiveSourcesIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
@@ -125,6 +128,11 @@ class LiveSourcesIntegrationTest {
             List<ConsumerRecord<String, byte[]>> held = watch.pollFor(Duration.ofSeconds(3));
             assertThat(frames(held, "ahead-cam")).as("frames published while nothing was segmented").hasSize(3);
             assertThat(metrics.camera("ahead-cam").droppedAheadCount()).as("frames dropped at the camera").isGreaterThan(10);
+            // held back for over a second, the camera decodes only its key frames (one a second here)
+            long decodedBefore = metrics.camera("ahead-cam").decodedCount();
+            assertThat(frames(watch.pollFor(Duration.ofSeconds(2)), "ahead-cam")).as("frames published while still held").hasSize(3);
+            assertThat(metrics.camera("ahead-cam").decodedCount() - decodedBefore)
+                    .as("frames decoded in 2 s of a 10 fps camera with a key frame a second").isBetween(1L, 4L);
 
             // the segmenters commit past them: the camera publishes again, in sequence, without a gap
             try (KafkaConsumer<byte[], byte[]> segmenters = new KafkaConsumer<>(Map.of(
@@ -196,7 +204,7 @@ class LiveSourcesIntegrationTest {
         try (Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
              TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(live("rtsp-tcp-cam", url, Map.of("rtsp_flags", "listen", "rtsp_transport", "tcp")));
-            Thread.sleep(500);
+            Eventually.awaitListening(port, WAIT);
             try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-rtsp_transport", "tcp",
                     "-f", "rtsp", url)) {
                 List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("rtsp-tcp-cam", 15));
@@ -216,12 +224,13 @@ class LiveSourcesIntegrationTest {
                 "--clientport", Integer.toString(clientPort), "--serverport", Integer.toString(sourcePort),
                 "--client_listen_address", "127.0.0.1", "--source_listen_address", "127.0.0.1",
                 "--rtp_start_port", Integer.toString(rtpPort))) {
-            Thread.sleep(1000);
+            Eventually.awaitListening(sourcePort, WAIT);
+            Eventually.awaitListening(clientPort, WAIT);
             try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "rtsp",
                     "rtsp://127.0.0.1:" + sourcePort + "/cam");
                  Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
                  TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
-                Thread.sleep(1500);
+                // opened before the camera's stream reached the relay, the source fails and ingest tries again
                 ingest.start(live("rtsp-udp-cam", "rtsp://127.0.0.1:" + clientPort + "/cam",
                         Map.of("rtsp_transport", "udp")));
 
@@ -243,7 +252,7 @@ class LiveSourcesIntegrationTest {
                 "-hls_list_size", "5", "-hls_flags", "delete_segments", hls.resolve("live.m3u8").toString());
              Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
              TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
-            Thread.sleep(2500);
+            Eventually.await("the playlist with a segment", WAIT, () -> playlistHasSegment(hls.resolve("live.m3u8")));
             ingest.start(CameraSpec.of("hls-cam", url));
 
             List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("hls-cam", 15));
@@ -286,7 +295,7 @@ class LiveSourcesIntegrationTest {
             watch.await("10 frames of the first connection", WAIT, atLeast("cam", 10));
 
             first.kill();
-            Thread.sleep(1500);
+            Eventually.await("ingest noticing the camera gone", WAIT, () -> metrics.camera("cam").reconnectCount() >= 1);
             try (ToolProcess second = LivePattern.send(dir.resolve("second.log"), "-f", "mpegts", "-listen", "1", url)) {
                 List<ConsumerRecord<String, byte[]>> records = watch.await("10 frames of a second session", WAIT,
                         sessionsWithFrames("cam", 2, 10));
@@ -327,7 +336,8 @@ class LiveSourcesIntegrationTest {
             assertThat(server.accepted()).as("connections after the stall").isEqualTo(2);
             assertThat(restartedAfter).as("time to restart").isLessThan(config.stallTimeout().plusSeconds(2));
             watch.await("frames of a second session", WAIT, sessionsWithFrames("stall-cam", 2, 5));
-            Thread.sleep(config.ioTimeout().plusSeconds(1).toMillis());
+            Eventually.await("the stalled reader ending once FFmpeg's I/O timeout has passed",
+                    config.ioTimeout().plusSeconds(5), () -> readerThreads("stall-cam").size() == 1);
             assertThat(readerThreads("stall-cam")).as("reader threads alive once FFmpeg's I/O timeout has passed")
                     .containsExactly("ingest-stall-cam-reader-2");
         }
@@ -355,5 +365,13 @@ class LiveSourcesIntegrationTest {
     private static List<String> readerThreads(String camera) {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> n.startsWith("ingest-" + camera + "-reader-")).sorted().toList();
+    }
+
+    private static boolean playlistHasSegment(Path playlist) {
+        try {
+            return Files.exists(playlist) && Files.readAllLines(playlist).stream().anyMatch(l -> l.endsWith(".ts"));
+        } catch (IOException e) {
+            return false; // being written: asked again
+        }
     }
 }

@@ -14,8 +14,6 @@ import io.segstream.segmenter.model.ModelFailedException;
 import io.segstream.segmenter.model.RgbImage;
 import io.segstream.segmenter.model.SegmentationModel;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,9 +27,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Answers frame records, in their order, with mask records: frames of one picture size are run
- * through the model together, up to the batch size, whichever cameras they come from. A live
- * frame older than the maximum age when its turn comes gets a skipped-stale mask without inference;
+ * Answers a round's records, in their order, with mask records: frames of one picture size are run
+ * through the model together, up to the batch size, whichever cameras they come from, live frames
+ * first (see {@link Turns}). A live frame superseded by a newer one of its camera, or older than the
+ * maximum age when its turn comes, gets a skipped-stale mask without being decoded or inferred;
  * bytes that do not decode get a failed mask; an end-of-stream record is forwarded after the masks
  * of the records before it.
  */
@@ -44,23 +43,25 @@ final class FrameBatcher {
     private final SegmentationModel.Predictor predictor;
     private final String masksTopic;
     private final int batchSize;
-    private final Duration maxAge;
     private final SegmenterMetrics metrics;
     private final Serializer<LabelMap> masks = new MaskSerde().serializer();
     private final FailureLog failures;
     private final SegmenterConfig config;
+    private final Turns turns;
+    /** Frames the model ran in the last {@link #answer}. */
+    private int framesRun;
     /** Whether the model has segmented a frame yet: a failure it explains before that stops the segmenter. */
     private boolean segmentedOne;
 
     FrameBatcher(SegmentationModel model, SegmentationModel.Predictor predictor, SegmenterConfig config,
-                 SegmenterMetrics metrics, FailureLog failures) {
+                 SegmenterMetrics metrics, FailureLog failures, Turns turns) {
+        this.turns = turns;
         this.failures = failures;
         this.config = config;
         this.model = model;
         this.predictor = predictor;
         this.masksTopic = config.topics().masks();
         this.batchSize = Math.min(config.batchSize(), model.maxBatch());
-        this.maxAge = config.maxAge();
         this.metrics = metrics;
     }
 
@@ -69,11 +70,16 @@ final class FrameBatcher {
                            Optional<Scale> scale) {
     }
 
-    /** The answer to each record, in the records' order; a record not in the wire format has none. */
-    List<ProducerRecord<String, byte[]>> answer(List<ConsumerRecord<String, byte[]>> records) {
+    /**
+     * The answer to each record of the round, in the records' order; a record not in the wire
+     * format has none.
+     */
+    List<ProducerRecord<String, byte[]>> answer(Round round) {
+        List<ConsumerRecord<String, byte[]>> records = round.now();
+        framesRun = 0;
         List<ProducerRecord<String, byte[]>> answers = new ArrayList<>(Collections.nCopies(records.size(), null));
         List<Waiting> batch = new ArrayList<>(batchSize);
-        for (int i = 0; i < records.size(); i++) {
+        for (int i : turns.order(records)) {
             ConsumerRecord<String, byte[]> r = records.get(i);
             if (!CameraId.valid(r.key())) {
                 failures.failed("records whose key is not a camera id (" + CameraId.RULE + "), dropped without a mask",
@@ -93,7 +99,7 @@ final class FrameBatcher {
                 }
                 FrameMeta meta = WireHeaders.readFrame(r.headers());
                 metrics.frameIn();
-                if (tooOld(meta)) {
+                if (round.superseded().contains(r) || turns.tooOld(meta)) {
                     answers.set(i, mask(r, meta, MaskStatus.SKIPPED_STALE, EMPTY, 0));
                     continue;
                 }
@@ -133,23 +139,20 @@ final class FrameBatcher {
         return answers.stream().filter(Objects::nonNull).toList();
     }
 
-    private static boolean sameSize(RgbImage a, RgbImage b) {
-        return a.width() == b.width() && a.height() == b.height();
+    /** Frames the model ran for the last round's answers. */
+    int framesRun() {
+        return framesRun;
     }
 
-    private boolean tooOld(FrameMeta meta) {
-        if (!meta.live() || maxAge.isZero()) {
-            return false;
-        }
-        long ageMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - meta.captureMicros();
-        return ageMicros > maxAge.toNanos() / 1000;
+    private static boolean sameSize(RgbImage a, RgbImage b) {
+        return a.width() == b.width() && a.height() == b.height();
     }
 
     /** Runs the waiting frames through the model (those grown too old meanwhile are skipped) and empties the batch. */
     private void run(List<Waiting> batch, List<ProducerRecord<String, byte[]>> answers) {
         List<Waiting> due = new ArrayList<>(batch.size());
         for (Waiting w : batch) {
-            if (tooOld(w.meta())) {
+            if (turns.tooOld(w.meta())) {
                 answers.set(w.slot(), mask(w.record(), w.meta(), MaskStatus.SKIPPED_STALE, EMPTY, 0));
             } else {
                 due.add(w);
@@ -159,6 +162,7 @@ final class FrameBatcher {
         if (due.isEmpty()) {
             return;
         }
+        framesRun += due.size();
         long t0 = System.nanoTime();
         List<LabelMap> labels;
         try {
@@ -186,6 +190,9 @@ final class FrameBatcher {
             byte[] png = masks.serialize(masksTopic, labels.get(k));
             metrics.postprocess(Duration.ofNanos(System.nanoTime() - p0));
             ProducerRecord<String, byte[]> answer = mask(w.record(), w.meta(), MaskStatus.OK, png, took / 1000);
+            if (w.meta().live()) {
+                turns.served(w.record().key());
+            }
             WireHeaders.writeBatchSize(answer.headers(), due.size());
             answers.set(w.slot(), answer);
         }

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One segmenter replica: consumes its share of the frames partitions in the consumer group,
- * batches frames across cameras, publishes one mask per frame to the same partition of the masks
+ * batches frames across cameras (live cameras' newest frames first, see {@link Turns}), publishes one mask per frame to the same partition of the masks
  * topic, forwards end-of-stream markers after the camera's last mask, and commits offsets only
  * after its masks are acknowledged. A replica that dies leaves its uncommitted frames to the
  * others; the masks they publish again are dropped by the sink's de-duplication.
@@ -67,6 +67,10 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final KafkaClientMetrics consumerMetrics;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** One poll brings up to this many batches' worth of frames, so that a round sees several cameras' newest. */
+    static final int POLL_BATCHES = 2;
+    /** Records left buffered for later rounds beyond this many batches' worth pause their partitions. */
+    static final int BUFFERED_BATCHES = 4;
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Claimed by run(), or by close() when run() never started: whoever claims it closes the clients. */
@@ -115,7 +119,9 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
             return;
         }
         try (SegmentationModel.Predictor predictor = model.newPredictor()) {
-            FrameBatcher batcher = new FrameBatcher(model, predictor, config, metrics, failures);
+            int batch = Math.min(config.batchSize(), model.maxBatch());
+            Turns turns = new Turns(batch, config.maxAge(), config::segments, BUFFERED_BATCHES * batch);
+            FrameBatcher batcher = new FrameBatcher(model, predictor, config, metrics, failures, turns);
             publishDescription();
             consumer.subscribe(List.of(config.topics().frames()), new DropRevoked());
             LOG.info("Segmenter of group {} running model {} on {}: {} classes from {}; crop {}; frames {} at scale {}; "
@@ -128,10 +134,14 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                 if (buffered.isEmpty()) {
                     continue;
                 }
-                List<ConsumerRecord<String, byte[]>> work = List.copyOf(buffered);
+                Round round = turns.plan(buffered);
+                List<ConsumerRecord<String, byte[]>> work = round.now();
                 buffered.clear();
-                metrics.held(work.size());
-                List<ProducerRecord<String, byte[]>> answers = batcher.answer(work);
+                buffered.addAll(round.later());
+                pauseOnly(round.pause());
+                metrics.held(work.size() + buffered.size());
+                long t0 = System.nanoTime();
+                List<ProducerRecord<String, byte[]>> answers = batcher.answer(round);
                 List<Future<RecordMetadata>> sent = new ArrayList<>(answers.size());
                 for (ProducerRecord<String, byte[]> a : answers) {
                     if (described.add(a.partition())) {
@@ -140,8 +150,11 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                     sent.add(producer.send(a));
                 }
                 awaitAcknowledged(answers, sent);
+                if (batcher.framesRun() > 0) {
+                    turns.roundTook(System.nanoTime() - t0, batcher.framesRun());
+                }
                 commit(work);
-                metrics.held(0);
+                metrics.held(buffered.size());
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -183,6 +196,18 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
             liveOnly = allLive();
         } while (running.get() && !buffered.isEmpty() && buffered.size() < config.batchSize()
                 && System.nanoTime() < deadline);
+    }
+
+    /** Pauses the partitions with frames left for a later round (so they wait in order) and resumes the others. */
+    private void pauseOnly(Set<TopicPartition> waiting) {
+        Set<TopicPartition> resume = new HashSet<>(consumer.paused());
+        resume.removeAll(waiting);
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+        if (!waiting.isEmpty()) {
+            consumer.pause(waiting);
+        }
     }
 
     private boolean allLive() {
@@ -308,7 +333,7 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, c.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, c.batchSize(),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, POLL_BATCHES * c.batchSize(),
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_RECORD_BYTES), c.kafka());
     }
 

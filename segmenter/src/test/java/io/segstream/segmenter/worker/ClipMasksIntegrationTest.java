@@ -18,6 +18,7 @@ import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
@@ -46,8 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The driving clip through a real worker, two cameras interleaved so that batches mix them: every
  * mask equals the model called directly on the same JPEG-decoded picture.
  */
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class ClipMasksIntegrationTest {
 
     @TempDir

@@ -24,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeModel implements SegmentationModel {
 
     final List<Integer> batches = new CopyOnWriteArrayList<>();
+    /** How long the model takes a frame: a machine the cameras overload. */
+    volatile long millisPerFrame;
     private final ModelDescription description = ModelDescription.of("fake", Taxonomy.neutral(2));
 
     @Override
@@ -59,6 +61,11 @@ final class FakeModel implements SegmentationModel {
             @Override
             public List<LabelMap> segment(List<RgbImage> images) {
                 batches.add(images.size());
+                try {
+                    Thread.sleep(millisPerFrame * images.size());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 return images.stream().map(FakeModel::labels).toList();
             }
 

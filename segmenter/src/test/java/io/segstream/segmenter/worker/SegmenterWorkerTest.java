@@ -16,6 +16,7 @@ import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
@@ -35,8 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(RealKafka.class)
-@IntegrationTest
+@KafkaIntegrationTest
 class SegmenterWorkerTest {
 
     @TempDir

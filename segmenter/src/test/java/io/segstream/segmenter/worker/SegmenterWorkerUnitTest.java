@@ -15,11 +15,14 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -43,8 +46,12 @@ class SegmenterWorkerUnitTest {
     private final UUID session = UUID.randomUUID();
 
     private SegmenterWorker worker(MockProducer<String, byte[]> producer, int batchSize) {
+        return worker(producer, batchSize, MAX_AGE);
+    }
+
+    private SegmenterWorker worker(MockProducer<String, byte[]> producer, int batchSize, Duration maxAge) {
         SegmenterConfig config = SegmenterConfig.defaults("unused:9092", TOPICS).withBatch(batchSize, Duration.ofMillis(200))
-                .withMaxAge(MAX_AGE);
+                .withMaxAge(maxAge);
         return new SegmenterWorker(config, model, SegmenterMetrics.inMemory(), consumer, producer);
     }
 
@@ -61,9 +68,23 @@ class SegmenterWorkerUnitTest {
         });
     }
 
+    /** Assigns the partitions and hands them the records, at the worker's first poll. */
+    private void deliver(List<TopicPartition> partitions, List<ConsumerRecord<String, byte[]>> records) {
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(partitions);
+            consumer.updateBeginningOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> 0L)));
+            records.forEach(consumer::addRecord);
+        });
+    }
+
     private ConsumerRecord<String, byte[]> frame(String camera, long offset, long seq, boolean live, long captureMicros)
             throws Exception {
-        ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(TOPICS.frames(), 0, offset, camera, jpeg());
+        return frame(camera, 0, offset, seq, live, captureMicros);
+    }
+
+    private ConsumerRecord<String, byte[]> frame(String camera, int partition, long offset, long seq, boolean live,
+                                                 long captureMicros) throws Exception {
+        ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(TOPICS.frames(), partition, offset, camera, jpeg());
         WireHeaders.writeFrame(r.headers(), new FrameMeta(session, seq, seq * 40_000, captureMicros, 8, 8, ImageEncoding.JPEG,
                 -1, 25, live));
         return r;
@@ -165,5 +186,105 @@ class SegmenterWorkerUnitTest {
         assertThat(masks(producer)).extracting(r -> WireHeaders.readMask(r.headers()).status())
                 .containsExactly(MaskStatus.SKIPPED_STALE, MaskStatus.OK);
         assertThat(model.batches).as("the stale frame never reached the model").containsExactly(1);
+    }
+
+    @Test
+    void shouldServeEveryLiveCamerasNewestFrameFirstAndSkipItsStaleBacklogWithoutInferringIt() throws Exception {
+        // given three live cameras, ten frames each (older by 10 ms a sequence), and a model that
+        // can do 20 of the 30 within the maximum age of 1 s
+        model.millisPerFrame = 50;
+        long newest = now();
+        List<ConsumerRecord<String, byte[]>> frames = new ArrayList<>();
+        List<TopicPartition> partitions = List.of(FRAMES_0, new TopicPartition(TOPICS.frames(), 1),
+                new TopicPartition(TOPICS.frames(), 2));
+        for (int seq = 0; seq < 10; seq++) {
+            for (int cam = 0; cam < 3; cam++) {
+                frames.add(frame("live-" + cam, cam, seq, seq, true, newest - (9 - seq) * 10_000L));
+            }
+        }
+        deliver(partitions, frames);
+        MockProducer<String, byte[]> producer = producer(true);
+        SegmenterWorker worker = worker(producer, 2, Duration.ofSeconds(1));
+        Thread t = new Thread(worker, "worker");
+
+        // when
+        t.start();
+        await("thirty masks", () -> masks(producer).size() == 30);
+        worker.close();
+        t.join(5000);
+
+        // then every camera's newest frame was inferred, most of its backlog skipped, and its masks are in order
+        int inferred = model.batches.stream().mapToInt(Integer::intValue).sum();
+        assertThat(inferred).as("frames the model ran: no more than fit in the maximum age").isLessThanOrEqualTo(20);
+        for (int cam = 0; cam < 3; cam++) {
+            String id = "live-" + cam;
+            List<ProducerRecord<String, byte[]>> mine = masks(producer).stream().filter(r -> r.key().equals(id)).toList();
+            assertThat(mine).extracting(r -> WireHeaders.readMask(r.headers()).frame().sequence())
+                    .containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> (long) i).toList());
+            List<MaskStatus> statuses = mine.stream().map(r -> WireHeaders.readMask(r.headers()).status()).toList();
+            assertThat(statuses.get(9)).as(id + "'s newest frame").isEqualTo(MaskStatus.OK);
+        }
+        assertThat(masks(producer)).filteredOn(r -> WireHeaders.readMask(r.headers()).status() == MaskStatus.SKIPPED_STALE)
+                .as("the backlog skipped without the model").hasSize(30 - inferred);
+    }
+
+    @Test
+    void shouldInferEveryLiveFrameWhenTheModelKeepsUp() throws Exception {
+        List<ConsumerRecord<String, byte[]>> frames = new ArrayList<>();
+        for (int seq = 0; seq < 4; seq++) {
+            for (int cam = 0; cam < 3; cam++) {
+                frames.add(frame("live-" + cam, frames.size(), seq, true, now()));
+            }
+        }
+        deliver(frames);
+        MockProducer<String, byte[]> producer = producer(true);
+        SegmenterWorker worker = worker(producer, 4);
+        Thread t = new Thread(worker, "worker");
+        t.start();
+
+        await("twelve masks", () -> masks(producer).size() == 12);
+        worker.close();
+        t.join(5000);
+
+        assertThat(masks(producer)).extracting(r -> WireHeaders.readMask(r.headers()).status()).containsOnly(MaskStatus.OK);
+        assertThat(masks(producer)).as("answered in the order the frames came").extracting(ProducerRecord::key)
+                .containsExactlyElementsOf(frames.stream().map(ConsumerRecord::key).toList());
+    }
+
+    @Test
+    void shouldLeaveRecordedFramesOverOneBatchForLaterRoundsSoThatLiveFramesDoNotWaitBehindThem() throws Exception {
+        // given ten recorded frames on partition 0 and two live frames on partition 1, polled together
+        model.millisPerFrame = 20;
+        TopicPartition frames1 = new TopicPartition(TOPICS.frames(), 1);
+        List<ConsumerRecord<String, byte[]>> frames = new ArrayList<>();
+        for (int seq = 0; seq < 10; seq++) {
+            frames.add(frame("rec", 0, seq, seq, false, now()));
+        }
+        frames.add(frame("live", 1, 0, 0, true, now()));
+        frames.add(frame("live", 1, 1, 1, true, now()));
+        deliver(List.of(FRAMES_0, frames1), frames);
+        MockProducer<String, byte[]> producer = producer(true);
+        SegmenterWorker worker = worker(producer, 2);
+        Thread t = new Thread(worker, "worker");
+
+        // when
+        t.start();
+        await("twelve masks", () -> masks(producer).size() == 12);
+        await("the commits", () -> consumer.committed(Set.of(FRAMES_0)).containsKey(FRAMES_0)
+                && consumer.committed(Set.of(FRAMES_0)).get(FRAMES_0).offset() == 10);
+        long committedLive = consumer.committed(Set.of(frames1)).get(frames1).offset();
+        Set<TopicPartition> paused = consumer.paused();
+        worker.close();
+        t.join(5000);
+
+        // then the live frames were answered in the first round, the recorded ones two at a time, all once and in order
+        List<String> keys = masks(producer).stream().map(ProducerRecord::key).toList();
+        assertThat(keys.lastIndexOf("live")).as("the live frames' masks come before most recorded ones").isLessThan(4);
+        assertThat(masks(producer).stream().filter(r -> r.key().equals("rec"))
+                .map(r -> WireHeaders.readMask(r.headers()).frame().sequence()).toList())
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(masks(producer)).extracting(r -> WireHeaders.readMask(r.headers()).status()).containsOnly(MaskStatus.OK);
+        assertThat(committedLive).isEqualTo(2);
+        assertThat(paused).as("nothing left waiting").isEmpty();
     }
 }

@@ -1,0 +1,271 @@
+package io.segstream.segmenter.worker;
+
+import io.segstream.protocol.CameraId;
+import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.MalformedRecordException;
+import io.segstream.protocol.WireHeaders;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Decides, before each model call, which frames the model runs: at most one batch, chosen from all
+ * buffered frames so that live cameras are served on their newest frames and recorded inputs keep
+ * moving. Live frames come first; recorded frames fill the rest of the batch in the order they came.
+ * While the model, at the pace of its recent rounds, would run every buffered live frame before it
+ * grows older than the maximum age, live frames go in the order they came and none is skipped.
+ * When it would not, the worker is behind: each live camera's newest frame goes first (the camera
+ * that waited longest for an inferred frame first), then the next newest, and a camera's older
+ * frames that the model does not run give way to its newer one and are answered skipped-stale at
+ * once, undecoded. A model call with live frames runs no more frames than the model does in half the
+ * maximum age while live cameras send, so that a frame arriving during the call is still fresh when the next one starts;
+ * recorded inputs keep one place in every such call (every other one when a call runs one frame). A
+ * live frame older than the maximum age is always skipped. A partition is answered in order, so from its first frame left for a later round
+ * every record of it waits too; a partition waiting with recorded frames (or any, when more than
+ * {@code bound} records wait) is paused, so that what is buffered stays bounded.
+ */
+final class Turns {
+
+    private static final int CAMERAS_KEPT = 4096;
+
+    private final int batch;
+    private final Duration maxAge;
+    private final Predicate<String> segments;
+    private final int bound;
+    /** The recent rounds' duration (exponentially weighted); 0 before the first. */
+    private long roundNanos;
+    /** Whether a recorded frame has the only place in the next one-frame model call that live frames also want. */
+    private boolean recordedsTurn;
+    /** The recent rounds' time per frame the model ran (exponentially weighted); 0 before the first. */
+    private long frameNanos;
+    /** When each live camera last had a frame inferred; the least recent forgotten beyond {@link #CAMERAS_KEPT}. */
+    private final Map<String, Long> servedAt = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > CAMERAS_KEPT;
+        }
+    };
+
+    /**
+     * @param batch    frames the model runs in one call
+     * @param maxAge   a live frame older than this is skipped; zero never skips
+     * @param segments the cameras this worker segments (the others' records are answered with nothing)
+     * @param bound    records left buffered beyond which every partition with records waiting is paused
+     */
+    Turns(int batch, Duration maxAge, Predicate<String> segments, int bound) {
+        this.batch = batch;
+        this.maxAge = maxAge;
+        this.segments = segments;
+        this.bound = bound;
+    }
+
+    /** What a buffered record is to the planning: STALE is a live frame older than the maximum age. */
+    private enum Kind { OTHER, LIVE, STALE, RECORDED }
+
+    /** Live cameras count as sending until none of their frames came for this long. */
+    private static final Duration LIVE_QUIET = Duration.ofSeconds(5);
+    /** When a live frame was last buffered; 0: never. */
+    private long liveSeenNanos;
+
+    private record Candidate(int index, int rank, long servedAt, long deadlineMicros) {
+    }
+
+    Round plan(List<ConsumerRecord<String, byte[]>> buffered) {
+        int n = buffered.size();
+        Kind[] kinds = new Kind[n];
+        Map<String, Integer> newer = new HashMap<>();
+        List<Candidate> live = new ArrayList<>();
+        List<Integer> recorded = new ArrayList<>();
+        long nowNanos = System.nanoTime();
+        for (int i = n - 1; i >= 0; i--) {
+            kinds[i] = kind(buffered.get(i));
+            if (kinds[i] == Kind.LIVE || kinds[i] == Kind.STALE) {
+                liveSeenNanos = nowNanos;
+                kinds[i] = kinds[i] == Kind.STALE ? Kind.OTHER : Kind.LIVE;
+            }
+            if (kinds[i] == Kind.LIVE) {
+                String camera = buffered.get(i).key();
+                int rank = newer.merge(camera, 1, Integer::sum) - 1;
+                live.add(candidate(buffered.get(i), i, rank));
+            } else if (kinds[i] == Kind.RECORDED) {
+                recorded.add(0, i);
+            }
+        }
+        boolean liveSending = liveSeenNanos != 0 && nowNanos - liveSeenNanos < LIVE_QUIET.toNanos();
+        live.sort(Comparator.comparingInt(Candidate::index));
+        boolean behind = behind(live);
+        if (behind) {
+            live.sort(NEWEST_FIRST);
+        }
+        boolean[] picked = new boolean[n];
+        Set<String> served = new HashSet<>();
+        // while live cameras send, every model call is short, even one of recorded frames alone
+        int room = liveSending ? liveBatch() : batch;
+        // recorded inputs keep moving: a frame of theirs in every model call, or every other one when a call runs one frame
+        int liveRoom = live.isEmpty() || recorded.isEmpty() ? room : room > 1 ? room - 1 : recordedsTurn ? 0 : 1;
+        if (!live.isEmpty() && !recorded.isEmpty()) {
+            recordedsTurn = !recordedsTurn;
+        }
+        for (Candidate c : live) {
+            if (liveRoom > 0) {
+                liveRoom--;
+                picked[c.index()] = true;
+                if (behind) {
+                    served.add(buffered.get(c.index()).key());
+                }
+                room--;
+            }
+        }
+        for (int i : recorded) {
+            if (room > 0) {
+                picked[i] = true;
+                room--;
+            }
+        }
+        List<ConsumerRecord<String, byte[]>> now = new ArrayList<>(n);
+        List<ConsumerRecord<String, byte[]>> later = new ArrayList<>();
+        Set<ConsumerRecord<String, byte[]>> superseded = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<TopicPartition> waiting = new HashSet<>();
+        Set<TopicPartition> pause = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            ConsumerRecord<String, byte[]> r = buffered.get(i);
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            boolean answerNow = !waiting.contains(tp) && switch (kinds[i]) {
+                case OTHER, STALE -> true;
+                case LIVE -> picked[i] || served.contains(r.key());
+                case RECORDED -> picked[i];
+            };
+            if (answerNow) {
+                now.add(r);
+                if (kinds[i] == Kind.LIVE && !picked[i]) {
+                    superseded.add(r);
+                }
+            } else {
+                later.add(r);
+                waiting.add(tp);
+                if (kinds[i] == Kind.RECORDED) {
+                    pause.add(tp);
+                }
+            }
+        }
+        return new Round(now, superseded, later, later.size() > bound ? waiting : pause);
+    }
+
+    /**
+     * The order in which a round's records take their turns: its live frames by rank (each
+     * camera's newest first), cameras served longest ago first, then the others as they came.
+     */
+    List<Integer> order(List<ConsumerRecord<String, byte[]>> records) {
+        Map<String, Integer> newer = new HashMap<>();
+        List<Candidate> live = new ArrayList<>();
+        List<Integer> others = new ArrayList<>();
+        for (int i = records.size() - 1; i >= 0; i--) {
+            ConsumerRecord<String, byte[]> r = records.get(i);
+            if (kind(r) == Kind.LIVE) {
+                int rank = newer.merge(r.key(), 1, Integer::sum) - 1;
+                live.add(candidate(r, i, rank));
+            } else {
+                others.add(0, i);
+            }
+        }
+        live.sort(Comparator.comparingInt(Candidate::index));
+        if (behind(live)) {
+            live.sort(NEWEST_FIRST);
+        }
+        List<Integer> out = new ArrayList<>(records.size());
+        live.forEach(c -> out.add(c.index()));
+        out.addAll(others);
+        return out;
+    }
+
+    private static final Comparator<Candidate> NEWEST_FIRST = Comparator.comparingInt(Candidate::rank)
+            .thenComparingLong(Candidate::servedAt).thenComparingInt(Candidate::index);
+
+    private Candidate candidate(ConsumerRecord<String, byte[]> r, int index, int rank) {
+        long deadline = WireHeaders.readFrame(r.headers()).captureMicros() + maxAge.toNanos() / 1000;
+        return new Candidate(index, rank, servedAt.getOrDefault(r.key(), Long.MIN_VALUE), deadline);
+    }
+
+    /**
+     * Whether the live frames, taken in the order they came at the recent rounds' pace, would not
+     * all start before their maximum age.
+     */
+    private boolean behind(List<Candidate> inOrder) {
+        if (maxAge.isZero()) {
+            return false;
+        }
+        long now = nowMicros();
+        for (int p = 0; p < inOrder.size(); p++) {
+            long start = now + (p / liveBatch()) * roundNanos / 1000;
+            if (start > inOrder.get(p).deadlineMicros()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Frames in one model call with live frames: what the model runs in half the maximum age (1 to
+     * the batch size), so that a frame arriving during the call is still fresh for the next.
+     */
+    private int liveBatch() {
+        if (frameNanos == 0) {
+            return batch;
+        }
+        return (int) Math.max(1, Math.min(batch, maxAge.toNanos() / 2 / frameNanos));
+    }
+
+    /** Notes how long a round that ran the model on {@code frames} frames took: the pace the next rounds are planned at. */
+    void roundTook(long nanos, int frames) {
+        roundNanos = roundNanos == 0 ? nanos : (7 * roundNanos + 3 * nanos) / 10;
+        long perFrame = nanos / Math.max(1, frames);
+        frameNanos = frameNanos == 0 ? perFrame : (7 * frameNanos + 3 * perFrame) / 10;
+    }
+
+    private static long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+
+    /** Notes that the model ran a frame of this live camera. */
+    void served(String camera) {
+        servedAt.put(camera, System.nanoTime());
+    }
+
+    /** Whether a frame is live and older than the maximum age. */
+    boolean tooOld(FrameMeta meta) {
+        if (!meta.live() || maxAge.isZero()) {
+            return false;
+        }
+        long ageMicros = nowMicros() - meta.captureMicros();
+        return ageMicros > maxAge.toNanos() / 1000;
+    }
+
+    /** LIVE: a live frame the model could run; STALE: one too old; RECORDED: a recorded frame; OTHER: the rest. */
+    private Kind kind(ConsumerRecord<String, byte[]> r) {
+        if (!CameraId.valid(r.key()) || !segments.test(r.key())) {
+            return Kind.OTHER;
+        }
+        try {
+            if (WireHeaders.isEndOfStream(r.headers())) {
+                return Kind.OTHER;
+            }
+            FrameMeta meta = WireHeaders.readFrame(r.headers());
+            return !meta.live() ? Kind.RECORDED : tooOld(meta) ? Kind.STALE : Kind.LIVE;
+        } catch (MalformedRecordException e) {
+            return Kind.OTHER; // answered in its turn with its failure
+        }
+    }
+}
