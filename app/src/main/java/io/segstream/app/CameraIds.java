@@ -15,7 +15,9 @@ final class CameraIds {
     }
 
     String forInput(String input) {
-        String name = Path.of(input).getFileName() == null ? "camera" : Path.of(input).getFileName().toString();
+        String name = Path.of(input).getFileName() == null
+                ? "camera"
+                : Path.of(input).getFileName().toString();
         int dot = name.lastIndexOf('.');
         String base = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9._-]", "-");
         if (base.isEmpty() || !Character.isLetterOrDigit(base.charAt(0))) {

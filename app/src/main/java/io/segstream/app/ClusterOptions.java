@@ -20,27 +20,41 @@ final class ClusterOptions {
     /** Retention of frames and masks in topics the services create. */
     static final Duration FRAME_RETENTION = Duration.ofHours(24);
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
             description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS); required.")
     String bootstrapServers;
 
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names.")
     String topicPrefix;
 
-    @Option(names = "--partitions", defaultValue = "1",
+    @Option(
+            names = "--partitions",
+            defaultValue = "1",
             description = "Partitions of the topics when this service creates them (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "1",
-            description = "Replication factor of the topics when this service creates them (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--replication-factor",
+            defaultValue = "1",
+            description =
+                    "Replication factor of the topics when this service creates them (default: ${DEFAULT-VALUE}).")
     short replicationFactor;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
-            description = "A Kafka client property for every client of this service (security, timeouts, ...); repeatable.")
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
+            split = EnvironmentDefaults.SEPARATOR,
+            description =
+                    "A Kafka client property for every client of this service (security, timeouts, ...); repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "Kafka client properties from a Java properties file (security, credentials), under --kafka-property.")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description =
+                    "Kafka client properties from a Java properties file (security, credentials), under --kafka-property.")
     Optional<Path> kafkaConfig = Optional.empty();
 
     private Map<String, String> fromFile = Map.of();
@@ -82,12 +96,13 @@ final class ClusterOptions {
      * @return 0, or 2 after printing why the cluster refused
      */
     int ensureTopics(String command) {
-        try (Admin admin = Admin.create(KafkaClientProperties.admin(bootstrapServers,
-                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000), kafka()))) {
+        try (Admin admin = Admin.create(KafkaClientProperties.admin(
+                bootstrapServers, Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000), kafka()))) {
             TopicCreator.ensure(admin, topics().specs(partitions, replicationFactor, FRAME_RETENTION));
             return ExitCode.OK.code();
         } catch (KafkaException | IllegalStateException e) {
-            System.err.println("segstream " + command + ": cannot create the topics on " + bootstrapServers + ": " + e.getMessage());
+            System.err.println("segstream " + command + ": cannot create the topics on " + bootstrapServers + ": "
+                    + e.getMessage());
             return ExitCode.REFUSED.code();
         }
     }

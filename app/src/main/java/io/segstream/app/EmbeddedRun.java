@@ -58,11 +58,22 @@ final class EmbeddedRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRun.class);
 
-    record Settings(List<CameraSpec> cameras, Path model, ModelLoader loader, Path out,
-                    Optional<String> bootstrapServers, Map<String, String> kafka, String topicPrefix, int partitions, SinkOptions sink,
-                    Duration stallTimeout, int batchSize, Duration maxWait, Duration maxAge, ViewOptions view,
-                    int liveAhead) {
-    }
+    record Settings(
+            List<CameraSpec> cameras,
+            Path model,
+            ModelLoader loader,
+            Path out,
+            Optional<String> bootstrapServers,
+            Map<String, String> kafka,
+            String topicPrefix,
+            int partitions,
+            SinkOptions sink,
+            Duration stallTimeout,
+            int batchSize,
+            Duration maxWait,
+            Duration maxAge,
+            ViewOptions view,
+            int liveAhead) {}
 
     private final Settings s;
     private volatile boolean stopping;
@@ -89,7 +100,8 @@ final class EmbeddedRun {
             System.err.println("segstream: cannot create the output directory " + s.out() + ": " + e);
             return ExitCode.REFUSED.code();
         }
-        try (model; EmbeddedKafkaHandle kafka = EmbeddedKafkaHandle.start(s.bootstrapServers())) {
+        try (model;
+                EmbeddedKafkaHandle kafka = EmbeddedKafkaHandle.start(s.bootstrapServers())) {
             int code = runPipeline(kafka.bootstrapServers(), model, stateDir);
             LOG.info("Finished in {} s", String.format("%.1f", (System.nanoTime() - started) / 1e9));
             return code;
@@ -103,23 +115,42 @@ final class EmbeddedRun {
         Map<String, Integer> pinned;
         try (Admin admin = Admin.create(KafkaClientProperties.admin(bootstrap, Map.of(), s.kafka()))) {
             TopicCreator.ensure(admin, topics.specs(s.partitions(), (short) 1, Duration.ofHours(24)));
-            pinned = pin(s.cameras(), admin.describeTopics(List.of(topics.frames())).allTopicNames().get()
-                    .get(topics.frames()).partitions().size());
+            pinned = pin(
+                    s.cameras(),
+                    admin.describeTopics(List.of(topics.frames()))
+                            .allTopicNames()
+                            .get()
+                            .get(topics.frames())
+                            .partitions()
+                            .size());
         } catch (ExecutionException e) {
-            System.err.println("segstream: cannot read the partitions of " + topics.frames() + ": " + e.getCause().getMessage());
+            System.err.println("segstream: cannot read the partitions of " + topics.frames() + ": "
+                    + e.getCause().getMessage());
             return ExitCode.FAILED.code();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.FAILED.code();
         }
-        SinkConfig sinkConfig = s.sink().apply(SinkConfig.defaults(bootstrap, topics, s.topicPrefix() + SinkConfig.DEFAULT_APPLICATION_ID,
-                stateDir, Optional.of(s.out()))).withKafka(s.kafka());
+        SinkConfig sinkConfig = s.sink()
+                .apply(SinkConfig.defaults(
+                        bootstrap,
+                        topics,
+                        s.topicPrefix() + SinkConfig.DEFAULT_APPLICATION_ID,
+                        stateDir,
+                        Optional.of(s.out())))
+                .withKafka(s.kafka());
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String segmenterGroup = s.topicPrefix() + Groups.SEGMENTER;
         LiveBoard board = new LiveBoard();
         Optional<LiveView> view;
         try {
-            view = s.view().start(RunCommand.DEFAULT_VIEW_PORT, true, board, new SimpleMeterRegistry(), sinkConfig.overlayAlpha());
+            view = s.view()
+                    .start(
+                            RunCommand.DEFAULT_VIEW_PORT,
+                            true,
+                            board,
+                            new SimpleMeterRegistry(),
+                            sinkConfig.overlayAlpha());
         } catch (IOException e) {
             System.err.println("segstream: cannot serve the live view: " + e.getMessage());
             return ExitCode.REFUSED.code();
@@ -127,7 +158,8 @@ final class EmbeddedRun {
         // like the progress lines, not a "segstream:" line: those are what went wrong
         view.ifPresent(v -> System.err.println("live view: " + v.url() + "/"));
         try {
-            return runServices(bootstrap, model, topics, sinkConfig, runId, segmenterGroup, view.map(v -> board), pinned);
+            return runServices(
+                    bootstrap, model, topics, sinkConfig, runId, segmenterGroup, view.map(v -> board), pinned);
         } finally {
             view.ifPresent(LiveView::close);
         }
@@ -146,15 +178,31 @@ final class EmbeddedRun {
         return out;
     }
 
-    private int runServices(String bootstrap, SegmentationModel model, Topics topics, SinkConfig sinkConfig, String runId,
-                            String segmenterGroup, Optional<LiveBoard> board, Map<String, Integer> pinned) {
+    private int runServices(
+            String bootstrap,
+            SegmentationModel model,
+            Topics topics,
+            SinkConfig sinkConfig,
+            String runId,
+            String segmenterGroup,
+            Optional<LiveBoard> board,
+            Map<String, Integer> pinned) {
         try (SinkService sink = new SinkService(sinkConfig, board, Optional.empty());
-             SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(bootstrap, topics)
-                     .withGroup(segmenterGroup).withBatch(s.batchSize(), s.maxWait()).withMaxAge(s.maxAge()).withKafka(s.kafka()), model);
-             Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(segmenterGroup)
-                     .withLiveAhead(s.liveAhead()).withKafka(s.kafka()).withPartitions(pinned),
-                     IngestMetrics.inMemory());
-             ProgressWatcher progress = new ProgressWatcher(bootstrap, s.kafka(), topics, System.err)) {
+                SegmenterWorker segmenter = new SegmenterWorker(
+                        SegmenterConfig.defaults(bootstrap, topics)
+                                .withGroup(segmenterGroup)
+                                .withBatch(s.batchSize(), s.maxWait())
+                                .withMaxAge(s.maxAge())
+                                .withKafka(s.kafka()),
+                        model);
+                Ingest ingest = new Ingest(
+                        IngestConfig.defaults(bootstrap, topics)
+                                .withSegmenterGroup(segmenterGroup)
+                                .withLiveAhead(s.liveAhead())
+                                .withKafka(s.kafka())
+                                .withPartitions(pinned),
+                        IngestMetrics.inMemory());
+                ProgressWatcher progress = new ProgressWatcher(bootstrap, s.kafka(), topics, System.err)) {
             sink.start();
             Thread segmenterThread = new Thread(segmenter, "segmenter-" + runId);
             AtomicReference<Throwable> segmenterDied = new AtomicReference<>();
@@ -167,20 +215,25 @@ final class EmbeddedRun {
                 }
             });
             segmenterThread.start();
-            BooleanSupplier pipelineUp = () -> segmenterThread.isAlive() && sink.state() != KafkaStreams.State.ERROR
+            BooleanSupplier pipelineUp = () -> segmenterThread.isAlive()
+                    && sink.state() != KafkaStreams.State.ERROR
                     && sink.state() != KafkaStreams.State.NOT_RUNNING;
-            List<CompletableFuture<IngestResult>> results = s.cameras().stream().map(ingest::start).toList();
+            List<CompletableFuture<IngestResult>> results =
+                    s.cameras().stream().map(ingest::start).toList();
             CountDownLatch drained = new CountDownLatch(1);
             Thread stopLive = stopLiveCamerasOnShutdown(ingest, drained);
             try {
-                progress.follow(() -> !results.stream().allMatch(CompletableFuture::isDone) && pipelineUp.getAsBoolean());
+                progress.follow(
+                        () -> !results.stream().allMatch(CompletableFuture::isDone) && pipelineUp.getAsBoolean());
                 Outcome outcome = new Outcome(progress, segmenter, segmenterDied);
                 if (!results.stream().allMatch(CompletableFuture::isDone)) {
                     outcome.printStopped("while the inputs were read");
                     return ExitCode.REFUSED.code();
                 }
-                List<IngestResult> ingested = results.stream().map(CompletableFuture::join).toList();
-                Set<UUID> sessions = ingested.stream().flatMap(r -> r.sessions().stream()).collect(Collectors.toSet());
+                List<IngestResult> ingested =
+                        results.stream().map(CompletableFuture::join).toList();
+                Set<UUID> sessions =
+                        ingested.stream().flatMap(r -> r.sessions().stream()).collect(Collectors.toSet());
                 boolean complete = progress.awaitEnd(sessions, pipelineUp, s.stallTimeout());
                 return report(ingested, complete, outcome);
             } finally {
@@ -211,14 +264,16 @@ final class EmbeddedRun {
         if (StopSignals.onStop(stop)) {
             return null;
         }
-        Thread hook = new Thread(() -> {
-            stop.run();
-            try {
-                drained.await(s.stallTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "segstream-stop");
+        Thread hook = new Thread(
+                () -> {
+                    stop.run();
+                    try {
+                        drained.await(s.stallTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "segstream-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;
     }
@@ -226,25 +281,35 @@ final class EmbeddedRun {
     private int report(List<IngestResult> ingested, boolean complete, Outcome outcome) {
         for (IngestResult r : ingested) {
             if (r.endOfStreamSent()) {
-                LOG.info("Camera {}: {} frames -> {}", r.camera(), r.frames(), s.out().resolve(r.camera()));
+                LOG.info(
+                        "Camera {}: {} frames -> {}",
+                        r.camera(),
+                        r.frames(),
+                        s.out().resolve(r.camera()));
             }
         }
         long published = ingested.stream().mapToLong(IngestResult::frames).sum();
         if (!complete) {
-            outcome.printStopped(String.format(Locale.ROOT, "with %d of %d frames through", outcome.through(), published));
+            outcome.printStopped(
+                    String.format(Locale.ROOT, "with %d of %d frames through", outcome.through(), published));
             return ExitCode.REFUSED.code();
         }
-        List<IngestResult> failed = ingested.stream().filter(r -> !r.succeeded()).toList();
-        failed.forEach(r -> System.err.println("segstream: camera " + r.camera() + ": " + r.error().orElseThrow()));
+        List<IngestResult> failed =
+                ingested.stream().filter(r -> !r.succeeded()).toList();
+        failed.forEach(r -> System.err.println(
+                "segstream: camera " + r.camera() + ": " + r.error().orElseThrow()));
         boolean notSegmented = outcome.printNotSegmented(published);
         return (!failed.isEmpty() ? ExitCode.FAILED : notSegmented ? ExitCode.NOT_SEGMENTED : ExitCode.OK).code();
     }
 
     /** How the frames came out: the sink's statuses, the segmenter's failure causes, why it stopped if it did. */
-    private record Outcome(ProgressWatcher progress, SegmenterWorker segmenter, AtomicReference<Throwable> segmenterDied) {
+    private record Outcome(
+            ProgressWatcher progress, SegmenterWorker segmenter, AtomicReference<Throwable> segmenterDied) {
 
         long through() {
-            return progress.outcomes().values().stream().mapToLong(Long::longValue).sum();
+            return progress.outcomes().values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
 
         /** One line: the pipeline stopped, when, and why (the segmenter's cause where it stopped). */
@@ -267,10 +332,19 @@ final class EmbeddedRun {
             if (not == 0) {
                 return false;
             }
-            System.err.printf(Locale.ROOT, "segstream: %d of %d frames were not segmented: %d failed, %d missing, %d lost%n",
-                    not, published, failed, missing, lost);
-            segmenter.failures().counts().forEach((cause, n) ->
-                    System.err.printf(Locale.ROOT, "segstream:   %d frame(s) not segmented: %s%n", n, cause));
+            System.err.printf(
+                    Locale.ROOT,
+                    "segstream: %d of %d frames were not segmented: %d failed, %d missing, %d lost%n",
+                    not,
+                    published,
+                    failed,
+                    missing,
+                    lost);
+            segmenter
+                    .failures()
+                    .counts()
+                    .forEach((cause, n) ->
+                            System.err.printf(Locale.ROOT, "segstream:   %d frame(s) not segmented: %s%n", n, cause));
             return true;
         }
     }
@@ -284,7 +358,8 @@ final class EmbeddedRun {
     }
 
     /** The in-process broker, or nothing to start when a cluster was given. */
-    private record EmbeddedKafkaHandle(String bootstrapServers, Optional<EmbeddedKafka> kafka) implements AutoCloseable {
+    private record EmbeddedKafkaHandle(String bootstrapServers, Optional<EmbeddedKafka> kafka)
+            implements AutoCloseable {
 
         static EmbeddedKafkaHandle start(Optional<String> external) {
             if (external.isPresent()) {
@@ -299,5 +374,4 @@ final class EmbeddedRun {
             kafka.ifPresent(EmbeddedKafka::close);
         }
     }
-
 }

@@ -29,7 +29,9 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()
+        if (!(arg instanceof OptionSpec option)
+                || option.usageHelp()
+                || option.versionHelp()
                 || !SERVICES.contains(option.command().name())) {
             return null;
         }
@@ -39,6 +41,10 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
 
     /** The environment variable of an option. */
     static String variable(OptionSpec option) {
-        return "SEGSTREAM_" + option.longestName().replaceFirst("^-+", "").toUpperCase(Locale.ROOT).replace('-', '_');
+        return "SEGSTREAM_"
+                + option.longestName()
+                        .replaceFirst("^-+", "")
+                        .toUpperCase(Locale.ROOT)
+                        .replace('-', '_');
     }
 }

@@ -39,41 +39,68 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream eval}: a model's accuracy on labelled frames, called directly and through the pipeline. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Measures a model's accuracy on labelled pictures, directly and through the pipeline.",
-                "Mean IoU, per-class IoU and pixel accuracy: the model called",
-                "directly, and with --pipeline the pictures sent through ingest (JPEG), Kafka, the segmenter and the sink."})
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measures a model's accuracy on labelled pictures, directly and through the pipeline.",
+            "Mean IoU, per-class IoU and pixel accuracy: the model called",
+            "directly, and with --pipeline the pictures sent through ingest (JPEG), Kafka, the segmenter and the sink."
+        })
 final class EvalCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH", description = "A SavedModel directory or a frozen .pb.")
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "PATH",
+            description = "A SavedModel directory or a frozen .pb.")
     Path model;
 
     @Option(names = "--images", required = true, paramLabel = "DIR", description = "The pictures (PNG/JPEG).")
     Path images;
 
-    @Option(names = "--labels", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--labels",
+            required = true,
+            paramLabel = "DIR",
             description = "Their ground truth, paired by name (X.png, or Cityscapes' X_gtFine_labelTrainIds.png).")
     Path labels;
 
-    @Option(names = "--format", defaultValue = "cityscapes", paramLabel = "cityscapes|camvid",
-            description = "How the labels are coded: Cityscapes labelTrainIds (255 ignored) or CamVid's 11 classes (11 ignored) "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "cityscapes",
+            paramLabel = "cityscapes|camvid",
+            description =
+                    "How the labels are coded: Cityscapes labelTrainIds (255 ignored) or CamVid's 11 classes (11 ignored) "
+                            + "(default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--size", paramLabel = "WxH", description = "Feed the model this size in the direct run (default: each picture's own).")
+    @Option(
+            names = "--size",
+            paramLabel = "WxH",
+            description = "Feed the model this size in the direct run (default: each picture's own).")
     Optional<String> size;
 
-    @Option(names = "--scales", split = ",", paramLabel = "S[,S...]",
-            description = {"Run the model directly at each of these inference scales (a factor like 1.5, or a width like 912px)",
-                    "and print mean IoU, pixel accuracy and ms per frame for each, to choose a scale with numbers."})
+    @Option(
+            names = "--scales",
+            split = ",",
+            paramLabel = "S[,S...]",
+            description = {
+                "Run the model directly at each of these inference scales (a factor like 1.5, or a width like 912px)",
+                "and print mean IoU, pixel accuracy and ms per frame for each, to choose a scale with numbers."
+            })
     List<String> scales = new ArrayList<>();
 
-    @Option(names = "--pipeline", description = "Also send the pictures through the whole pipeline on an in-process broker.")
+    @Option(
+            names = "--pipeline",
+            description = "Also send the pictures through the whole pipeline on an in-process broker.")
     boolean pipeline;
 
-    @Option(names = "--jpeg-quality", description = "JPEG quality of the frames in the pipeline (default: 95, as for any picture sequence).")
+    @Option(
+            names = "--jpeg-quality",
+            description = "JPEG quality of the frames in the pipeline (default: 95, as for any picture sequence).")
     Optional<Integer> jpegQuality;
 
     @Option(names = "--png", description = "Send the frames through the pipeline as lossless PNG instead of JPEG.")
@@ -153,8 +180,13 @@ final class EvalCommand implements Callable<Integer> {
         print(System.out, direct, piped);
         if (!atScales.isEmpty()) {
             System.out.printf(Locale.ROOT, "%n%-10s %9s %15s %9s%n", "scale", "mean IoU", "pixel accuracy", "ms/frame");
-            atScales.forEach(r -> System.out.printf(Locale.ROOT, "%-10s %9.4f %15.4f %9.1f%n", r.scale(), r.meanIoU(),
-                    r.pixelAccuracy(), r.msPerFrame()));
+            atScales.forEach(r -> System.out.printf(
+                    Locale.ROOT,
+                    "%-10s %9.4f %15.4f %9.1f%n",
+                    r.scale(),
+                    r.meanIoU(),
+                    r.pixelAccuracy(),
+                    r.msPerFrame()));
         }
         if (json.isPresent()) {
             Files.writeString(json.get(), json(labelFormat, frames.size(), direct, piped, atScales));
@@ -163,8 +195,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** The direct run at one inference scale. */
-    record ScaleResult(String scale, double meanIoU, double pixelAccuracy, double msPerFrame) {
-    }
+    record ScaleResult(String scale, double meanIoU, double pixelAccuracy, double msPerFrame) {}
 
     /** The frames through ingest, Kafka, the segmenter and the sink; their masks in frame order. */
     private Optional<List<LabelMap>> throughPipeline(DeviceChoice deviceChoice, int count) throws IOException {
@@ -175,15 +206,30 @@ final class EvalCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             System.err.println("segstream eval: the same frames through the pipeline ("
                     + (png ? "PNG" : "JPEG quality " + quality()) + ")");
-            int code = new EmbeddedRun(new EmbeddedRun.Settings(List.of(camera), model, modelOptions.loader(deviceChoice), out, Optional.of(kafka.bootstrapServers()), Map.of(), prefix, 1, new SinkOptions(),
-                    Duration.ofMinutes(5), SegmenterConfig.DEFAULT_BATCH_SIZE, SegmenterConfig.DEFAULT_BATCH_WAIT, Duration.ZERO, ViewOptions.none(), 0))
+            int code = new EmbeddedRun(new EmbeddedRun.Settings(
+                            List.of(camera),
+                            model,
+                            modelOptions.loader(deviceChoice),
+                            out,
+                            Optional.of(kafka.bootstrapServers()),
+                            Map.of(),
+                            prefix,
+                            1,
+                            new SinkOptions(),
+                            Duration.ofMinutes(5),
+                            SegmenterConfig.DEFAULT_BATCH_SIZE,
+                            SegmenterConfig.DEFAULT_BATCH_WAIT,
+                            Duration.ZERO,
+                            ViewOptions.none(),
+                            0))
                     .call();
             if (code != 0) {
                 System.err.println("segstream eval: the pipeline run failed (exit " + code + ")");
                 return Optional.empty();
             }
             Map<Long, LabelMap> bySequence = new TreeMap<>();
-            for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(kafka.bootstrapServers(), Topics.withPrefix(prefix).masks())) {
+            for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(
+                    kafka.bootstrapServers(), Topics.withPrefix(prefix).masks())) {
                 if (!WireHeaders.isEndOfStream(r.headers()) && !WireHeaders.isModelDescription(r.headers())) {
                     MaskMeta meta = WireHeaders.readMask(r.headers());
                     if (meta.status() == MaskStatus.OK) {
@@ -192,7 +238,8 @@ final class EvalCommand implements Callable<Integer> {
                 }
             }
             if (bySequence.size() != count) {
-                System.err.println("segstream eval: the pipeline gave " + bySequence.size() + " masks for " + count + " frames");
+                System.err.println(
+                        "segstream eval: the pipeline gave " + bySequence.size() + " masks for " + count + " frames");
                 return Optional.empty();
             }
             return Optional.of(new ArrayList<>(bySequence.values()));
@@ -203,12 +250,29 @@ final class EvalCommand implements Callable<Integer> {
 
     private static void print(PrintStream out, EvalReport direct, Optional<EvalReport> piped) {
         out.printf(Locale.ROOT, "%-16s %8s%s%n", "class IoU", "direct", piped.isPresent() ? "  pipeline" : "");
-        direct.classIoU().forEach((c, v) -> out.printf(Locale.ROOT, "%-16s %8.4f%s%n", c, v,
-                piped.map(p -> String.format(Locale.ROOT, "  %8.4f", p.classIoU().getOrDefault(c, Double.NaN))).orElse("")));
-        out.printf(Locale.ROOT, "%-16s %8.4f%s%n", "mean IoU", direct.meanIoU(),
-                piped.map(p -> String.format(Locale.ROOT, "  %8.4f", p.meanIoU())).orElse(""));
-        out.printf(Locale.ROOT, "%-16s %8.4f%s%n", "pixel accuracy", direct.pixelAccuracy(),
-                piped.map(p -> String.format(Locale.ROOT, "  %8.4f", p.pixelAccuracy())).orElse(""));
+        direct.classIoU()
+                .forEach((c, v) -> out.printf(
+                        Locale.ROOT,
+                        "%-16s %8.4f%s%n",
+                        c,
+                        v,
+                        piped.map(p -> String.format(
+                                        Locale.ROOT, "  %8.4f", p.classIoU().getOrDefault(c, Double.NaN)))
+                                .orElse("")));
+        out.printf(
+                Locale.ROOT,
+                "%-16s %8.4f%s%n",
+                "mean IoU",
+                direct.meanIoU(),
+                piped.map(p -> String.format(Locale.ROOT, "  %8.4f", p.meanIoU()))
+                        .orElse(""));
+        out.printf(
+                Locale.ROOT,
+                "%-16s %8.4f%s%n",
+                "pixel accuracy",
+                direct.pixelAccuracy(),
+                piped.map(p -> String.format(Locale.ROOT, "  %8.4f", p.pixelAccuracy()))
+                        .orElse(""));
     }
 
     /** The JPEG quality of the pipeline's frames: as given, or the default of a picture sequence. */
@@ -216,7 +280,8 @@ final class EvalCommand implements Callable<Integer> {
         return jpegQuality.orElse(CameraSpec.STILL_JPEG_QUALITY);
     }
 
-    private String json(LabelFormat f, int frames, EvalReport direct, Optional<EvalReport> piped, List<ScaleResult> atScales) {
+    private String json(
+            LabelFormat f, int frames, EvalReport direct, Optional<EvalReport> piped, List<ScaleResult> atScales) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", model.toString());
         root.put("format", f.name().toLowerCase(Locale.ROOT));

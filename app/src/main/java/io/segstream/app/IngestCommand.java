@@ -29,29 +29,45 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream ingest}: the ingest service on its own, against a Kafka cluster. */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Decodes cameras and recorded video and publishes their frames to Kafka.",
-                "Cameras come from --config (YAML) and/or --camera ID=SOURCE. With only recorded inputs it exits when",
-                "they are read (1 if one could not be); with a live camera it runs until stopped (Ctrl-C, SIGTERM)."})
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Decodes cameras and recorded video and publishes their frames to Kafka.",
+            "Cameras come from --config (YAML) and/or --camera ID=SOURCE. With only recorded inputs it exits when",
+            "they are read (1 if one could not be); with a live camera it runs until stopped (Ctrl-C, SIGTERM)."
+        })
 final class IngestCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A cameras file (YAML); see the README.")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "A cameras file (YAML); see the README.")
     Optional<Path> config;
 
-    @Option(names = "--camera", paramLabel = "ID=SOURCE", split = EnvironmentDefaults.SEPARATOR,
+    @Option(
+            names = "--camera",
+            paramLabel = "ID=SOURCE",
+            split = EnvironmentDefaults.SEPARATOR,
             description = "A camera: its id and its source (URL, device, file or image directory/glob). Repeatable.")
     List<String> cameras = new ArrayList<>();
 
-    @Option(names = "--mode", paramLabel = "live|recorded", description = "Mode of the --camera cameras (default: by source).")
+    @Option(
+            names = "--mode",
+            paramLabel = "live|recorded",
+            description = "Mode of the --camera cameras (default: by source).")
     Optional<String> mode;
 
     @Option(names = "--fps", description = "Target frame rate of the --camera cameras (default: every frame).")
     Optional<String> fps;
 
-    @Option(names = "--max-size", paramLabel = "WxH", description = "Downscale the --camera cameras to fit (default: source size).")
+    @Option(
+            names = "--max-size",
+            paramLabel = "WxH",
+            description = "Downscale the --camera cameras to fit (default: source size).")
     Optional<String> maxSize;
 
     @Option(names = "--jpeg-quality", description = "JPEG quality of the --camera cameras, 1-100 (default: 90).")
@@ -60,31 +76,46 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--png", description = "Publish the --camera cameras as lossless PNG.")
     boolean png;
 
-
-    @Option(names = "--io-timeout", description = "Bound on every blocking FFmpeg call on a network source (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--io-timeout",
+            description = "Bound on every blocking FFmpeg call on a network source (default: ${DEFAULT-VALUE}).")
     Duration ioTimeout = IngestConfig.DEFAULT_IO_TIMEOUT;
 
-    @Option(names = "--stall-timeout", description = "Restart a live source silent this long (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stall-timeout",
+            description = "Restart a live source silent this long (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout = IngestConfig.DEFAULT_STALL_TIMEOUT;
 
     @Option(names = "--backoff-max", description = "Longest wait between reconnects (default: ${DEFAULT-VALUE}).")
     Duration backoffMax = IngestConfig.DEFAULT_BACKOFF_MAX;
 
-    @Option(names = "--max-in-flight",
-            description = "Recorded inputs: most frames per camera published but not yet segmented; 0 = no bound (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-in-flight",
+            description =
+                    "Recorded inputs: most frames per camera published but not yet segmented; 0 = no bound (default: ${DEFAULT-VALUE}).")
     int maxInFlight = IngestConfig.DEFAULT_MAX_IN_FLIGHT;
 
-    @Option(names = "--live-ahead", paramLabel = "N",
-            description = "Live cameras: most frames per camera published but not yet segmented; the others are dropped "
-                    + "before they are encoded, so an overloaded pipeline segments fresh frames; 0 = no bound (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--live-ahead",
+            paramLabel = "N",
+            description =
+                    "Live cameras: most frames per camera published but not yet segmented; the others are dropped "
+                            + "before they are encoded, so an overloaded pipeline segments fresh frames; 0 = no bound (default: ${DEFAULT-VALUE}).")
     int liveAhead = 0;
 
-    @Option(names = "--segmenter-group", split = ",",
-            description = {"The segmenters' consumer group (default: the topic prefix + " + Groups.SEGMENTER + "); repeat it (or separate by commas)",
-                    "when several groups each segment some cameras: a frame counts as segmented once every group is past it."})
+    @Option(
+            names = "--segmenter-group",
+            split = ",",
+            description = {
+                "The segmenters' consumer group (default: the topic prefix + " + Groups.SEGMENTER
+                        + "); repeat it (or separate by commas)",
+                "when several groups each segment some cameras: a frame counts as segmented once every group is past it."
+            })
     List<String> segmenterGroup = new ArrayList<>();
 
-    @Option(names = "--metrics-port", defaultValue = "9400",
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9400",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
@@ -104,8 +135,9 @@ final class IngestCommand implements Callable<Integer> {
                 settings = IngestConfig.defaults(cluster.bootstrapServers, cluster.topics())
                         .withTimeouts(ioTimeout, stallTimeout)
                         .withBackoffMax(backoffMax)
-                        .withMaxInFlight(maxInFlight, segmenterGroup.isEmpty()
-                                ? List.of(cluster.prefixed(Groups.SEGMENTER)) : segmenterGroup)
+                        .withMaxInFlight(
+                                maxInFlight,
+                                segmenterGroup.isEmpty() ? List.of(cluster.prefixed(Groups.SEGMENTER)) : segmenterGroup)
                         .withLiveAhead(liveAhead)
                         .withKafka(cluster.kafka());
             } catch (IllegalArgumentException e) {
@@ -155,7 +187,9 @@ final class IngestCommand implements Callable<Integer> {
             problems.add("no cameras: give --config FILE or --camera ID=SOURCE");
         }
         List<String> ids = out.stream().map(CameraSpec::id).toList();
-        ids.stream().filter(id -> ids.indexOf(id) != ids.lastIndexOf(id)).distinct()
+        ids.stream()
+                .filter(id -> ids.indexOf(id) != ids.lastIndexOf(id))
+                .distinct()
                 .forEach(id -> problems.add("camera id '" + id + "' is used twice"));
         return out;
     }
@@ -184,19 +218,25 @@ final class IngestCommand implements Callable<Integer> {
 
         @Override
         public ExitCode run() {
-            List<CompletableFuture<IngestResult>> results = specs.stream().map(ingest::start).toList();
+            List<CompletableFuture<IngestResult>> results =
+                    specs.stream().map(ingest::start).toList();
             try {
                 if (specs.stream().anyMatch(CameraSpec::live)) {
                     stopped.await();
                     return ExitCode.OK;
                 }
-                CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();
+                CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                        .join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ExitCode.OK;
             }
-            List<IngestResult> failed = results.stream().map(CompletableFuture::join).filter(r -> !r.succeeded()).toList();
-            failed.forEach(r -> runner.print("camera " + r.camera() + ": " + r.error().orElseThrow()));
+            List<IngestResult> failed = results.stream()
+                    .map(CompletableFuture::join)
+                    .filter(r -> !r.succeeded())
+                    .toList();
+            failed.forEach(
+                    r -> runner.print("camera " + r.camera() + ": " + r.error().orElseThrow()));
             return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
         }
 

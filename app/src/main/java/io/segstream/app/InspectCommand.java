@@ -25,15 +25,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code segstream models inspect}: what a model takes and gives, and how long one frame takes, before a run. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Loads a model and prints its signature, input dtype, output, fixed crop, how frames are fitted,",
-                "its classes and driving groups, then times one inference on a frame of --size."})
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Loads a model and prints its signature, input dtype, output, fixed crop, how frames are fitted,",
+            "its classes and driving groups, then times one inference on a frame of --size."
+        })
 final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "PATH|NAME", description = "A SavedModel directory, a frozen .pb, a .tar.gz or a pulled catalog name.")
+    @Parameters(
+            paramLabel = "PATH|NAME",
+            description = "A SavedModel directory, a frozen .pb, a .tar.gz or a pulled catalog name.")
     Path model;
 
-    @Option(names = "--size", defaultValue = "1280x720", paramLabel = "WxH",
+    @Option(
+            names = "--size",
+            defaultValue = "1280x720",
+            paramLabel = "WxH",
             description = "The camera frame size to time one inference at (default: ${DEFAULT-VALUE}).")
     String size;
 
@@ -70,27 +79,45 @@ final class InspectCommand implements Callable<Integer> {
         row(out, "model", d.model() + " on " + m.device());
         row(out, "inputs", format(graph.inputs()));
         row(out, "outputs", format(graph.outputs()));
-        row(out, "reads", m.info().outputKind().name().toLowerCase(Locale.ROOT) + " from output '" + m.info().output()
-                + "'" + (graph.logits().isPresent() ? "; logits in '" + graph.logits().get() + "' (tiles average them)" : ""));
-        row(out, "crop", d.crop().map(c -> c + " (the graph is built for it and fails on larger pictures)")
-                .orElse("none: the graph takes any size"));
+        row(
+                out,
+                "reads",
+                m.info().outputKind().name().toLowerCase(Locale.ROOT) + " from output '"
+                        + m.info().output() + "'"
+                        + (graph.logits().isPresent()
+                                ? "; logits in '" + graph.logits().get() + "' (tiles average them)"
+                                : ""));
+        row(
+                out,
+                "crop",
+                d.crop()
+                        .map(c -> c + " (the graph is built for it and fails on larger pictures)")
+                        .orElse("none: the graph takes any size"));
         row(out, "sizing", m.info().fitting().describe());
         row(out, "scale", d.scale().toString());
         row(out, "classes", d.taxonomy().size() + ", from " + m.info().classSource());
         for (SegmentationClass c : d.taxonomy().classes()) {
             out.printf(Locale.ROOT, "  %3d  %-24s #%06x%n", c.id(), c.name(), c.rgb());
         }
-        row(out, "driving groups", DrivingGroups.NAMES.stream()
-                .map(g -> g + ": " + (d.groups().get(g).isEmpty() ? "-" : d.groups().get(g).stream()
-                        .map(id -> d.taxonomy().get(id).name()).collect(Collectors.joining(", "))))
-                .collect(Collectors.joining("; ")));
+        row(
+                out,
+                "driving groups",
+                DrivingGroups.NAMES.stream()
+                        .map(g -> g + ": "
+                                + (d.groups().get(g).isEmpty()
+                                        ? "-"
+                                        : d.groups().get(g).stream()
+                                                .map(id -> d.taxonomy().get(id).name())
+                                                .collect(Collectors.joining(", "))))
+                        .collect(Collectors.joining("; ")));
     }
 
     /** Times one inference at the frame size: the first call (kernels prepared) and the next. */
     private static int time(PrintStream out, SegmentationModel m, Size frame) {
         RgbImage picture = pattern(frame);
         Fitting.Plan plan = m.info().fitting().plan(frame, m.description().scale());
-        String fed = plan instanceof Fitting.Tiled t ? t.origins().size() + " tiles of " + t.tile() + " over " + t.scaled()
+        String fed = plan instanceof Fitting.Tiled t
+                ? t.origins().size() + " tiles of " + t.tile() + " over " + t.scaled()
                 : plan.scaled().toString();
         try (SegmentationModel.Predictor p = m.newPredictor()) {
             long t0 = System.nanoTime();
@@ -99,12 +126,25 @@ final class InspectCommand implements Callable<Integer> {
             t0 = System.nanoTime();
             p.segment(picture);
             long second = System.nanoTime() - t0;
-            row(out, "inference", String.format(Locale.ROOT, "a %s frame runs as %s: %.0f ms (the first call %.0f ms); "
-                    + "mask %dx%d", frame, fed, second / 1e6, first / 1e6, mask.width(), mask.height()));
+            row(
+                    out,
+                    "inference",
+                    String.format(
+                            Locale.ROOT,
+                            "a %s frame runs as %s: %.0f ms (the first call %.0f ms); " + "mask %dx%d",
+                            frame,
+                            fed,
+                            second / 1e6,
+                            first / 1e6,
+                            mask.width(),
+                            mask.height()));
             return ExitCode.OK.code();
         } catch (ModelFailedException e) {
-            row(out, "inference", "a " + frame + " frame runs as " + fed + ": FAILS: " + e.getMessage()
-                    + (e.fix().isEmpty() ? "" : "; " + e.fix()));
+            row(
+                    out,
+                    "inference",
+                    "a " + frame + " frame runs as " + fed + ": FAILS: " + e.getMessage()
+                            + (e.fix().isEmpty() ? "" : "; " + e.fix()));
             return ExitCode.FAILED.code();
         }
     }
@@ -124,7 +164,9 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static String format(Map<String, String> tensors) {
-        return tensors.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        return tensors.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static void row(PrintStream out, String name, String value) {

@@ -11,25 +11,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code segstream kafka}: a persistent single-node Kafka broker to run the services against on one machine. */
-@Command(name = "kafka", mixinStandardHelpOptions = true,
-        description = {"Runs a single-node Kafka broker (KRaft, from Kafka's own jars) whose data survives restarts,",
-                "for running ingest, segment and sink as separate processes on one machine without Docker.",
-                "Runs until stopped (SIGTERM, Ctrl-C: a clean shutdown)."})
+@Command(
+        name = "kafka",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a single-node Kafka broker (KRaft, from Kafka's own jars) whose data survives restarts,",
+            "for running ingest, segment and sink as separate processes on one machine without Docker.",
+            "Runs until stopped (SIGTERM, Ctrl-C: a clean shutdown)."
+        })
 final class KafkaCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", defaultValue = "kafka-data", paramLabel = "DIR",
-            description = "The broker's data (topics, offsets, transactions); formatted when empty, kept across restarts "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "kafka-data",
+            paramLabel = "DIR",
+            description =
+                    "The broker's data (topics, offsets, transactions); formatted when empty, kept across restarts "
+                            + "(default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--address", defaultValue = "127.0.0.1", paramLabel = "HOST",
+    @Option(
+            names = "--address",
+            defaultValue = "127.0.0.1",
+            paramLabel = "HOST",
             description = "Address the broker listens on and advertises to clients (default: ${DEFAULT-VALUE}).")
     String address;
 
     @Option(names = "--port", defaultValue = "9092", description = "Port for clients (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--controller-port", defaultValue = "9093",
+    @Option(
+            names = "--controller-port",
+            defaultValue = "9093",
             description = "Port of its KRaft controller, on the same address (default: ${DEFAULT-VALUE}).")
     int controllerPort;
 

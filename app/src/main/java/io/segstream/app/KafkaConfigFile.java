@@ -21,8 +21,7 @@ final class KafkaConfigFile {
     /** Longest file read: client properties, not data. */
     static final int MAX_BYTES = 1 << 20;
 
-    private KafkaConfigFile() {
-    }
+    private KafkaConfigFile() {}
 
     /** The file's properties, or none after adding a problem that names the file and why. */
     static Map<String, String> load(Path file, List<String> problems) {
@@ -30,7 +29,8 @@ final class KafkaConfigFile {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
-                problems.add("--kafka-config " + file + " is larger than " + MAX_BYTES + " bytes: not a properties file");
+                problems.add(
+                        "--kafka-config " + file + " is larger than " + MAX_BYTES + " bytes: not a properties file");
                 return out;
             }
             Properties p = new Properties();

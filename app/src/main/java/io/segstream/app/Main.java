@@ -6,9 +6,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The segstream command line. */
-@Command(name = "segstream", mixinStandardHelpOptions = true, version = "segstream 0.1.0",
+@Command(
+        name = "segstream",
+        mixinStandardHelpOptions = true,
+        version = "segstream 0.1.0",
         description = "Streaming semantic segmentation of driving video on Apache Kafka.",
-        subcommands = {RunCommand.class, KafkaCommand.class, IngestCommand.class, SegmentCommand.class, SinkCommand.class, EvalCommand.class, ModelsCommand.class, ShadowCommand.class})
+        subcommands = {
+            RunCommand.class,
+            KafkaCommand.class,
+            IngestCommand.class,
+            SegmentCommand.class,
+            SinkCommand.class,
+            EvalCommand.class,
+            ModelsCommand.class,
+            ShadowCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -7,9 +7,13 @@ import picocli.CommandLine.Option;
 /** Where a service's /metrics and /health listen. */
 final class MetricsAddressOption {
 
-    @Option(names = "--metrics-address", defaultValue = "0.0.0.0", paramLabel = "HOST",
-            description = "Address the metrics and health endpoint binds to (default: ${DEFAULT-VALUE}, every interface; "
-                    + "127.0.0.1 keeps it on this host).")
+    @Option(
+            names = "--metrics-address",
+            defaultValue = "0.0.0.0",
+            paramLabel = "HOST",
+            description =
+                    "Address the metrics and health endpoint binds to (default: ${DEFAULT-VALUE}, every interface; "
+                            + "127.0.0.1 keeps it on this host).")
     String address;
 
     /** Adds the problems with the address and with {@code port}, the service's --metrics-port. */

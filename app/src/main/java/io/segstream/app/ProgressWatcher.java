@@ -34,16 +34,24 @@ final class ProgressWatcher implements AutoCloseable {
     private final Map<String, long[]> doneAndTotal = new TreeMap<>();
     /** Per camera, frames through the sink by mask status. */
     private final Map<String, Map<MaskStatus, Long>> outcomes = new TreeMap<>();
+
     private final Set<UUID> ended = new HashSet<>();
     private long lastPrint;
 
     ProgressWatcher(String bootstrapServers, Map<String, String> kafka, Topics topics, PrintStream out) {
-        this.consumer = new KafkaConsumer<>(KafkaClientProperties.consumer(bootstrapServers, Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), kafka), new StringDeserializer(), new StringDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                KafkaClientProperties.consumer(
+                        bootstrapServers,
+                        Map.of(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                        kafka),
+                new StringDeserializer(),
+                new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topics.frameStats()).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                .map(i -> new TopicPartition(i.topic(), i.partition()))
+                .toList();
         this.consumer.assign(partitions);
         this.consumer.seekToBeginning(partitions);
         this.out = out;
@@ -108,8 +116,14 @@ final class ProgressWatcher implements AutoCloseable {
         }
         lastPrint = now;
         StringBuilder line = new StringBuilder("progress:");
-        doneAndTotal.forEach((camera, dt) -> line.append(' ').append(camera).append(' ').append(dt[0])
-                .append(dt[1] > 0 ? String.format(Locale.ROOT, "/%d frames (%.0f%%)", dt[1], 100.0 * dt[0] / dt[1]) : " frames"));
+        doneAndTotal.forEach((camera, dt) -> line.append(' ')
+                .append(camera)
+                .append(' ')
+                .append(dt[0])
+                .append(
+                        dt[1] > 0
+                                ? String.format(Locale.ROOT, "/%d frames (%.0f%%)", dt[1], 100.0 * dt[0] / dt[1])
+                                : " frames"));
         out.println(line);
     }
 

@@ -18,52 +18,85 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream run}: the whole pipeline on recorded inputs, by default against an in-process broker. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the whole pipeline on recorded inputs and live cameras.",
-                "Ingest, segmenter and sink run until every frame has gone through (live cameras: until Ctrl-C),",
-                "writing <out>/<camera>/overlay.mp4 and <out>/<camera>/stats.jsonl.",
-                "Without --bootstrap-servers it starts an in-process Kafka broker (KRaft)."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the whole pipeline on recorded inputs and live cameras.",
+            "Ingest, segmenter and sink run until every frame has gone through (live cameras: until Ctrl-C),",
+            "writing <out>/<camera>/overlay.mp4 and <out>/<camera>/stats.jsonl.",
+            "Without --bootstrap-servers it starts an in-process Kafka broker (KRaft)."
+        })
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-i", "--input"}, paramLabel = "SOURCE",
-            description = {"A video file, image directory/glob, or camera URL (rtsp, http(s), udp, rtp, srt, /dev/videoN);",
-                    "repeat for several. The camera id is its name without extension. Live cameras run until Ctrl-C."})
+    @Option(
+            names = {"-i", "--input"},
+            paramLabel = "SOURCE",
+            description = {
+                "A video file, image directory/glob, or camera URL (rtsp, http(s), udp, rtp, srt, /dev/videoN);",
+                "repeat for several. The camera id is its name without extension. Live cameras run until Ctrl-C."
+            })
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Cameras file (YAML), as for 'segstream ingest'.")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "Cameras file (YAML), as for 'segstream ingest'.")
     Optional<Path> config;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH",
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "PATH",
             description = "A SavedModel directory or a frozen DeepLab graph (.pb).")
     Path model;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(
+            names = {"-o", "--out"},
+            required = true,
+            paramLabel = "DIR",
+            description = "Output directory.")
     Path out;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
             description = "Use this Kafka cluster instead of the in-process broker.")
     Optional<String> bootstrapServers;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR,
-            description = "A Kafka client property for every client of the run (security, timeouts, ...) with --bootstrap-servers; repeatable.")
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
+            split = EnvironmentDefaults.SEPARATOR,
+            description =
+                    "A Kafka client property for every client of the run (security, timeouts, ...) with --bootstrap-servers; repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "With --bootstrap-servers: Kafka client properties from a Java properties file (security, credentials), "
-                    + "under --kafka-property.")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description =
+                    "With --bootstrap-servers: Kafka client properties from a Java properties file (security, credentials), "
+                            + "under --kafka-property.")
     Optional<Path> kafkaConfig = Optional.empty();
 
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names (default: none).")
     String topicPrefix;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the frames and masks topics when created "
-            + "(default: one per camera, at most " + MAX_DEFAULT_PARTITIONS + "); the cameras take them in turn.")
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description =
+                    "Partitions of the frames and masks topics when created " + "(default: one per camera, at most "
+                            + MAX_DEFAULT_PARTITIONS + "); the cameras take them in turn.")
     Integer partitions;
 
     /** The most partitions the run creates of itself: a cameras file of thousands does not make thousands. */
     static final int MAX_DEFAULT_PARTITIONS = 64;
 
-    @Option(names = "--jpeg-quality", description = "JPEG quality of published frames, 1-100 (default: 90 for video, 95 for picture sequences).")
+    @Option(
+            names = "--jpeg-quality",
+            description = "JPEG quality of published frames, 1-100 (default: 90 for video, 95 for picture sequences).")
     Optional<Integer> jpegQuality;
 
     @Option(names = "--png", description = "Publish frames as lossless PNG instead of JPEG.")
@@ -84,12 +117,18 @@ final class RunCommand implements Callable<Integer> {
     /** The live view's port unless --view-port says otherwise (any free one when it is taken). */
     static final int DEFAULT_VIEW_PORT = 8090;
 
-    @Option(names = "--live-ahead", defaultValue = "2", paramLabel = "N",
-            description = "Live cameras: most frames per camera published but not yet segmented; the others are dropped "
-                    + "before they are encoded; 0 = no bound (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--live-ahead",
+            defaultValue = "2",
+            paramLabel = "N",
+            description =
+                    "Live cameras: most frames per camera published but not yet segmented; the others are dropped "
+                            + "before they are encoded; 0 = no bound (default: ${DEFAULT-VALUE}).")
     int liveAhead;
 
-    @Option(names = "--stall-timeout", defaultValue = "PT5M",
+    @Option(
+            names = "--stall-timeout",
+            defaultValue = "PT5M",
             description = "Give up when no frame has come through for this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout;
 
@@ -103,9 +142,11 @@ final class RunCommand implements Callable<Integer> {
             problems.add("--jpeg-quality must be 1..100, got " + jpegQuality.get());
         }
         if ((!kafkaProperties.isEmpty() || kafkaConfig.isPresent()) && bootstrapServers.isEmpty()) {
-            problems.add("--kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only");
+            problems.add(
+                    "--kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only");
         }
-        Map<String, String> fromFile = kafkaConfig.map(f -> KafkaConfigFile.load(f, problems)).orElse(Map.of());
+        Map<String, String> fromFile =
+                kafkaConfig.map(f -> KafkaConfigFile.load(f, problems)).orElse(Map.of());
         sink.validate(problems);
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             problems.add("--stall-timeout must be positive, got " + stallTimeout);
@@ -135,8 +176,8 @@ final class RunCommand implements Callable<Integer> {
         for (String in : inputs) {
             try {
                 CameraSpec camera = CameraSpec.of(ids.forInput(in), in);
-                cameras.add(camera.withEncoding(png ? ImageEncoding.PNG : ImageEncoding.JPEG,
-                        jpegQuality.orElse(camera.jpegQuality())));
+                cameras.add(camera.withEncoding(
+                        png ? ImageEncoding.PNG : ImageEncoding.JPEG, jpegQuality.orElse(camera.jpegQuality())));
             } catch (IllegalArgumentException e) {
                 System.err.println("segstream: --input " + in + ": " + e.getMessage());
                 return ExitCode.REFUSED.code();
@@ -146,9 +187,22 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("segstream: no inputs: give --input SOURCE or --config FILE");
             return ExitCode.REFUSED.code();
         }
-        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(cameras, model, modelOptions.loader(deviceChoice), out, bootstrapServers, KafkaConfigFile.merge(fromFile, kafkaProperties), topicPrefix,
-                partitions != null ? partitions : Math.max(1, Math.min(MAX_DEFAULT_PARTITIONS, cameras.size())), sink, stallTimeout,
-                batch.batchSize, batch.batchWait, batch.maxAge, view, liveAhead));
+        EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(
+                cameras,
+                model,
+                modelOptions.loader(deviceChoice),
+                out,
+                bootstrapServers,
+                KafkaConfigFile.merge(fromFile, kafkaProperties),
+                topicPrefix,
+                partitions != null ? partitions : Math.max(1, Math.min(MAX_DEFAULT_PARTITIONS, cameras.size())),
+                sink,
+                stallTimeout,
+                batch.batchSize,
+                batch.batchWait,
+                batch.maxAge,
+                view,
+                liveAhead));
         return run.call();
     }
 }

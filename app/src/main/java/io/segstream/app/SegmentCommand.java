@@ -28,11 +28,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream segment}: one segmenter replica on its own, against a Kafka cluster. */
-@Command(name = "segment", mixinStandardHelpOptions = true,
-        description = {"Runs one segmenter replica.",
-                "It takes its share of the frames partitions in the consumer group,",
-                "publishes masks, and runs until stopped (SIGTERM, Ctrl-C: it finishes its batch and commits).",
-                "Run more replicas with the same --group to spread the partitions."})
+@Command(
+        name = "segment",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs one segmenter replica.",
+            "It takes its share of the frames partitions in the consumer group,",
+            "publishes masks, and runs until stopped (SIGTERM, Ctrl-C: it finishes its batch and commits).",
+            "Run more replicas with the same --group to spread the partitions."
+        })
 final class SegmentCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentCommand.class);
@@ -41,7 +45,10 @@ final class SegmentCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH",
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "PATH",
             description = "A SavedModel directory or a frozen DeepLab graph (.pb).")
     Path model;
 
@@ -51,16 +58,24 @@ final class SegmentCommand implements Callable<Integer> {
     @Mixin
     BatchOptions batch;
 
-    @Option(names = "--group", description = "Consumer group of the replicas (default: the topic prefix + " + Groups.SEGMENTER + ").")
+    @Option(
+            names = "--group",
+            description = "Consumer group of the replicas (default: the topic prefix + " + Groups.SEGMENTER + ").")
     Optional<String> group = Optional.empty();
 
-    @Option(names = "--cameras", paramLabel = "REGEX",
-            description = {"Segment only the cameras whose ids match this regular expression entirely (default: all).",
-                    "Several groups, each with its own model and --group, can split the cameras of one pipeline;",
-                    "give ingest every group with --segmenter-group."})
+    @Option(
+            names = "--cameras",
+            paramLabel = "REGEX",
+            description = {
+                "Segment only the cameras whose ids match this regular expression entirely (default: all).",
+                "Several groups, each with its own model and --group, can split the cameras of one pipeline;",
+                "give ingest every group with --segmenter-group."
+            })
     Optional<String> cameras = Optional.empty();
 
-    @Option(names = "--metrics-port", defaultValue = "9401",
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9401",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
@@ -104,8 +119,13 @@ final class SegmentCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SegmenterMetrics metrics = new SegmenterMetrics(registry);
         SegmenterConfig base = SegmenterConfig.defaults(cluster.bootstrapServers, topics);
-        SegmenterConfig config = cameraPattern.map(base::withCameras).orElse(base).withGroup(group.orElse(cluster.prefixed(Groups.SEGMENTER)))
-                .withBatch(batch.batchSize, batch.batchWait).withMaxAge(batch.maxAge).withKafka(cluster.kafka());
+        SegmenterConfig config = cameraPattern
+                .map(base::withCameras)
+                .orElse(base)
+                .withGroup(group.orElse(cluster.prefixed(Groups.SEGMENTER)))
+                .withBatch(batch.batchSize, batch.batchWait)
+                .withMaxAge(batch.maxAge)
+                .withKafka(cluster.kafka());
         try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {
             return runner.serve(metricsAddress, metricsPort, registry, new Running(worker, m, runner));
         }

@@ -24,53 +24,91 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream shadow}: a candidate model on production's retained frames, compared with production's masks. */
-@Command(name = "shadow", mixinStandardHelpOptions = true,
-        description = {"Replays frames already on Kafka through a candidate model and compares its masks with production's,",
-                "without labels and without touching production's masks, statistics, offsets or video.",
-                "Publishes the candidate's masks and the comparisons under --shadow-prefix, prints a table and",
-                "writes <out>/shadow-report.html with the frames the two disagree on most."})
+@Command(
+        name = "shadow",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Replays frames already on Kafka through a candidate model and compares its masks with production's,",
+            "without labels and without touching production's masks, statistics, offsets or video.",
+            "Publishes the candidate's masks and the comparisons under --shadow-prefix, prints a table and",
+            "writes <out>/shadow-report.html with the frames the two disagree on most."
+        })
 final class ShadowCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH", description = "The candidate model.")
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "PATH",
+            description = "The candidate model.")
     Path model;
 
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--shadow-prefix", defaultValue = "shadow.", paramLabel = "P",
-            description = "Prefix of the candidate's masks, models and comparison (<P>shadow) topics (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--shadow-prefix",
+            defaultValue = "shadow.",
+            paramLabel = "P",
+            description =
+                    "Prefix of the candidate's masks, models and comparison (<P>shadow) topics (default: ${DEFAULT-VALUE}).")
     String shadowPrefix;
 
-    @Option(names = "--cameras", paramLabel = "REGEX", description = "The cameras shadowed (ids matching entirely; default: all).")
+    @Option(
+            names = "--cameras",
+            paramLabel = "REGEX",
+            description = "The cameras shadowed (ids matching entirely; default: all).")
     Optional<String> cameras = Optional.empty();
 
-    @Option(names = "--from", paramLabel = "INSTANT",
-            description = "Replay: capture time of the first frame, ISO-8601 (2026-11-30T05:00:00Z); without it, --live.")
+    @Option(
+            names = "--from",
+            paramLabel = "INSTANT",
+            description =
+                    "Replay: capture time of the first frame, ISO-8601 (2026-11-30T05:00:00Z); without it, --live.")
     Optional<String> from = Optional.empty();
 
-    @Option(names = "--live", description = "Shadow new frames as they come, until stopped (Ctrl-C, SIGTERM), a summary per --window.")
+    @Option(
+            names = "--live",
+            description = "Shadow new frames as they come, until stopped (Ctrl-C, SIGTERM), a summary per --window.")
     boolean live;
 
-    @Option(names = "--window", defaultValue = "PT1M", description = "Live: the length of a summary window (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--window",
+            defaultValue = "PT1M",
+            description = "Live: the length of a summary window (default: ${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--to", paramLabel = "INSTANT", description = "Capture time the replay ends, exclusive (default: now).")
+    @Option(
+            names = "--to",
+            paramLabel = "INSTANT",
+            description = "Capture time the replay ends, exclusive (default: now).")
     Optional<String> to = Optional.empty();
 
-    @Option(names = "--mapping", paramLabel = "FILE",
+    @Option(
+            names = "--mapping",
+            paramLabel = "FILE",
             description = "Candidate class to production class pairs (YAML); default: classes of the same name.")
     Optional<Path> mapping = Optional.empty();
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Where the report and summary go.")
+    @Option(
+            names = {"-o", "--out"},
+            required = true,
+            paramLabel = "DIR",
+            description = "Where the report and summary go.")
     Path out;
 
-    @Option(names = "--max-frames", defaultValue = "20000", description = "The most frames one replay takes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-frames",
+            defaultValue = "20000",
+            description = "The most frames one replay takes (default: ${DEFAULT-VALUE}).")
     int maxFrames;
 
-    @Option(names = "--show", defaultValue = "4", description = "Most-disagreeing frames shown in the report (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--show",
+            defaultValue = "4",
+            description = "Most-disagreeing frames shown in the report (default: ${DEFAULT-VALUE}).")
     int show;
 
     @Override
@@ -108,22 +146,35 @@ final class ShadowCommand implements Callable<Integer> {
             return ExitCode.REFUSED.code();
         }
         try (SegmentationModel candidate = modelOptions.loader(device).load(model)) {
-            ShadowRun.Settings settings = new ShadowRun.Settings(cluster.bootstrapServers, cluster.kafka(),
-                    cluster.topics(), shadowPrefix, cameraPattern, start, end, mapping, out, maxFrames, show, EgoCorridor.DEFAULT);
+            ShadowRun.Settings settings = new ShadowRun.Settings(
+                    cluster.bootstrapServers,
+                    cluster.kafka(),
+                    cluster.topics(),
+                    shadowPrefix,
+                    cameraPattern,
+                    start,
+                    end,
+                    mapping,
+                    out,
+                    maxFrames,
+                    show,
+                    EgoCorridor.DEFAULT);
             ShadowRun run = new ShadowRun(settings, candidate, System.err);
             if (!live) {
                 return run.replay();
             }
             AtomicBoolean running = new AtomicBoolean(true);
             CountDownLatch done = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                running.set(false);
-                try {
-                    done.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "shadow-stop");
+            Thread hook = new Thread(
+                    () -> {
+                        running.set(false);
+                        try {
+                            done.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "shadow-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 return run.live(window, running::get);

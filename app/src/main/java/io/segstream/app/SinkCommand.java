@@ -19,19 +19,23 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segstream sink}: one sink instance on its own, against a Kafka cluster. */
-@Command(name = "sink", mixinStandardHelpOptions = true,
-        description = {"Runs one sink instance: joins frames and masks, publishes frame-stats and camera-stats,",
-                "and writes overlay videos when --output-dir is given; serves the live view (--view-port).",
-                "Runs until stopped (SIGTERM, Ctrl-C:",
-                "it commits and closes its files). Run more instances with the same --application-id",
-                "to spread the partitions."})
+@Command(
+        name = "sink",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs one sink instance: joins frames and masks, publishes frame-stats and camera-stats,",
+            "and writes overlay videos when --output-dir is given; serves the live view (--view-port).",
+            "Runs until stopped (SIGTERM, Ctrl-C:",
+            "it commits and closes its files). Run more instances with the same --application-id",
+            "to spread the partitions."
+        })
 final class SinkCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,22 +44,32 @@ final class SinkCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--application-id",
-            description = "Kafka Streams application id the sink instances share (default: the topic prefix + segstream-sink).")
+    @Option(
+            names = "--application-id",
+            description =
+                    "Kafka Streams application id the sink instances share (default: the topic prefix + segstream-sink).")
     Optional<String> applicationId = Optional.empty();
 
-    @Option(names = "--state-dir", defaultValue = "sink-state", paramLabel = "DIR",
+    @Option(
+            names = "--state-dir",
+            defaultValue = "sink-state",
+            paramLabel = "DIR",
             description = "Local state of Kafka Streams, rebuilt from Kafka when lost (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR",
-            description = "Where the overlay videos, stats.jsonl and summaries go, one directory per camera; none: statistics only.")
+    @Option(
+            names = {"-o", "--output-dir"},
+            paramLabel = "DIR",
+            description =
+                    "Where the overlay videos, stats.jsonl and summaries go, one directory per camera; none: statistics only.")
     Optional<Path> outputDir;
 
     @Mixin
     SinkOptions sink;
 
-    @Option(names = "--metrics-port", defaultValue = "9402",
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9402",
             description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
@@ -89,9 +103,12 @@ final class SinkCommand implements Callable<Integer> {
         if (cluster.ensureTopics("sink") != 0) {
             return ExitCode.REFUSED.code();
         }
-        SinkConfig config = sink.apply(SinkConfig.defaults(cluster.bootstrapServers, cluster.topics(),
-                applicationId.orElse(cluster.prefixed(SinkConfig.DEFAULT_APPLICATION_ID)), stateDir,
-                outputDir))
+        SinkConfig config = sink.apply(SinkConfig.defaults(
+                        cluster.bootstrapServers,
+                        cluster.topics(),
+                        applicationId.orElse(cluster.prefixed(SinkConfig.DEFAULT_APPLICATION_ID)),
+                        stateDir,
+                        outputDir))
                 .withKafka(cluster.kafka());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LiveBoard board = new LiveBoard();
@@ -102,8 +119,9 @@ final class SinkCommand implements Callable<Integer> {
             return runner.refuse(List.of("cannot serve the live view: " + e.getMessage()));
         }
         try (AutoCloseable closeView = () -> liveView.ifPresent(LiveView::close);
-             SinkService service = new SinkService(config, liveView.map(v -> board), liveView.map(LiveView::hostPort));
-             KafkaStreamsMetrics metrics = service.metrics()) {
+                SinkService service =
+                        new SinkService(config, liveView.map(v -> board), liveView.map(LiveView::hostPort));
+                KafkaStreamsMetrics metrics = service.metrics()) {
             liveView.ifPresent(v -> {
                 v.instances(service.instances());
                 LOG.info("Live view on {}/", v.url());
@@ -150,7 +168,8 @@ final class SinkCommand implements Callable<Integer> {
         @Override
         public HttpEndpoint.Health health() {
             KafkaStreams.State state = service.state();
-            boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+            boolean up = state == KafkaStreams.State.RUNNING
+                    || state == KafkaStreams.State.REBALANCING
                     || state == KafkaStreams.State.CREATED;
             ObjectNode json = JSON.createObjectNode();
             json.put("status", up ? "UP" : "DOWN");

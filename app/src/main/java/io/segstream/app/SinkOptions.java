@@ -21,20 +21,33 @@ final class SinkOptions {
     @Option(names = "--overlay-alpha", description = "Opacity of the class colours, 0-1 (default: ${DEFAULT-VALUE}).")
     double overlayAlpha = SinkConfig.DEFAULT_OVERLAY_ALPHA;
 
-    @Option(names = "--corridor", paramLabel = "TOP,BOTTOM_WIDTH,TOP_WIDTH",
-            description = {"The ego corridor of the driving figures: its top as a fraction of the image height from the top,",
-                    "its widths at the bottom and top as fractions of the image width (default: ${DEFAULT-VALUE})."})
+    @Option(
+            names = "--corridor",
+            paramLabel = "TOP,BOTTOM_WIDTH,TOP_WIDTH",
+            description = {
+                "The ego corridor of the driving figures: its top as a fraction of the image height from the top,",
+                "its widths at the bottom and top as fractions of the image width (default: ${DEFAULT-VALUE})."
+            })
     String corridor = EgoCorridor.DEFAULT.text();
 
-    @Option(names = "--mask-timeout", description = {"Hand a frame on without its mask (status missing) once a later mask of its",
-            "session has waited this long, ISO-8601 (default: ${DEFAULT-VALUE})."})
+    @Option(
+            names = "--mask-timeout",
+            description = {
+                "Hand a frame on without its mask (status missing) once a later mask of its",
+                "session has waited this long, ISO-8601 (default: ${DEFAULT-VALUE})."
+            })
     Duration maskTimeout = SinkConfig.DEFAULT_MASK_TIMEOUT;
 
-    @Option(names = "--windows", paramLabel = "DURATION[,DURATION...]",
+    @Option(
+            names = "--windows",
+            paramLabel = "DURATION[,DURATION...]",
             description = "The camera-stats tumbling window lengths, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    String windows = String.join(",", SinkConfig.DEFAULT_WINDOWS.stream().map(Duration::toString).toList());
+    String windows = String.join(
+            ",", SinkConfig.DEFAULT_WINDOWS.stream().map(Duration::toString).toList());
 
-    @Option(names = "--live-file-length", description = "Capture time per rolling overlay file of a live camera (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--live-file-length",
+            description = "Capture time per rolling overlay file of a live camera (default: ${DEFAULT-VALUE}).")
     Duration liveFileLength = SinkConfig.DEFAULT_LIVE_SEGMENT;
 
     /** Adds each problem with the options, naming the option. */
@@ -48,8 +61,7 @@ final class SinkOptions {
             problems.add("--corridor " + corridor + ": " + e.getMessage());
         }
         try {
-            apply(SinkConfig.defaults("validate", Topics.DEFAULT, "validate", Path.of("."),
-                    Optional.empty()));
+            apply(SinkConfig.defaults("validate", Topics.DEFAULT, "validate", Path.of("."), Optional.empty()));
         } catch (IllegalArgumentException e) {
             problems.add("--mask-timeout, --windows, --live-file-length: " + e.getMessage());
         }
@@ -57,8 +69,18 @@ final class SinkOptions {
 
     /** The config with these options; throws IllegalArgumentException naming a bad value. */
     SinkConfig apply(SinkConfig base) {
-        return new SinkConfig(base.bootstrapServers(), base.topics(), base.applicationId(), base.stateDir(),
-                base.outputDir(), overlayAlpha, corridor(), maskTimeout, windowList(), liveFileLength, base.kafka());
+        return new SinkConfig(
+                base.bootstrapServers(),
+                base.topics(),
+                base.applicationId(),
+                base.stateDir(),
+                base.outputDir(),
+                overlayAlpha,
+                corridor(),
+                maskTimeout,
+                windowList(),
+                liveFileLength,
+                base.kafka());
     }
 
     private EgoCorridor corridor() {
@@ -67,7 +89,9 @@ final class SinkOptions {
             throw new IllegalArgumentException("needs three numbers separated by commas");
         }
         try {
-            return new EgoCorridor(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()),
+            return new EgoCorridor(
+                    Double.parseDouble(parts[0].trim()),
+                    Double.parseDouble(parts[1].trim()),
                     Double.parseDouble(parts[2].trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number: " + e.getMessage());
@@ -80,7 +104,8 @@ final class SinkOptions {
             try {
                 list.add(Duration.parse(w.trim().toUpperCase(Locale.ROOT)));
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("window '" + w.trim() + "' is not an ISO-8601 duration such as PT1S");
+                throw new IllegalArgumentException(
+                        "window '" + w.trim() + "' is not an ISO-8601 duration such as PT1S");
             }
         }
         return list;

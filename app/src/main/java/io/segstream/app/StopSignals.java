@@ -15,8 +15,7 @@ final class StopSignals {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
 
-    private StopSignals() {
-    }
+    private StopSignals() {}
 
     /**
      * Runs {@code stop} on its own thread at the first SIGTERM or SIGINT; the command's main thread

@@ -16,14 +16,20 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads a topic from its beginning to its end as it is now. */
 final class TopicReader {
 
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClientProperties.consumer(bootstrapServers,
-                Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_RECORD_BYTES), Map.of()), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                KafkaClientProperties.consumer(
+                        bootstrapServers,
+                        Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_RECORD_BYTES),
+                        Map.of()),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

@@ -16,21 +16,34 @@ final class ViewOptions {
 
     private static final String HOST = "[A-Za-z0-9.:\\[\\]%-]{1,253}";
 
-    @Option(names = "--view-port", paramLabel = "PORT",
-            description = "Port of the live view (web UI of the cameras); 0 = none (default: 9403 for sink, 8090 for run, "
-                    + "which takes any free port when 8090 is taken).")
+    @Option(
+            names = "--view-port",
+            paramLabel = "PORT",
+            description =
+                    "Port of the live view (web UI of the cameras); 0 = none (default: 9403 for sink, 8090 for run, "
+                            + "which takes any free port when 8090 is taken).")
     Integer port;
 
-    @Option(names = "--view-address", defaultValue = "127.0.0.1", paramLabel = "HOST",
-            description = "Address the live view binds to (default: ${DEFAULT-VALUE}, this host only; 0.0.0.0: every interface).")
+    @Option(
+            names = "--view-address",
+            defaultValue = "127.0.0.1",
+            paramLabel = "HOST",
+            description =
+                    "Address the live view binds to (default: ${DEFAULT-VALUE}, this host only; 0.0.0.0: every interface).")
     String address;
 
-    @Option(names = "--view-advertised", paramLabel = "HOST[:PORT]",
-            description = "Where browsers and the other sink instances reach this one's view (default: the bound address, "
-                    + "or this host's name when bound to every interface).")
+    @Option(
+            names = "--view-advertised",
+            paramLabel = "HOST[:PORT]",
+            description =
+                    "Where browsers and the other sink instances reach this one's view (default: the bound address, "
+                            + "or this host's name when bound to every interface).")
     Optional<String> advertised = Optional.empty();
 
-    @Option(names = "--view-max-fps", defaultValue = "10", paramLabel = "FPS",
+    @Option(
+            names = "--view-max-fps",
+            defaultValue = "10",
+            paramLabel = "FPS",
             description = "Frames per second per camera the live view renders at most, whatever its viewers ask "
                     + "(default: ${DEFAULT-VALUE}).")
     double maxFps = LiveView.DEFAULT_MAX_FPS;
@@ -56,7 +69,8 @@ final class ViewOptions {
         }
         advertised.ifPresent(a -> {
             if (!a.matches(HOST) || advertisedPort(a) > 65535) {
-                problems.add("--view-advertised must be HOST or HOST:PORT (an IPv6 address in brackets), got '" + a + "'");
+                problems.add(
+                        "--view-advertised must be HOST or HOST:PORT (an IPv6 address in brackets), got '" + a + "'");
             }
         });
     }
@@ -65,7 +79,8 @@ final class ViewOptions {
      * Starts the view of {@code board}, or none when the port is 0; with {@code anyPortWhenTaken}, a
      * taken port gives way to any free one (the URL is printed either way).
      */
-    Optional<LiveView> start(int defaultPort, boolean anyPortWhenTaken, LiveBoard board, MeterRegistry registry, double alpha)
+    Optional<LiveView> start(
+            int defaultPort, boolean anyPortWhenTaken, LiveBoard board, MeterRegistry registry, double alpha)
             throws IOException {
         int p = port != null ? port : defaultPort;
         if (p == 0) {
@@ -74,13 +89,15 @@ final class ViewOptions {
         String host = advertised.map(ViewOptions::advertisedHost).orElse(wildcard() ? localName() : null);
         int advertisedPort = advertised.map(ViewOptions::advertisedPort).orElse(0);
         try {
-            return Optional.of(new LiveView(new InetSocketAddress(address, p), host, advertisedPort, board, registry, alpha, maxFps));
+            return Optional.of(new LiveView(
+                    new InetSocketAddress(address, p), host, advertisedPort, board, registry, alpha, maxFps));
         } catch (BindException taken) {
             if (!anyPortWhenTaken) {
-                throw new BindException("the live view's port " + p + " on " + address + " is taken: choose another with "
-                        + "--view-port, or 0 for no view");
+                throw new BindException("the live view's port " + p + " on " + address
+                        + " is taken: choose another with " + "--view-port, or 0 for no view");
             }
-            return Optional.of(new LiveView(new InetSocketAddress(address, 0), host, advertisedPort, board, registry, alpha, maxFps));
+            return Optional.of(new LiveView(
+                    new InetSocketAddress(address, 0), host, advertisedPort, board, registry, alpha, maxFps));
         }
     }
 

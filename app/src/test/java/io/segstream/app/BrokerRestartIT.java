@@ -69,12 +69,43 @@ class BrokerRestartIT {
         try {
             Process broker = broker(data, port, controllerPort, "kafka-1");
             awaitLog("kafka-1", "segstream kafka: ready at " + bootstrap, Duration.ofSeconds(90));
-            start("sink", "sink", "--bootstrap-servers", bootstrap, "--output-dir", out.toString(),
-                    "--state-dir", work.resolve("sink-state").toString(), "--metrics-port", "0", "--view-port", "0");
-            start("segment", "segment", "--bootstrap-servers", bootstrap, "--model", Assets.require(Assets.SAVED_MODEL).toString(),
-                    "--model-cache", work.resolve("cache").toString(), "--device", "cpu", "--metrics-port", "0");
-            Process ingest = start("ingest", "ingest", "--bootstrap-servers", bootstrap, "--camera", "drive=" + clip,
-                    "--max-size", "640x360", "--metrics-port", "0");
+            start(
+                    "sink",
+                    "sink",
+                    "--bootstrap-servers",
+                    bootstrap,
+                    "--output-dir",
+                    out.toString(),
+                    "--state-dir",
+                    work.resolve("sink-state").toString(),
+                    "--metrics-port",
+                    "0",
+                    "--view-port",
+                    "0");
+            start(
+                    "segment",
+                    "segment",
+                    "--bootstrap-servers",
+                    bootstrap,
+                    "--model",
+                    Assets.require(Assets.SAVED_MODEL).toString(),
+                    "--model-cache",
+                    work.resolve("cache").toString(),
+                    "--device",
+                    "cpu",
+                    "--metrics-port",
+                    "0");
+            Process ingest = start(
+                    "ingest",
+                    "ingest",
+                    "--bootstrap-servers",
+                    bootstrap,
+                    "--camera",
+                    "drive=" + clip,
+                    "--max-size",
+                    "640x360",
+                    "--metrics-port",
+                    "0");
 
             long before = awaitFrameStats(bootstrap, 60, Duration.ofMinutes(4));
             broker.destroyForcibly();
@@ -86,23 +117,34 @@ class BrokerRestartIT {
             long ready = System.nanoTime();
             awaitFrameStats(bootstrap, before + 1, Duration.ofMinutes(3));
             long resumed = System.nanoTime();
-            System.out.printf("broker killed at frame-stats offset %d; restarted and ready in %.1f s; frame-stats committed "
-                    + "again %.1f s after it was ready%n", before, (ready - restarted) / 1e9, (resumed - ready) / 1e9);
+            System.out.printf(
+                    "broker killed at frame-stats offset %d; restarted and ready in %.1f s; frame-stats committed "
+                            + "again %.1f s after it was ready%n",
+                    before, (ready - restarted) / 1e9, (resumed - ready) / 1e9);
 
-            assertThat(ingest.waitFor(4, TimeUnit.MINUTES)).as("ingest finished; output:%n%s", log("ingest")).isTrue();
-            assertThat(ingest.exitValue()).as("ingest's exit code; output:%n%s", log("ingest")).isZero();
+            assertThat(ingest.waitFor(4, TimeUnit.MINUTES))
+                    .as("ingest finished; output:%n%s", log("ingest"))
+                    .isTrue();
+            assertThat(ingest.exitValue())
+                    .as("ingest's exit code; output:%n%s", log("ingest"))
+                    .isZero();
             Matcher session = Pattern.compile("session ([0-9a-f-]{36})").matcher(log("ingest"));
             assertThat(session.find()).as("the input's session in ingest's log").isTrue();
-            Map<String, List<JsonNode>> published = ScaleOutIntegrationTest.frameStatsUntilEnded(kafka, Topics.withPrefix(""),
-                    Set.of(UUID.fromString(session.group(1))));
+            Map<String, List<JsonNode>> published = ScaleOutIntegrationTest.frameStatsUntilEnded(
+                    kafka, Topics.withPrefix(""), Set.of(UUID.fromString(session.group(1))));
             List<Long> expected = LongStream.range(0, FRAMES).boxed().toList();
-            assertThat(published.get("drive")).as("frame-stats, read committed")
-                    .extracting(s -> s.get("sequence").asLong()).containsExactlyElementsOf(expected);
+            assertThat(published.get("drive"))
+                    .as("frame-stats, read committed")
+                    .extracting(s -> s.get("sequence").asLong())
+                    .containsExactlyElementsOf(expected);
             Path stats = out.resolve("drive").resolve("stats.jsonl"); // finished before the end-of-stream went out
-            assertThat(Files.readAllLines(stats, StandardCharsets.UTF_8)).as("stats.jsonl")
+            assertThat(Files.readAllLines(stats, StandardCharsets.UTF_8))
+                    .as("stats.jsonl")
                     .extracting(l -> Long.parseLong(l.replaceAll(".*\"sequence\":(\\d+).*", "$1")))
                     .containsExactlyElementsOf(expected);
-            assertThat(LauncherIT.videoFrames(out.resolve("drive").resolve("overlay.mp4"))).as("overlay frames").isEqualTo(FRAMES);
+            assertThat(LauncherIT.videoFrames(out.resolve("drive").resolve("overlay.mp4")))
+                    .as("overlay frames")
+                    .isEqualTo(FRAMES);
         } finally {
             for (Process p : processes) {
                 p.destroy();
@@ -118,9 +160,25 @@ class BrokerRestartIT {
     /** The driving clip played {@value #LOOPS} times: a recorded input of a few hundred frames. */
     private Path loopedClip() throws Exception {
         Path clip = work.resolve("drive.mp4");
-        Process p = new ProcessBuilder(Tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
-                "-stream_loop", Integer.toString(LOOPS - 1), "-i", Assets.require(Assets.DRIVING_CLIP).toString(), "-an",
-                "-c:v", "libx264", "-preset", "ultrafast", "-y", clip.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Tools.ffmpeg().toString(),
+                        "-hide_banner",
+                        "-nostdin",
+                        "-loglevel",
+                        "error",
+                        "-stream_loop",
+                        Integer.toString(LOOPS - 1),
+                        "-i",
+                        Assets.require(Assets.DRIVING_CLIP).toString(),
+                        "-an",
+                        "-c:v",
+                        "libx264",
+                        "-preset",
+                        "ultrafast",
+                        "-y",
+                        clip.toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as("ffmpeg: %s", output).isZero();
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile())) {
@@ -135,15 +193,24 @@ class BrokerRestartIT {
     }
 
     private Process broker(Path data, int port, int controllerPort, String name) throws IOException {
-        return start(name, "kafka", "--data-dir", data.toString(), "--port", Integer.toString(port),
-                "--controller-port", Integer.toString(controllerPort));
+        return start(
+                name,
+                "kafka",
+                "--data-dir",
+                data.toString(),
+                "--port",
+                Integer.toString(port),
+                "--controller-port",
+                Integer.toString(controllerPort));
     }
 
     private Process start(String name, String... args) throws IOException {
         Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of(root.resolve("segstream").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile());
         pb.environment().put("SEGSTREAM_NO_BUILD", "1");
         pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
@@ -160,7 +227,8 @@ class BrokerRestartIT {
     private void awaitLog(String name, String line, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!log(name).contains(line)) {
-            assertThat(System.nanoTime()).as("'%s' in %s's output within %s:%n%s", line, name, timeout, log(name))
+            assertThat(System.nanoTime())
+                    .as("'%s' in %s's output within %s:%n%s", line, name, timeout, log(name))
                     .isLessThan(deadline);
             Thread.sleep(200);
         }
@@ -177,20 +245,27 @@ class BrokerRestartIT {
             if (n >= count) {
                 return n;
             }
-            assertThat(System.nanoTime()).as("frame-stats offset %d within %s (%d so far); sink:%n%s%nsegment:%n%s", count,
-                    timeout, n, log("sink"), log("segment")).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as(
+                            "frame-stats offset %d within %s (%d so far); sink:%n%s%nsegment:%n%s",
+                            count, timeout, n, log("sink"), log("segment"))
+                    .isLessThan(deadline);
             Thread.sleep(500);
         }
     }
 
     private static long committedFrameStats(String bootstrap) {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000",
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000",
+                        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(Topics.withPrefix("").frameStats()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             long n = 0;
             for (Map.Entry<TopicPartition, Long> e : c.endOffsets(parts).entrySet()) {
                 n += e.getValue() - c.beginningOffsets(List.of(e.getKey())).get(e.getKey());

@@ -1,6 +1,5 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.segstream.ingest.config.CamerasFile;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
+import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,12 +39,13 @@ import picocli.CommandLine.Model.CommandSpec;
 @IntegrationTest
 class DeployManifestsTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
+    private static final Path ROOT =
+            Path.of(System.getProperty("segstream.root")).toAbsolutePath();
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final Map<String, CommandSpec> SERVICES = services();
     /** Deployment / compose service / container name to the segstream command it runs. */
-    private static final Map<String, String> COMMAND_OF = Map.of("ingest", "ingest", "segmenter", "segment",
-            "segmenter-cpu", "segment", "sink", "sink");
+    private static final Map<String, String> COMMAND_OF =
+            Map.of("ingest", "ingest", "segmenter", "segment", "segmenter-cpu", "segment", "sink", "sink");
 
     @TempDir
     Path work;
@@ -54,35 +55,50 @@ class DeployManifestsTest {
         Path compose = Tools.dockerCompose();
         for (String profile : List.of("cpu", "gpu")) {
             Process p = new ProcessBuilder(compose.toString(), "--profile", profile, "config", "-q")
-                    .directory(ROOT.toFile()).redirectErrorStream(true).start();
+                    .directory(ROOT.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor()).as("docker-compose --profile %s config: %s", profile, out).isZero();
+            assertThat(p.waitFor())
+                    .as("docker-compose --profile %s config: %s", profile, out)
+                    .isZero();
         }
     }
 
     @Test
     void shouldSetOnlyVariablesTheComposeServicesReadOnTheirPorts() throws Exception {
-        JsonNode services = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile()).get("services");
+        JsonNode services =
+                YAML.readTree(ROOT.resolve("docker-compose.yml").toFile()).get("services");
         Map<String, String> prometheusTargets = prometheusTargets();
         for (Map.Entry<String, String> s : COMMAND_OF.entrySet()) {
             JsonNode service = services.get(s.getKey());
             assertThat(service).as("compose service %s", s.getKey()).isNotNull();
             Map<String, String> env = new HashMap<>();
-            service.get("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            service.get("environment")
+                    .fields()
+                    .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             assertVariablesRead(s.getValue(), env.keySet(), "compose service " + s.getKey());
             String port = env.getOrDefault("SEGSTREAM_METRICS_PORT", defaultOf(s.getValue(), "--metrics-port"));
-            assertThat(service.get("ports").toString()).as("published port of %s", s.getKey()).contains(port + ":" + port);
-            assertThat(prometheusTargets).as("Prometheus target of %s", s.getKey()).containsEntry(s.getKey(), port);
+            assertThat(service.get("ports").toString())
+                    .as("published port of %s", s.getKey())
+                    .contains(port + ":" + port);
+            assertThat(prometheusTargets)
+                    .as("Prometheus target of %s", s.getKey())
+                    .containsEntry(s.getKey(), port);
             String dockerfile = service.get("build").get("dockerfile").asText();
-            assertThat(entrypointCommand(ROOT.resolve(dockerfile))).as("command of %s", dockerfile).isEqualTo(s.getValue());
+            assertThat(entrypointCommand(ROOT.resolve(dockerfile)))
+                    .as("command of %s", dockerfile)
+                    .isEqualTo(s.getValue());
         }
         String topics = services.get("topics").get("command").toString();
         Topics names = Topics.DEFAULT;
-        for (String t : List.of(names.frames(), names.masks(), names.frameStats(), names.cameraStats(), names.models())) {
+        for (String t :
+                List.of(names.frames(), names.masks(), names.frameStats(), names.cameraStats(), names.models())) {
             assertThat(topics).as("compose creates topic %s", t).contains(t);
         }
         assertThat(topics).contains("max.message.bytes=" + Topics.MAX_RECORD_BYTES);
-        assertThat(CamerasFile.load(ROOT.resolve("deploy/compose/cameras.yaml"))).hasSize(2);
+        assertThat(CamerasFile.load(ROOT.resolve("deploy/compose/cameras.yaml")))
+                .hasSize(2);
     }
 
     @Test
@@ -92,16 +108,28 @@ class DeployManifestsTest {
             List<JsonNode> objects = kustomize(kubectl, overlay);
             Map<String, JsonNode> topics = byKind(objects, "KafkaTopic");
             Topics names = Topics.DEFAULT;
-            assertThat(topics.keySet()).as("%s: KafkaTopics", overlay)
-                    .containsExactlyInAnyOrder(names.frames(), names.masks(), names.frameStats(), names.cameraStats(),
-                            names.models());
-            int partitions = topics.get(names.frames()).get("spec").get("partitions").asInt();
-            assertThat(topics.get(names.masks()).get("spec").get("partitions").asInt()).as("masks partitions = frames partitions")
+            assertThat(topics.keySet())
+                    .as("%s: KafkaTopics", overlay)
+                    .containsExactlyInAnyOrder(
+                            names.frames(), names.masks(), names.frameStats(), names.cameraStats(), names.models());
+            int partitions =
+                    topics.get(names.frames()).get("spec").get("partitions").asInt();
+            assertThat(topics.get(names.masks()).get("spec").get("partitions").asInt())
+                    .as("masks partitions = frames partitions")
                     .isEqualTo(partitions);
-            topics.values().stream().filter(t -> !t.get("metadata").get("name").asText().equals(names.models()))
-                    .forEach(t -> assertThat(t.get("spec").get("config").get("max.message.bytes").asInt())
+            topics.values().stream()
+                    .filter(t -> !t.get("metadata").get("name").asText().equals(names.models()))
+                    .forEach(t -> assertThat(t.get("spec")
+                                    .get("config")
+                                    .get("max.message.bytes")
+                                    .asInt())
                             .isEqualTo(Topics.MAX_RECORD_BYTES));
-            assertThat(topics.get(names.models()).get("spec").get("config").get("cleanup.policy").asText()).isEqualTo("compact");
+            assertThat(topics.get(names.models())
+                            .get("spec")
+                            .get("config")
+                            .get("cleanup.policy")
+                            .asText())
+                    .isEqualTo("compact");
 
             Map<String, JsonNode> deployments = byKind(objects, "Deployment");
             assertThat(deployments.keySet()).containsExactlyInAnyOrder("ingest", "segmenter", "sink");
@@ -111,40 +139,68 @@ class DeployManifestsTest {
                 JsonNode pod = d.get("spec").get("template");
                 JsonNode container = pod.get("spec").get("containers").get(0);
                 Map<String, String> env = new HashMap<>();
-                container.get("env").forEach(e -> env.put(e.get("name").asText(), e.path("value").asText()));
+                container
+                        .get("env")
+                        .forEach(e ->
+                                env.put(e.get("name").asText(), e.path("value").asText()));
                 String command = COMMAND_OF.get(name);
                 assertVariablesRead(command, env.keySet(), overlay + " Deployment " + name);
                 String port = env.getOrDefault("SEGSTREAM_METRICS_PORT", defaultOf(command, "--metrics-port"));
-                assertThat(container.get("ports").get(0).get("containerPort").asText()).as("%s port", name).isEqualTo(port);
-                assertThat(pod.get("metadata").get("annotations").get("prometheus.io/port").asText()).isEqualTo(port);
+                assertThat(container.get("ports").get(0).get("containerPort").asText())
+                        .as("%s port", name)
+                        .isEqualTo(port);
+                assertThat(pod.get("metadata")
+                                .get("annotations")
+                                .get("prometheus.io/port")
+                                .asText())
+                        .isEqualTo(port);
                 for (String probe : List.of("readinessProbe", "livenessProbe")) {
                     JsonNode get = container.get(probe).get("httpGet");
                     assertThat(get.get("port").asText()).isIn("metrics", port);
-                    assertThat(get.get("path").asText()).as("%s %s path", name, probe).isIn("/health", "/metrics");
+                    assertThat(get.get("path").asText())
+                            .as("%s %s path", name, probe)
+                            .isIn("/health", "/metrics");
                 }
-                assertThat(env.get("SEGSTREAM_PARTITIONS")).as("%s creates topics like the KafkaTopics", name)
+                assertThat(env.get("SEGSTREAM_PARTITIONS"))
+                        .as("%s creates topics like the KafkaTopics", name)
                         .isEqualTo(Integer.toString(partitions));
-                assertThat(env.get("SEGSTREAM_REPLICATION_FACTOR")).as("%s creates topics with the KafkaTopics' replicas", name)
-                        .isEqualTo(topics.get(names.frames()).get("spec").get("replicas").asText());
+                assertThat(env.get("SEGSTREAM_REPLICATION_FACTOR"))
+                        .as("%s creates topics with the KafkaTopics' replicas", name)
+                        .isEqualTo(topics.get(names.frames())
+                                .get("spec")
+                                .get("replicas")
+                                .asText());
                 if (name.equals("segmenter")) {
                     segmenterEnv = env;
                     assertThat(env.get("SEGSTREAM_DEVICE")).isEqualTo(overlay);
                     JsonNode limits = container.path("resources").path("limits");
-                    assertThat(limits.has("nvidia.com/gpu")).as("GPU limit in the %s overlay", overlay).isEqualTo(overlay.equals("gpu"));
+                    assertThat(limits.has("nvidia.com/gpu"))
+                            .as("GPU limit in the %s overlay", overlay)
+                            .isEqualTo(overlay.equals("gpu"));
                 }
             }
             JsonNode scaler = byKind(objects, "ScaledObject").get("segmenter");
             JsonNode trigger = scaler.get("spec").get("triggers").get(0).get("metadata");
             assertThat(trigger.get("topic").asText()).isEqualTo(names.frames());
-            assertThat(trigger.get("consumerGroup").asText()).isEqualTo(segmenterEnv.getOrDefault("SEGSTREAM_GROUP", Groups.SEGMENTER));
-            assertThat(scaler.get("spec").get("scaleTargetRef").get("name").asText()).isEqualTo("segmenter");
-            assertThat(scaler.get("spec").get("maxReplicaCount").asInt()).as("no more segmenters than partitions")
+            assertThat(trigger.get("consumerGroup").asText())
+                    .isEqualTo(segmenterEnv.getOrDefault("SEGSTREAM_GROUP", Groups.SEGMENTER));
+            assertThat(scaler.get("spec").get("scaleTargetRef").get("name").asText())
+                    .isEqualTo("segmenter");
+            assertThat(scaler.get("spec").get("maxReplicaCount").asInt())
+                    .as("no more segmenters than partitions")
                     .isLessThanOrEqualTo(partitions);
 
-            JsonNode cameras = objects.stream().filter(o -> o.get("kind").asText().equals("ConfigMap")
-                    && o.get("metadata").get("name").asText().startsWith("segstream-cameras")).findFirst().orElseThrow();
-            Path file = Files.writeString(work.resolve(overlay + "-cameras.yaml"), cameras.get("data").get("cameras.yaml").asText());
-            assertThat(CamerasFile.load(file)).as("the cameras ConfigMap is a valid cameras file").isNotEmpty();
+            JsonNode cameras = objects.stream()
+                    .filter(o -> o.get("kind").asText().equals("ConfigMap")
+                            && o.get("metadata").get("name").asText().startsWith("segstream-cameras"))
+                    .findFirst()
+                    .orElseThrow();
+            Path file = Files.writeString(
+                    work.resolve(overlay + "-cameras.yaml"),
+                    cameras.get("data").get("cameras.yaml").asText());
+            assertThat(CamerasFile.load(file))
+                    .as("the cameras ConfigMap is a valid cameras file")
+                    .isNotEmpty();
         }
     }
 
@@ -152,10 +208,17 @@ class DeployManifestsTest {
     void shouldBuildEveryImageFromFilesAndModulesThatExist() throws Exception {
         List<Path> dockerfiles;
         try (Stream<Path> s = Files.walk(ROOT.resolve("deploy"))) {
-            dockerfiles = s.filter(p -> p.getFileName().toString().startsWith("Dockerfile")).sorted().toList();
+            dockerfiles = s.filter(p -> p.getFileName().toString().startsWith("Dockerfile"))
+                    .sorted()
+                    .toList();
         }
-        assertThat(dockerfiles).extracting(p -> ROOT.relativize(p).toString()).containsExactlyInAnyOrder(
-                "deploy/ingest/Dockerfile", "deploy/segmenter/Dockerfile", "deploy/segmenter/Dockerfile.gpu", "deploy/sink/Dockerfile");
+        assertThat(dockerfiles)
+                .extracting(p -> ROOT.relativize(p).toString())
+                .containsExactlyInAnyOrder(
+                        "deploy/ingest/Dockerfile",
+                        "deploy/segmenter/Dockerfile",
+                        "deploy/segmenter/Dockerfile.gpu",
+                        "deploy/sink/Dockerfile");
         Set<String> modules = rootModules();
         for (Path dockerfile : dockerfiles) {
             String text = Files.readString(dockerfile, StandardCharsets.UTF_8).replace("\\\n", " ");
@@ -164,13 +227,17 @@ class DeployManifestsTest {
                 if (line.startsWith("COPY ") && !line.contains("--from=")) {
                     String[] parts = line.substring(5).trim().split("\\s+");
                     for (int i = 0; i < parts.length - 1; i++) {
-                        assertThat(ROOT.resolve(parts[i])).as("%s copies %s", dockerfile, parts[i]).exists();
+                        assertThat(ROOT.resolve(parts[i]))
+                                .as("%s copies %s", dockerfile, parts[i])
+                                .exists();
                         copied.add(parts[i].replaceAll("/.*", ""));
                     }
                 }
             }
             for (String module : modules) {
-                assertThat(copied).as("%s copies module %s, which the reactor reads", dockerfile, module).contains(module);
+                assertThat(copied)
+                        .as("%s copies module %s, which the reactor reads", dockerfile, module)
+                        .contains(module);
             }
             Matcher pl = Pattern.compile("-pl (\\S+)").matcher(text);
             assertThat(pl.find()).isTrue();
@@ -181,15 +248,20 @@ class DeployManifestsTest {
             assertThat(SERVICES).as("%s runs a segstream service", dockerfile).containsKey(command);
             Matcher expose = Pattern.compile("EXPOSE (\\d+)").matcher(text);
             assertThat(expose.find()).isTrue();
-            assertThat(expose.group(1)).as("%s exposes the metrics port", dockerfile).isEqualTo(defaultOf(command, "--metrics-port"));
+            assertThat(expose.group(1))
+                    .as("%s exposes the metrics port", dockerfile)
+                    .isEqualTo(defaultOf(command, "--metrics-port"));
         }
     }
 
     private static void assertVariablesRead(String command, Set<String> variables, String where) {
-        Set<String> read = SERVICES.get(command).options().stream().filter(o -> !o.usageHelp() && !o.versionHelp())
-                .map(EnvironmentDefaults::variable).collect(Collectors.toSet());
+        Set<String> read = SERVICES.get(command).options().stream()
+                .filter(o -> !o.usageHelp() && !o.versionHelp())
+                .map(EnvironmentDefaults::variable)
+                .collect(Collectors.toSet());
         assertThat(variables.stream().filter(v -> v.startsWith("SEGSTREAM_")).toList())
-                .as("%s sets variables segstream %s reads", where, command).allSatisfy(v -> assertThat(read).contains(v));
+                .as("%s sets variables segstream %s reads", where, command)
+                .allSatisfy(v -> assertThat(read).contains(v));
     }
 
     private static String defaultOf(String command, String option) {
@@ -199,7 +271,9 @@ class DeployManifestsTest {
     private static String entrypointCommand(Path dockerfile) throws IOException {
         Matcher m = Pattern.compile("ENTRYPOINT \\[.*\"io\\.segstream\\.app\\.Main\", \"([a-z]+)\"]")
                 .matcher(Files.readString(dockerfile, StandardCharsets.UTF_8));
-        assertThat(m.find()).as("%s starts io.segstream.app.Main with a command", dockerfile).isTrue();
+        assertThat(m.find())
+                .as("%s starts io.segstream.app.Main with a command", dockerfile)
+                .isTrue();
         return m.group(1);
     }
 
@@ -223,11 +297,20 @@ class DeployManifestsTest {
     }
 
     private List<JsonNode> kustomize(Path kubectl, String overlay) throws Exception {
-        Process p = new ProcessBuilder(kubectl.toString(), "kustomize", ROOT.resolve("deploy/k8s/overlays").resolve(overlay).toString())
-                .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("kubectl.err").toFile())).start();
+        Process p = new ProcessBuilder(
+                        kubectl.toString(),
+                        "kustomize",
+                        ROOT.resolve("deploy/k8s/overlays").resolve(overlay).toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        work.resolve("kubectl.err").toFile()))
+                .start();
         byte[] rendered = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor()).as("kubectl kustomize %s: %s", overlay,
-                Files.exists(work.resolve("kubectl.err")) ? Files.readString(work.resolve("kubectl.err")) : "").isZero();
+        assertThat(p.waitFor())
+                .as(
+                        "kubectl kustomize %s: %s",
+                        overlay,
+                        Files.exists(work.resolve("kubectl.err")) ? Files.readString(work.resolve("kubectl.err")) : "")
+                .isZero();
         List<JsonNode> objects = new ArrayList<>();
         try (var parser = new YAMLFactory().createParser(rendered)) {
             var it = YAML.readValues(parser, JsonNode.class);
@@ -240,7 +323,8 @@ class DeployManifestsTest {
 
     private static Map<String, JsonNode> byKind(List<JsonNode> objects, String kind) {
         Map<String, JsonNode> out = new HashMap<>();
-        objects.stream().filter(o -> o.get("kind").asText().equals(kind))
+        objects.stream()
+                .filter(o -> o.get("kind").asText().equals(kind))
                 .forEach(o -> out.put(o.get("metadata").get("name").asText(), o));
         return out;
     }
@@ -253,5 +337,4 @@ class DeployManifestsTest {
         }
         return out;
     }
-
 }

@@ -21,15 +21,16 @@ class EnvironmentDefaultsTest {
         assertThat(segment.cluster.bootstrapServers).isEqualTo("kafka:9092");
         assertThat(segment.model).hasToString("/models/deeplab");
         assertThat(segment.batch.batchSize).isEqualTo(8);
-        assertThat(segment.cluster.kafkaProperties).containsExactlyInAnyOrderEntriesOf(
-                Map.of("session.timeout.ms", "6000", "security.protocol", "SSL"));
+        assertThat(segment.cluster.kafkaProperties)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("session.timeout.ms", "6000", "security.protocol", "SSL"));
         assertThat(segment.metricsPort).as("the command line wins").isEqualTo(1234);
     }
 
     @Test
     void shouldTakeSeveralCamerasFromOneVariableAndKeepBuiltInDefaultsOtherwise() {
-        IngestCommand ingest = parse(new IngestCommand(), Map.of("SEGSTREAM_CAMERA", "front=rtsp://a/1;rear=rtsp://b/2",
-                "SEGSTREAM_PNG", "true"));
+        IngestCommand ingest = parse(
+                new IngestCommand(),
+                Map.of("SEGSTREAM_CAMERA", "front=rtsp://a/1;rear=rtsp://b/2", "SEGSTREAM_PNG", "true"));
 
         assertThat(ingest.cameras).containsExactly("front=rtsp://a/1", "rear=rtsp://b/2");
         assertThat(ingest.png).isTrue();
@@ -38,8 +39,13 @@ class EnvironmentDefaultsTest {
 
     @Test
     void shouldLeaveTheEmbeddedRunToItsCommandLine() {
-        RunCommand run = parse(new RunCommand(), Map.of("SEGSTREAM_BOOTSTRAP_SERVERS", "kafka:9092", "SEGSTREAM_OUT", "/x"),
-                "--model", "m", "--out", "o");
+        RunCommand run = parse(
+                new RunCommand(),
+                Map.of("SEGSTREAM_BOOTSTRAP_SERVERS", "kafka:9092", "SEGSTREAM_OUT", "/x"),
+                "--model",
+                "m",
+                "--out",
+                "o");
 
         assertThat(run.bootstrapServers).isEmpty();
     }
@@ -50,30 +56,38 @@ class EnvironmentDefaultsTest {
         java.util.Map<String, String> options = new java.util.TreeMap<>();
         CommandLine main = new CommandLine(new Main());
         for (String command : new java.util.TreeSet<>(EnvironmentDefaults.SERVICES)) {
-            for (CommandLine.Model.OptionSpec o : main.getSubcommands().get(command).getCommandSpec().options()) {
+            for (CommandLine.Model.OptionSpec o :
+                    main.getSubcommands().get(command).getCommandSpec().options()) {
                 if (o.usageHelp() || o.versionHelp()) {
                     continue;
                 }
-                services.computeIfAbsent(EnvironmentDefaults.variable(o), v -> new java.util.TreeSet<>()).add(command);
+                services.computeIfAbsent(EnvironmentDefaults.variable(o), v -> new java.util.TreeSet<>())
+                        .add(command);
                 options.put(EnvironmentDefaults.variable(o), o.longestName());
             }
         }
         java.util.List<String> expected = new java.util.ArrayList<>();
-        services.forEach((v, cs) -> expected.add("| `" + v + "` | `" + options.get(v) + "` | " + String.join(", ", cs) + " |"));
+        services.forEach(
+                (v, cs) -> expected.add("| `" + v + "` | `" + options.get(v) + "` | " + String.join(", ", cs) + " |"));
 
         java.util.List<String> documented = java.nio.file.Files.readAllLines(
-                        java.nio.file.Path.of(System.getProperty("segstream.root")).resolve("README.md")).stream()
-                .filter(l -> l.startsWith("| `SEGSTREAM_") && l.matches("\\| `SEGSTREAM_[A-Z_]+` \\| `--[a-z-]+` \\| [a-z, ]+ \\|"))
+                        java.nio.file.Path.of(System.getProperty("segstream.root"))
+                                .resolve("README.md"))
+                .stream()
+                .filter(l -> l.startsWith("| `SEGSTREAM_")
+                        && l.matches("\\| `SEGSTREAM_[A-Z_]+` \\| `--[a-z-]+` \\| [a-z, ]+ \\|"))
                 .toList();
 
-        assertThat(documented).as("the README's table of environment variables; expected:%n%s", String.join("\n", expected))
+        assertThat(documented)
+                .as("the README's table of environment variables; expected:%n%s", String.join("\n", expected))
                 .containsExactlyElementsOf(expected);
     }
 
     private static <T> T parse(T command, Map<String, String> env, String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setDefaultValueProvider(new EnvironmentDefaults(env));
-        String name = command.getClass().getAnnotation(CommandLine.Command.class).name();
+        String name =
+                command.getClass().getAnnotation(CommandLine.Command.class).name();
         String[] all = new String[args.length + 1];
         all[0] = name;
         System.arraycopy(args, 0, all, 1, args.length);

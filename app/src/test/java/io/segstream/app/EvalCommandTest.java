@@ -1,12 +1,12 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.IntegrationTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +27,24 @@ class EvalCommandTest {
 
     private JsonNode eval(String... transport) throws Exception {
         Path json = work.resolve("eval-" + transport.length + ".json");
-        String[] base = {"eval", "--model", Assets.require(Assets.SAVED_MODEL).toString(),
-                "--images", Assets.require("camvid/images").toString(), "--labels", Assets.require("camvid/labels").toString(),
-                "--format", "camvid", "--pipeline", "--device", "cpu", "--model-cache", work.resolve("cache").toString(),
-                "--json", json.toString()};
+        String[] base = {
+            "eval",
+            "--model",
+            Assets.require(Assets.SAVED_MODEL).toString(),
+            "--images",
+            Assets.require("camvid/images").toString(),
+            "--labels",
+            Assets.require("camvid/labels").toString(),
+            "--format",
+            "camvid",
+            "--pipeline",
+            "--device",
+            "cpu",
+            "--model-cache",
+            work.resolve("cache").toString(),
+            "--json",
+            json.toString()
+        };
         String[] args = new String[base.length + transport.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(transport, 0, args, base.length, transport.length);
@@ -47,25 +61,47 @@ class EvalCommandTest {
         assertThat(lossless.get("frames").asInt()).isEqualTo(5);
         assertThat(lossless.get("direct").get("classIoU")).hasSize(11);
         assertThat(direct).as("direct mIoU on the CamVid sample").isBetween(0.5, 0.7);
-        assertThat(lossless.get("pipeline").get("meanIoU").asDouble()).as("PNG through the pipeline")
+        assertThat(lossless.get("pipeline").get("meanIoU").asDouble())
+                .as("PNG through the pipeline")
                 .isCloseTo(direct, within(1e-12));
         assertThat(lossless.get("pipeline").get("pixelAccuracy").asDouble())
                 .isCloseTo(lossless.get("direct").get("pixelAccuracy").asDouble(), within(1e-12));
 
         double viaJpeg = jpeg.get("pipeline").get("meanIoU").asDouble();
-        LOG.info("CamVid mIoU: direct {}, pipeline with JPEG quality {} {}", direct, jpeg.get("jpegQuality").asInt(), viaJpeg);
-        assertThat(jpeg.get("jpegQuality").asInt()).as("the default quality of picture sequences").isEqualTo(95);
-        assertThat(Math.abs(direct - viaJpeg)).as("mIoU lost through the pipeline with JPEG 4:4:4 at quality 95 (measured 0.4 points)")
+        LOG.info(
+                "CamVid mIoU: direct {}, pipeline with JPEG quality {} {}",
+                direct,
+                jpeg.get("jpegQuality").asInt(),
+                viaJpeg);
+        assertThat(jpeg.get("jpegQuality").asInt())
+                .as("the default quality of picture sequences")
+                .isEqualTo(95);
+        assertThat(Math.abs(direct - viaJpeg))
+                .as("mIoU lost through the pipeline with JPEG 4:4:4 at quality 95 (measured 0.4 points)")
                 .isLessThanOrEqualTo(0.005);
     }
 
     @Test
     void shouldShowTheGainOfAScaleOnTheCamVidFramesWithTheCityscapesModel() throws Exception {
         Path json = work.resolve("scales.json");
-        StdErr.Captured run = StdErr.capture(() -> Main.execute("eval", "--model", Assets.require(Assets.SAVED_MODEL).toString(),
-                "--images", Assets.require("camvid/images").toString(), "--labels", Assets.require("camvid/labels").toString(),
-                "--format", "camvid", "--scales", "1,2", "--device", "cpu", "--model-cache", work.resolve("cache").toString(),
-                "--json", json.toString()));
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "eval",
+                "--model",
+                Assets.require(Assets.SAVED_MODEL).toString(),
+                "--images",
+                Assets.require("camvid/images").toString(),
+                "--labels",
+                Assets.require("camvid/labels").toString(),
+                "--format",
+                "camvid",
+                "--scales",
+                "1,2",
+                "--device",
+                "cpu",
+                "--model-cache",
+                work.resolve("cache").toString(),
+                "--json",
+                json.toString()));
 
         assertThat(run.code()).as(run.stderr()).isZero();
         JsonNode scales = new ObjectMapper().readTree(json.toFile()).get("scales");
@@ -73,10 +109,17 @@ class EvalCommandTest {
         assertThat(scales.get(0).get("scale").asText()).isEqualTo("1");
         double at1 = scales.get(0).get("meanIoU").asDouble();
         double at2 = scales.get(1).get("meanIoU").asDouble();
-        LOG.info("CamVid mIoU at scale 1: {}, at scale 2: {}; ms/frame {} and {}", at1, at2,
-                scales.get(0).get("msPerFrame").asDouble(), scales.get(1).get("msPerFrame").asDouble());
+        LOG.info(
+                "CamVid mIoU at scale 1: {}, at scale 2: {}; ms/frame {} and {}",
+                at1,
+                at2,
+                scales.get(0).get("msPerFrame").asDouble(),
+                scales.get(1).get("msPerFrame").asDouble());
         assertThat(at1).as("scale 1 is the frames' own size: the direct run").isCloseTo(0.578, within(0.005));
-        assertThat(at2).as("the EdgeTPU model, trained on 2048 px frames, gains upscaled 2x").isGreaterThan(at1 + 0.015);
-        assertThat(scales.get(1).get("msPerFrame").asDouble()).isGreaterThan(scales.get(0).get("msPerFrame").asDouble());
+        assertThat(at2)
+                .as("the EdgeTPU model, trained on 2048 px frames, gains upscaled 2x")
+                .isGreaterThan(at1 + 0.015);
+        assertThat(scales.get(1).get("msPerFrame").asDouble())
+                .isGreaterThan(scales.get(0).get("msPerFrame").asDouble());
     }
 }

@@ -1,6 +1,5 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.Topics;
@@ -8,7 +7,6 @@ import io.segstream.protocol.WireHeaders;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @KafkaIntegrationTest
@@ -26,7 +23,8 @@ class IngestCommandTest {
     Path work;
 
     @Test
-    void shouldPublishTheCamerasOfTheFileAndTheCommandLineAndExitOneWhenAnInputFails(KafkaBroker kafka) throws Exception {
+    void shouldPublishTheCamerasOfTheFileAndTheCommandLineAndExitOneWhenAnInputFails(KafkaBroker kafka)
+            throws Exception {
         Path a = Clips.write(work.resolve("a.mp4"), 8, 96, 64, avcodec.AV_CODEC_ID_H264);
         Path b = Clips.write(work.resolve("b.mp4"), 20, 96, 64, avcodec.AV_CODEC_ID_H264);
         Path missing = work.resolve("missing.mp4");
@@ -39,16 +37,38 @@ class IngestCommandTest {
                 """.formatted(b));
         String prefix = TestTopics.uniquePrefix("ingest-cli");
 
-        StdErr.Captured run = StdErr.capture(() -> Main.execute("ingest", "--bootstrap-servers", kafka.bootstrapServers(),
-                "--topic-prefix", prefix, "--partitions", "2", "--config", config.toString(),
-                "--camera", "from-cli=" + a, "--camera", "gone=" + missing, "--metrics-port", "0", "--max-in-flight", "0"));
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "ingest",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                prefix,
+                "--partitions",
+                "2",
+                "--config",
+                config.toString(),
+                "--camera",
+                "from-cli=" + a,
+                "--camera",
+                "gone=" + missing,
+                "--metrics-port",
+                "0",
+                "--max-in-flight",
+                "0"));
 
         assertThat(run.code()).isEqualTo(1);
-        assertThat(run.stderr()).contains("segstream ingest: camera gone: cannot open input " + missing + ": no such file");
-        List<ConsumerRecord<String, byte[]>> records = TestTopics.read(kafka, Topics.withPrefix(prefix).frames(), 8 + 1 + 10 + 1);
+        assertThat(run.stderr())
+                .contains("segstream ingest: camera gone: cannot open input " + missing + ": no such file");
+        List<ConsumerRecord<String, byte[]>> records =
+                TestTopics.read(kafka, Topics.withPrefix(prefix).frames(), 8 + 1 + 10 + 1);
         assertThat(records).filteredOn(r -> r.key().equals("from-cli")).hasSize(9);
-        assertThat(records).filteredOn(r -> r.key().equals("from-file")).hasSize(11)
-                .last().satisfies(r -> assertThat(WireHeaders.readEndOfStream(r.headers()).frameCount()).isEqualTo(10));
+        assertThat(records)
+                .filteredOn(r -> r.key().equals("from-file"))
+                .hasSize(11)
+                .last()
+                .satisfies(
+                        r -> assertThat(WireHeaders.readEndOfStream(r.headers()).frameCount())
+                                .isEqualTo(10));
     }
 
     @Test
@@ -60,14 +80,23 @@ class IngestCommandTest {
                     fps: fast
                 """);
 
-        StdErr.Captured run = StdErr.capture(() -> Main.execute("ingest", "--config", config.toString(),
-                "--camera", "nonsense", "--camera", "ok=/data/y.mp4", "--jpeg-quality", "0"));
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "ingest",
+                "--config",
+                config.toString(),
+                "--camera",
+                "nonsense",
+                "--camera",
+                "ok=/data/y.mp4",
+                "--jpeg-quality",
+                "0"));
 
         assertThat(run.code()).isEqualTo(2);
-        assertThat(run.stderr().lines().toList()).containsExactly(
-                "segstream ingest: " + config + ": cameras[0] (x): fps: must be a number, got 'fast'",
-                "segstream ingest: --camera nonsense: expected ID=SOURCE",
-                "segstream ingest: --camera ok=/data/y.mp4: jpeg-quality: must be 1-100, got 0",
-                "segstream ingest: --bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
+        assertThat(run.stderr().lines().toList())
+                .containsExactly(
+                        "segstream ingest: " + config + ": cameras[0] (x): fps: must be a number, got 'fast'",
+                        "segstream ingest: --camera nonsense: expected ID=SOURCE",
+                        "segstream ingest: --camera ok=/data/y.mp4: jpeg-quality: must be 1-100, got 0",
+                        "segstream ingest: --bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
     }
 }

@@ -1,5 +1,7 @@
 package io.segstream.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.app.http.HttpEndpoint;
@@ -9,11 +11,9 @@ import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Topics;
 import io.segstream.testkit.Clips;
-import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LogCapture;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -24,31 +24,34 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import static org.assertj.core.api.Assertions.assertThat;
 
 @KafkaIntegrationTest
 class IngestOperabilityIntegrationTest {
 
     @Test
-    void shouldServePrometheusMetricsAndAHealthThatNamesTheFailedCamera(KafkaBroker kafka, @TempDir Path dir) throws Exception {
+    void shouldServePrometheusMetricsAndAHealthThatNamesTheFailedCamera(KafkaBroker kafka, @TempDir Path dir)
+            throws Exception {
         Topics topics = TestTopics.create(kafka, "operability", 1);
         Path clip = Clips.write(dir.resolve("clip.mp4"), 12, 96, 64, avcodec.AV_CODEC_ID_H264);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpClient http = HttpClient.newHttpClient();
 
         try (LogCapture log = new LogCapture();
-             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics), new IngestMetrics(registry));
-             HttpEndpoint endpoint = new HttpEndpoint(new InetSocketAddress("127.0.0.1", 0), registry, () -> IngestCommand.health(ingest.status()))) {
+                Ingest ingest = new Ingest(
+                        IngestConfig.defaults(kafka.bootstrapServers(), topics), new IngestMetrics(registry));
+                HttpEndpoint endpoint = new HttpEndpoint(
+                        new InetSocketAddress("127.0.0.1", 0), registry, () -> IngestCommand.health(ingest.status()))) {
             ingest.start(CameraSpec.of("good", clip.toString())).get(60, TimeUnit.SECONDS);
-            ingest.start(CameraSpec.of("broken", dir.resolve("nope.mp4").toString())).get(60, TimeUnit.SECONDS);
+            ingest.start(CameraSpec.of("broken", dir.resolve("nope.mp4").toString()))
+                    .get(60, TimeUnit.SECONDS);
             String base = "http://127.0.0.1:" + endpoint.port();
 
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body())
@@ -65,8 +68,10 @@ class IngestOperabilityIntegrationTest {
                     .contains("{\"camera\":\"broken\",\"input\":\"" + dir.resolve("nope.mp4")
                             + "\",\"mode\":\"recorded\",\"state\":\"failed\",\"healthy\":false")
                     .contains("\"lastError\":\"cannot open input " + dir.resolve("nope.mp4") + ": no such file\"")
-                    .contains("{\"camera\":\"good\",\"input\":\"" + clip + "\",\"mode\":\"recorded\",\"state\":\"finished\",\"healthy\":true");
-            assertThat(log.entries()).filteredOn(e -> e.logger().startsWith("io.segstream.ingest.recorded"))
+                    .contains("{\"camera\":\"good\",\"input\":\"" + clip
+                            + "\",\"mode\":\"recorded\",\"state\":\"finished\",\"healthy\":true");
+            assertThat(log.entries())
+                    .filteredOn(e -> e.logger().startsWith("io.segstream.ingest.recorded"))
                     .isNotEmpty()
                     .allSatisfy(e -> assertThat(e.camera()).isIn("good", "broken"));
         }

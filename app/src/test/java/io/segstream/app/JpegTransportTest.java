@@ -1,6 +1,5 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.ingest.encode.PictureEncoder;
@@ -15,6 +14,7 @@ import io.segstream.segmenter.model.FrameDecoder;
 import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.IntegrationTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -45,31 +45,44 @@ class JpegTransportTest {
         long pixels = 0;
         long jpegDiffers = 0;
         long pngDiffers = 0;
-        try (SegmentationModel model = new ModelLoader(cache, DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
-             SegmentationModel.Predictor predictor = model.newPredictor();
-             FrameSource source = new FFmpegSource(SourceSpec.of(Assets.require(Assets.DRIVING_CLIP).toString()),
-                     Duration.ofSeconds(10), Optional.empty());
-             PictureEncoder jpeg = PictureEncoder.of(ImageEncoding.JPEG, 90);
-             PictureEncoder png = PictureEncoder.of(ImageEncoding.PNG, 90)) {
+        try (SegmentationModel model =
+                        new ModelLoader(cache, DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
+                SegmentationModel.Predictor predictor = model.newPredictor();
+                FrameSource source = new FFmpegSource(
+                        SourceSpec.of(Assets.require(Assets.DRIVING_CLIP).toString()),
+                        Duration.ofSeconds(10),
+                        Optional.empty());
+                PictureEncoder jpeg = PictureEncoder.of(ImageEncoding.JPEG, 90);
+                PictureEncoder png = PictureEncoder.of(ImageEncoding.PNG, 90)) {
             source.open();
             Optional<DecodedFrame> f;
             for (int i = 0; (f = source.next()).isPresent(); i++) {
                 if (i % 4 != 0) {
                     continue;
                 }
-                LabelMap raw = predictor.segment(FrameDecoder.toRgbImage(f.get().picture().toImage()));
-                jpegDiffers += differing(raw, predictor.segment(FrameDecoder.decode(jpeg.encode(f.get().picture()))));
-                pngDiffers += differing(raw, predictor.segment(FrameDecoder.decode(png.encode(f.get().picture()))));
+                LabelMap raw = predictor.segment(
+                        FrameDecoder.toRgbImage(f.get().picture().toImage()));
+                jpegDiffers += differing(
+                        raw,
+                        predictor.segment(
+                                FrameDecoder.decode(jpeg.encode(f.get().picture()))));
+                pngDiffers += differing(
+                        raw,
+                        predictor.segment(FrameDecoder.decode(png.encode(f.get().picture()))));
                 pixels += raw.labels().length;
             }
         }
         double jpegShare = jpegDiffers / (double) pixels;
-        LOG.info("Frame transport: JPEG at quality 90 changes {} of the labels against the raw decoded frames; PNG changes {}",
-                String.format(Locale.ROOT, "%.2f%%", 100 * jpegShare), pngDiffers);
+        LOG.info(
+                "Frame transport: JPEG at quality 90 changes {} of the labels against the raw decoded frames; PNG changes {}",
+                String.format(Locale.ROOT, "%.2f%%", 100 * jpegShare),
+                pngDiffers);
 
         assertThat(pixels).isEqualTo(10L * 1280 * 720);
         assertThat(pngDiffers).as("labels changed by the lossless transport").isZero();
-        assertThat(jpegShare).as("share of labels changed by JPEG at quality 90").isBetween(0.0, 0.08);
+        assertThat(jpegShare)
+                .as("share of labels changed by JPEG at quality 90")
+                .isBetween(0.0, 0.08);
     }
 
     private static long differing(LabelMap a, LabelMap b) {

@@ -29,7 +29,8 @@ class KafkaConfigFileTest {
         assertThat(problems).isEmpty();
         assertThat(read).containsEntry("security.protocol", "SASL_SSL").containsKey("sasl.jaas.config");
         assertThat(KafkaConfigFile.merge(read, Map.of("request.timeout.ms", "9000")))
-                .containsEntry("request.timeout.ms", "9000").containsEntry("security.protocol", "SASL_SSL");
+                .containsEntry("request.timeout.ms", "9000")
+                .containsEntry("security.protocol", "SASL_SSL");
     }
 
     @Test
@@ -40,16 +41,26 @@ class KafkaConfigFileTest {
         KafkaConfigFile.load(huge, problems);
 
         assertThat(problems).hasSize(2);
-        assertThat(problems.get(0)).startsWith("--kafka-config " + dir.resolve("missing.properties") + " cannot be read");
+        assertThat(problems.get(0))
+                .startsWith("--kafka-config " + dir.resolve("missing.properties") + " cannot be read");
         assertThat(problems.get(1)).contains("is larger than " + KafkaConfigFile.MAX_BYTES + " bytes");
     }
 
     @Test
     void shouldRefuseAServiceWhoseConfigFileIsMissingBeforeConnecting() throws Exception {
-        StdErr.Captured run = StdErr.capture(() -> Main.execute("sink", "--bootstrap-servers", "127.0.0.1:1",
-                "--kafka-config", dir.resolve("nope.properties").toString(), "--metrics-port", "0", "--view-port", "0"));
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "sink",
+                "--bootstrap-servers",
+                "127.0.0.1:1",
+                "--kafka-config",
+                dir.resolve("nope.properties").toString(),
+                "--metrics-port",
+                "0",
+                "--view-port",
+                "0"));
 
         assertThat(run.code()).isEqualTo(2);
-        assertThat(run.stderr()).contains("segstream sink: --kafka-config " + dir.resolve("nope.properties") + " cannot be read");
+        assertThat(run.stderr())
+                .contains("segstream sink: --kafka-config " + dir.resolve("nope.properties") + " cannot be read");
     }
 }

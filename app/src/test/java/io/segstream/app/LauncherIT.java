@@ -1,46 +1,46 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.segstream.testkit.Assets;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import io.segstream.testkit.LivePattern;
-import io.segstream.testkit.ToolProcess;
-import io.segstream.testkit.Tools;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import io.segstream.protocol.Topics;
-import io.segstream.protocol.Groups;
-import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.Ingest;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.protocol.Groups;
+import io.segstream.protocol.Topics;
+import io.segstream.protocol.WireHeaders;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
+import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
-import java.util.Map;
-import org.bytedeco.ffmpeg.global.avcodec;
-import io.segstream.protocol.WireHeaders;
+import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.LivePattern;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
+import io.segstream.testkit.ToolProcess;
+import io.segstream.testkit.Tools;
 import io.segstream.testkit.TopicWatch;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -60,9 +60,17 @@ class LauncherIT {
         Path model = Assets.require(Assets.SAVED_MODEL);
         Path log = work.resolve("launcher.log");
 
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "run",
-                "--input", clip.toString(), "--model", model.toString(), "--out", work.resolve("out").toString(),
-                "--model-cache", work.resolve("cache").toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        root.resolve("segstream").toString(),
+                        "run",
+                        "--input",
+                        clip.toString(),
+                        "--model",
+                        model.toString(),
+                        "--out",
+                        work.resolve("out").toString(),
+                        "--model-cache",
+                        work.resolve("cache").toString())
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -75,7 +83,9 @@ class LauncherIT {
         }
         String output = read(log);
 
-        assertThat(finished).as("launcher finished in time; output:%n%s", output).isTrue();
+        assertThat(finished)
+                .as("launcher finished in time; output:%n%s", output)
+                .isTrue();
         assertThat(p.exitValue()).as("exit code; output:%n%s", output).isZero();
         assertThat(output).contains("progress: udacity_vehicle_detection_test_video 38/38 frames (100%)");
         Path camera = work.resolve("out").resolve("udacity_vehicle_detection_test_video");
@@ -92,10 +102,22 @@ class LauncherIT {
 
         int viewPort = Tools.freePort();
         try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url)) {
-            ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "run",
-                    "--input", url, "--model", model.toString(), "--out", work.resolve("out").toString(),
-                    "--model-cache", work.resolve("cache").toString(), "--view-port", Integer.toString(viewPort))
-                    .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            root.resolve("segstream").toString(),
+                            "run",
+                            "--input",
+                            url,
+                            "--model",
+                            model.toString(),
+                            "--out",
+                            work.resolve("out").toString(),
+                            "--model-cache",
+                            work.resolve("cache").toString(),
+                            "--view-port",
+                            Integer.toString(viewPort))
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             pb.environment().put("SEGSTREAM_NO_BUILD", "1");
             pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx2g");
             Process p = pb.start();
@@ -103,7 +125,9 @@ class LauncherIT {
             while (framesDone(read(log)) < 20 && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            assertThat(framesDone(read(log))).as("frames through the pipeline; output:%n%s", read(log)).isGreaterThanOrEqualTo(20);
+            assertThat(framesDone(read(log)))
+                    .as("frames through the pipeline; output:%n%s", read(log))
+                    .isGreaterThanOrEqualTo(20);
 
             // the live view, whose address the run printed at start-up, in headless Chromium
             String viewUrl = "http://127.0.0.1:" + viewPort + "/";
@@ -117,15 +141,21 @@ class LauncherIT {
             String output = read(log);
 
             assertThat(finished).as("stopped in time; output:%n%s", output).isTrue();
-            assertThat(p.exitValue()).as("exit code of a run stopped by SIGTERM, all it sent through; output:%n%s", output).isZero();
+            assertThat(p.exitValue())
+                    .as("exit code of a run stopped by SIGTERM, all it sent through; output:%n%s", output)
+                    .isZero();
             Path live = work.resolve("out").resolve("front").resolve("live");
             List<Path> videos;
             try (java.util.stream.Stream<Path> files = Files.list(live)) {
                 videos = files.filter(f -> f.toString().endsWith(".mp4")).toList();
             }
-            assertThat(videos).as("one rolling file: the run was shorter than a file's 5 minutes").hasSize(1);
+            assertThat(videos)
+                    .as("one rolling file: the run was shorter than a file's 5 minutes")
+                    .hasSize(1);
             Path video = videos.get(0);
-            long lines = Files.readAllLines(video.resolveSibling(video.getFileName().toString().replace(".mp4", ".jsonl"))).size();
+            long lines = Files.readAllLines(
+                            video.resolveSibling(video.getFileName().toString().replace(".mp4", ".jsonl")))
+                    .size();
             assertThat(lines).as("statistics of every frame sent").isGreaterThanOrEqualTo(20);
             assertThat(videoFrames(video)).as("a finished, playable overlay").isEqualTo(lines);
             List<String> names;
@@ -133,7 +163,8 @@ class LauncherIT {
                 names = files.map(f -> f.getFileName().toString()).sorted().toList();
             }
             assertThat(names.stream().filter(n -> n.endsWith(".summary.json")).count())
-                    .as("session summaries among %s; output:%n%s", names, output).isEqualTo(1);
+                    .as("session summaries among %s; output:%n%s", names, output)
+                    .isEqualTo(1);
         }
     }
 
@@ -149,39 +180,65 @@ class LauncherIT {
         HttpClient http = HttpClient.newHttpClient();
 
         try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url)) {
-            ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "ingest",
-                    "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix,
-                    "--camera", "front=" + url, "--metrics-port", Integer.toString(metricsPort))
-                    .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            root.resolve("segstream").toString(),
+                            "ingest",
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers(),
+                            "--topic-prefix",
+                            prefix,
+                            "--camera",
+                            "front=" + url,
+                            "--metrics-port",
+                            Integer.toString(metricsPort))
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             pb.environment().put("SEGSTREAM_NO_BUILD", "1");
             pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
             Process p = pb.start();
             try (TopicWatch frames = new TopicWatch(kafka, topics.frames())) {
                 frames.await("20 frames", Duration.ofMinutes(2), records -> records.size() >= 20);
 
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + metricsPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
-                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> health = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> metrics = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
-                assertThat(health.body()).contains("\"camera\":\"front\"", "\"mode\":\"live\"", "\"state\":\"streaming\"");
-                assertThat(metrics.body()).containsPattern("segstream_ingest_frames_published_total\\{camera=\"front\"} [1-9]");
+                assertThat(health.body())
+                        .contains("\"camera\":\"front\"", "\"mode\":\"live\"", "\"state\":\"streaming\"");
+                assertThat(metrics.body())
+                        .containsPattern("segstream_ingest_frames_published_total\\{camera=\"front\"} [1-9]");
 
                 p.destroy();
-                assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("stopped in time; output:%n%s", read(log)).isTrue();
-                assertThat(p.exitValue()).as("ingest stopped by SIGTERM; output:%n%s", read(log)).isZero();
-                // wait for what the stopped process published (the watch did not poll while it stopped), then a little more
+                assertThat(p.waitFor(1, TimeUnit.MINUTES))
+                        .as("stopped in time; output:%n%s", read(log))
+                        .isTrue();
+                assertThat(p.exitValue())
+                        .as("ingest stopped by SIGTERM; output:%n%s", read(log))
+                        .isZero();
+                // wait for what the stopped process published (the watch did not poll while it stopped),
+                // then a little more
                 List<ConsumerRecord<String, byte[]>> all;
                 try {
-                    frames.await("the end-of-stream record", Duration.ofSeconds(30),
+                    frames.await(
+                            "the end-of-stream record",
+                            Duration.ofSeconds(30),
                             records -> records.stream().anyMatch(r -> WireHeaders.isEndOfStream(r.headers())));
                     all = frames.pollFor(Duration.ofSeconds(1));
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + "; ingest output:\n" + read(log), e);
                 }
                 ConsumerRecord<String, byte[]> last = all.get(all.size() - 1);
-                assertThat(WireHeaders.isEndOfStream(last.headers())).as("the session ends with its end-of-stream record").isTrue();
-                assertThat(WireHeaders.readEndOfStream(last.headers()).frameCount()).isEqualTo(all.size() - 1);
+                assertThat(WireHeaders.isEndOfStream(last.headers()))
+                        .as("the session ends with its end-of-stream record")
+                        .isTrue();
+                assertThat(WireHeaders.readEndOfStream(last.headers()).frameCount())
+                        .isEqualTo(all.size() - 1);
             } finally {
                 p.destroyForcibly();
             }
@@ -198,22 +255,32 @@ class LauncherIT {
         int frames = 24;
         List<CameraSpec> cameras = new java.util.ArrayList<>();
         for (String id : List.of("cam-a", "cam-b", "cam-c", "cam-d")) {
-            cameras.add(CameraSpec.of(id, Clips.write(work.resolve(id + ".mp4"), frames, 320, 192,
-                    avcodec.AV_CODEC_ID_H264).toString()));
+            cameras.add(CameraSpec.of(
+                    id,
+                    Clips.write(work.resolve(id + ".mp4"), frames, 320, 192, avcodec.AV_CODEC_ID_H264)
+                            .toString()));
         }
         Process doomed = segmenter(root, kafka, prefix, group, "doomed");
         Process survivor = segmenter(root, kafka, prefix, group, "survivor");
-        try (SinkService sink = new SinkService(new SinkConfig(kafka.bootstrapServers(), topics, prefix + "sink",
-                     Files.createDirectories(work.resolve("state")), java.util.Optional.empty(), 0.5));
-             TopicWatch masks = new TopicWatch(kafka, topics.masks());
-             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(8, List.of(group)),
-                     IngestMetrics.inMemory())) {
+        try (SinkService sink = new SinkService(new SinkConfig(
+                        kafka.bootstrapServers(),
+                        topics,
+                        prefix + "sink",
+                        Files.createDirectories(work.resolve("state")),
+                        java.util.Optional.empty(),
+                        0.5));
+                TopicWatch masks = new TopicWatch(kafka, topics.masks());
+                Ingest ingest = new Ingest(
+                        IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(8, List.of(group)),
+                        IngestMetrics.inMemory())) {
             sink.start();
-            List<java.util.concurrent.CompletableFuture<IngestResult>> results = cameras.stream().map(ingest::start).toList();
+            List<java.util.concurrent.CompletableFuture<IngestResult>> results =
+                    cameras.stream().map(ingest::start).toList();
             try {
                 masks.await("20 masks", Duration.ofMinutes(3), all -> all.size() >= 20);
             } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; segmenter output:\n" + read(work.resolve("doomed.log")), e);
+                throw new AssertionError(
+                        e.getMessage() + "; segmenter output:\n" + read(work.resolve("doomed.log")), e);
             }
 
             doomed.destroyForcibly();
@@ -221,22 +288,26 @@ class LauncherIT {
 
             java.util.concurrent.CompletableFuture.allOf(results.toArray(java.util.concurrent.CompletableFuture[]::new))
                     .get(3, TimeUnit.MINUTES);
-            java.util.Set<java.util.UUID> sessions = results.stream().flatMap(r -> r.join().sessions().stream())
+            java.util.Set<java.util.UUID> sessions = results.stream()
+                    .flatMap(r -> r.join().sessions().stream())
                     .collect(java.util.stream.Collectors.toSet());
             Map<String, List<com.fasterxml.jackson.databind.JsonNode>> stats =
                     ScaleOutIntegrationTest.frameStatsUntilEnded(kafka, topics, sessions);
 
             assertThat(stats.keySet()).containsExactlyInAnyOrder("cam-a", "cam-b", "cam-c", "cam-d");
-            stats.forEach((camera, lines) -> assertThat(lines).as(camera)
+            stats.forEach((camera, lines) -> assertThat(lines)
+                    .as(camera)
                     .extracting(st -> st.get("sequence").asLong())
-                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, frames).boxed().toList()));
+                    .containsExactlyElementsOf(
+                            java.util.stream.LongStream.range(0, frames).boxed().toList()));
         } finally {
             doomed.destroyForcibly();
             survivor.destroy();
             survivor.waitFor(1, TimeUnit.MINUTES);
         }
-        assertThat(survivor.exitValue()).as("the survivor stops cleanly on SIGTERM; output:%n%s",
-                read(work.resolve("survivor.log"))).isZero();
+        assertThat(survivor.exitValue())
+                .as("the survivor stops cleanly on SIGTERM; output:%n%s", read(work.resolve("survivor.log")))
+                .isZero();
     }
 
     @Test
@@ -252,23 +323,31 @@ class LauncherIT {
         Process first = sink(root, kafka, prefix, out, port, "sink-1");
         Process second = null;
         try (io.segstream.segmenter.model.SegmentationModel model = new io.segstream.segmenter.model.ModelLoader(
-                     work.resolve("cache"), io.segstream.segmenter.model.DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
-             io.segstream.segmenter.worker.SegmenterWorker segmenter = new io.segstream.segmenter.worker.SegmenterWorker(
-                     io.segstream.segmenter.worker.SegmenterConfig.defaults(kafka.bootstrapServers(), topics).withGroup(group)
-                             .withBatch(2, Duration.ofMillis(20)), model);
-             TopicWatch stats = new TopicWatch(kafka, topics.frameStats());
-             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
-                     IngestMetrics.inMemory())) {
+                                work.resolve("cache"), io.segstream.segmenter.model.DeviceChoice.CPU)
+                        .load(Assets.require(Assets.SAVED_MODEL));
+                io.segstream.segmenter.worker.SegmenterWorker segmenter =
+                        new io.segstream.segmenter.worker.SegmenterWorker(
+                                io.segstream.segmenter.worker.SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
+                                        .withGroup(group)
+                                        .withBatch(2, Duration.ofMillis(20)),
+                                model);
+                TopicWatch stats = new TopicWatch(kafka, topics.frameStats());
+                Ingest ingest = new Ingest(
+                        IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
+                        IngestMetrics.inMemory())) {
             new Thread(segmenter, "segmenter").start();
-            java.util.concurrent.CompletableFuture<IngestResult> result = ingest.start(CameraSpec.of("clip", clip.toString()));
+            java.util.concurrent.CompletableFuture<IngestResult> result =
+                    ingest.start(CameraSpec.of("clip", clip.toString()));
             try {
                 stats.await("10 frame statistics", Duration.ofMinutes(3), all -> all.size() >= 10);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; sink output:\n" + read(work.resolve("sink-1.log")), e);
             }
-            HttpResponse<String> health = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"state\":\"RUNNING\"");
 
@@ -276,12 +355,15 @@ class LauncherIT {
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             second = sink(root, kafka, prefix, out, port, "sink-2");
 
-            java.util.Set<java.util.UUID> sessions = java.util.Set.copyOf(result.get(3, TimeUnit.MINUTES).sessions());
+            java.util.Set<java.util.UUID> sessions =
+                    java.util.Set.copyOf(result.get(3, TimeUnit.MINUTES).sessions());
             Map<String, List<com.fasterxml.jackson.databind.JsonNode>> published =
                     ScaleOutIntegrationTest.frameStatsUntilEnded(kafka, topics, sessions);
-            assertThat(published.get("clip")).as("frame-stats across the kill")
+            assertThat(published.get("clip"))
+                    .as("frame-stats across the kill")
                     .extracting(st -> st.get("sequence").asLong())
-                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 38).boxed().toList());
+                    .containsExactlyElementsOf(
+                            java.util.stream.LongStream.range(0, 38).boxed().toList());
         } finally {
             first.destroyForcibly();
             if (second != null) {
@@ -289,40 +371,84 @@ class LauncherIT {
                 second.waitFor(1, TimeUnit.MINUTES);
             }
         }
-        assertThat(second.exitValue()).as("the second sink stops cleanly on SIGTERM; output:%n%s",
-                read(work.resolve("sink-2.log"))).isZero();
+        assertThat(second.exitValue())
+                .as("the second sink stops cleanly on SIGTERM; output:%n%s", read(work.resolve("sink-2.log")))
+                .isZero();
         List<String> lines = Files.readAllLines(out.resolve("clip").resolve("stats.jsonl"), StandardCharsets.UTF_8);
-        assertThat(lines).as("stats.jsonl; first sink:%n%s%nsecond sink:%n%s", read(work.resolve("sink-1.log")),
-                        read(work.resolve("sink-2.log")))
+        assertThat(lines)
+                .as(
+                        "stats.jsonl; first sink:%n%s%nsecond sink:%n%s",
+                        read(work.resolve("sink-1.log")), read(work.resolve("sink-2.log")))
                 .extracting(l -> Long.parseLong(l.replaceAll(".*\"sequence\":(\\d+).*", "$1")))
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 38).boxed().toList());
-        assertThat(videoFrames(out.resolve("clip").resolve("overlay.mp4"))).as("overlay frames; sink output:%n%s",
-                read(work.resolve("sink-2.log"))).isEqualTo(38);
-        Matcher resumed = Pattern.compile("overlay of session \\S+ from frame (\\d+)").matcher(read(work.resolve("sink-2.log")));
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, 38).boxed().toList());
+        assertThat(videoFrames(out.resolve("clip").resolve("overlay.mp4")))
+                .as("overlay frames; sink output:%n%s", read(work.resolve("sink-2.log")))
+                .isEqualTo(38);
+        Matcher resumed =
+                Pattern.compile("overlay of session \\S+ from frame (\\d+)").matcher(read(work.resolve("sink-2.log")));
         assertThat(resumed.find()).as("the second sink took the session up").isTrue();
-        assertThat(Integer.parseInt(resumed.group(1))).as("frame the second sink took the session up at").isBetween(1, 37);
+        assertThat(Integer.parseInt(resumed.group(1)))
+                .as("frame the second sink took the session up at")
+                .isBetween(1, 37);
     }
 
-    private Process sink(Path root, KafkaBroker kafka, String prefix, Path out, int port, String name) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "sink",
-                "--topic-prefix", prefix, "--application-id", prefix + "sink",
-                "--state-dir", work.resolve("sink-state").toString(), "--output-dir", out.toString(),
-                "--metrics-port", Integer.toString(port),
-                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1000")
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
+    private Process sink(Path root, KafkaBroker kafka, String prefix, Path out, int port, String name)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(
+                        root.resolve("segstream").toString(),
+                        "sink",
+                        "--topic-prefix",
+                        prefix,
+                        "--application-id",
+                        prefix + "sink",
+                        "--state-dir",
+                        work.resolve("sink-state").toString(),
+                        "--output-dir",
+                        out.toString(),
+                        "--metrics-port",
+                        Integer.toString(port),
+                        "--kafka-property",
+                        "session.timeout.ms=6000",
+                        "--kafka-property",
+                        "heartbeat.interval.ms=1000")
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".log").toFile());
         pb.environment().put("SEGSTREAM_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         pb.environment().put("SEGSTREAM_NO_BUILD", "1");
         pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
         return pb.start();
     }
 
-    private Process segmenter(Path root, KafkaBroker kafka, String prefix, String group, String name) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("segstream").toString(), "segment",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix, "--group", group,
-                "--model", Assets.require(Assets.SAVED_MODEL).toString(), "--model-cache", work.resolve("cache").toString(),
-                "--device", "cpu", "--batch-size", "2", "--metrics-port", "0",
-                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1000")
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
+    private Process segmenter(Path root, KafkaBroker kafka, String prefix, String group, String name)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(
+                        root.resolve("segstream").toString(),
+                        "segment",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic-prefix",
+                        prefix,
+                        "--group",
+                        group,
+                        "--model",
+                        Assets.require(Assets.SAVED_MODEL).toString(),
+                        "--model-cache",
+                        work.resolve("cache").toString(),
+                        "--device",
+                        "cpu",
+                        "--batch-size",
+                        "2",
+                        "--metrics-port",
+                        "0",
+                        "--kafka-property",
+                        "session.timeout.ms=6000",
+                        "--kafka-property",
+                        "heartbeat.interval.ms=1000")
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".log").toFile());
         pb.environment().put("SEGSTREAM_NO_BUILD", "1");
         pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
         return pb.start();

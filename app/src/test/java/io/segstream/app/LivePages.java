@@ -16,17 +16,30 @@ import org.openqa.selenium.By;
 final class LivePages {
 
     /** What one viewer saw: glass to glass (capture → shown) percentiles, bytes/s and frames/s received. */
-    record Seen(double glassP50Ms, double glassP99Ms, double bytesPerSecond, double framesPerSecond, long shown, long dropped) {
+    record Seen(
+            double glassP50Ms,
+            double glassP99Ms,
+            double bytesPerSecond,
+            double framesPerSecond,
+            long shown,
+            long dropped) {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "glass to glass p50 %.0f ms, p99 %.0f ms; %.0f bytes/s, %.1f frames/s per viewer; "
-                    + "%d frames shown, %d skipped", glassP50Ms, glassP99Ms, bytesPerSecond, framesPerSecond, shown, dropped);
+            return String.format(
+                    Locale.ROOT,
+                    "glass to glass p50 %.0f ms, p99 %.0f ms; %.0f bytes/s, %.1f frames/s per viewer; "
+                            + "%d frames shown, %d skipped",
+                    glassP50Ms,
+                    glassP99Ms,
+                    bytesPerSecond,
+                    framesPerSecond,
+                    shown,
+                    dropped);
         }
     }
 
-    private LivePages() {
-    }
+    private LivePages() {}
 
     /**
      * Opens the index at {@code viewUrl}, waits for {@code camera} in it, follows its link and checks
@@ -37,43 +50,64 @@ final class LivePages {
         try (Browser browser = Browser.start()) {
             browser.driver().get(viewUrl);
             await("the index lists " + camera, Duration.ofSeconds(60), () -> (Boolean) browser.eval(
-                    "return !!document.querySelector('#cameras tbody tr[data-camera=\"' + arguments[0] + '\"]');", camera));
-            await("the index updates by itself", Duration.ofSeconds(10),
+                    "return !!document.querySelector('#cameras tbody tr[data-camera=\"' + arguments[0] + '\"]');",
+                    camera));
+            await(
+                    "the index updates by itself",
+                    Duration.ofSeconds(10),
                     () -> ((Number) browser.eval("return window.segstreamView.updates;")).longValue() >= 3);
-            String row = (String) browser.eval("return document.querySelector('#cameras tbody tr[data-camera=\"' + arguments[0] + '\"]').innerText;", camera);
+            String row = (String) browser.eval(
+                    "return document.querySelector('#cameras tbody tr[data-camera=\"' + arguments[0] + '\"]').innerText;",
+                    camera);
             assertThat(row).contains(expectedKind);
             browser.fullPageScreenshot(screenshots.resolve("live-index.png"));
-            assertThat(browser.consoleErrors()).as("console errors on the index").isEmpty();
+            assertThat(browser.consoleErrors())
+                    .as("console errors on the index")
+                    .isEmpty();
 
             browser.driver().findElement(By.linkText(camera)).click();
-            await("the camera page shows a frame", Duration.ofSeconds(30),
-                    () -> ((Number) browser.eval("return window.segstreamLive ? window.segstreamLive.shown : 0;")).longValue() > 0);
+            await(
+                    "the camera page shows a frame",
+                    Duration.ofSeconds(30),
+                    () -> ((Number) browser.eval("return window.segstreamLive ? window.segstreamLive.shown : 0;"))
+                                    .longValue()
+                            > 0);
             long first = ((Number) browser.eval("return window.segstreamLive.lastSequence;")).longValue();
-            browser.eval("window.segstreamLive.glassToGlassMs = []; window.segstreamLive.bytes = 0; "
-                    + "window.segstreamLive.shownAtMark = window.segstreamLive.shown; window.segstreamLive.startedMs = Date.now();");
+            browser.eval(
+                    "window.segstreamLive.glassToGlassMs = []; window.segstreamLive.bytes = 0; "
+                            + "window.segstreamLive.shownAtMark = window.segstreamLive.shown; window.segstreamLive.startedMs = Date.now();");
             Thread.sleep(5000);
             long later = ((Number) browser.eval("return window.segstreamLive.lastSequence;")).longValue();
             assertThat(later).as("the displayed sequence number after 5 s").isGreaterThan(first);
             await("every chart holds data", Duration.ofSeconds(10), () -> {
                 @SuppressWarnings("unchecked")
-                List<Map<String, Object>> charts = (List<Map<String, Object>>) browser.eval("return window.segstreamLive.charts;");
+                List<Map<String, Object>> charts =
+                        (List<Map<String, Object>>) browser.eval("return window.segstreamLive.charts;");
                 return charts.size() == 3 && charts.stream().allMatch(c -> ((Number) c.get("points")).longValue() > 0);
             });
             @SuppressWarnings("unchecked")
-            Map<String, Object> live = (Map<String, Object>) browser.eval(
-                    "var l = window.segstreamLive; return { glass: l.glassToGlassMs.slice(), bytes: l.bytes, "
-                            + "seconds: (Date.now() - l.startedMs) / 1000, shown: l.shown - l.shownAtMark, all: l.shown, dropped: l.dropped };");
+            Map<String, Object> live = (Map<String, Object>)
+                    browser.eval(
+                            "var l = window.segstreamLive; return { glass: l.glassToGlassMs.slice(), bytes: l.bytes, "
+                                    + "seconds: (Date.now() - l.startedMs) / 1000, shown: l.shown - l.shownAtMark, all: l.shown, dropped: l.dropped };");
             browser.fullPageScreenshot(screenshots.resolve("live-camera.png"));
-            assertThat(browser.consoleErrors()).as("console errors on the camera page").isEmpty();
+            assertThat(browser.consoleErrors())
+                    .as("console errors on the camera page")
+                    .isEmpty();
 
             @SuppressWarnings("unchecked")
             List<Number> glass = new ArrayList<>((List<Number>) live.get("glass"));
             assertThat(glass).as("frames shown in the 5 s").isNotEmpty();
-            double[] sorted = glass.stream().mapToDouble(Number::doubleValue).sorted().toArray();
+            double[] sorted =
+                    glass.stream().mapToDouble(Number::doubleValue).sorted().toArray();
             double seconds = ((Number) live.get("seconds")).doubleValue();
-            return new Seen(sorted[sorted.length / 2], sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))],
-                    ((Number) live.get("bytes")).doubleValue() / seconds, ((Number) live.get("shown")).doubleValue() / seconds,
-                    ((Number) live.get("all")).longValue(), ((Number) live.get("dropped")).longValue());
+            return new Seen(
+                    sorted[sorted.length / 2],
+                    sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))],
+                    ((Number) live.get("bytes")).doubleValue() / seconds,
+                    ((Number) live.get("shown")).doubleValue() / seconds,
+                    ((Number) live.get("all")).longValue(),
+                    ((Number) live.get("dropped")).longValue());
         }
     }
 

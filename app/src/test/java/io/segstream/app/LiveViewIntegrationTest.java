@@ -21,11 +21,9 @@ import io.segstream.sink.SinkService;
 import io.segstream.sink.view.LiveBoard;
 import io.segstream.sink.view.LiveView;
 import io.segstream.testkit.Assets;
-import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LivePattern;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import io.segstream.testkit.ToolProcess;
 import io.segstream.testkit.Tools;
@@ -43,7 +41,6 @@ import java.util.Optional;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -61,8 +58,10 @@ class LiveViewIntegrationTest {
     @TempDir
     Path work;
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     @Test
     void shouldShowOnEveryInstanceACameraThatAnotherHoldsAndFollowItWhenItMoves(KafkaBroker kafka) throws Exception {
@@ -71,7 +70,8 @@ class LiveViewIntegrationTest {
         String group = prefix + Groups.SEGMENTER;
         String url = "http://127.0.0.1:" + Tools.freePort() + "/front.ts";
         try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url);
-             SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL))) {
+                SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU)
+                        .load(Assets.require(Assets.SAVED_MODEL))) {
             // closed in this order before the model: ingest, segmenter, sinks, views
             List<AutoCloseable> open = new ArrayList<>();
             try {
@@ -84,55 +84,92 @@ class LiveViewIntegrationTest {
         }
     }
 
-    private void run(KafkaBroker kafka, Topics topics, String prefix, String group, String url, SegmentationModel model,
-                     List<AutoCloseable> open) throws Exception {
+    private void run(
+            KafkaBroker kafka,
+            Topics topics,
+            String prefix,
+            String group,
+            String url,
+            SegmentationModel model,
+            List<AutoCloseable> open)
+            throws Exception {
         List<LiveView> views = new ArrayList<>();
         List<SinkService> sinks = new ArrayList<>();
         for (String name : List.of("a", "b")) {
             LiveBoard board = new LiveBoard();
-            LiveView view = new LiveView(new InetSocketAddress("127.0.0.1", 0), "127.0.0.1", 0, board,
-                    new SimpleMeterRegistry(), 0.5, LiveView.DEFAULT_MAX_FPS);
+            LiveView view = new LiveView(
+                    new InetSocketAddress("127.0.0.1", 0),
+                    "127.0.0.1",
+                    0,
+                    board,
+                    new SimpleMeterRegistry(),
+                    0.5,
+                    LiveView.DEFAULT_MAX_FPS);
             open.add(view);
-            SinkService sink = new SinkService(new SinkConfig(kafka.bootstrapServers(), topics, prefix + "sink",
-                    Files.createDirectories(work.resolve("state-" + name)), Optional.empty(), 0.5),
-                    Optional.of(board), Optional.of(view.hostPort()));
+            SinkService sink = new SinkService(
+                    new SinkConfig(
+                            kafka.bootstrapServers(),
+                            topics,
+                            prefix + "sink",
+                            Files.createDirectories(work.resolve("state-" + name)),
+                            Optional.empty(),
+                            0.5),
+                    Optional.of(board),
+                    Optional.of(view.hostPort()));
             open.add(0, sink);
             view.instances(sink.instances());
             sink.start();
             views.add(view);
             sinks.add(sink);
         }
-        LivePages.await("both sinks running, each knowing the other", Duration.ofSeconds(60), () ->
-                sinks.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING && s.instances().others().size() == 1));
+        LivePages.await(
+                "both sinks running, each knowing the other",
+                Duration.ofSeconds(60),
+                () -> sinks.stream()
+                        .allMatch(s -> s.state() == KafkaStreams.State.RUNNING
+                                && s.instances().others().size() == 1));
 
-        SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
-                .withGroup(group), model);
+        SegmenterWorker segmenter = new SegmenterWorker(
+                SegmenterConfig.defaults(kafka.bootstrapServers(), topics).withGroup(group), model);
         open.add(0, segmenter);
         Thread t = new Thread(segmenter, "segmenter");
         t.start();
-        Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
+        Ingest ingest = new Ingest(
+                IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
                 IngestMetrics.inMemory());
         open.add(0, ingest);
         ingest.start(CameraSpec.of(CAMERA, url));
 
         // which instance holds the camera: the one that lists it among its own
-        LivePages.await("one instance lists the camera as its own", Duration.ofSeconds(90),
+        LivePages.await(
+                "one instance lists the camera as its own",
+                Duration.ofSeconds(90),
                 () -> views.stream().anyMatch(v -> localCameras(v).contains(CAMERA)));
-        LiveView holder = views.stream().filter(v -> localCameras(v).contains(CAMERA)).findFirst().orElseThrow();
+        LiveView holder = views.stream()
+                .filter(v -> localCameras(v).contains(CAMERA))
+                .findFirst()
+                .orElseThrow();
         LiveView other = views.get(0) == holder ? views.get(1) : views.get(0);
         assertThat(localCameras(other)).doesNotContain(CAMERA);
 
         JsonNode all = json(other.url() + "/api/cameras?scope=all");
         JsonNode listed = StreamSupport.stream(all.get("cameras").spliterator(), false)
-                .filter(c -> c.get("camera").asText().equals(CAMERA)).findFirst().orElseThrow();
-        assertThat(listed.get("url").asText()).as("the camera's instance, as the other lists it").isEqualTo(holder.url());
-        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(other.url() + "/camera.html?camera=" + CAMERA))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .filter(c -> c.get("camera").asText().equals(CAMERA))
+                .findFirst()
+                .orElseThrow();
+        assertThat(listed.get("url").asText())
+                .as("the camera's instance, as the other lists it")
+                .isEqualTo(holder.url());
+        HttpResponse<String> page = http.send(
+                HttpRequest.newBuilder(URI.create(other.url() + "/camera.html?camera=" + CAMERA))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(307);
         assertThat(page.headers().firstValue("Location")).contains(holder.url() + "/camera.html?camera=" + CAMERA);
 
         // in the browser: the other instance's index, then the camera's page, whose video plays
-        LivePages.Seen seen = LivePages.check(other.url() + "/", CAMERA, "live", Path.of("target", "screenshots", "two-sinks"));
+        LivePages.Seen seen =
+                LivePages.check(other.url() + "/", CAMERA, "live", Path.of("target", "screenshots", "two-sinks"));
         System.out.println("live view through the other sink instance: " + seen);
 
         // the instance that holds the camera goes; its partitions move to the other, whose page plays it
@@ -141,24 +178,31 @@ class LiveViewIntegrationTest {
         open.remove(holder);
         sinks.get(gone).close();
         holder.close();
-        LivePages.await("the remaining instance holds the camera", Duration.ofSeconds(90),
+        LivePages.await(
+                "the remaining instance holds the camera",
+                Duration.ofSeconds(90),
                 () -> localCameras(other).contains(CAMERA));
-        LivePages.Seen moved = LivePages.check(other.url() + "/", CAMERA, "live",
-                Path.of("target", "screenshots", "two-sinks-after-rebalance"));
+        LivePages.Seen moved = LivePages.check(
+                other.url() + "/", CAMERA, "live", Path.of("target", "screenshots", "two-sinks-after-rebalance"));
         System.out.println("live view after the camera moved to the remaining instance: " + moved);
     }
 
     private List<String> localCameras(LiveView view) {
         try {
-            return StreamSupport.stream(json(view.url() + "/api/cameras").get("cameras").spliterator(), false)
-                    .map(c -> c.get("camera").asText()).toList();
+            return StreamSupport.stream(
+                            json(view.url() + "/api/cameras").get("cameras").spliterator(), false)
+                    .map(c -> c.get("camera").asText())
+                    .toList();
         } catch (Exception | AssertionError notYet) { // not running yet
             return List.of();
         }
     }
 
     private JsonNode json(String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url).isEqualTo(200);
         return JSON.readTree(r.body());

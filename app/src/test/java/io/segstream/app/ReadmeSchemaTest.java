@@ -7,17 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.protocol.AggregateStats;
 import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.DrivingFigures;
+import io.segstream.protocol.DrivingGroups;
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.FrameStats;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.MaskStatus;
-import io.segstream.protocol.DrivingGroups;
 import io.segstream.protocol.ModelDescription;
+import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
-import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.StatsJson;
+import io.segstream.testkit.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.segstream.testkit.Schemas;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
 class ReadmeSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern BLOCK = Pattern.compile("<!-- schema: ([a-z-]+) -->\\s*```json\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("<!-- schema: ([a-z-]+) -->\\s*```json\\n(.*?)```", Pattern.DOTALL);
 
     @Test
     void shouldDocumentExactlyTheFieldsOfEveryStatisticsRecord() throws Exception {
@@ -55,24 +56,46 @@ class ReadmeSchemaTest {
         obstacles.put("vehicles", new DrivingFigures.Obstacle(true, Optional.of(0.9)));
         obstacles.put("persons", DrivingFigures.Obstacle.ABSENT);
         obstacles.put("twoWheelers", DrivingFigures.Obstacle.ABSENT);
-        FrameStats frame = new FrameStats("cam", new FrameMeta(session, 0, 0, 1, 4, 4, ImageEncoding.JPEG, -1, 25, false),
-                "m", MaskStatus.OK, classes, Optional.of(new DrivingFigures(0.5, obstacles)),
+        FrameStats frame = new FrameStats(
+                "cam",
+                new FrameMeta(session, 0, 0, 1, 4, 4, ImageEncoding.JPEG, -1, 25, false),
+                "m",
+                MaskStatus.OK,
+                classes,
+                Optional.of(new DrivingFigures(0.5, obstacles)),
                 new FrameStats.Latencies(1, 2, 3, 4));
-        AggregateStats aggregate = new AggregateStats(1, 1, 0, 0, 0, 0, classes,
-                new AggregateStats.Percentiles(1, 2, 3, 4), new AggregateStats.Percentiles(1, 2, 3, 4));
+        AggregateStats aggregate = new AggregateStats(
+                1,
+                1,
+                0,
+                0,
+                0,
+                0,
+                classes,
+                new AggregateStats.Percentiles(1, 2, 3, 4),
+                new AggregateStats.Percentiles(1, 2, 3, 4));
 
-        assertThat(documented.keySet()).containsExactlyInAnyOrder("frame-stats", "end-of-stream", "camera-stats",
-                "model-description");
+        assertThat(documented.keySet())
+                .containsExactlyInAnyOrder("frame-stats", "end-of-stream", "camera-stats", "model-description");
         documented.forEach((schema, example) -> Schemas.assertValid(schema, example.toString()));
-        assertThat(paths(documented.get("frame-stats"))).as("frame-stats fields")
+        assertThat(paths(documented.get("frame-stats")))
+                .as("frame-stats fields")
                 .isEqualTo(paths(JSON.readTree(StatsJson.frame(frame))));
-        assertThat(paths(documented.get("end-of-stream"))).as("end-of-stream fields")
+        assertThat(paths(documented.get("end-of-stream")))
+                .as("end-of-stream fields")
                 .isEqualTo(paths(JSON.readTree(StatsJson.endOfStream("cam", new EndOfStream(session, 1), aggregate))));
-        assertThat(paths(documented.get("camera-stats"))).as("camera-stats fields")
+        assertThat(paths(documented.get("camera-stats")))
+                .as("camera-stats fields")
                 .isEqualTo(paths(JSON.readTree(StatsJson.window("cam", 0, 1000, aggregate))));
-        ModelDescription described = new ModelDescription("m", Cityscapes.TAXONOMY,
-                DrivingGroups.byDefaultNames(Cityscapes.TAXONOMY), Optional.of(new Size(1025, 513)), "fit", Scale.ONE);
-        assertThat(paths(documented.get("model-description"))).as("model description fields")
+        ModelDescription described = new ModelDescription(
+                "m",
+                Cityscapes.TAXONOMY,
+                DrivingGroups.byDefaultNames(Cityscapes.TAXONOMY),
+                Optional.of(new Size(1025, 513)),
+                "fit",
+                Scale.ONE);
+        assertThat(paths(documented.get("model-description")))
+                .as("model description fields")
                 .isEqualTo(paths(JSON.readTree(ModelDescriptionJson.write(described))));
     }
 

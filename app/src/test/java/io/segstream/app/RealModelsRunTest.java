@@ -1,6 +1,5 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,14 +9,12 @@ import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,15 +31,27 @@ class RealModelsRunTest {
     @TempDir
     Path work;
 
-    private record Run(int code, Path out, String prefix, String stderr) {
-    }
+    private record Run(int code, Path out, String prefix, String stderr) {}
 
     private Run run(KafkaBroker kafka, String input, String model, String... more) throws Exception {
         Path out = work.resolve("out-" + TestTopics.uniquePrefix("r"));
         String prefix = TestTopics.uniquePrefix("models");
-        List<String> args = new ArrayList<>(List.of("run", "--input", input, "--model", Assets.require(model).toString(),
-                "--out", out.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix,
-                "--model-cache", work.resolve("cache").toString(), "--device", "cpu"));
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "--input",
+                input,
+                "--model",
+                Assets.require(model).toString(),
+                "--out",
+                out.toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                prefix,
+                "--model-cache",
+                work.resolve("cache").toString(),
+                "--device",
+                "cpu"));
         args.addAll(List.of(more));
         StdErr.Captured c = StdErr.capture(() -> Main.execute(args.toArray(String[]::new)));
         return new Run(c.code(), out, prefix, c.stderr());
@@ -50,18 +59,27 @@ class RealModelsRunTest {
 
     @Test
     void shouldSegmentTheClipWithTheFixedCropExportInItsOwnFiveClasses(KafkaBroker kafka) throws Exception {
-        Run r = run(kafka, Assets.require(Assets.DRIVING_CLIP).toString(), Assets.SIGNATE_GRAPH,
-                "--model-descriptor", Assets.project(Assets.SIGNATE_DESCRIPTOR).toString());
+        Run r = run(
+                kafka,
+                Assets.require(Assets.DRIVING_CLIP).toString(),
+                Assets.SIGNATE_GRAPH,
+                "--model-descriptor",
+                Assets.project(Assets.SIGNATE_DESCRIPTOR).toString());
 
         assertThat(r.code()).as(r.stderr()).isZero();
         List<String> names = List.of("background", "lane", "signal", "pedestrian", "car");
         List<JsonNode> stats = checkClip(kafka, r, names);
-        long withCar = stats.stream().filter(s -> s.get("classes").get("car").asDouble() > 0.002).count();
+        long withCar = stats.stream()
+                .filter(s -> s.get("classes").get("car").asDouble() > 0.002)
+                .count();
         assertThat(withCar).as("frames with a car").isGreaterThan(stats.size() / 2);
         long[] counts = bottomCentre(kafka, r);
-        assertThat(names.get(RunOutputs.argMax(counts))).as("largest class ahead of the car").isEqualTo("lane");
+        assertThat(names.get(RunOutputs.argMax(counts)))
+                .as("largest class ahead of the car")
+                .isEqualTo("lane");
         assertThat(stats.get(0).get("driving").get("corridor").get("drivable").asDouble())
-                .as("lane is the drivable group").isGreaterThan(0.5);
+                .as("lane is the drivable group")
+                .isGreaterThan(0.5);
         ModelDescription d = description(kafka, r.prefix());
         assertThat(d.model()).isEqualTo("signate-deeplabv3plus-mnv3");
         assertThat(d.taxonomy().get(1).rgb()).isEqualTo(0x452f8e);
@@ -71,42 +89,68 @@ class RealModelsRunTest {
     @Test
     void shouldSegmentTheClipWithTheDecoderModelInItsAde20kClassesInBothForms(KafkaBroker kafka) throws Exception {
         for (String model : List.of(Assets.ADE_SAVED_MODEL, Assets.ADE_FROZEN_GRAPH)) {
-            Run r = run(kafka, Assets.require(Assets.DRIVING_CLIP).toString(), model,
-                    "--model-descriptor", Assets.project(Assets.ADE_DESCRIPTOR).toString());
+            Run r = run(
+                    kafka,
+                    Assets.require(Assets.DRIVING_CLIP).toString(),
+                    model,
+                    "--model-descriptor",
+                    Assets.project(Assets.ADE_DESCRIPTOR).toString());
 
             assertThat(r.code()).as(model + ": " + r.stderr()).isZero();
             List<JsonNode> stats = checkClip(kafka, r, null);
-            assertThat(stats.get(0).get("classes").fieldNames()).toIterable().hasSize(32).contains("road", "sky", "tree", "car");
-            long withCar = stats.stream().filter(s -> s.get("classes").get("car").asDouble() > 0.002).count();
+            assertThat(stats.get(0).get("classes").fieldNames())
+                    .toIterable()
+                    .hasSize(32)
+                    .contains("road", "sky", "tree", "car");
+            long withCar = stats.stream()
+                    .filter(s -> s.get("classes").get("car").asDouble() > 0.002)
+                    .count();
             assertThat(withCar).as("%s: frames with a car", model).isGreaterThan(stats.size() / 2);
             long[] counts = bottomCentre(kafka, r);
-            assertThat(RunOutputs.argMax(counts)).as("%s: largest class ahead of the car is road (7)", model).isEqualTo(7);
+            assertThat(RunOutputs.argMax(counts))
+                    .as("%s: largest class ahead of the car is road (7)", model)
+                    .isEqualTo(7);
         }
     }
 
     @Test
     void shouldSegmentTheStillInTheModelsClasses(KafkaBroker kafka) throws Exception {
-        Run r = run(kafka, Assets.require("stills/signate_img0562.jpg").toString(), Assets.SIGNATE_GRAPH,
-                "--model-descriptor", Assets.project(Assets.SIGNATE_DESCRIPTOR).toString());
+        Run r = run(
+                kafka,
+                Assets.require("stills/signate_img0562.jpg").toString(),
+                Assets.SIGNATE_GRAPH,
+                "--model-descriptor",
+                Assets.project(Assets.SIGNATE_DESCRIPTOR).toString());
 
         assertThat(r.code()).as(r.stderr()).isZero();
         List<JsonNode> stats = RunOutputs.statsLines(r.out(), "signate_img0562");
         assertThat(stats).hasSize(1);
         JsonNode classes = stats.get(0).get("classes");
-        assertThat(classes.fieldNames()).toIterable().containsExactly("background", "lane", "signal", "pedestrian", "car");
-        assertThat(classes.get("lane").asDouble()).as("lane (reference 0.327 at 816x512)").isBetween(0.25, 0.40);
+        assertThat(classes.fieldNames())
+                .toIterable()
+                .containsExactly("background", "lane", "signal", "pedestrian", "car");
+        assertThat(classes.get("lane").asDouble())
+                .as("lane (reference 0.327 at 816x512)")
+                .isBetween(0.25, 0.40);
         assertThat(classes.get("car").asDouble()).as("car (reference 0.016)").isGreaterThan(0.005);
-        assertThat(RunOutputs.summary(r.out(), "signate_img0562").get("summary").get("ok").asInt()).isEqualTo(1);
+        assertThat(RunOutputs.summary(r.out(), "signate_img0562")
+                        .get("summary")
+                        .get("ok")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     @Test
     void shouldFailTheRunInOneLineWhenTheModelCannotTakeTheFrames(KafkaBroker kafka) throws Exception {
-        Run r = run(kafka, Assets.require(Assets.DRIVING_CLIP).toString(), Assets.SIGNATE_GRAPH, "--size-policy", "native");
+        Run r = run(
+                kafka, Assets.require(Assets.DRIVING_CLIP).toString(), Assets.SIGNATE_GRAPH, "--size-policy", "native");
 
         assertThat(r.code()).as("exit code").isEqualTo(2);
-        List<String> lines = r.stderr().lines().filter(l -> l.startsWith("segstream:")).toList();
+        List<String> lines =
+                r.stderr().lines().filter(l -> l.startsWith("segstream:")).toList();
         assertThat(lines).as(r.stderr()).hasSize(1);
-        assertThat(lines.get(0)).contains("with 0 of 38 frames through")
+        assertThat(lines.get(0))
+                .contains("with 0 of 38 frames through")
                 .contains("1280x720 is larger than the model's 1025x513 crop (size policy native)")
                 .contains("use size policy fit");
     }
@@ -117,10 +161,15 @@ class RealModelsRunTest {
         assertThat(stats).allSatisfy(s -> assertThat(s.get("status").asText()).isEqualTo("ok"));
         if (names != null) {
             assertThat(stats.get(0).get("classes").fieldNames()).toIterable().containsExactlyElementsOf(names);
-            assertThat(RunOutputs.summary(r.out(), CAMERA).get("summary").get("classes").fieldNames()).toIterable()
+            assertThat(RunOutputs.summary(r.out(), CAMERA)
+                            .get("summary")
+                            .get("classes")
+                            .fieldNames())
+                    .toIterable()
                     .containsExactlyElementsOf(names);
         }
-        assertThat(RunOutputs.summary(r.out(), CAMERA).get("summary").get("ok").asInt()).isEqualTo(38);
+        assertThat(RunOutputs.summary(r.out(), CAMERA).get("summary").get("ok").asInt())
+                .isEqualTo(38);
         List<JsonNode> published = RunOutputs.validateTopics(kafka, r.prefix());
         assertThat(published).hasSize(39);
         return stats;

@@ -12,8 +12,7 @@ import java.util.Map;
 /** Opens a report.html from disk in headless Chromium and checks what a reader would see. */
 final class ReportPage {
 
-    private ReportPage() {
-    }
+    private ReportPage() {}
 
     /**
      * Asserts that the page plays its video for {@code duration}, shows the summary of
@@ -25,19 +24,27 @@ final class ReportPage {
             browser.driver().get(report.toUri().toString());
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (((Number) browser.eval("return document.getElementById('video').readyState;")).intValue() < 1) {
-                assertThat(System.nanoTime()).as("the video's metadata loaded within 30 s").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the video's metadata loaded within 30 s")
+                        .isLessThan(deadline);
                 Thread.sleep(100);
             }
             double seconds = ((Number) browser.eval("return document.getElementById('video').duration;")).doubleValue();
-            assertThat(seconds).as("the video plays for the input's duration").isCloseTo(duration.toMillis() / 1000.0,
-                    offset(0.1));
+            assertThat(seconds)
+                    .as("the video plays for the input's duration")
+                    .isCloseTo(duration.toMillis() / 1000.0, offset(0.1));
             browser.eval("var v = document.getElementById('video'); v.currentTime = v.duration / 2;");
 
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> charts = (List<Map<String, Object>>) browser.eval("return window.segstreamReport.charts;");
-            assertThat(charts).extracting(c -> c.get("id")).containsExactly("chart-classes", "chart-driving", "chart-latency");
-            assertThat(charts).allSatisfy(c -> assertThat(((Number) c.get("points")).longValue()).as("points in %s", c.get("id"))
-                    .isGreaterThanOrEqualTo(frames));
+            List<Map<String, Object>> charts =
+                    (List<Map<String, Object>>) browser.eval("return window.segstreamReport.charts;");
+            assertThat(charts)
+                    .extracting(c -> c.get("id"))
+                    .containsExactly("chart-classes", "chart-driving", "chart-latency");
+            assertThat(charts)
+                    .allSatisfy(c -> assertThat(((Number) c.get("points")).longValue())
+                            .as("points in %s", c.get("id"))
+                            .isGreaterThanOrEqualTo(frames));
             Long canvases = (Long) browser.eval("return document.querySelectorAll('.chart canvas').length;");
             assertThat(canvases).isEqualTo(3);
             String frameRows = (String) browser.eval("return document.getElementById('frames').innerText;");

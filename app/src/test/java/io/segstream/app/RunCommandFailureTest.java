@@ -1,20 +1,17 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @KafkaIntegrationTest
@@ -29,22 +26,44 @@ class RunCommandFailureTest {
         Path missing = work.resolve("no-such-clip.mp4");
         Path out = work.resolve("out");
 
-        StdErr.Captured run = StdErr.capture(() -> Main.execute("run", "-i", good.toString(), "-i", missing.toString(),
-                "-m", Assets.require(Assets.SAVED_MODEL).toString(), "-o", out.toString(),
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", TestTopics.uniquePrefix("fail"),
-                "--model-cache", work.resolve("cache").toString()));
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "run",
+                "-i",
+                good.toString(),
+                "-i",
+                missing.toString(),
+                "-m",
+                Assets.require(Assets.SAVED_MODEL).toString(),
+                "-o",
+                out.toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                TestTopics.uniquePrefix("fail"),
+                "--model-cache",
+                work.resolve("cache").toString()));
 
         assertThat(run.code()).isEqualTo(1);
-        assertThat(run.stderr()).contains("segstream: camera no-such-clip: cannot open input " + missing + ": no such file");
-        assertThat(Files.readAllLines(out.resolve("good").resolve("stats.jsonl"))).hasSize(6);
+        assertThat(run.stderr())
+                .contains("segstream: camera no-such-clip: cannot open input " + missing + ": no such file");
+        assertThat(Files.readAllLines(out.resolve("good").resolve("stats.jsonl")))
+                .hasSize(6);
     }
 
     @Test
     void shouldRefuseToStartWithAMalformedModel() throws Exception {
         Path notAModel = Files.write(work.resolve("model.pb"), "not a graph".getBytes(StandardCharsets.UTF_8));
 
-        StdErr.Captured run = StdErr.capture(() -> Main.execute("run", "-i", "whatever.mp4", "-m", notAModel.toString(),
-                "-o", work.resolve("out").toString(), "--model-cache", work.resolve("cache").toString()));
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "run",
+                "-i",
+                "whatever.mp4",
+                "-m",
+                notAModel.toString(),
+                "-o",
+                work.resolve("out").toString(),
+                "--model-cache",
+                work.resolve("cache").toString()));
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.stderr()).contains("segstream: model refused:").contains(notAModel.toString());
@@ -53,10 +72,12 @@ class RunCommandFailureTest {
 
     @Test
     void shouldRejectOutOfRangeOptionsAllAtOnce() throws Exception {
-        StdErr.Captured run = StdErr.capture(() -> Main.execute("run", "-i", "x.mp4", "-m", "m", "-o", "o",
-                "--jpeg-quality", "0", "--overlay-alpha", "2"));
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "run", "-i", "x.mp4", "-m", "m", "-o", "o", "--jpeg-quality", "0", "--overlay-alpha", "2"));
 
         assertThat(run.code()).isEqualTo(2);
-        assertThat(run.stderr()).contains("--jpeg-quality must be 1..100, got 0").contains("--overlay-alpha must be within 0..1, got 2.0");
+        assertThat(run.stderr())
+                .contains("--jpeg-quality must be 1..100, got 0")
+                .contains("--overlay-alpha must be within 0..1, got 2.0");
     }
 }

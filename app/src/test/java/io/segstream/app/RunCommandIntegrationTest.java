@@ -1,6 +1,5 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +9,6 @@ import io.segstream.protocol.LabelMap;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +17,6 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,16 +47,28 @@ class RunCommandIntegrationTest {
         Path clip = Assets.require(Assets.DRIVING_CLIP);
         Path out = work.resolve("out");
 
-        int code = Main.execute("run", "--input", clip.toString(), "--model", Assets.require(Assets.SAVED_MODEL).toString(),
-                "--out", out.toString(), "--model-cache", work.resolve("cache").toString());
+        int code = Main.execute(
+                "run",
+                "--input",
+                clip.toString(),
+                "--model",
+                Assets.require(Assets.SAVED_MODEL).toString(),
+                "--out",
+                out.toString(),
+                "--model-cache",
+                work.resolve("cache").toString());
 
         assertThat(code).isZero();
         int decoded = decodedFrameCount(clip);
         assertThat(statsLines(out)).hasSize(decoded);
-        assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4"))).isEqualTo(decoded);
+        assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4")))
+                .isEqualTo(decoded);
 
         // report.html beside the files, opened from disk in headless Chromium as a reader would
-        ReportPage.check(out.resolve(CAMERA).resolve("report.html"), clipDuration(clip), decoded,
+        ReportPage.check(
+                out.resolve(CAMERA).resolve("report.html"),
+                clipDuration(clip),
+                decoded,
                 Path.of("target", "screenshots", "report.png"));
     }
 
@@ -75,9 +84,20 @@ class RunCommandIntegrationTest {
         Path out = work.resolve("out");
         String prefix = TestTopics.uniquePrefix("run");
 
-        int code = Main.execute("run", "--input", clip.toString(), "--model", model.toString(), "--out", out.toString(),
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix,
-                "--model-cache", work.resolve("cache").toString());
+        int code = Main.execute(
+                "run",
+                "--input",
+                clip.toString(),
+                "--model",
+                model.toString(),
+                "--out",
+                out.toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                prefix,
+                "--model-cache",
+                work.resolve("cache").toString());
 
         assertThat(code).isZero();
         int decoded = decodedFrameCount(clip);
@@ -85,9 +105,13 @@ class RunCommandIntegrationTest {
 
         List<JsonNode> stats = statsLines(out);
         assertThat(stats).hasSize(decoded);
-        assertThat(stats).extracting(s -> s.get("sequence").asLong())
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, decoded).boxed().toList());
-        assertThat(stats).extracting(s -> s.get("session").asText()).containsOnly(stats.get(0).get("session").asText());
+        assertThat(stats)
+                .extracting(s -> s.get("sequence").asLong())
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, decoded).boxed().toList());
+        assertThat(stats)
+                .extracting(s -> s.get("session").asText())
+                .containsOnly(stats.get(0).get("session").asText());
         assertThat(stats).allSatisfy(s -> {
             assertThat(s.get("status").asText()).isEqualTo("ok");
             assertThat(s.get("width").asInt()).isEqualTo(1280);
@@ -96,33 +120,44 @@ class RunCommandIntegrationTest {
                 sum += f.asDouble();
             }
             assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
-            assertThat(vehicleFraction(s)).as("vehicles in frame %s", s.get("sequence")).isGreaterThan(0.01);
+            assertThat(vehicleFraction(s))
+                    .as("vehicles in frame %s", s.get("sequence"))
+                    .isGreaterThan(0.01);
             JsonNode driving = s.get("driving");
-            assertThat(driving.get("corridor").get("drivable").asDouble()).as("road in the ego corridor on the highway")
+            assertThat(driving.get("corridor").get("drivable").asDouble())
+                    .as("road in the ego corridor on the highway")
                     .isBetween(0.25, 1.0);
-            assertThat(driving.get("obstacles").fieldNames()).toIterable()
+            assertThat(driving.get("obstacles").fieldNames())
+                    .toIterable()
                     .containsExactly("vehicles", "persons", "twoWheelers");
         });
 
-        assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4"))).isEqualTo(decoded);
+        assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4")))
+                .isEqualTo(decoded);
         JsonNode summary = RunOutputs.summary(out, CAMERA).get("summary");
         assertThat(summary.get("frames").asLong()).isEqualTo(decoded);
         assertThat(summary.get("ok").asLong()).isEqualTo(decoded);
-        assertThat(summary.get("latencyMs").get("endToEnd").get("p99").asDouble()).isPositive();
+        assertThat(summary.get("latencyMs").get("endToEnd").get("p99").asDouble())
+                .isPositive();
 
         List<JsonNode> published = RunOutputs.validateTopics(kafka, prefix);
-        assertThat(published).as("one frame-stats record per frame, exactly once, in order, then the end of stream")
-                .extracting(n -> n.has("endOfStream") ? "eos" : n.get("sequence").asText())
+        assertThat(published)
+                .as("one frame-stats record per frame, exactly once, in order, then the end of stream")
+                .extracting(
+                        n -> n.has("endOfStream") ? "eos" : n.get("sequence").asText())
                 .containsExactlyElementsOf(java.util.stream.Stream.concat(
-                        java.util.stream.IntStream.range(0, decoded).mapToObj(Integer::toString), java.util.stream.Stream.of("eos"))
+                                java.util.stream.IntStream.range(0, decoded).mapToObj(Integer::toString),
+                                java.util.stream.Stream.of("eos"))
                         .toList());
         java.util.Map<Long, Long> framesPerWindowSize = new java.util.TreeMap<>();
         for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, prefix + "camera-stats")) {
             JsonNode w = JSON.readTree(r.value());
             assertThat(r.key()).isEqualTo(CAMERA);
-            framesPerWindowSize.merge(w.get("window").get("sizeMs").asLong(), w.get("frames").asLong(), Long::sum);
+            framesPerWindowSize.merge(
+                    w.get("window").get("sizeMs").asLong(), w.get("frames").asLong(), Long::sum);
         }
-        assertThat(framesPerWindowSize).as("camera-stats frames per window length")
+        assertThat(framesPerWindowSize)
+                .as("camera-stats frames per window length")
                 .isEqualTo(java.util.Map.of(1000L, (long) decoded, 60_000L, (long) decoded));
 
         List<LabelMap> masks = RunOutputs.masks(kafka, prefix + "masks");
@@ -132,11 +167,15 @@ class RunCommandIntegrationTest {
             assertThat(m.height()).isEqualTo(720);
         });
         long[] clipCounts = new long[256];
-        long framesWithRoadFirst = masks.stream().map(RunOutputs::bottomCentreCounts)
+        long framesWithRoadFirst = masks.stream()
+                .map(RunOutputs::bottomCentreCounts)
                 .peek(c -> java.util.Arrays.setAll(clipCounts, i -> clipCounts[i] + c[i]))
-                .filter(c -> RunOutputs.argMax(c) == Cityscapes.ROAD).count();
-        double roadShare = clipCounts[Cityscapes.ROAD] / (double) java.util.Arrays.stream(clipCounts).sum();
-        System.out.printf("bottom-centre: road largest in %d of %d frames, road %.3f of its pixels over the clip%n",
+                .filter(c -> RunOutputs.argMax(c) == Cityscapes.ROAD)
+                .count();
+        double roadShare = clipCounts[Cityscapes.ROAD]
+                / (double) java.util.Arrays.stream(clipCounts).sum();
+        System.out.printf(
+                "bottom-centre: road largest in %d of %d frames, road %.3f of its pixels over the clip%n",
                 framesWithRoadFirst, masks.size(), roadShare);
         assertThat(RunOutputs.argMax(clipCounts)).isEqualTo(Cityscapes.ROAD);
         assertThat(roadShare).isGreaterThan(0.6);
@@ -145,7 +184,10 @@ class RunCommandIntegrationTest {
 
     private static double vehicleFraction(JsonNode stats) {
         return Cityscapes.VEHICLES.stream()
-                .mapToDouble(id -> stats.get("classes").get(Cityscapes.TAXONOMY.get(id).name()).asDouble()).sum();
+                .mapToDouble(id -> stats.get("classes")
+                        .get(Cityscapes.TAXONOMY.get(id).name())
+                        .asDouble())
+                .sum();
     }
 
     private static List<JsonNode> statsLines(Path out) throws IOException {

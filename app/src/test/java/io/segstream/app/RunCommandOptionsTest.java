@@ -9,12 +9,23 @@ class RunCommandOptionsTest {
 
     @Test
     void kafkaPropertiesNeedAClusterOfTheirOwn() throws Exception {
-        StdErr.Captured run = StdErr.capture(() -> Main.execute("run", "-i", "x.mp4", "-m", "m", "-o", "o",
-                "--kafka-property", "security.protocol=SASL_SSL", "--partitions", "0"));
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "run",
+                "-i",
+                "x.mp4",
+                "-m",
+                "m",
+                "-o",
+                "o",
+                "--kafka-property",
+                "security.protocol=SASL_SSL",
+                "--partitions",
+                "0"));
 
         assertThat(run.code()).isEqualTo(ExitCode.REFUSED.code());
         assertThat(run.stderr())
-                .contains("segstream: --kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only")
+                .contains(
+                        "segstream: --kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only")
                 .contains("--partitions must be >= 1, got 0");
     }
 }

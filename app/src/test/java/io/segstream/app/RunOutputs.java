@@ -24,8 +24,7 @@ final class RunOutputs {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RunOutputs() {
-    }
+    private RunOutputs() {}
 
     /** stats.jsonl of a camera, each line valid frame-stats. */
     static List<JsonNode> statsLines(Path out, String camera) throws IOException {
@@ -49,7 +48,8 @@ final class RunOutputs {
         List<JsonNode> frameStats = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, prefix + "frame-stats")) {
             String json = new String(r.value(), StandardCharsets.UTF_8);
-            Schemas.assertValid(WireHeaders.isEndOfStream(r.headers()) ? Schemas.END_OF_STREAM : Schemas.FRAME_STATS, json);
+            Schemas.assertValid(
+                    WireHeaders.isEndOfStream(r.headers()) ? Schemas.END_OF_STREAM : Schemas.FRAME_STATS, json);
             frameStats.add(JSON.readTree(json));
         }
         for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, prefix + "camera-stats")) {

@@ -1,12 +1,11 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.Ingest;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
@@ -24,7 +23,6 @@ import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +44,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -70,17 +67,26 @@ class ScaleOutIntegrationTest {
         String group = prefix + Groups.SEGMENTER;
         List<CameraSpec> cameras = new ArrayList<>();
         for (String id : List.of("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f")) {
-            cameras.add(CameraSpec.of(id, Clips.write(work.resolve(id + ".mp4"), FRAMES, 320, 192,
-                    avcodec.AV_CODEC_ID_H264).toString()));
+            cameras.add(CameraSpec.of(
+                    id,
+                    Clips.write(work.resolve(id + ".mp4"), FRAMES, 320, 192, avcodec.AV_CODEC_ID_H264)
+                            .toString()));
         }
 
         Map<String, List<JsonNode>> stats;
         long masks;
-        try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
-             SinkService sink = new SinkService(new SinkConfig(kafka.bootstrapServers(), topics, prefix + "sink",
-                     Files.createDirectories(work.resolve("state")), java.util.Optional.empty(), 0.5))) {
+        try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU)
+                        .load(Assets.require(Assets.SAVED_MODEL));
+                SinkService sink = new SinkService(new SinkConfig(
+                        kafka.bootstrapServers(),
+                        topics,
+                        prefix + "sink",
+                        Files.createDirectories(work.resolve("state")),
+                        java.util.Optional.empty(),
+                        0.5))) {
             sink.start();
-            SegmenterConfig config = SegmenterConfig.defaults(kafka.bootstrapServers(), topics).withGroup(group)
+            SegmenterConfig config = SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
+                    .withGroup(group)
                     .withBatch(2, Duration.ofMillis(20));
             SegmenterWorker first = new SegmenterWorker(config, model);
             SegmenterWorker second = new SegmenterWorker(config, model);
@@ -89,27 +95,35 @@ class ScaleOutIntegrationTest {
             t1.start();
             t2.start();
             List<CompletableFuture<IngestResult>> results;
-            try (Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics)
-                    .withMaxInFlight(8, List.of(group)), IngestMetrics.inMemory())) {
+            try (Ingest ingest = new Ingest(
+                    IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(8, List.of(group)),
+                    IngestMetrics.inMemory())) {
                 results = cameras.stream().map(ingest::start).toList();
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
                 while (first.masksPublished() < 20 && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                assertThat(first.masksPublished()).as("masks of the first replica before it goes").isGreaterThanOrEqualTo(20);
+                assertThat(first.masksPublished())
+                        .as("masks of the first replica before it goes")
+                        .isGreaterThanOrEqualTo(20);
                 first.close();
                 t1.join(TimeUnit.SECONDS.toMillis(30)); // close() returns as run() finishes; the thread ends just after
                 assertThat(t1.isAlive()).isFalse();
-                CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
+                CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                        .get(3, TimeUnit.MINUTES);
             }
-            Set<UUID> sessions = results.stream().flatMap(r -> r.join().sessions().stream()).collect(Collectors.toSet());
+            Set<UUID> sessions =
+                    results.stream().flatMap(r -> r.join().sessions().stream()).collect(Collectors.toSet());
             stats = frameStatsUntilEnded(kafka, topics, sessions);
             second.close();
-            masks = TestTopics.readAll(kafka, topics.masks()).stream().filter(r -> !WireHeaders.isEndOfStream(r.headers())).count();
+            masks = TestTopics.readAll(kafka, topics.masks()).stream()
+                    .filter(r -> !WireHeaders.isEndOfStream(r.headers()))
+                    .count();
         }
 
         assertThat(stats.keySet()).containsExactlyInAnyOrder("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f");
-        stats.forEach((camera, lines) -> assertThat(lines).as(camera)
+        stats.forEach((camera, lines) -> assertThat(lines)
+                .as(camera)
                 .extracting(s -> s.get("sequence").asLong())
                 .containsExactlyElementsOf(LongStream.range(0, FRAMES).boxed().toList()));
         assertThat(masks).as("masks on the topic, duplicates allowed").isGreaterThanOrEqualTo(6L * FRAMES);
@@ -122,16 +136,18 @@ class ScaleOutIntegrationTest {
     }
 
     /** As above, with further client properties (security). */
-    static Map<String, List<JsonNode>> frameStatsUntilEnded(KafkaBroker kafka, Topics topics, Set<UUID> sessions,
-                                                           Map<String, String> client) throws Exception {
+    static Map<String, List<JsonNode>> frameStatsUntilEnded(
+            KafkaBroker kafka, Topics topics, Set<UUID> sessions, Map<String, String> client) throws Exception {
         Map<String, List<JsonNode>> out = new HashMap<>();
         Set<UUID> ended = new java.util.HashSet<>();
         Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topics.frameStats()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);

@@ -66,15 +66,25 @@ class SecureClusterIntegrationTest {
 
     @Test
     void shouldRunThePipelineWithOnePrincipalPerServiceAndRefuseOthersInOneLine() throws Exception {
-        Map<String, String> users = Map.of("admin", "admin-secret", "ingest", "ingest-secret", "segmenter", "segmenter-secret",
-                "sink", "sink-secret", "outsider", "outsider-secret");
+        Map<String, String> users = Map.of(
+                "admin",
+                "admin-secret",
+                "ingest",
+                "ingest-secret",
+                "segmenter",
+                "segmenter-secret",
+                "sink",
+                "sink-secret",
+                "outsider",
+                "outsider-secret");
         EmbeddedKafka.Security security = tls(users);
         try (EmbeddedKafka kafka = EmbeddedKafka.secured(security)) {
             String bootstrap = kafka.bootstrapServers();
             Topics topics = Topics.withPrefix(PREFIX);
             String group = PREFIX + Groups.SEGMENTER;
             String appId = PREFIX + SinkConfig.DEFAULT_APPLICATION_ID;
-            try (Admin admin = Admin.create(KafkaClientProperties.admin(bootstrap, Map.of(), client(security, "admin")))) {
+            try (Admin admin =
+                    Admin.create(KafkaClientProperties.admin(bootstrap, Map.of(), client(security, "admin")))) {
                 TopicCreator.ensure(admin, topics.specs(2, (short) 1, Duration.ofHours(1)));
                 admin.createAcls(acls(topics, group, appId)).all().get(30, TimeUnit.SECONDS);
             }
@@ -82,48 +92,95 @@ class SecureClusterIntegrationTest {
             // the whole pipeline, each service as its own principal
             Path clip = Clips.write(work.resolve("cam.mp4"), FRAMES, 320, 192, avcodec.AV_CODEC_ID_H264);
             Map<String, List<JsonNode>> stats;
-            try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
-                 SinkService sink = new SinkService(SinkConfig.defaults(bootstrap, topics, appId,
-                         Files.createDirectories(work.resolve("state")), Optional.empty()).withKafka(client(security, "sink")));
-                 SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(bootstrap, topics).withGroup(group)
-                         .withKafka(client(security, "segmenter")), model);
-                 Ingest ingest = new Ingest(IngestConfig.defaults(bootstrap, topics).withSegmenterGroup(group)
-                         .withKafka(client(security, "ingest")), IngestMetrics.inMemory())) {
+            try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU)
+                            .load(Assets.require(Assets.SAVED_MODEL));
+                    SinkService sink = new SinkService(SinkConfig.defaults(
+                                    bootstrap,
+                                    topics,
+                                    appId,
+                                    Files.createDirectories(work.resolve("state")),
+                                    Optional.empty())
+                            .withKafka(client(security, "sink")));
+                    SegmenterWorker segmenter = new SegmenterWorker(
+                            SegmenterConfig.defaults(bootstrap, topics)
+                                    .withGroup(group)
+                                    .withKafka(client(security, "segmenter")),
+                            model);
+                    Ingest ingest = new Ingest(
+                            IngestConfig.defaults(bootstrap, topics)
+                                    .withSegmenterGroup(group)
+                                    .withKafka(client(security, "ingest")),
+                            IngestMetrics.inMemory())) {
                 sink.start();
                 new Thread(segmenter, "segmenter").start();
-                IngestResult result = ingest.start(CameraSpec.of("cam", clip.toString())).get(3, TimeUnit.MINUTES);
+                IngestResult result =
+                        ingest.start(CameraSpec.of("cam", clip.toString())).get(3, TimeUnit.MINUTES);
                 assertThat(result.succeeded()).as("ingest: %s", result.error()).isTrue();
                 KafkaBroker asAdmin = broker(bootstrap);
-                stats = ScaleOutIntegrationTest.frameStatsUntilEnded(asAdmin, topics, Set.copyOf(result.sessions()),
-                        client(security, "admin"));
+                stats = ScaleOutIntegrationTest.frameStatsUntilEnded(
+                        asAdmin, topics, Set.copyOf(result.sessions()), client(security, "admin"));
             }
-            assertThat(stats.get("cam")).as("frame-stats through the secured cluster")
+            assertThat(stats.get("cam"))
+                    .as("frame-stats through the secured cluster")
                     .extracting(s -> s.get("sequence").asLong())
-                    .containsExactlyElementsOf(LongStream.range(0, FRAMES).boxed().toList());
-            assertThat(stats.get("cam")).allSatisfy(s -> assertThat(s.get("status").asText()).isEqualTo("ok"));
+                    .containsExactlyElementsOf(
+                            LongStream.range(0, FRAMES).boxed().toList());
+            assertThat(stats.get("cam"))
+                    .allSatisfy(s -> assertThat(s.get("status").asText()).isEqualTo("ok"));
 
             // wrong credentials: one line, at once
             Path wrong = config("wrong.properties", security, "ingest", "not-the-password");
             long t0 = System.nanoTime();
-            StdErr.Captured refused = StdErr.capture(() -> Main.execute("ingest", "--bootstrap-servers", bootstrap,
-                    "--topic-prefix", PREFIX, "--kafka-config", wrong.toString(), "--camera", "cam=" + clip, "--metrics-port", "0"));
+            StdErr.Captured refused = StdErr.capture(() -> Main.execute(
+                    "ingest",
+                    "--bootstrap-servers",
+                    bootstrap,
+                    "--topic-prefix",
+                    PREFIX,
+                    "--kafka-config",
+                    wrong.toString(),
+                    "--camera",
+                    "cam=" + clip,
+                    "--metrics-port",
+                    "0"));
             assertThat(refused.code()).as(refused.stderr()).isEqualTo(2);
-            assertThat(refused.stderr()).contains("segstream ingest: cannot create the topics on " + bootstrap)
+            assertThat(refused.stderr())
+                    .contains("segstream ingest: cannot create the topics on " + bootstrap)
                     .contains("Authentication failed");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("refused, not hung").isLessThan(Duration.ofSeconds(30));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .as("refused, not hung")
+                    .isLessThan(Duration.ofSeconds(30));
 
             // a principal without ACLs: one line, at once
             Path outsider = config("outsider.properties", security, "outsider", users.get("outsider"));
             t0 = System.nanoTime();
-            StdErr.Captured denied = StdErr.capture(() -> Main.execute("ingest", "--bootstrap-servers", bootstrap,
-                    "--topic-prefix", PREFIX, "--kafka-config", outsider.toString(), "--camera", "cam=" + clip, "--metrics-port", "0"));
+            StdErr.Captured denied = StdErr.capture(() -> Main.execute(
+                    "ingest",
+                    "--bootstrap-servers",
+                    bootstrap,
+                    "--topic-prefix",
+                    PREFIX,
+                    "--kafka-config",
+                    outsider.toString(),
+                    "--camera",
+                    "cam=" + clip,
+                    "--metrics-port",
+                    "0"));
             assertThat(denied.code()).as(denied.stderr()).isEqualTo(2);
-            assertThat(denied.stderr()).contains("segstream ingest: cannot create the topics on " + bootstrap)
+            assertThat(denied.stderr())
+                    .contains("segstream ingest: cannot create the topics on " + bootstrap)
                     .containsIgnoringCase("authoriz");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("refused, not hung").isLessThan(Duration.ofSeconds(30));
-            (refused.stderr() + denied.stderr()).lines().filter(l -> l.startsWith("segstream")).forEach(System.out::println);
-            assertThat(denied.stderr() + refused.stderr()).as("no secret in the output")
-                    .doesNotContain("not-the-password").doesNotContain("outsider-secret");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .as("refused, not hung")
+                    .isLessThan(Duration.ofSeconds(30));
+            (refused.stderr() + denied.stderr())
+                    .lines()
+                    .filter(l -> l.startsWith("segstream"))
+                    .forEach(System.out::println);
+            assertThat(denied.stderr() + refused.stderr())
+                    .as("no secret in the output")
+                    .doesNotContain("not-the-password")
+                    .doesNotContain("outsider-secret");
         }
     }
 
@@ -153,23 +210,34 @@ class SecureClusterIntegrationTest {
     }
 
     private static AclBinding allow(ResourceType type, String name, PatternType pattern, String user, AclOperation op) {
-        return new AclBinding(new ResourcePattern(type, name, pattern),
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
                 new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW));
     }
 
     /** The client properties of {@code user}, as a service gets them from its --kafka-config file. */
     private static Map<String, String> client(EmbeddedKafka.Security s, String user) {
-        return Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", EmbeddedKafka.jaas(user, s.users().get(user)),
-                "ssl.truststore.type", "PKCS12", "ssl.truststore.location", s.truststore().toString(),
-                "ssl.truststore.password", s.truststorePassword());
+        return Map.of(
+                "security.protocol",
+                "SASL_SSL",
+                "sasl.mechanism",
+                "SCRAM-SHA-512",
+                "sasl.jaas.config",
+                EmbeddedKafka.jaas(user, s.users().get(user)),
+                "ssl.truststore.type",
+                "PKCS12",
+                "ssl.truststore.location",
+                s.truststore().toString(),
+                "ssl.truststore.password",
+                s.truststorePassword());
     }
 
     private Path config(String name, EmbeddedKafka.Security s, String user, String password) throws Exception {
         StringBuilder b = new StringBuilder();
         Map<String, String> props = new HashMap<>(client(s, user));
         props.put("sasl.jaas.config", EmbeddedKafka.jaas(user, password));
-        props.forEach((k, v) -> b.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        props.forEach((k, v) ->
+                b.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         return Files.writeString(work.resolve(name), b.toString(), StandardCharsets.UTF_8);
     }
 
@@ -194,13 +262,57 @@ class SecureClusterIntegrationTest {
         Path cert = work.resolve("broker.crt");
         Path truststore = work.resolve("trust.p12");
         String pass = "store-" + UUID.randomUUID();
-        keytool(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1", "-keystore", keystore.toString(),
-                "-storetype", "PKCS12", "-storepass", pass, "-keypass", pass);
-        keytool(keytool, "-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(), "-storetype", "PKCS12",
-                "-storepass", pass, "-file", cert.toString());
-        keytool(keytool, "-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
-                "-keystore", truststore.toString(), "-storetype", "PKCS12", "-storepass", pass);
+        keytool(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=IP:127.0.0.1",
+                "-keystore",
+                keystore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                pass,
+                "-keypass",
+                pass);
+        keytool(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "broker",
+                "-keystore",
+                keystore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                pass,
+                "-file",
+                cert.toString());
+        keytool(
+                keytool,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "broker",
+                "-file",
+                cert.toString(),
+                "-keystore",
+                truststore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                pass);
         return new EmbeddedKafka.Security(keystore, pass, truststore, pass, "admin", users);
     }
 

@@ -1,6 +1,5 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.Schemas;
@@ -57,10 +57,22 @@ class ShadowIntegrationTest {
     void produce(KafkaBroker kafka) throws Exception {
         prefix = TestTopics.uniquePrefix("production");
         out = work.resolve("production");
-        int code = Main.execute("run", "--input", Assets.require(Assets.DRIVING_CLIP).toString(), "--model",
-                Assets.require(Assets.SAVED_MODEL).toString(), "--out", out.toString(), "--bootstrap-servers",
-                kafka.bootstrapServers(), "--topic-prefix", prefix, "--model-cache", work.resolve("cache").toString(),
-                "--device", "cpu");
+        int code = Main.execute(
+                "run",
+                "--input",
+                Assets.require(Assets.DRIVING_CLIP).toString(),
+                "--model",
+                Assets.require(Assets.SAVED_MODEL).toString(),
+                "--out",
+                out.toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                prefix,
+                "--model-cache",
+                work.resolve("cache").toString(),
+                "--device",
+                "cpu");
         assertThat(code).isZero();
         for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, prefix + "frames")) {
             if (!WireHeaders.isEndOfStream(r.headers())) {
@@ -71,18 +83,32 @@ class ShadowIntegrationTest {
         assertThat(captureBySequence).hasSize(38);
     }
 
-    private record Shadowed(List<JsonNode> frames, JsonNode overall, Path report) {
-    }
+    private record Shadowed(List<JsonNode> frames, JsonNode overall, Path report) {}
 
     private Shadowed shadow(KafkaBroker kafka, String name, long fromSeq, long toSeq, String model, String... more)
             throws Exception {
         String shadowPrefix = TestTopics.uniquePrefix(name);
         Path report = work.resolve(name);
-        List<String> args = new ArrayList<>(List.of("shadow", "--bootstrap-servers", kafka.bootstrapServers(),
-                "--topic-prefix", prefix, "--shadow-prefix", shadowPrefix, "--model", Assets.require(model).toString(),
-                "--from", instant(captureBySequence.get(fromSeq)).toString(),
-                "--to", instant(captureBySequence.get(toSeq) + (toSeq == 37 ? 1 : 0)).toString(),
-                "--out", report.toString(), "--model-cache", work.resolve("cache").toString(), "--device", "cpu"));
+        List<String> args = new ArrayList<>(List.of(
+                "shadow",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                prefix,
+                "--shadow-prefix",
+                shadowPrefix,
+                "--model",
+                Assets.require(model).toString(),
+                "--from",
+                instant(captureBySequence.get(fromSeq)).toString(),
+                "--to",
+                instant(captureBySequence.get(toSeq) + (toSeq == 37 ? 1 : 0)).toString(),
+                "--out",
+                report.toString(),
+                "--model-cache",
+                work.resolve("cache").toString(),
+                "--device",
+                "cpu"));
         args.addAll(List.of(more));
         StdErr.Captured run = StdErr.capture(() -> Main.execute(args.toArray(String[]::new)));
         assertThat(run.code()).as(run.stderr()).isZero();
@@ -100,13 +126,21 @@ class ShadowIntegrationTest {
             }
         }
         assertThat(TestTopics.readAll(kafka, shadowPrefix + "masks")).hasSameSizeAs(frames);
-        System.out.printf("shadow %s: agreement mean %s min %s; drivable |diff| %s; ms/frame production %s candidate %s%n"
-                        + "  class IoU %s%n", name, overall.get("agreement").get("mean"), overall.get("agreement").get("min"),
-                overall.get("driving").get("drivable").get("meanAbsDiff"), overall.get("production").get("inferenceMs"),
-                overall.get("candidate").get("inferenceMs"), overall.get("classes"));
+        System.out.printf(
+                "shadow %s: agreement mean %s min %s; drivable |diff| %s; ms/frame production %s candidate %s%n"
+                        + "  class IoU %s%n",
+                name,
+                overall.get("agreement").get("mean"),
+                overall.get("agreement").get("min"),
+                overall.get("driving").get("drivable").get("meanAbsDiff"),
+                overall.get("production").get("inferenceMs"),
+                overall.get("candidate").get("inferenceMs"),
+                overall.get("classes"));
         // kept beside the build's output for a person to open
-        Files.copy(report.resolve("shadow-report.html"), Files.createDirectories(Path.of("target"))
-                .resolve("shadow-report-" + name + ".html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                report.resolve("shadow-report.html"),
+                Files.createDirectories(Path.of("target")).resolve("shadow-report-" + name + ".html"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return new Shadowed(frames, overall, report.resolve("shadow-report.html"));
     }
 
@@ -128,7 +162,8 @@ class ShadowIntegrationTest {
             assertThat(f.get("agreement").asDouble()).isEqualTo(1.0);
         });
         assertThat(same.overall().get("agreement").get("mean").asDouble()).isEqualTo(1.0);
-        assertThat(same.overall().get("classes").get("road").get("iou").asDouble()).isEqualTo(1.0);
+        assertThat(same.overall().get("classes").get("road").get("iou").asDouble())
+                .isEqualTo(1.0);
         assertThat(committed(kafka)).as("production's committed offsets").isEqualTo(offsetsBefore);
         assertThat(productionRecords(kafka)).as("production's records").isEqualTo(recordsBefore);
         assertThat(files(out)).as("production's files").isEqualTo(filesBefore);
@@ -141,27 +176,44 @@ class ShadowIntegrationTest {
     void shouldReplayExactlyTheFramesCapturedInATimeRange(KafkaBroker kafka) throws Exception {
         Shadowed range = shadow(kafka, "range", 10, 20, Assets.SAVED_MODEL);
 
-        assertThat(range.frames()).extracting(f -> f.get("sequence").asLong())
+        assertThat(range.frames())
+                .extracting(f -> f.get("sequence").asLong())
                 .containsExactly(10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L);
     }
 
     @Test
     void shouldCompareTheSameModelAtTwiceTheScaleAndTheDecoderModelThroughAMapping(KafkaBroker kafka) throws Exception {
         Shadowed twice = shadow(kafka, "scale2", 0, 37, Assets.SAVED_MODEL, "--scale", "2");
-        assertThat(twice.frames()).hasSize(38).allSatisfy(f -> assertThat(f.get("compared").asBoolean()).isTrue());
+        assertThat(twice.frames())
+                .hasSize(38)
+                .allSatisfy(f -> assertThat(f.get("compared").asBoolean()).isTrue());
         double scaled = twice.overall().get("agreement").get("mean").asDouble();
-        assertThat(scaled).as("measured 0.52: upscaled (blurred) 720p frames push this model off; it still finds the sky")
+        assertThat(scaled)
+                .as("measured 0.52: upscaled (blurred) 720p frames push this model off; it still finds the sky")
                 .isBetween(0.3, 0.9);
-        assertThat(twice.overall().get("classes").get("sky").get("iou").asDouble()).isGreaterThan(0.5);
+        assertThat(twice.overall().get("classes").get("sky").get("iou").asDouble())
+                .isGreaterThan(0.5);
 
-        Shadowed ade = shadow(kafka, "ade20k", 0, 37, Assets.ADE_SAVED_MODEL,
-                "--model-descriptor", Assets.project(Assets.ADE_DESCRIPTOR).toString(),
-                "--mapping", Assets.project("descriptors/ade20k32-to-cityscapes.yaml").toString());
-        assertThat(ade.frames()).hasSize(38).allSatisfy(f -> assertThat(f.get("compared").asBoolean()).isTrue());
-        assertThat(ade.overall().get("classes").fieldNames()).toIterable()
+        Shadowed ade = shadow(
+                kafka,
+                "ade20k",
+                0,
+                37,
+                Assets.ADE_SAVED_MODEL,
+                "--model-descriptor",
+                Assets.project(Assets.ADE_DESCRIPTOR).toString(),
+                "--mapping",
+                Assets.project("descriptors/ade20k32-to-cityscapes.yaml").toString());
+        assertThat(ade.frames())
+                .hasSize(38)
+                .allSatisfy(f -> assertThat(f.get("compared").asBoolean()).isTrue());
+        assertThat(ade.overall().get("classes").fieldNames())
+                .toIterable()
                 .containsExactly("road", "sidewalk", "building", "vegetation", "terrain", "sky", "person", "car");
         assertThat(ade.overall().get("agreement").get("mean").asDouble()).isBetween(0.5, 0.99);
-        assertThat(ade.overall().get("classes").get("road").get("iou").asDouble()).as("road IoU").isGreaterThan(0.6);
+        assertThat(ade.overall().get("classes").get("road").get("iou").asDouble())
+                .as("road IoU")
+                .isGreaterThan(0.6);
     }
 
     @Test
@@ -170,24 +222,52 @@ class ShadowIntegrationTest {
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         int code;
         try (io.segstream.segmenter.model.SegmentationModel same = new io.segstream.segmenter.model.ModelLoader(
-                work.resolve("cache"), io.segstream.segmenter.model.DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL))) {
-            io.segstream.app.shadow.ShadowRun run = new io.segstream.app.shadow.ShadowRun(new io.segstream.app.shadow.ShadowRun.Settings(
-                    kafka.bootstrapServers(), Map.of(), io.segstream.protocol.Topics.withPrefix(prefix), shadowPrefix,
-                    java.util.Optional.empty(), Instant.now(), Instant.now(), java.util.Optional.empty(), work.resolve("live"),
-                    20000, 2, io.segstream.sink.stats.EgoCorridor.DEFAULT), same, System.err);
+                        work.resolve("cache"), io.segstream.segmenter.model.DeviceChoice.CPU)
+                .load(Assets.require(Assets.SAVED_MODEL))) {
+            io.segstream.app.shadow.ShadowRun run = new io.segstream.app.shadow.ShadowRun(
+                    new io.segstream.app.shadow.ShadowRun.Settings(
+                            kafka.bootstrapServers(),
+                            Map.of(),
+                            io.segstream.protocol.Topics.withPrefix(prefix),
+                            shadowPrefix,
+                            java.util.Optional.empty(),
+                            Instant.now(),
+                            Instant.now(),
+                            java.util.Optional.empty(),
+                            work.resolve("live"),
+                            20000,
+                            2,
+                            io.segstream.sink.stats.EgoCorridor.DEFAULT),
+                    same,
+                    System.err);
             java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CompletableFuture<Integer> shadowed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return run.live(java.time.Duration.ofSeconds(3), running::get, ready::countDown);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            assertThat(ready.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the shadow reads from the topics' ends").isTrue();
-            int produced = Main.execute("run", "--input", Assets.require(Assets.DRIVING_CLIP).toString(), "--model",
-                    Assets.require(Assets.SAVED_MODEL).toString(), "--out", work.resolve("production-2").toString(),
-                    "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix,
-                    "--model-cache", work.resolve("cache").toString(), "--device", "cpu");
+            java.util.concurrent.CompletableFuture<Integer> shadowed =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return run.live(java.time.Duration.ofSeconds(3), running::get, ready::countDown);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            assertThat(ready.await(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the shadow reads from the topics' ends")
+                    .isTrue();
+            int produced = Main.execute(
+                    "run",
+                    "--input",
+                    Assets.require(Assets.DRIVING_CLIP).toString(),
+                    "--model",
+                    Assets.require(Assets.SAVED_MODEL).toString(),
+                    "--out",
+                    work.resolve("production-2").toString(),
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--topic-prefix",
+                    prefix,
+                    "--model-cache",
+                    work.resolve("cache").toString(),
+                    "--device",
+                    "cpu");
             assertThat(produced).isZero();
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(150);
             while (compared(kafka, shadowPrefix) < 38 && System.nanoTime() < deadline) {
@@ -204,10 +284,17 @@ class ShadowIntegrationTest {
             Schemas.assertValid(n.has("summary") ? Schemas.SHADOW_SUMMARY : Schemas.SHADOW_COMPARISON, n.toString());
             (n.has("summary") ? windows : frames).add(n);
         }
-        assertThat(frames).as("the second run's frames, compared as they came").hasSize(38)
+        assertThat(frames)
+                .as("the second run's frames, compared as they came")
+                .hasSize(38)
                 .allSatisfy(f -> assertThat(f.get("agreement").asDouble()).isEqualTo(1.0));
-        assertThat(windows).isNotEmpty().allSatisfy(w -> assertThat(w.has("window")).isTrue());
-        assertThat(windows.stream().filter(w -> w.get("camera").asText().equals("*")).mapToLong(w -> w.get("compared").asLong()).sum())
+        assertThat(windows)
+                .isNotEmpty()
+                .allSatisfy(w -> assertThat(w.has("window")).isTrue());
+        assertThat(windows.stream()
+                        .filter(w -> w.get("camera").asText().equals("*"))
+                        .mapToLong(w -> w.get("compared").asLong())
+                        .sum())
                 .isEqualTo(38);
         assertThat(work.resolve("live").resolve("shadow-report.html")).exists();
     }
@@ -223,7 +310,9 @@ class ShadowIntegrationTest {
 
     private Map<TopicPartition, OffsetAndMetadata> committed(KafkaBroker kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets(prefix + Groups.SEGMENTER).partitionsToOffsetAndMetadata().get();
+            return admin.listConsumerGroupOffsets(prefix + Groups.SEGMENTER)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
         }
     }
 
@@ -239,7 +328,9 @@ class ShadowIntegrationTest {
         Map<Path, Long> out = new TreeMap<>();
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.filter(Files::isRegularFile).toList()) {
-                out.put(dir.relativize(p), Files.size(p) * 31 + Files.getLastModifiedTime(p).toMillis());
+                out.put(
+                        dir.relativize(p),
+                        Files.size(p) * 31 + Files.getLastModifiedTime(p).toMillis());
             }
         }
         return out;

@@ -1,12 +1,11 @@
 package io.segstream.app;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.Ingest;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
@@ -23,7 +22,6 @@ import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,34 +62,50 @@ class SinkRestartIntegrationTest {
         Path out = work.resolve("out");
         Path clip = Assets.require(Assets.DRIVING_CLIP);
         long beforeRestart;
-        try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
-             SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
-                     .withGroup(group).withBatch(2, Duration.ofMillis(20)), model);
-             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
-                     IngestMetrics.inMemory())) {
+        try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU)
+                        .load(Assets.require(Assets.SAVED_MODEL));
+                SegmenterWorker segmenter = new SegmenterWorker(
+                        SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
+                                .withGroup(group)
+                                .withBatch(2, Duration.ofMillis(20)),
+                        model);
+                Ingest ingest = new Ingest(
+                        IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
+                        IngestMetrics.inMemory())) {
             new Thread(segmenter, "segmenter").start();
             CompletableFuture<IngestResult> result = ingest.start(CameraSpec.of(CAMERA, clip.toString()));
             try (SinkService first = new SinkService(config(kafka, topics, prefix, work.resolve("state-1"), out))) {
                 first.start();
                 beforeRestart = awaitFrameStats(kafka, topics, 12);
             }
-            assertThat(beforeRestart).as("statistics published before the restart").isLessThan(FRAMES);
+            assertThat(beforeRestart)
+                    .as("statistics published before the restart")
+                    .isLessThan(FRAMES);
             Set<UUID> sessions = Set.copyOf(result.get(3, TimeUnit.MINUTES).sessions());
             try (SinkService second = new SinkService(config(kafka, topics, prefix, work.resolve("state-2"), out))) {
                 second.start();
-                Map<String, List<JsonNode>> stats = ScaleOutIntegrationTest.frameStatsUntilEnded(kafka, topics, sessions);
-                assertThat(stats.get(CAMERA)).as("frame-stats across the restart")
+                Map<String, List<JsonNode>> stats =
+                        ScaleOutIntegrationTest.frameStatsUntilEnded(kafka, topics, sessions);
+                assertThat(stats.get(CAMERA))
+                        .as("frame-stats across the restart")
                         .extracting(s -> s.get("sequence").asLong())
-                        .containsExactlyElementsOf(LongStream.range(0, FRAMES).boxed().toList());
+                        .containsExactlyElementsOf(
+                                LongStream.range(0, FRAMES).boxed().toList());
             }
         }
 
         Path dir = out.resolve(CAMERA);
         List<String> lines = Files.readAllLines(dir.resolve("stats.jsonl"), StandardCharsets.UTF_8);
-        assertThat(lines).extracting(l -> JSON.readTree(l).get("sequence").asLong())
+        assertThat(lines)
+                .extracting(l -> JSON.readTree(l).get("sequence").asLong())
                 .containsExactlyElementsOf(LongStream.range(0, FRAMES).boxed().toList());
-        assertThat(JSON.readTree(dir.resolve("summary.json").toFile()).get("summary").get("frames").asLong()).isEqualTo(FRAMES);
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(dir.resolve("overlay.mp4").toFile())) {
+        assertThat(JSON.readTree(dir.resolve("summary.json").toFile())
+                        .get("summary")
+                        .get("frames")
+                        .asLong())
+                .isEqualTo(FRAMES);
+        try (FFmpegFrameGrabber g =
+                new FFmpegFrameGrabber(dir.resolve("overlay.mp4").toFile())) {
             g.start();
             assertThat(g.getImageWidth()).isEqualTo(1280);
             assertThat(g.getImageHeight()).isEqualTo(720);
@@ -104,9 +117,15 @@ class SinkRestartIntegrationTest {
         }
     }
 
-    private static SinkConfig config(KafkaBroker kafka, Topics topics, String prefix, Path state, Path out) throws Exception {
-        return new SinkConfig(kafka.bootstrapServers(), topics, prefix + "sink", Files.createDirectories(state),
-                Optional.of(out), 0.5);
+    private static SinkConfig config(KafkaBroker kafka, Topics topics, String prefix, Path state, Path out)
+            throws Exception {
+        return new SinkConfig(
+                kafka.bootstrapServers(),
+                topics,
+                prefix + "sink",
+                Files.createDirectories(state),
+                Optional.of(out),
+                0.5);
     }
 
     /** Waits until at least {@code count} frame statistics are committed; returns how many there are. */
@@ -115,7 +134,8 @@ class SinkRestartIntegrationTest {
         long seen = 0;
         while (System.nanoTime() < deadline) {
             seen = TestTopics.readAll(kafka, topics.frameStats()).stream()
-                    .filter(r -> !WireHeaders.isEndOfStream(r.headers())).count();
+                    .filter(r -> !WireHeaders.isEndOfStream(r.headers()))
+                    .count();
             if (seen >= count) {
                 return seen;
             }

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 /** Rules of the main code that no compiler checks. */
 class SourceRulesTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
-    private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.])(?:java|javax|org|com|io)\\.(?:[a-z_]\\w*\\.)+[A-Z]\\w*");
+    private static final Path ROOT =
+            Path.of(System.getProperty("segstream.root")).toAbsolutePath();
+    private static final Pattern QUALIFIED =
+            Pattern.compile("(?<![\\w.])(?:java|javax|org|com|io)\\.(?:[a-z_]\\w*\\.)+[A-Z]\\w*");
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
 
     @Test
@@ -26,8 +28,11 @@ class SourceRulesTest {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();
-                if (line.startsWith("import ") || line.startsWith("package ") || line.startsWith("*")
-                        || line.startsWith("//") || line.startsWith("/*")) {
+                if (line.startsWith("import ")
+                        || line.startsWith("package ")
+                        || line.startsWith("*")
+                        || line.startsWith("//")
+                        || line.startsWith("/*")) {
                     continue;
                 }
                 String code = STRING.matcher(line).replaceAll("\"\"");
@@ -40,19 +45,26 @@ class SourceRulesTest {
                 }
             }
         }
-        assertThat(found).as("fully qualified type names in main code (import them)").isEmpty();
+        assertThat(found)
+                .as("fully qualified type names in main code (import them)")
+                .isEmpty();
     }
 
     @Test
     void theRuleSeesAQualifiedName() {
-        assertThat(QUALIFIED.matcher("var m = new java.util.HashMap<String, String>();").find()).isTrue();
-        assertThat(QUALIFIED.matcher("var m = new HashMap<String, String>();").find()).isFalse();
+        assertThat(QUALIFIED
+                        .matcher("var m = new java.util.HashMap<String, String>();")
+                        .find())
+                .isTrue();
+        assertThat(QUALIFIED.matcher("var m = new HashMap<String, String>();").find())
+                .isFalse();
     }
 
     private static List<Path> mainSources() throws IOException {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> modules = Files.list(ROOT)) {
-            for (Path module : modules.filter(m -> Files.isDirectory(m.resolve("src/main/java"))).toList()) {
+            for (Path module : modules.filter(m -> Files.isDirectory(m.resolve("src/main/java")))
+                    .toList()) {
                 try (Stream<Path> s = Files.walk(module.resolve("src/main/java"))) {
                     s.filter(p -> p.toString().endsWith(".java")).forEach(out::add);
                 }

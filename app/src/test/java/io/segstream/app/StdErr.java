@@ -8,11 +8,9 @@ import java.util.concurrent.Callable;
 /** Runs a command with standard error captured. */
 final class StdErr {
 
-    record Captured(int code, String stderr) {
-    }
+    record Captured(int code, String stderr) {}
 
-    private StdErr() {
-    }
+    private StdErr() {}
 
     static Captured capture(Callable<Integer> body) throws Exception {
         PrintStream original = System.err;

@@ -18,10 +18,10 @@ final class Clips {
 
     /** The asset clip is 38 frames; looped 8 times it lasts long enough to time. */
     static final int LOOPS = 8;
+
     static final int FRAMES = 38 * LOOPS;
 
-    private Clips() {
-    }
+    private Clips() {}
 
     /** The driving clip at {@code width}x{@code height}, H.264, no audio, {@value #FRAMES} frames. */
     static Path prepare(Path work, Path assets, int width, int height) throws IOException, InterruptedException {
@@ -34,9 +34,28 @@ final class Clips {
             return out;
         }
         Files.createDirectories(work);
-        run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-stream_loop", Integer.toString(LOOPS - 1),
-                "-i", source.toString(), "-an", "-vf", "scale=" + width + ":" + height, "-c:v", "libx264",
-                "-preset", "medium", "-crf", "20", "-pix_fmt", "yuv420p", out.toString()));
+        run(List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-stream_loop",
+                Integer.toString(LOOPS - 1),
+                "-i",
+                source.toString(),
+                "-an",
+                "-vf",
+                "scale=" + width + ":" + height,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "medium",
+                "-crf",
+                "20",
+                "-pix_fmt",
+                "yuv420p",
+                out.toString()));
         return out;
     }
 
@@ -59,8 +78,10 @@ final class Clips {
     /** Runs a command to its end and returns its wall time in nanoseconds. */
     static long run(List<String> command) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(new ArrayList<>(command))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         int code = p.waitFor();
         long took = System.nanoTime() - t0;
         if (code != 0) {
@@ -72,7 +93,8 @@ final class Clips {
     /** Every frame of a clip, decoded. */
     static List<BufferedImage> frames(Path clip) throws Exception {
         List<BufferedImage> out = new ArrayList<>();
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile());
+                Java2DFrameConverter c = new Java2DFrameConverter()) {
             g.start();
             Frame f;
             while ((f = g.grabImage()) != null) {

@@ -33,9 +33,16 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
     static final String FFMPEG_QSCALE = "3";
 
     void run() throws Exception {
-        System.out.printf(Locale.ROOT, "ingest benchmark: %d cores, Java %s, %d frames per clip, JPEG quality %d vs ffmpeg -q:v %s, "
-                        + "median of %d runs%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                Clips.FRAMES, JPEG_QUALITY, FFMPEG_QSCALE, repeats);
+        System.out.printf(
+                Locale.ROOT,
+                "ingest benchmark: %d cores, Java %s, %d frames per clip, JPEG quality %d vs ffmpeg -q:v %s, "
+                        + "median of %d runs%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                Clips.FRAMES,
+                JPEG_QUALITY,
+                FFMPEG_QSCALE,
+                repeats);
         List<String> rows = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
@@ -43,8 +50,14 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
                 double anchor = Clips.medianFps(repeats, Clips.FRAMES, () -> anchorNanos(clip));
                 double ingest = Clips.medianFps(repeats, Clips.FRAMES, () -> ingestNanos(kafka, clip));
                 long ffmpegBytes = anchorBytes(clip);
-                rows.add(String.format(Locale.ROOT, "%-6s  ffmpeg %7.1f fps (%6.1f KB/frame)   ingest %7.1f fps   ratio %.2f",
-                        size[1] + "p", anchor, ffmpegBytes / 1024.0 / Clips.FRAMES, ingest, ingest / anchor));
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "%-6s  ffmpeg %7.1f fps (%6.1f KB/frame)   ingest %7.1f fps   ratio %.2f",
+                        size[1] + "p",
+                        anchor,
+                        ffmpegBytes / 1024.0 / Clips.FRAMES,
+                        ingest,
+                        ingest / anchor));
                 System.out.println(rows.get(rows.size() - 1));
             }
         }
@@ -53,29 +66,62 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
     }
 
     private long anchorNanos(Path clip) throws Exception {
-        return Clips.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", clip.toString(), "-an",
-                "-c:v", "mjpeg", "-q:v", FFMPEG_QSCALE, "-f", "image2pipe", "-y", "/dev/null"));
+        return Clips.run(List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-nostdin",
+                "-i",
+                clip.toString(),
+                "-an",
+                "-c:v",
+                "mjpeg",
+                "-q:v",
+                FFMPEG_QSCALE,
+                "-f",
+                "image2pipe",
+                "-y",
+                "/dev/null"));
     }
 
     private long anchorBytes(Path clip) throws Exception {
         Path out = work.resolve("anchor.mjpeg");
-        Clips.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", clip.toString(), "-an",
-                "-c:v", "mjpeg", "-q:v", FFMPEG_QSCALE, "-f", "image2pipe", "-y", out.toString()));
+        Clips.run(List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-nostdin",
+                "-i",
+                clip.toString(),
+                "-an",
+                "-c:v",
+                "mjpeg",
+                "-q:v",
+                FFMPEG_QSCALE,
+                "-f",
+                "image2pipe",
+                "-y",
+                out.toString()));
         long size = Files.size(out);
         Files.delete(out);
         return size;
     }
 
     private long ingestNanos(EmbeddedKafka kafka, Path clip) throws Exception {
-        Topics topics = Topics.withPrefix("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        Topics topics =
+                Topics.withPrefix("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             TopicCreator.ensure(admin, topics.specs(1, (short) 1, Duration.ofHours(1)));
         }
-        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(0, List.of("none"));
+        IngestConfig config =
+                IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(0, List.of("none"));
         try (Ingest ingest = new Ingest(config, IngestMetrics.inMemory())) {
             long t0 = System.nanoTime();
-            IngestResult r = ingest.start(CameraSpec.of("bench", clip.toString())
-                    .withEncoding(ImageEncoding.JPEG, JPEG_QUALITY)).get(10, TimeUnit.MINUTES);
+            IngestResult r = ingest.start(
+                            CameraSpec.of("bench", clip.toString()).withEncoding(ImageEncoding.JPEG, JPEG_QUALITY))
+                    .get(10, TimeUnit.MINUTES);
             long took = System.nanoTime() - t0;
             if (!r.succeeded() || r.frames() != Clips.FRAMES) {
                 throw new IllegalStateException("ingest did not publish every frame: " + r);

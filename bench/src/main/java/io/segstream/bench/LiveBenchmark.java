@@ -1,8 +1,8 @@
 package io.segstream.bench;
 
 import io.segstream.broker.EmbeddedKafka;
-import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.Ingest;
+import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
@@ -57,28 +57,44 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
 
     private static final Pattern END_TO_END = Pattern.compile("\"endToEnd\":([0-9.]+)");
     private static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z-]+)\"");
-    private static final Pattern STAGES = Pattern.compile("\"ingest\":([0-9.]+),\"segment\":([0-9.]+),\"inference\":([0-9.]+)");
+    private static final Pattern STAGES =
+            Pattern.compile("\"ingest\":([0-9.]+),\"segment\":([0-9.]+),\"inference\":([0-9.]+)");
 
     void run() throws Exception {
         Path clip = Clips.prepare(work, assets, 1280, 720);
-        System.out.printf(Locale.ROOT, "live benchmark: %d cores, Java %s, 720p driving clip as a live camera, %d s per run%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "live benchmark: %d cores, Java %s, 720p driving clip as a live camera, %d s per run%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                seconds);
         try (SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
-                .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"));
-             EmbeddedKafka kafka = EmbeddedKafka.start()) {
+                        .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"));
+                EmbeddedKafka kafka = EmbeddedKafka.start()) {
             List<Double> alone = modelAlone(model, clip);
             double modelP99 = percentile(alone, 0.99);
-            double modelFps = 1000 / alone.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-            String anchor = String.format(Locale.ROOT, "model alone      p50 %7.1f ms  p99 %7.1f ms  (%.1f frames/s)",
-                    percentile(alone, 0.5), modelP99, modelFps);
+            double modelFps = 1000
+                    / alone.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            String anchor = String.format(
+                    Locale.ROOT,
+                    "model alone      p50 %7.1f ms  p99 %7.1f ms  (%.1f frames/s)",
+                    percentile(alone, 0.5),
+                    modelP99,
+                    modelFps);
             System.out.println(anchor);
             // every stage shares this machine's cores with the model: a third of its rate alone is sustainable
             double sustainable = Math.max(0.5, Math.floor(modelFps / 3 * 2) / 2);
             Run normal = live(kafka, model, clip, sustainable);
             Run overloaded = live(kafka, model, clip, Math.min(25, Math.ceil(modelFps * 3)));
-            List<String> rows = List.of(anchor,
-                    normal.describe() + String.format(Locale.ROOT, "  p99 ≤ model p99 + 150 ms: %s (%.1f ≤ %.1f)",
-                            normal.p99() <= modelP99 + 150 ? "yes" : "NO", normal.p99(), modelP99 + 150),
+            List<String> rows = List.of(
+                    anchor,
+                    normal.describe()
+                            + String.format(
+                                    Locale.ROOT,
+                                    "  p99 ≤ model p99 + 150 ms: %s (%.1f ≤ %.1f)",
+                                    normal.p99() <= modelP99 + 150 ? "yes" : "NO",
+                                    normal.p99(),
+                                    modelP99 + 150),
                     overloaded.describe());
             System.out.println("summary:");
             rows.forEach(r -> System.out.println("  " + r));
@@ -117,16 +133,20 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
         long heapThird;
         long heapEnd;
         long started = System.currentTimeMillis();
-        try (SinkService sink = new SinkService(new SinkConfig(kafka.bootstrapServers(), topics, group + ".sink", state,
-                     Optional.empty(), 0.5));
-             SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
-                     .withGroup(group), model)) {
+        try (SinkService sink = new SinkService(new SinkConfig(
+                        kafka.bootstrapServers(), topics, group + ".sink", state, Optional.empty(), 0.5));
+                SegmenterWorker segmenter = new SegmenterWorker(
+                        SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
+                                .withGroup(group),
+                        model)) {
             sink.start();
             Thread t = new Thread(segmenter, "segmenter");
             t.start();
-            try (Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
+            try (Ingest ingest = new Ingest(
+                    IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
                     IngestMetrics.inMemory())) {
-                var result = ingest.start(CameraSpec.of("live", clip.toString()).withLive(true).withTargetFps(fps));
+                var result = ingest.start(
+                        CameraSpec.of("live", clip.toString()).withLive(true).withTargetFps(fps));
                 Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 3);
                 heapThird = heapAfterGc();
                 Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) * 2 / 3);
@@ -145,16 +165,27 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
     }
 
     /** The committed statistics of the run, frames captured after {@code warmUntilMs}. */
-    private static Run collect(EmbeddedKafka kafka, Topics topics, Set<UUID> sessions, double fps, long warmUntilMs,
-                               long heapThird, long heapEnd) {
+    private static Run collect(
+            EmbeddedKafka kafka,
+            Topics topics,
+            Set<UUID> sessions,
+            double fps,
+            long warmUntilMs,
+            long heapThird,
+            long heapEnd) {
         List<Double> latencies = new ArrayList<>();
         List<List<Double>> stages = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         int skipped = 0;
         int total = 0;
         Set<UUID> ended = new HashSet<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             TopicPartition p = new TopicPartition(topics.frameStats(), 0);
             c.assign(List.of(p));
             c.seekToBeginning(List.of(p));
@@ -197,21 +228,40 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
     }
 
     /** @param stages per ok frame: capture to frame record, frame record to mask record, inference (ms) */
-    private record Run(double fps, List<Double> latencies, List<List<Double>> stages, int skipped, int total,
-                       long heapThird, long heapEnd) {
+    private record Run(
+            double fps,
+            List<Double> latencies,
+            List<List<Double>> stages,
+            int skipped,
+            int total,
+            long heapThird,
+            long heapEnd) {
 
         double p99() {
             return latencies.isEmpty() ? Double.NaN : percentile(latencies, 0.99);
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "live at %4.1f fps  p50 %7.1f ms  p99 %7.1f ms  end to end, %d frames, %d skipped "
-                            + "(%.0f %%), heap after GC %d MB at a third, %d MB at the end",
-                    fps, latencies.isEmpty() ? Double.NaN : percentile(latencies, 0.5), p99(), total, skipped,
-                    total == 0 ? 0 : 100.0 * skipped / total, heapThird >> 20, heapEnd >> 20)
-                    + (latencies.isEmpty() ? "" : String.format(Locale.ROOT, "; p50 by stage: ingest %.1f, segment %.1f "
-                            + "(inference %.1f) ms", percentile(stages.get(0), 0.5), percentile(stages.get(1), 0.5),
-                    percentile(stages.get(2), 0.5)));
+            return String.format(
+                            Locale.ROOT,
+                            "live at %4.1f fps  p50 %7.1f ms  p99 %7.1f ms  end to end, %d frames, %d skipped "
+                                    + "(%.0f %%), heap after GC %d MB at a third, %d MB at the end",
+                            fps,
+                            latencies.isEmpty() ? Double.NaN : percentile(latencies, 0.5),
+                            p99(),
+                            total,
+                            skipped,
+                            total == 0 ? 0 : 100.0 * skipped / total,
+                            heapThird >> 20,
+                            heapEnd >> 20)
+                    + (latencies.isEmpty()
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    "; p50 by stage: ingest %.1f, segment %.1f " + "(inference %.1f) ms",
+                                    percentile(stages.get(0), 0.5),
+                                    percentile(stages.get(1), 0.5),
+                                    percentile(stages.get(2), 0.5)));
         }
     }
 }

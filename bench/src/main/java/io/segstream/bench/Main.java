@@ -9,13 +9,15 @@ import java.util.List;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || !List.of("ingest", "segmenter", "sink", "view", "pipeline", "live", "soak").contains(args[0])) {
-            System.err.println("usage: bench/run ingest|segmenter|sink|view|pipeline [--repeats N] | live [--seconds N] "
-                    + "| soak [--minutes N]");
+        if (args.length < 1
+                || !List.of("ingest", "segmenter", "sink", "view", "pipeline", "live", "soak")
+                        .contains(args[0])) {
+            System.err.println(
+                    "usage: bench/run ingest|segmenter|sink|view|pipeline [--repeats N] | live [--seconds N] "
+                            + "| soak [--minutes N]");
             System.exit(2);
         }
         int repeats = 3;

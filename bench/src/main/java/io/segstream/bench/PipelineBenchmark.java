@@ -52,14 +52,21 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
     private static final int HEIGHT = 540;
 
     void run() throws Exception {
-        System.out.printf(Locale.ROOT, "pipeline benchmark: %d cores, Java %s, the driving clip at %dx%d (%d frames), "
-                        + "SavedModel on the CPU, median of %d runs%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), WIDTH, HEIGHT, Clips.FRAMES, repeats);
+        System.out.printf(
+                Locale.ROOT,
+                "pipeline benchmark: %d cores, Java %s, the driving clip at %dx%d (%d frames), "
+                        + "SavedModel on the CPU, median of %d runs%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                WIDTH,
+                HEIGHT,
+                Clips.FRAMES,
+                repeats);
         Path clip = Clips.prepare(work, assets, WIDTH, HEIGHT);
         List<BufferedImage> frames = Clips.frames(clip);
         try (SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
-                .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"));
-             EmbeddedKafka kafka = EmbeddedKafka.start()) {
+                        .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"));
+                EmbeddedKafka kafka = EmbeddedKafka.start()) {
             List<RgbImage> images = new ArrayList<>();
             for (BufferedImage f : frames) {
                 images.add(FrameDecoder.decode(Clips.jpeg(f, WIDTH, HEIGHT)));
@@ -75,8 +82,14 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
             rates.sort(Double::compare);
             double pipeline = rates.get(rates.size() / 2);
             System.out.println("summary:");
-            System.out.printf(Locale.ROOT, "  %dx%d  model alone %6.2f fps   pipeline %6.2f fps   ratio %.2f%n", WIDTH, HEIGHT,
-                    alone, pipeline, pipeline / alone);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %dx%d  model alone %6.2f fps   pipeline %6.2f fps   ratio %.2f%n",
+                    WIDTH,
+                    HEIGHT,
+                    alone,
+                    pipeline,
+                    pipeline / alone);
         }
     }
 
@@ -100,12 +113,19 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
         }
         Path out = Files.createDirectories(work.resolve("pipeline-out").resolve(prefix));
         IngestResult result;
-        try (SinkService sink = new SinkService(SinkConfig.defaults(kafka.bootstrapServers(), topics, prefix + "sink",
-                     Files.createDirectories(work.resolve("pipeline-state").resolve(prefix)), Optional.of(out)));
-             SegmenterWorker segmenter = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
-                     .withGroup(group), model);
-             Ingest ingest = new Ingest(IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
-                     IngestMetrics.inMemory())) {
+        try (SinkService sink = new SinkService(SinkConfig.defaults(
+                        kafka.bootstrapServers(),
+                        topics,
+                        prefix + "sink",
+                        Files.createDirectories(work.resolve("pipeline-state").resolve(prefix)),
+                        Optional.of(out)));
+                SegmenterWorker segmenter = new SegmenterWorker(
+                        SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
+                                .withGroup(group),
+                        model);
+                Ingest ingest = new Ingest(
+                        IngestConfig.defaults(kafka.bootstrapServers(), topics).withSegmenterGroup(group),
+                        IngestMetrics.inMemory())) {
             sink.start();
             Thread t = new Thread(segmenter, "segmenter");
             t.start();
@@ -119,9 +139,14 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
         long first = -1;
         long last = -1;
         long frames = 0;
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             TopicPartition p = new TopicPartition(topics.frameStats(), 0);
             c.assign(List.of(p));
             c.seekToBeginning(List.of(p));
@@ -130,7 +155,10 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
             while (!ended && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                     if (WireHeaders.isEndOfStream(r.headers())) {
-                        ended = ended || WireHeaders.readEndOfStream(r.headers()).session().equals(session);
+                        ended = ended
+                                || WireHeaders.readEndOfStream(r.headers())
+                                        .session()
+                                        .equals(session);
                         continue;
                     }
                     first = first < 0 ? r.timestamp() : Math.min(first, r.timestamp());

@@ -38,13 +38,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 record SegmenterBenchmark(Path work, Path assets, int repeats) {
 
     void run() throws Exception {
-        System.out.printf(Locale.ROOT, "segmenter benchmark: %d cores, Java %s, SavedModel on the CPU, median of %d runs%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), repeats);
+        System.out.printf(
+                Locale.ROOT,
+                "segmenter benchmark: %d cores, Java %s, SavedModel on the CPU, median of %d runs%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                repeats);
         List<BufferedImage> clip = Clips.frames(assets.resolve("video/udacity_vehicle_detection_test_video.mp4"));
         List<String> rows = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
-                     .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"))) {
+                SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
+                        .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"))) {
             for (int[] size : new int[][] {{1024, 512, 32}, {2048, 1024, 12}}) {
                 List<byte[]> jpegs = new ArrayList<>();
                 List<RgbImage> decoded = new ArrayList<>();
@@ -55,8 +59,14 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
                 }
                 double anchor = Clips.medianFps(repeats, decoded.size(), () -> directNanos(model, decoded));
                 double segmenter = Clips.medianFps(repeats, jpegs.size(), () -> workerNanos(kafka, model, jpegs));
-                rows.add(String.format(Locale.ROOT, "%dx%-5d DJL loop %6.2f fps   segmenter %6.2f fps   ratio %.2f",
-                        size[0], size[1], anchor, segmenter, segmenter / anchor));
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "%dx%-5d DJL loop %6.2f fps   segmenter %6.2f fps   ratio %.2f",
+                        size[0],
+                        size[1],
+                        anchor,
+                        segmenter,
+                        segmenter / anchor));
                 System.out.println(rows.get(rows.size() - 1));
             }
         }
@@ -76,15 +86,22 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
 
     /** A fresh worker and topics; one frame warms it up, then the clock runs until the frames' masks are acknowledged. */
     private static long workerNanos(EmbeddedKafka kafka, SegmentationModel model, List<byte[]> jpegs) throws Exception {
-        Topics topics = Topics.withPrefix("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        Topics topics =
+                Topics.withPrefix("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             TopicCreator.ensure(admin, topics.specs(1, (short) 1, Duration.ofHours(1)));
         }
-        SegmenterConfig config = SegmenterConfig.defaults(kafka.bootstrapServers(), topics).withGroup(topics.frames() + "-group");
-        try (KafkaProducer<String, byte[]> camera = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES), new StringSerializer(), new ByteArraySerializer());
-             SegmenterWorker worker = new SegmenterWorker(config, model)) {
+        SegmenterConfig config =
+                SegmenterConfig.defaults(kafka.bootstrapServers(), topics).withGroup(topics.frames() + "-group");
+        try (KafkaProducer<String, byte[]> camera = new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers(),
+                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                Topics.MAX_RECORD_BYTES),
+                        new StringSerializer(),
+                        new ByteArraySerializer());
+                SegmenterWorker worker = new SegmenterWorker(config, model)) {
             new Thread(worker, "bench-segmenter").start();
             UUID session = UUID.randomUUID();
             send(camera, topics, session, 0, jpegs.get(0));
@@ -101,7 +118,8 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
 
     private static void send(KafkaProducer<String, byte[]> camera, Topics topics, UUID session, long seq, byte[] jpeg) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), "cam-" + seq % 4, jpeg);
-        WireHeaders.writeFrame(r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 1, 1, ImageEncoding.JPEG, -1, 25, false));
+        WireHeaders.writeFrame(
+                r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 1, 1, ImageEncoding.JPEG, -1, 25, false));
         camera.send(r);
     }
 
@@ -109,7 +127,8 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (worker.masksPublished() < n) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the segmenter answered " + worker.masksPublished() + " of " + n + " frames");
+                throw new IllegalStateException(
+                        "the segmenter answered " + worker.masksPublished() + " of " + n + " frames");
             }
             Thread.sleep(2);
         }

@@ -28,9 +28,17 @@ import java.util.stream.Stream;
 record SinkBenchmark(Path work, Path assets, int repeats) {
 
     void run() throws Exception {
-        System.out.printf(Locale.ROOT, "sink benchmark: %d cores, Java %s, %d frames, libx264 preset %s tune %s crf %d, "
-                        + "median of %d runs%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                Clips.FRAMES, H264Mp4Writer.PRESET, H264Mp4Writer.TUNE, H264Mp4Writer.CRF, repeats);
+        System.out.printf(
+                Locale.ROOT,
+                "sink benchmark: %d cores, Java %s, %d frames, libx264 preset %s tune %s crf %d, "
+                        + "median of %d runs%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                Clips.FRAMES,
+                H264Mp4Writer.PRESET,
+                H264Mp4Writer.TUNE,
+                H264Mp4Writer.CRF,
+                repeats);
         List<String> rows = new ArrayList<>();
         for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
             Path frames = jpegFrames(Clips.prepare(work, assets, size[0], size[1]), size[1]);
@@ -43,8 +51,13 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
             byte[] mask = MaskCodec.encode(drivingMask(size[0], size[1]));
             double anchor = Clips.medianFps(repeats, Clips.FRAMES, () -> anchorNanos(frames, size[1]));
             double sink = Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, size[0], size[1]));
-            rows.add(String.format(Locale.ROOT, "%-6s  ffmpeg %6.1f fps   sink overlay %6.1f fps   ratio %.2f",
-                    size[1] + "p", anchor, sink, sink / anchor));
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "%-6s  ffmpeg %6.1f fps   sink overlay %6.1f fps   ratio %.2f",
+                    size[1] + "p",
+                    anchor,
+                    sink,
+                    sink / anchor));
             System.out.println(rows.get(rows.size() - 1));
         }
         System.out.println("summary:");
@@ -58,18 +71,55 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
             return dir;
         }
         Files.createDirectories(dir);
-        Clips.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", clip.toString(), "-an",
-                "-c:v", "mjpeg", "-q:v", IngestBenchmark.FFMPEG_QSCALE, "-start_number", "0", dir.resolve("%05d.jpg").toString()));
+        Clips.run(List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-nostdin",
+                "-i",
+                clip.toString(),
+                "-an",
+                "-c:v",
+                "mjpeg",
+                "-q:v",
+                IngestBenchmark.FFMPEG_QSCALE,
+                "-start_number",
+                "0",
+                dir.resolve("%05d.jpg").toString()));
         return dir;
     }
 
     private long anchorNanos(Path frames, int height) throws Exception {
         Path out = work.resolve("anchor-" + height + "p.mp4");
-        return Clips.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-framerate", "25",
-                "-start_number", "0", "-i", frames.resolve("%05d.jpg").toString(), "-c:v", "libx264",
-                "-preset", H264Mp4Writer.PRESET, "-tune", H264Mp4Writer.TUNE, "-crf", Integer.toString(H264Mp4Writer.CRF),
-                "-pix_fmt", "yuv420p", "-movflags", "frag_every_frame+empty_moov+default_base_moof", "-f", "mp4",
-                "-y", out.toString()));
+        return Clips.run(List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-nostdin",
+                "-framerate",
+                "25",
+                "-start_number",
+                "0",
+                "-i",
+                frames.resolve("%05d.jpg").toString(),
+                "-c:v",
+                "libx264",
+                "-preset",
+                H264Mp4Writer.PRESET,
+                "-tune",
+                H264Mp4Writer.TUNE,
+                "-crf",
+                Integer.toString(H264Mp4Writer.CRF),
+                "-pix_fmt",
+                "yuv420p",
+                "-movflags",
+                "frag_every_frame+empty_moov+default_base_moof",
+                "-f",
+                "mp4",
+                "-y",
+                out.toString()));
     }
 
     private long sinkNanos(List<byte[]> jpegs, byte[] maskPng, int width, int height) throws Exception {
@@ -79,11 +129,21 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
         long t0 = System.nanoTime();
         try (H264Mp4Writer writer = new H264Mp4Writer(out, width, height, 25, H264Mp4Writer.PRESET)) {
             for (int i = 0; i < jpegs.size(); i++) {
-                FrameMeta meta = new FrameMeta(session, i, i * 40_000L, 1_700_000_000_000_000L + i * 40_000L, width, height,
-                        ImageEncoding.JPEG, jpegs.size(), 25, false);
+                FrameMeta meta = new FrameMeta(
+                        session,
+                        i,
+                        i * 40_000L,
+                        1_700_000_000_000_000L + i * 40_000L,
+                        width,
+                        height,
+                        ImageEncoding.JPEG,
+                        jpegs.size(),
+                        25,
+                        false);
                 LabelMap mask = MaskCodec.decode(maskPng);
                 Map<String, Double> fractions = ClassFractions.of(mask, Cityscapes.TAXONOMY);
-                writer.write(renderer.render(jpegs.get(i), "bench", meta, MaskStatus.OK, mask, fractions, 25.0, Cityscapes.TAXONOMY));
+                writer.write(renderer.render(
+                        jpegs.get(i), "bench", meta, MaskStatus.OK, mask, fractions, 25.0, Cityscapes.TAXONOMY));
             }
         }
         long took = System.nanoTime() - t0;
@@ -102,8 +162,15 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
                 if (y < h * 0.3) {
                     label = Cityscapes.TAXONOMY.byName("sky").orElseThrow().id();
                 } else if (y < h * 0.5) {
-                    label = x < w / 2 ? Cityscapes.TAXONOMY.byName("vegetation").orElseThrow().id()
-                            : Cityscapes.TAXONOMY.byName("building").orElseThrow().id();
+                    label = x < w / 2
+                            ? Cityscapes.TAXONOMY
+                                    .byName("vegetation")
+                                    .orElseThrow()
+                                    .id()
+                            : Cityscapes.TAXONOMY
+                                    .byName("building")
+                                    .orElseThrow()
+                                    .id();
                 } else if (y < h * 0.65 && x > w * 0.6 && x < w * 0.8) {
                     label = Cityscapes.CAR;
                 } else {

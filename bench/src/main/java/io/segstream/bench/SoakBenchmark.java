@@ -34,6 +34,7 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
     private static final Duration SAMPLE = Duration.ofSeconds(10);
     /** Memory samples before this are warm-up, left out of the slope. */
     private static final Duration WARM_UP = Duration.ofMinutes(2);
+
     private static final Pattern NOT_PUBLISHED = Pattern.compile("Camera (live-\\d+): (\\d+) frames not published");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,29 +43,55 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
         Path dir = work.resolve("soak");
         Files.createDirectories(dir);
         Path clip = assets.resolve("video/udacity_vehicle_detection_test_video.mp4");
-        // the 1.52 s clip, its packets copied over and over: a drive as long as the soak, decoded as a camera would send it
+        // the 1.52 s clip, its packets copied over and over: a drive as long as the soak, decoded as a camera would
+        // send it
         Path looped = loop(clip, dir.resolve("live.mp4"), (int) Math.ceil(minutes * 60 / 1.52) + 20);
         Path recorded = loop(clip, dir.resolve("recorded.mp4"), 3);
         Path cameras = dir.resolve("cameras.yaml");
         StringBuilder yaml = new StringBuilder("cameras:\n");
         for (int i = 0; i < LIVE; i++) {
-            yaml.append("  - id: live-").append(i).append("\n    source: ").append(looped.toAbsolutePath())
+            yaml.append("  - id: live-")
+                    .append(i)
+                    .append("\n    source: ")
+                    .append(looped.toAbsolutePath())
                     .append("\n    mode: live\n");
         }
         for (int i = 0; i < RECORDED; i++) {
-            yaml.append("  - id: rec-").append(i).append("\n    source: ").append(recorded.toAbsolutePath()).append('\n');
+            yaml.append("  - id: rec-")
+                    .append(i)
+                    .append("\n    source: ")
+                    .append(recorded.toAbsolutePath())
+                    .append('\n');
         }
         Files.writeString(cameras, yaml);
         Path out = dir.resolve("out");
         deleteTree(out);
         Path log = dir.resolve("run.log");
-        System.out.printf(Locale.ROOT, "soak: %d cores, %d live cameras (25 fps 1280x720, played in real time) and %d "
+        System.out.printf(
+                Locale.ROOT,
+                "soak: %d cores, %d live cameras (25 fps 1280x720, played in real time) and %d "
                         + "recorded inputs (152 frames each) through ./segstream run for %d min, then SIGTERM; log %s%n",
-                Runtime.getRuntime().availableProcessors(), LIVE, RECORDED, minutes, log);
-        ProcessBuilder pb = new ProcessBuilder("./segstream", "run", "--config", cameras.toString(), "--model",
-                assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel").toString(), "--out", out.toString(),
-                "--model-cache", dir.resolve("models").toString(), "--view-port", "0")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                Runtime.getRuntime().availableProcessors(),
+                LIVE,
+                RECORDED,
+                minutes,
+                log);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "./segstream",
+                        "run",
+                        "--config",
+                        cameras.toString(),
+                        "--model",
+                        assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel")
+                                .toString(),
+                        "--out",
+                        out.toString(),
+                        "--model-cache",
+                        dir.resolve("models").toString(),
+                        "--view-port",
+                        "0")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().putIfAbsent("SEGSTREAM_JAVA_OPTS", "-Xmx4g");
         Process p = pb.start();
         long started = System.nanoTime();
@@ -92,45 +119,86 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
             Path dir = out.resolve("live-" + i).resolve("live");
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+                    for (Path f :
+                            files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
                         live.addAll(lines(f));
                     }
                 }
             }
         }
-        long firstCapture = live.stream().mapToLong(r -> r.get("captureUs").asLong()).min().orElse(0);
+        long firstCapture =
+                live.stream().mapToLong(r -> r.get("captureUs").asLong()).min().orElse(0);
         Map<Integer, List<JsonNode>> byMinute = new TreeMap<>();
         for (JsonNode r : live) {
-            byMinute.computeIfAbsent((int) ((r.get("captureUs").asLong() - firstCapture) / 60_000_000L), k -> new ArrayList<>())
+            byMinute.computeIfAbsent(
+                            (int) ((r.get("captureUs").asLong() - firstCapture) / 60_000_000L), k -> new ArrayList<>())
                     .add(r);
         }
         System.out.println("minute | live frames through | inferred | inferred/s | cameras with an inferred frame "
                 + "| e2e p50 / p99 of inferred (ms) | resident MB");
         for (Map.Entry<Integer, List<JsonNode>> m : byMinute.entrySet()) {
-            List<JsonNode> ok = m.getValue().stream().filter(r -> r.get("status").asText().equals("ok")).toList();
-            long cameras = ok.stream().map(r -> r.get("camera").asText()).distinct().count();
-            long mb = rss.stream().filter(s -> s[0] / 60 == m.getKey()).mapToLong(s -> s[1] / 1024).max().orElse(0);
-            System.out.printf(Locale.ROOT, "%6d | %19d | %8d | %10.2f | %d of %d | %s | %d%n", m.getKey() + 1,
-                    m.getValue().size(), ok.size(), ok.size() / 60.0, cameras, LIVE, percentiles(ok), mb);
+            List<JsonNode> ok = m.getValue().stream()
+                    .filter(r -> r.get("status").asText().equals("ok"))
+                    .toList();
+            long cameras =
+                    ok.stream().map(r -> r.get("camera").asText()).distinct().count();
+            long mb = rss.stream()
+                    .filter(s -> s[0] / 60 == m.getKey())
+                    .mapToLong(s -> s[1] / 1024)
+                    .max()
+                    .orElse(0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%6d | %19d | %8d | %10.2f | %d of %d | %s | %d%n",
+                    m.getKey() + 1,
+                    m.getValue().size(),
+                    ok.size(),
+                    ok.size() / 60.0,
+                    cameras,
+                    LIVE,
+                    percentiles(ok),
+                    mb);
         }
-        List<JsonNode> ok = live.stream().filter(r -> r.get("status").asText().equals("ok")).toList();
+        List<JsonNode> ok =
+                live.stream().filter(r -> r.get("status").asText().equals("ok")).toList();
         Map<String, Long> statuses = new TreeMap<>();
         live.forEach(r -> statuses.merge(r.get("status").asText(), 1L, Long::sum));
-        double span = live.isEmpty() ? 0 : (live.stream().mapToLong(r -> r.get("captureUs").asLong()).max().orElse(0)
-                - firstCapture) / 1e6;
-        System.out.printf(Locale.ROOT, "live: %d frames through the sink over %.0f s, %s; inferred %.2f frames/s "
-                        + "(%.2f per camera); e2e of inferred frames p50 / p99 %s ms%n", live.size(), span, statuses,
-                ok.size() / Math.max(1, span), ok.size() / Math.max(1, span) / LIVE, percentiles(ok));
-        System.out.printf(Locale.ROOT, "live frames not published by ingest (the segmenters behind, --live-ahead; "
-                + "frames skipped undecoded between key frames not counted): %d%n", notPublished(log));
+        double span = live.isEmpty()
+                ? 0
+                : (live.stream()
+                                        .mapToLong(r -> r.get("captureUs").asLong())
+                                        .max()
+                                        .orElse(0)
+                                - firstCapture)
+                        / 1e6;
+        System.out.printf(
+                Locale.ROOT,
+                "live: %d frames through the sink over %.0f s, %s; inferred %.2f frames/s "
+                        + "(%.2f per camera); e2e of inferred frames p50 / p99 %s ms%n",
+                live.size(),
+                span,
+                statuses,
+                ok.size() / Math.max(1, span),
+                ok.size() / Math.max(1, span) / LIVE,
+                percentiles(ok));
+        System.out.printf(
+                Locale.ROOT,
+                "live frames not published by ingest (the segmenters behind, --live-ahead; "
+                        + "frames skipped undecoded between key frames not counted): %d%n",
+                notPublished(log));
         for (int i = 0; i < RECORDED; i++) {
             recorded(out.resolve("rec-" + i));
         }
-        System.out.printf(Locale.ROOT, "resident memory: %s; slope after %d min of warm-up %.1f MB/min%n",
-                rss.isEmpty() ? "no samples" : rss.get(0)[1] / 1024 + " MB at " + rss.get(0)[0] + " s, "
-                        + rss.stream().mapToLong(s -> s[1]).max().orElse(0) / 1024 + " MB at most, "
-                        + rss.get(rss.size() - 1)[1] / 1024 + " MB at the end",
-                WARM_UP.toMinutes(), slopeMbPerMinute(rss));
+        System.out.printf(
+                Locale.ROOT,
+                "resident memory: %s; slope after %d min of warm-up %.1f MB/min%n",
+                rss.isEmpty()
+                        ? "no samples"
+                        : rss.get(0)[1] / 1024 + " MB at " + rss.get(0)[0] + " s, "
+                                + rss.stream().mapToLong(s -> s[1]).max().orElse(0) / 1024 + " MB at most, "
+                                + rss.get(rss.size() - 1)[1] / 1024 + " MB at the end",
+                WARM_UP.toMinutes(),
+                slopeMbPerMinute(rss));
         System.out.printf(Locale.ROOT, "stop: exit code %d, %.1f s after SIGTERM%n", exit, stopSeconds);
     }
 
@@ -142,28 +210,47 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
             return;
         }
         List<JsonNode> rows = lines(stats);
-        long distinct = rows.stream().map(r -> r.get("session").asText() + "/" + r.get("sequence").asLong()).distinct().count();
-        long maxSeq = rows.stream().mapToLong(r -> r.get("sequence").asLong()).max().orElse(-1);
-        JsonNode summary = Files.exists(dir.resolve("summary.json")) ? JSON.readTree(dir.resolve("summary.json").toFile()) : null;
+        long distinct = rows.stream()
+                .map(r -> r.get("session").asText() + "/" + r.get("sequence").asLong())
+                .distinct()
+                .count();
+        long maxSeq =
+                rows.stream().mapToLong(r -> r.get("sequence").asLong()).max().orElse(-1);
+        JsonNode summary = Files.exists(dir.resolve("summary.json"))
+                ? JSON.readTree(dir.resolve("summary.json").toFile())
+                : null;
         Map<String, Long> statuses = new TreeMap<>();
         rows.forEach(r -> statuses.merge(r.get("status").asText(), 1L, Long::sum));
-        System.out.printf(Locale.ROOT, "recorded %s: %d rows, %d distinct frames, sequences 0..%d, summary frames %s, %s -> %s%n",
-                dir.getFileName(), rows.size(), distinct, maxSeq,
-                summary == null ? "none" : summary.path("summary").path("frames").asText(), statuses,
+        System.out.printf(
+                Locale.ROOT,
+                "recorded %s: %d rows, %d distinct frames, sequences 0..%d, summary frames %s, %s -> %s%n",
+                dir.getFileName(),
+                rows.size(),
+                distinct,
+                maxSeq,
+                summary == null
+                        ? "none"
+                        : summary.path("summary").path("frames").asText(),
+                statuses,
                 rows.size() == distinct && distinct == maxSeq + 1 ? "every frame exactly once" : "NOT exactly once");
     }
 
     private static String percentiles(List<JsonNode> rows) {
-        double[] e2e = rows.stream().mapToDouble(r -> r.get("latencyMs").get("endToEnd").asDouble()).sorted().toArray();
+        double[] e2e = rows.stream()
+                .mapToDouble(r -> r.get("latencyMs").get("endToEnd").asDouble())
+                .sorted()
+                .toArray();
         if (e2e.length == 0) {
             return "- / -";
         }
-        return String.format(Locale.ROOT, "%.0f / %.0f", e2e[(int) (0.5 * (e2e.length - 1))], e2e[(int) (0.99 * (e2e.length - 1))]);
+        return String.format(
+                Locale.ROOT, "%.0f / %.0f", e2e[(int) (0.5 * (e2e.length - 1))], e2e[(int) (0.99 * (e2e.length - 1))]);
     }
 
     /** The least-squares slope of resident memory over time, after warm-up, in MB a minute. */
     private static double slopeMbPerMinute(List<long[]> rss) {
-        List<long[]> after = rss.stream().filter(s -> s[0] >= WARM_UP.toSeconds()).toList();
+        List<long[]> after =
+                rss.stream().filter(s -> s[0] >= WARM_UP.toSeconds()).toList();
         if (after.size() < 2) {
             return Double.NaN;
         }
@@ -218,8 +305,21 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
         if (Files.exists(done) && Files.exists(to)) {
             return to;
         }
-        Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-stream_loop", Integer.toString(times), "-i",
-                clip.toString(), "-an", "-c:v", "copy", to.toString()).inheritIO().start();
+        Process ffmpeg = new ProcessBuilder(
+                        "ffmpeg",
+                        "-v",
+                        "error",
+                        "-y",
+                        "-stream_loop",
+                        Integer.toString(times),
+                        "-i",
+                        clip.toString(),
+                        "-an",
+                        "-c:v",
+                        "copy",
+                        to.toString())
+                .inheritIO()
+                .start();
         if (ffmpeg.waitFor() != 0) {
             throw new IOException("ffmpeg could not loop " + clip + " into " + to);
         }
@@ -232,7 +332,8 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
             return;
         }
         try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path p :
+                    all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.delete(p);
             }
         }

@@ -46,9 +46,17 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
     void run() throws Exception {
         int width = 1280;
         int height = 720;
-        System.out.printf(Locale.ROOT, "view benchmark: %d cores, Java %s, %d frames at %dx%d, view at most %.0f frames/s "
-                        + "per camera, median of %d runs%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), Clips.FRAMES, width, height, LiveView.DEFAULT_MAX_FPS, repeats);
+        System.out.printf(
+                Locale.ROOT,
+                "view benchmark: %d cores, Java %s, %d frames at %dx%d, view at most %.0f frames/s "
+                        + "per camera, median of %d runs%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                Clips.FRAMES,
+                width,
+                height,
+                LiveView.DEFAULT_MAX_FPS,
+                repeats);
         SinkBenchmark sink = new SinkBenchmark(work, assets, repeats);
         Path frames = sink.jpegFrames(Clips.prepare(work, assets, width, height), height);
         List<byte[]> jpegs = new ArrayList<>();
@@ -61,11 +69,23 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
         double none = Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, width, height, -1, null));
         double idle = Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, width, height, 0, null));
         Seen seen = new Seen();
-        double watched = Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, width, height, VIEWERS, seen));
-        System.out.printf(Locale.ROOT, "720p  no view %6.1f fps   view, no viewer %6.1f fps (ratio %.2f)   %d viewers %6.1f fps "
-                + "(ratio %.2f, target >= 0.9)%n", none, idle, idle / none, VIEWERS, watched, watched / none);
-        System.out.printf(Locale.ROOT, "per viewer: %.1f frames/s, %.0f KB/s (%.0f KB a frame)%n",
-                seen.frames.get() / seen.seconds(), seen.bytes.get() / 1024.0 / seen.seconds(),
+        double watched =
+                Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, width, height, VIEWERS, seen));
+        System.out.printf(
+                Locale.ROOT,
+                "720p  no view %6.1f fps   view, no viewer %6.1f fps (ratio %.2f)   %d viewers %6.1f fps "
+                        + "(ratio %.2f, target >= 0.9)%n",
+                none,
+                idle,
+                idle / none,
+                VIEWERS,
+                watched,
+                watched / none);
+        System.out.printf(
+                Locale.ROOT,
+                "per viewer: %.1f frames/s, %.0f KB/s (%.0f KB a frame)%n",
+                seen.frames.get() / seen.seconds(),
+                seen.bytes.get() / 1024.0 / seen.seconds(),
                 seen.bytes.get() / 1024.0 / Math.max(1, seen.frames.get()));
     }
 
@@ -81,11 +101,20 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
     }
 
     /** @param viewers -1: no view at all; 0: a view nobody watches */
-    private long sinkNanos(List<byte[]> jpegs, byte[] maskPng, int width, int height, int viewers, Seen seen) throws Exception {
+    private long sinkNanos(List<byte[]> jpegs, byte[] maskPng, int width, int height, int viewers, Seen seen)
+            throws Exception {
         Path out = work.resolve("view-" + height + "p.mp4");
         LiveBoard board = viewers >= 0 ? new LiveBoard() : null;
-        LiveView view = viewers >= 0 ? new LiveView(new InetSocketAddress("127.0.0.1", 0), null, 0, board,
-                new SimpleMeterRegistry(), 0.5, LiveView.DEFAULT_MAX_FPS) : null;
+        LiveView view = viewers >= 0
+                ? new LiveView(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        null,
+                        0,
+                        board,
+                        new SimpleMeterRegistry(),
+                        0.5,
+                        LiveView.DEFAULT_MAX_FPS)
+                : null;
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
         UUID session = UUID.randomUUID();
@@ -93,8 +122,13 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
             FrameMeta first = meta(session, 0, width, height, jpegs.size());
             LabelMap mask0 = MaskCodec.decode(maskPng);
             if (board != null) { // the camera exists before the viewers come, as on a page opened on a running camera
-                board.frame("bench", stats(first, ClassFractions.of(mask0, Cityscapes.TAXONOMY)), jpegs.get(0), mask0,
-                        Cityscapes.TAXONOMY, true);
+                board.frame(
+                        "bench",
+                        stats(first, ClassFractions.of(mask0, Cityscapes.TAXONOMY)),
+                        jpegs.get(0),
+                        mask0,
+                        Cityscapes.TAXONOMY,
+                        true);
             }
             for (int v = 0; v < Math.max(0, viewers); v++) {
                 Thread t = new Thread(() -> watch(view.url(), running, seen), "viewer-" + v);
@@ -110,8 +144,8 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
                     if (board != null) {
                         board.frame("bench", stats(meta, fractions), jpegs.get(i), mask, Cityscapes.TAXONOMY, true);
                     }
-                    writer.write(renderer.render(jpegs.get(i), "bench", meta, MaskStatus.OK, mask, fractions, 25.0,
-                            Cityscapes.TAXONOMY));
+                    writer.write(renderer.render(
+                            jpegs.get(i), "bench", meta, MaskStatus.OK, mask, fractions, 25.0, Cityscapes.TAXONOMY));
                 }
             }
             return System.nanoTime() - t0;
@@ -128,13 +162,17 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
 
     /** One viewer: asks for the frame after the one it has, as the camera page does. */
     private static void watch(String base, AtomicBoolean running, Seen seen) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long after = -1;
         long t0 = System.nanoTime();
         while (running.get()) {
             try {
-                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/frame?camera=bench&after=" + after))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> r = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/frame?camera=bench&after=" + after))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
                 Optional<String> version = r.headers().firstValue("X-Segstream-Version");
                 if (version.isPresent()) {
                     after = Long.parseLong(version.get());
@@ -153,12 +191,27 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
     }
 
     private static FrameMeta meta(UUID session, long i, int width, int height, int frames) {
-        return new FrameMeta(session, i, i * 40_000L, System.currentTimeMillis() * 1000, width, height, ImageEncoding.JPEG,
-                frames, 25, true);
+        return new FrameMeta(
+                session,
+                i,
+                i * 40_000L,
+                System.currentTimeMillis() * 1000,
+                width,
+                height,
+                ImageEncoding.JPEG,
+                frames,
+                25,
+                true);
     }
 
     private static FrameStats stats(FrameMeta meta, Map<String, Double> fractions) {
-        return new FrameStats("bench", meta, "bench", MaskStatus.OK, fractions, Optional.empty(),
+        return new FrameStats(
+                "bench",
+                meta,
+                "bench",
+                MaskStatus.OK,
+                fractions,
+                Optional.empty(),
                 new FrameStats.Latencies(0, 0, 0, 0));
     }
 }

@@ -65,7 +65,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the broker's data directory " + dataDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot create the broker's data directory " + dataDir + ": " + e.getMessage(), e);
         }
         boolean formatted = Files.exists(dataDir.resolve("meta.properties"));
         if (!formatted) {
@@ -92,8 +93,13 @@ public final class EmbeddedKafka implements AutoCloseable {
      * password) it knows from the start, among them {@code admin}, the super user the broker itself
      * connects as.
      */
-    public record Security(Path keystore, String keystorePassword, Path truststore, String truststorePassword,
-                           String admin, Map<String, String> users) {
+    public record Security(
+            Path keystore,
+            String keystorePassword,
+            Path truststore,
+            String truststorePassword,
+            String admin,
+            Map<String, String> users) {
         public Security {
             users = Map.copyOf(users);
             if (!users.containsKey(admin)) {
@@ -169,7 +175,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
                 Map.entry("controller.quorum.voters", "1@" + host + ":" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort),
+                Map.entry(
+                        "listeners",
+                        "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://" + host + ":" + port),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
@@ -201,7 +209,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("inter.broker.listener.name", "SASL_SSL");
         p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
         p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
-        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", jaas(admin, s.users().get(admin)));
+        p.put(
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                jaas(admin, s.users().get(admin)));
         p.put("ssl.keystore.type", "PKCS12");
         p.put("ssl.keystore.location", s.keystore().toString());
         p.put("ssl.keystore.password", s.keystorePassword());
@@ -218,21 +228,31 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The client settings of the super user, for the broker's own readiness check. */
     private static Map<String, String> adminClient(Security s) {
         String admin = s.admin();
-        return Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", jaas(admin, s.users().get(admin)),
-                "ssl.truststore.type", "PKCS12", "ssl.truststore.location", s.truststore().toString(),
-                "ssl.truststore.password", s.truststorePassword());
+        return Map.of(
+                "security.protocol",
+                "SASL_SSL",
+                "sasl.mechanism",
+                "SCRAM-SHA-512",
+                "sasl.jaas.config",
+                jaas(admin, s.users().get(admin)),
+                "ssl.truststore.type",
+                "PKCS12",
+                "ssl.truststore.location",
+                s.truststore().toString(),
+                "ssl.truststore.password",
+                s.truststorePassword());
     }
 
     /** A SCRAM login of {@code user}. */
     public static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     private static List<String> scram(Map<String, String> users) {
         return users.entrySet().stream()
-                .map(u -> "SCRAM-SHA-512=[name=" + u.getKey() + ",password=" + u.getValue() + "]").toList();
+                .map(u -> "SCRAM-SHA-512=[name=" + u.getKey() + ",password=" + u.getValue() + "]")
+                .toList();
     }
 
     private static void format(Path logDir, boolean deleteOnFailure, List<String> scramUsers) {
@@ -256,7 +276,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (deleteOnFailure) {
                 deleteRecursively(logDir);
             }
-            throw new IllegalStateException("cannot format the embedded Kafka log directory " + logDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot format the embedded Kafka log directory " + logDir + ": " + e.getMessage(), e);
         }
     }
 

@@ -23,8 +23,15 @@ class EmbeddedKafkaTest {
             assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
             assertThat(logDir).isDirectory();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(Set.of(new NewTopic("t", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-                assertThat(admin.describeTopics(Set.of("t")).allTopicNames().get().get("t").partitions()).hasSize(3);
+                admin.createTopics(Set.of(new NewTopic("t", 3, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+                assertThat(admin.describeTopics(Set.of("t"))
+                                .allTopicNames()
+                                .get()
+                                .get("t")
+                                .partitions())
+                        .hasSize(3);
             }
         }
         assertThat(Files.exists(logDir)).isFalse();

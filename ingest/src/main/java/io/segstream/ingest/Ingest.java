@@ -53,7 +53,8 @@ public final class Ingest implements AutoCloseable {
     public Ingest(IngestConfig config, IngestMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.publisher = new FramePublisher(config.bootstrapServers(), config.topics(), config.kafka(), config.partitions());
+        this.publisher =
+                new FramePublisher(config.bootstrapServers(), config.topics(), config.kafka(), config.partitions());
         this.producerMetrics = new KafkaClientMetrics(publisher.producer());
         producerMetrics.bindTo(metrics.registry());
         AtomicInteger n = new AtomicInteger();
@@ -67,8 +68,8 @@ public final class Ingest implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        watchdog.scheduleWithFixedDelay(this::checkStalls, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
-                TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(
+                this::checkStalls, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -82,9 +83,12 @@ public final class Ingest implements AutoCloseable {
             throw new IllegalArgumentException("camera id '" + camera.id() + "' is used twice");
         }
         // refuses bad source options (an image sequence's framerate) here, before any thread starts
-        FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize()).close();
-        Camera c = camera.live() ? new LiveCamera(camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets())
-                : new RecordedCamera(camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets(), recordedThreads);
+        FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize())
+                .close();
+        Camera c = camera.live()
+                ? new LiveCamera(camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets())
+                : new RecordedCamera(
+                        camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets(), recordedThreads);
         cameras.put(camera.id(), c);
         return c.start();
     }
@@ -94,15 +98,18 @@ public final class Ingest implements AutoCloseable {
             return Optional.empty();
         }
         if (segmented == null) {
-            segmented = new SegmentedOffsets(config.bootstrapServers(), config.segmenterGroups(), Duration.ofMillis(200),
-                    config.kafka());
+            segmented = new SegmentedOffsets(
+                    config.bootstrapServers(), config.segmenterGroups(), Duration.ofMillis(200), config.kafka());
         }
         return Optional.of(segmented);
     }
 
     /** Every camera's status, by camera id. */
     public List<CameraStatus> status() {
-        return cameras.values().stream().map(Camera::status).sorted((a, b) -> a.camera().compareTo(b.camera())).toList();
+        return cameras.values().stream()
+                .map(Camera::status)
+                .sorted((a, b) -> a.camera().compareTo(b.camera()))
+                .toList();
     }
 
     public IngestMetrics metrics() {

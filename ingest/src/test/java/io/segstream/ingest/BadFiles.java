@@ -12,8 +12,7 @@ import org.bytedeco.ffmpeg.global.avcodec;
 /** Inputs that must fail with a clear reason, made fresh for each test. */
 public final class BadFiles {
 
-    private BadFiles() {
-    }
+    private BadFiles() {}
 
     public static Path empty(Path dir) throws IOException {
         return Files.createFile(dir.resolve("empty.mp4"));
@@ -38,7 +37,8 @@ public final class BadFiles {
         byte[] bytes = Files.readAllBytes(avi);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         String fourcc = text.contains("FMP4") ? "FMP4" : "XVID";
-        byte[] replaced = text.replace(fourcc, "ZZZ9").replace(fourcc.toLowerCase(), "zzz9")
+        byte[] replaced = text.replace(fourcc, "ZZZ9")
+                .replace(fourcc.toLowerCase(), "zzz9")
                 .getBytes(StandardCharsets.ISO_8859_1);
         return Files.write(dir.resolve("unsupported.avi"), replaced);
     }

@@ -1,20 +1,18 @@
 package io.segstream.ingest;
 
-import io.segstream.ingest.camera.IngestConfig;
-import io.segstream.ingest.camera.IngestResult;
-import io.segstream.ingest.camera.CameraStatus;
-import io.segstream.ingest.camera.CameraSpec;
-import io.segstream.testkit.Eventually;
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.CameraStatus;
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Topics;
 import io.segstream.testkit.Clips;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LogCapture;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import io.segstream.testkit.Tools;
 import io.segstream.testkit.TopicWatch;
@@ -26,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,8 +55,9 @@ class BadInputIntegrationTest {
             case "empty" -> "the file is empty";
             case "truncated" -> "FFmpeg cannot read it as video (moov atom not found)";
             case "garbage" -> "FFmpeg cannot read it as video (moov atom not found)";
-            case "unsupported-codec" -> "unsupported video codec (Could not find codec parameters for stream 0 "
-                    + "(Video: none (ZZZ9 / 0x395A5A5A), none, 96x64): unknown codec)";
+            case "unsupported-codec" ->
+                "unsupported video codec (Could not find codec parameters for stream 0 "
+                        + "(Video: none (ZZZ9 / 0x395A5A5A), none, 96x64): unknown codec)";
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -75,7 +73,7 @@ class BadInputIntegrationTest {
         IngestResult badResult;
         IngestResult goodResult;
         try (LogCapture log = new LogCapture();
-             Ingest ingest = new Ingest(kafka.bootstrapServers(), topics)) {
+                Ingest ingest = new Ingest(kafka.bootstrapServers(), topics)) {
             CompletableFuture<IngestResult> b = ingest.start(CameraSpec.of("bad-cam", bad.toString()));
             CompletableFuture<IngestResult> g = ingest.start(CameraSpec.of("good-cam", good.toString()));
             badResult = b.get(60, TimeUnit.SECONDS);
@@ -96,17 +94,24 @@ class BadInputIntegrationTest {
         String url = "http://127.0.0.1:" + port + "/drive.ts";
         Path good = Clips.write(dir.resolve("good.mp4"), 12, 96, 64, avcodec.AV_CODEC_ID_H264);
         IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics)
-                .withBackoff(Duration.ofMillis(100), Duration.ofMillis(400)).withRecordedAttempts(3);
+                .withBackoff(Duration.ofMillis(100), Duration.ofMillis(400))
+                .withRecordedAttempts(3);
 
-        try (LogCapture log = new LogCapture(); Ingest ingest = new Ingest(config, IngestMetrics.inMemory())) {
-            CompletableFuture<IngestResult> b = ingest.start(CameraSpec.of("url-cam", url).withLive(false));
+        try (LogCapture log = new LogCapture();
+                Ingest ingest = new Ingest(config, IngestMetrics.inMemory())) {
+            CompletableFuture<IngestResult> b =
+                    ingest.start(CameraSpec.of("url-cam", url).withLive(false));
             CompletableFuture<IngestResult> g = ingest.start(CameraSpec.of("good-cam", good.toString()));
 
             assertThat(b.get(60, TimeUnit.SECONDS).succeeded()).isFalse();
             assertThat(g.get(60, TimeUnit.SECONDS).frames()).isEqualTo(12);
-            assertThat(log.errors()).containsExactly(
-                    "Camera url-cam: cannot open input " + url + ": cannot open it (Connection to tcp://127.0.0.1:" + port + " failed: Connection refused) (3 attempts)");
-            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN Camera url-cam")).hasSize(2)
+            assertThat(log.errors())
+                    .containsExactly("Camera url-cam: cannot open input " + url
+                            + ": cannot open it (Connection to tcp://127.0.0.1:" + port
+                            + " failed: Connection refused) (3 attempts)");
+            assertThat(log.lines())
+                    .filteredOn(l -> l.startsWith("WARN Camera url-cam"))
+                    .hasSize(2)
                     .allSatisfy(l -> assertThat(l).contains("retry"));
         }
     }
@@ -120,24 +125,33 @@ class BadInputIntegrationTest {
         IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics)
                 .withBackoff(Duration.ofMillis(100), Duration.ofMillis(300));
 
-        try (LogCapture log = new LogCapture(); Ingest ingest = new Ingest(config, IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+        try (LogCapture log = new LogCapture();
+                Ingest ingest = new Ingest(config, IngestMetrics.inMemory());
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(CameraSpec.of("dead-cam", url));
-            assertThat(ingest.start(CameraSpec.of("good-cam", good.toString())).get(60, TimeUnit.SECONDS).frames())
+            assertThat(ingest.start(CameraSpec.of("good-cam", good.toString()))
+                            .get(60, TimeUnit.SECONDS)
+                            .frames())
                     .isEqualTo(12);
             watch.await("the good camera's frames", Duration.ofSeconds(30), LiveFrames.atLeast("good-cam", 12));
-            Eventually.await("the dead camera tried again", Duration.ofSeconds(10),
+            Eventually.await(
+                    "the dead camera tried again",
+                    Duration.ofSeconds(10),
                     () -> log.lines().stream().anyMatch(l -> l.startsWith("WARN Camera dead-cam: cannot open")));
 
-            assertThat(log.errors()).containsExactly("Camera dead-cam: cannot open " + url
-                    + ": cannot open it (Connection to tcp://127.0.0.1:" + port + " failed: Connection refused)");
-            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN Camera dead-cam: cannot open")).isNotEmpty();
+            assertThat(log.errors())
+                    .containsExactly(
+                            "Camera dead-cam: cannot open " + url + ": cannot open it (Connection to tcp://127.0.0.1:"
+                                    + port + " failed: Connection refused)");
+            assertThat(log.lines())
+                    .filteredOn(l -> l.startsWith("WARN Camera dead-cam: cannot open"))
+                    .isNotEmpty();
             CameraStatus dead = ingest.status().get(0);
             assertThat(dead.camera()).isEqualTo("dead-cam");
             assertThat(dead.healthy()).isFalse();
             assertThat(dead.reconnects()).isGreaterThanOrEqualTo(2);
-            assertThat(dead.lastError()).hasValue("cannot open it (Connection to tcp://127.0.0.1:" + port
-                    + " failed: Connection refused)");
+            assertThat(dead.lastError())
+                    .hasValue("cannot open it (Connection to tcp://127.0.0.1:" + port + " failed: Connection refused)");
         }
     }
 }

@@ -12,12 +12,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /** Reads the frames of one camera out of what a test saw on the frames topic. */
 public final class LiveFrames {
 
-    private LiveFrames() {
-    }
+    private LiveFrames() {}
 
     public static List<FrameMeta> frames(List<ConsumerRecord<String, byte[]>> records, String camera) {
-        return records.stream().filter(r -> r.key().equals(camera) && !WireHeaders.isEndOfStream(r.headers()))
-                .map(r -> WireHeaders.readFrame(r.headers())).toList();
+        return records.stream()
+                .filter(r -> r.key().equals(camera) && !WireHeaders.isEndOfStream(r.headers()))
+                .map(r -> WireHeaders.readFrame(r.headers()))
+                .toList();
     }
 
     /** The frames of each session of the camera, sessions in order of appearance. */
@@ -33,7 +34,11 @@ public final class LiveFrames {
         return records -> frames(records, camera).size() >= n;
     }
 
-    public static Predicate<List<ConsumerRecord<String, byte[]>>> sessionsWithFrames(String camera, int sessions, int frames) {
-        return records -> bySession(records, camera).values().stream().filter(l -> l.size() >= frames).count() >= sessions;
+    public static Predicate<List<ConsumerRecord<String, byte[]>>> sessionsWithFrames(
+            String camera, int sessions, int frames) {
+        return records -> bySession(records, camera).values().stream()
+                        .filter(l -> l.size() >= frames)
+                        .count()
+                >= sessions;
     }
 }

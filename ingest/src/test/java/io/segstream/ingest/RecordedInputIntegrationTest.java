@@ -1,12 +1,12 @@
 package io.segstream.ingest;
 
-import io.segstream.ingest.camera.IngestConfig;
-import io.segstream.ingest.camera.IngestResult;
-import io.segstream.ingest.camera.CameraSpec;
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.camera.IngestConfig;
+import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.ingest.source.FrameSize;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
@@ -15,10 +15,8 @@ import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LogCapture;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import io.segstream.testkit.TopicWatch;
-import io.segstream.ingest.source.FrameSize;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -40,7 +38,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @KafkaIntegrationTest
@@ -63,7 +60,9 @@ class RecordedInputIntegrationTest {
         List<ConsumerRecord<String, byte[]>> records = TestTopics.read(kafka, topics.frames(), 39);
         assertThat(records).hasSize(39);
         List<FrameMeta> frames = LiveFrames.frames(records, "dashcam");
-        assertThat(frames).extracting(FrameMeta::sequence).containsExactlyElementsOf(LongStream.range(0, 38).boxed().toList());
+        assertThat(frames)
+                .extracting(FrameMeta::sequence)
+                .containsExactlyElementsOf(LongStream.range(0, 38).boxed().toList());
         assertThat(frames).extracting(FrameMeta::ptsMicros).isSorted().doesNotHaveDuplicates();
         assertThat(frames).allSatisfy(f -> {
             assertThat(f.width()).isEqualTo(1280);
@@ -72,7 +71,8 @@ class RecordedInputIntegrationTest {
             assertThat(f.live()).isFalse();
             assertThat(f.frameRate()).isEqualTo(25.0);
         });
-        assertThat(WireHeaders.readEndOfStream(records.get(38).headers()).frameCount()).isEqualTo(38);
+        assertThat(WireHeaders.readEndOfStream(records.get(38).headers()).frameCount())
+                .isEqualTo(38);
     }
 
     @Test
@@ -80,21 +80,29 @@ class RecordedInputIntegrationTest {
         Topics topics = TestTopics.create(kafka, "recorded-bound", 1);
         Path clip = Clips.write(dir.resolve("clip.mp4"), 30, 96, 64, avcodec.AV_CODEC_ID_H264);
         String group = "segmenters-" + UUID.randomUUID();
-        IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(5, java.util.List.of(group));
+        IngestConfig config =
+                IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(5, java.util.List.of(group));
 
         try (Ingest ingest = new Ingest(config, IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             CompletableFuture<IngestResult> result = ingest.start(CameraSpec.of("cam", clip.toString()));
 
             List<ConsumerRecord<String, byte[]>> held = watch.pollFor(Duration.ofSeconds(3));
             assertThat(held).as("frames on the topic with no segmenter running").hasSize(5);
             assertThat(result).isNotDone();
 
-            try (KafkaConsumer<String, byte[]> segmenter = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, group,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<String, byte[]> segmenter = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrapServers(),
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            group,
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest",
+                            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                            false),
+                    new StringDeserializer(),
+                    new ByteArrayDeserializer())) {
                 segmenter.subscribe(List.of(topics.frames()));
                 int consumed = 0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -119,7 +127,8 @@ class RecordedInputIntegrationTest {
 
         IngestResult result;
         try (Ingest ingest = new Ingest(kafka.bootstrapServers(), topics)) {
-            result = ingest.start(CameraSpec.of("seq", images.resolve("frame_*").toString())).get(60, TimeUnit.SECONDS);
+            result = ingest.start(CameraSpec.of("seq", images.resolve("frame_*").toString()))
+                    .get(60, TimeUnit.SECONDS);
         }
 
         assertThat(result.succeeded()).isTrue();
@@ -128,7 +137,8 @@ class RecordedInputIntegrationTest {
         List<FrameMeta> frames = LiveFrames.frames(records, "seq");
         assertThat(frames).extracting(FrameMeta::ptsMicros).containsExactly(0L, 100_000L, 200_000L, 300_000L, 400_000L);
         for (int i = 0; i < 5; i++) {
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(records.get(i).value()));
+            BufferedImage img =
+                    ImageIO.read(new ByteArrayInputStream(records.get(i).value()));
             assertThat(img.getRGB(32, 24) & 0xFF).as("frame %d", i).isBetween(level(i) - 6, level(i) + 6);
         }
     }
@@ -140,7 +150,9 @@ class RecordedInputIntegrationTest {
 
         IngestResult result;
         try (Ingest ingest = new Ingest(kafka.bootstrapServers(), topics)) {
-            result = ingest.start(CameraSpec.of("cam", clip.toString()).withTargetFps(5).withMaxSize(new FrameSize(160, 160)))
+            result = ingest.start(CameraSpec.of("cam", clip.toString())
+                            .withTargetFps(5)
+                            .withMaxSize(new FrameSize(160, 160)))
                     .get(60, TimeUnit.SECONDS);
         }
 
@@ -150,7 +162,9 @@ class RecordedInputIntegrationTest {
             assertThat(f.width()).isEqualTo(160);
             assertThat(f.height()).isEqualTo(120);
         });
-        assertThat(frames).extracting(FrameMeta::sequence).containsExactlyElementsOf(LongStream.range(0, 10).boxed().toList());
+        assertThat(frames)
+                .extracting(FrameMeta::sequence)
+                .containsExactlyElementsOf(LongStream.range(0, 10).boxed().toList());
     }
 
     @Test
@@ -160,13 +174,16 @@ class RecordedInputIntegrationTest {
         writePicture(images.resolve("a.png"), 32, 32, 0);
         Path broken = Files.write(images.resolve("b.png"), new byte[] {1, 2, 3, 4});
 
-        try (LogCapture log = new LogCapture(); Ingest ingest = new Ingest(kafka.bootstrapServers(), topics)) {
-            IngestResult result = ingest.start(CameraSpec.of("seq", images.toString())).get(60, TimeUnit.SECONDS);
+        try (LogCapture log = new LogCapture();
+                Ingest ingest = new Ingest(kafka.bootstrapServers(), topics)) {
+            IngestResult result =
+                    ingest.start(CameraSpec.of("seq", images.toString())).get(60, TimeUnit.SECONDS);
 
             assertThat(result.succeeded()).isFalse();
             assertThat(result.frames()).isEqualTo(1);
-            assertThat(log.errors()).containsExactly("Camera seq: input " + images + " failed after 1 frames: "
-                    + broken + " is not a PNG or JPEG picture");
+            assertThat(log.errors())
+                    .containsExactly("Camera seq: input " + images + " failed after 1 frames: " + broken
+                            + " is not a PNG or JPEG picture");
         }
     }
 

@@ -18,8 +18,16 @@ import java.util.Objects;
  * @param endToEndMs         capture to statistics
  * @param inferenceMs        time inside the model, over the ok frames
  */
-public record AggregateStats(long frames, long ok, long skipped, long failed, long missing, long lost,
-                             Map<String, Double> meanClassFractions, Percentiles endToEndMs, Percentiles inferenceMs) {
+public record AggregateStats(
+        long frames,
+        long ok,
+        long skipped,
+        long failed,
+        long missing,
+        long lost,
+        Map<String, Double> meanClassFractions,
+        Percentiles endToEndMs,
+        Percentiles inferenceMs) {
 
     public AggregateStats {
         Objects.requireNonNull(endToEndMs, "endToEndMs");

@@ -14,8 +14,7 @@ public final class CameraId {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    private CameraId() {
-    }
+    private CameraId() {}
 
     /** Whether {@code id} is a camera id: never empty, {@code .} or {@code ..}, never holding a path separator. */
     public static boolean valid(String id) {
@@ -29,7 +28,8 @@ public final class CameraId {
         }
         String shown = id.length() > 64 ? id.substring(0, 64) + "..." : id;
         StringBuilder b = new StringBuilder("'");
-        shown.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        shown.chars()
+                .forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", c) : String.valueOf((char) c)));
         return b.append('\'').toString();
     }
 }

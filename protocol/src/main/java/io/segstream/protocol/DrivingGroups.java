@@ -16,8 +16,8 @@ import java.util.Set;
  * @param persons     people (Cityscapes: person, rider)
  * @param twoWheelers bicycles and motorcycles (Cityscapes: motorcycle, bicycle)
  */
-public record DrivingGroups(List<Integer> drivable, List<Integer> vehicles, List<Integer> persons,
-                            List<Integer> twoWheelers) {
+public record DrivingGroups(
+        List<Integer> drivable, List<Integer> vehicles, List<Integer> persons, List<Integer> twoWheelers) {
 
     /** The group names as they appear in descriptors, the model description and frame-stats. */
     public static final List<String> NAMES = List.of("drivable", "vehicles", "persons", "twoWheelers");
@@ -46,7 +46,10 @@ public record DrivingGroups(List<Integer> drivable, List<Integer> vehicles, List
         List<List<Integer>> groups = new ArrayList<>();
         for (String group : NAMES) {
             Set<String> names = DEFAULT_NAMES.get(group);
-            groups.add(taxonomy.classes().stream().filter(c -> names.contains(c.name())).map(SegmentationClass::id).toList());
+            groups.add(taxonomy.classes().stream()
+                    .filter(c -> names.contains(c.name()))
+                    .map(SegmentationClass::id)
+                    .toList());
         }
         return new DrivingGroups(groups.get(0), groups.get(1), groups.get(2), groups.get(3));
     }

@@ -18,8 +18,17 @@ import java.util.UUID;
  * @param live          from a live camera: latency beats completeness, so a segmenter may skip it when it is too old;
  *                      a recorded input's frames are never skipped
  */
-public record FrameMeta(UUID session, long sequence, long ptsMicros, long captureMicros,
-                        int width, int height, ImageEncoding encoding, long lengthHint, double frameRate, boolean live) {
+public record FrameMeta(
+        UUID session,
+        long sequence,
+        long ptsMicros,
+        long captureMicros,
+        int width,
+        int height,
+        ImageEncoding encoding,
+        long lengthHint,
+        double frameRate,
+        boolean live) {
 
     public FrameMeta {
         Objects.requireNonNull(session, "session");

@@ -15,8 +15,14 @@ import java.util.Optional;
  *                       empty when the mask status is not ok
  * @param driving        the ego corridor figures; empty when the mask status is not ok
  */
-public record FrameStats(String camera, FrameMeta frame, String model, MaskStatus status,
-                         Map<String, Double> classFractions, Optional<DrivingFigures> driving, Latencies latencies) {
+public record FrameStats(
+        String camera,
+        FrameMeta frame,
+        String model,
+        MaskStatus status,
+        Map<String, Double> classFractions,
+        Optional<DrivingFigures> driving,
+        Latencies latencies) {
 
     public FrameStats {
         Objects.requireNonNull(camera, "camera");
@@ -36,6 +42,5 @@ public record FrameStats(String camera, FrameMeta frame, String model, MaskStatu
      * @param inferenceMs time inside the model
      * @param endToEndMs  capture to the statistics being produced
      */
-    public record Latencies(double ingestMs, double segmentMs, double inferenceMs, double endToEndMs) {
-    }
+    public record Latencies(double ingestMs, double segmentMs, double inferenceMs, double endToEndMs) {}
 }

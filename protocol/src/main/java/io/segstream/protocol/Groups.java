@@ -9,6 +9,5 @@ public final class Groups {
      */
     public static final String SEGMENTER = "segstream-segmenter";
 
-    private Groups() {
-    }
+    private Groups() {}
 }

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** How the picture in a frame record is encoded. */
 public enum ImageEncoding {
-    JPEG, PNG;
+    JPEG,
+    PNG;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

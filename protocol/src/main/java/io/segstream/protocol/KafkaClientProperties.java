@@ -36,8 +36,7 @@ public final class KafkaClientProperties {
         }
     }
 
-    private KafkaClientProperties() {
-    }
+    private KafkaClientProperties() {}
 
     /**
      * @param own the client's own settings (acks, group, limits ...)

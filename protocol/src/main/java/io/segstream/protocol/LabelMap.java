@@ -11,8 +11,8 @@ public record LabelMap(int width, int height, byte[] labels) {
             throw new IllegalArgumentException("label map size must be positive, got " + width + "x" + height);
         }
         if (labels.length != width * height) {
-            throw new IllegalArgumentException("label map " + width + "x" + height + " needs " + width * height
-                    + " labels, got " + labels.length);
+            throw new IllegalArgumentException(
+                    "label map " + width + "x" + height + " needs " + width * height + " labels, got " + labels.length);
         }
     }
 

@@ -15,8 +15,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 /** Masks travel as 8-bit greyscale PNG: lossless, and small because class maps compress well. */
 public final class MaskCodec {
 
-    private MaskCodec() {
-    }
+    private MaskCodec() {}
 
     public static byte[] encode(LabelMap map) {
         BufferedImage img = new BufferedImage(map.width(), map.height(), BufferedImage.TYPE_BYTE_GRAY);
@@ -55,7 +54,8 @@ public final class MaskCodec {
     public static LabelMap decode(byte[] png, int width, int height) {
         int[] size = size(png);
         if (size[0] != width || size[1] != height) {
-            throw new MalformedRecordException("mask PNG is " + size[0] + "x" + size[1] + ", its frame " + width + "x" + height);
+            throw new MalformedRecordException(
+                    "mask PNG is " + size[0] + "x" + size[1] + ", its frame " + width + "x" + height);
         }
         return decode(png);
     }
@@ -98,7 +98,11 @@ public final class MaskCodec {
                     int depth = png[b.position() + 8];
                     int colour = png[b.position() + 9];
                     int interlace = png[b.position() + 12];
-                    if (depth != 8 || colour != 0 || interlace != 0 || width <= 0 || height <= 0
+                    if (depth != 8
+                            || colour != 0
+                            || interlace != 0
+                            || width <= 0
+                            || height <= 0
                             || (long) width * height > Integer.MAX_VALUE - height) {
                         return null;
                     }

@@ -17,8 +17,8 @@ import java.util.Optional;
  * @param sizing   how frames are fitted to the model: {@code native}, {@code fit}, {@code resize} or {@code tiles}
  * @param scale    the model's default inference scale (a camera may set its own)
  */
-public record ModelDescription(String model, Taxonomy taxonomy, DrivingGroups groups, Optional<Size> crop,
-                               String sizing, Scale scale) {
+public record ModelDescription(
+        String model, Taxonomy taxonomy, DrivingGroups groups, Optional<Size> crop, String sizing, Scale scale) {
 
     /** The longest model id. */
     public static final int MAX_ID = 200;
@@ -38,7 +38,7 @@ public record ModelDescription(String model, Taxonomy taxonomy, DrivingGroups gr
 
     /** A model known only by its id and classes: Cityscapes' groups by name, frames at their own size. */
     public static ModelDescription of(String model, Taxonomy taxonomy) {
-        return new ModelDescription(model, taxonomy, DrivingGroups.byDefaultNames(taxonomy), Optional.empty(), "native",
-                Scale.ONE);
+        return new ModelDescription(
+                model, taxonomy, DrivingGroups.byDefaultNames(taxonomy), Optional.empty(), "native", Scale.ONE);
     }
 }

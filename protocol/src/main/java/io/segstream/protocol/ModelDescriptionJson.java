@@ -32,8 +32,7 @@ public final class ModelDescriptionJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ModelDescriptionJson() {
-    }
+    private ModelDescriptionJson() {}
 
     public static String write(ModelDescription d) {
         ObjectNode root = JSON.createObjectNode();
@@ -48,7 +47,9 @@ public final class ModelDescriptionJson {
             d.groups().get(g).forEach(id -> names.add(d.taxonomy().get(id).name()));
         }
         if (d.crop().isPresent()) {
-            root.putObject("crop").put("width", d.crop().get().width()).put("height", d.crop().get().height());
+            root.putObject("crop")
+                    .put("width", d.crop().get().width())
+                    .put("height", d.crop().get().height());
         } else {
             root.putNull("crop");
         }
@@ -99,8 +100,8 @@ public final class ModelDescriptionJson {
             if (!color.matches("#[0-9a-fA-F]{6}")) {
                 throw new IllegalArgumentException("class colour must be like #804080, got '" + color + "'");
             }
-            SegmentationClass k = new SegmentationClass(c.path("id").asInt(-1), text(c, "name"),
-                    Integer.parseInt(color.substring(1), 16));
+            SegmentationClass k = new SegmentationClass(
+                    c.path("id").asInt(-1), text(c, "name"), Integer.parseInt(color.substring(1), 16));
             list.add(k);
             ids.put(k.name(), k.id());
         }
@@ -113,8 +114,8 @@ public final class ModelDescriptionJson {
                 for (JsonNode n : names) {
                     Integer id = ids.get(n.asText());
                     if (id == null) {
-                        throw new IllegalArgumentException("driving group " + g + " names no class of the model: '"
-                                + n.asText() + "'");
+                        throw new IllegalArgumentException(
+                                "driving group " + g + " names no class of the model: '" + n.asText() + "'");
                     }
                     members.add(id);
                 }
@@ -123,10 +124,15 @@ public final class ModelDescriptionJson {
         }
         JsonNode crop = root.path("crop");
         Optional<Size> cropSize = crop.isObject()
-                ? Optional.of(new Size(crop.path("width").asInt(0), crop.path("height").asInt(0)))
+                ? Optional.of(new Size(
+                        crop.path("width").asInt(0), crop.path("height").asInt(0)))
                 : Optional.empty();
-        return new ModelDescription(model, taxonomy, new DrivingGroups(groups.get(0), groups.get(1), groups.get(2),
-                groups.get(3)), cropSize, root.path("sizing").asText("native"),
+        return new ModelDescription(
+                model,
+                taxonomy,
+                new DrivingGroups(groups.get(0), groups.get(1), groups.get(2), groups.get(3)),
+                cropSize,
+                root.path("sizing").asText("native"),
                 Scale.parse(root.path("scale").asText("1")));
     }
 

@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 public final class PictureSize {
 
-    private PictureSize() {
-    }
+    private PictureSize() {}
 
     /** The picture's width and height, empty when the bytes are neither a JPEG nor a PNG whose header can be read. */
     public static Optional<Size> read(byte[] picture) {
@@ -40,7 +39,8 @@ public final class PictureSize {
                 continue;
             }
             int length = (p[i + 2] & 0xFF) << 8 | p[i + 3] & 0xFF;
-            boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            boolean startOfFrame =
+                    marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
             if (startOfFrame) {
                 int height = (p[i + 5] & 0xFF) << 8 | p[i + 6] & 0xFF;
                 int width = (p[i + 7] & 0xFF) << 8 | p[i + 8] & 0xFF;

@@ -23,12 +23,12 @@ public record Scale(double factor, int targetWidth) {
 
     public Scale {
         if (targetWidth == 0 && !(factor >= MIN_FACTOR && factor <= MAX_FACTOR)) {
-            throw new IllegalArgumentException("scale factor must be within " + MIN_FACTOR + ".." + (int) MAX_FACTOR
-                    + ", got " + factor);
+            throw new IllegalArgumentException(
+                    "scale factor must be within " + MIN_FACTOR + ".." + (int) MAX_FACTOR + ", got " + factor);
         }
         if (targetWidth != 0 && (targetWidth < MIN_WIDTH || targetWidth > MAX_WIDTH)) {
-            throw new IllegalArgumentException("scale width must be within " + MIN_WIDTH + ".." + MAX_WIDTH
-                    + " px, got " + targetWidth);
+            throw new IllegalArgumentException(
+                    "scale width must be within " + MIN_WIDTH + ".." + MAX_WIDTH + " px, got " + targetWidth);
         }
     }
 
@@ -40,12 +40,13 @@ public record Scale(double factor, int targetWidth) {
     public static Scale parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         if (t.length() > 16) {
-            throw new IllegalArgumentException("scale: a factor like 1.5 or a width like 912px, got a " + t.length()
-                    + "-character value");
+            throw new IllegalArgumentException(
+                    "scale: a factor like 1.5 or a width like 912px, got a " + t.length() + "-character value");
         }
         try {
             if (t.endsWith("px")) {
-                return new Scale(0, Integer.parseInt(t.substring(0, t.length() - 2).strip()));
+                return new Scale(
+                        0, Integer.parseInt(t.substring(0, t.length() - 2).strip()));
             }
             return new Scale(Double.parseDouble(t), 0);
         } catch (NumberFormatException e) {

@@ -33,7 +33,8 @@ public record Size(int width, int height) {
             return this;
         }
         double s = Math.min((double) box.width / width, (double) box.height / height);
-        return new Size(Math.max(1, Math.min(box.width, (int) Math.round(width * s))),
+        return new Size(
+                Math.max(1, Math.min(box.width, (int) Math.round(width * s))),
                 Math.max(1, Math.min(box.height, (int) Math.round(height * s))));
     }
 

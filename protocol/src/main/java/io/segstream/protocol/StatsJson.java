@@ -11,8 +11,7 @@ import java.util.Map;
  */
 public final class StatsJson {
 
-    private StatsJson() {
-    }
+    private StatsJson() {}
 
     public static String frame(FrameStats s) {
         FrameMeta f = s.frame();
@@ -47,8 +46,12 @@ public final class StatsJson {
                 if (k++ > 0) {
                     b.append(',');
                 }
-                quote(b, e.getKey()).append(":{\"present\":").append(e.getValue().present()).append(',');
-                decimal(b, "nearestRow", e.getValue().nearestRow().orElse(Double.NaN)).append('}');
+                quote(b, e.getKey())
+                        .append(":{\"present\":")
+                        .append(e.getValue().present())
+                        .append(',');
+                decimal(b, "nearestRow", e.getValue().nearestRow().orElse(Double.NaN))
+                        .append('}');
             }
             b.append("}}");
         }

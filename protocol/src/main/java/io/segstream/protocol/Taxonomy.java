@@ -13,17 +13,18 @@ public record Taxonomy(String name, List<SegmentationClass> classes) {
     public Taxonomy {
         classes = List.copyOf(classes);
         if (classes.isEmpty() || classes.size() > MAX_CLASSES) {
-            throw new IllegalArgumentException("taxonomy " + name + " has " + classes.size() + " classes; 1.." + MAX_CLASSES
-                    + " fit in a mask");
+            throw new IllegalArgumentException(
+                    "taxonomy " + name + " has " + classes.size() + " classes; 1.." + MAX_CLASSES + " fit in a mask");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < classes.size(); i++) {
             if (!names.add(classes.get(i).name())) {
-                throw new IllegalArgumentException("taxonomy " + name + ": class name '" + classes.get(i).name()
-                        + "' appears twice");
+                throw new IllegalArgumentException(
+                        "taxonomy " + name + ": class name '" + classes.get(i).name() + "' appears twice");
             }
             if (classes.get(i).id() != i) {
-                throw new IllegalArgumentException("taxonomy " + name + ": class at index " + i + " has id " + classes.get(i).id());
+                throw new IllegalArgumentException("taxonomy " + name + ": class at index " + i + " has id "
+                        + classes.get(i).id());
             }
         }
     }

@@ -23,8 +23,7 @@ public final class TopicCreator {
     private static final Logger LOG = LoggerFactory.getLogger(TopicCreator.class);
     private static final int DESCRIBE_ATTEMPTS = 20;
 
-    private TopicCreator() {
-    }
+    private TopicCreator() {}
 
     public static void ensure(Admin admin, Collection<TopicSpec> specs) {
         try {
@@ -35,14 +34,17 @@ public final class TopicCreator {
                     .toList();
             if (!missing.isEmpty()) {
                 createIgnoringRaces(admin, missing);
-                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+                LOG.info(
+                        "Created topics {}",
+                        missing.stream().map(NewTopic::name).toList());
             }
             checkPartitions(admin, specs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create or describe topics: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot create or describe topics: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -66,7 +68,8 @@ public final class TopicCreator {
         }
     }
 
-    private static void createIgnoringRaces(Admin admin, List<NewTopic> missing) throws InterruptedException, ExecutionException {
+    private static void createIgnoringRaces(Admin admin, List<NewTopic> missing)
+            throws InterruptedException, ExecutionException {
         try {
             admin.createTopics(missing).all().get();
         } catch (ExecutionException e) {
@@ -80,19 +83,27 @@ public final class TopicCreator {
      * Refuses joined topics (frames and masks) whose partition counts differ: the sink could not join
      * them without a repartition. A topic that exists with another count than asked is used as it is.
      */
-    private static void checkPartitions(Admin admin, Collection<TopicSpec> specs) throws InterruptedException, ExecutionException {
+    private static void checkPartitions(Admin admin, Collection<TopicSpec> specs)
+            throws InterruptedException, ExecutionException {
         Map<String, TopicDescription> described = describe(admin, specs);
         for (TopicSpec s : specs) {
             int actual = described.get(s.name()).partitions().size();
             if (actual != s.partitions()) {
-                LOG.info("Topic {} exists with {} partitions (the {} asked for apply only when creating it)",
-                        s.name(), actual, s.partitions());
+                LOG.info(
+                        "Topic {} exists with {} partitions (the {} asked for apply only when creating it)",
+                        s.name(),
+                        actual,
+                        s.partitions());
             }
         }
         List<TopicSpec> joined = specs.stream().filter(TopicSpec::joined).toList();
-        Set<Integer> counts = joined.stream().map(s -> described.get(s.name()).partitions().size()).collect(Collectors.toSet());
+        Set<Integer> counts = joined.stream()
+                .map(s -> described.get(s.name()).partitions().size())
+                .collect(Collectors.toSet());
         if (counts.size() > 1) {
-            String wrong = joined.stream().map(s -> s.name() + " has " + described.get(s.name()).partitions().size())
+            String wrong = joined.stream()
+                    .map(s -> s.name() + " has "
+                            + described.get(s.name()).partitions().size())
                     .collect(Collectors.joining(", "));
             throw new IllegalStateException("existing topics do not fit the pipeline: " + wrong
                     + " partitions (frames and masks must have the same partition count)");

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param joined whether the topic is joined by key with the other joined topics (frames and masks),
  *               so that all of them must have the same partition count
  */
-public record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs, boolean joined) {
+public record TopicSpec(
+        String name, int partitions, short replicationFactor, Map<String, String> configs, boolean joined) {
 
     public TopicSpec {
         Objects.requireNonNull(name, "name");

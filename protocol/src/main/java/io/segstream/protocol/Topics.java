@@ -18,7 +18,11 @@ public record Topics(String frames, String masks, String frameStats, String came
 
     /** Topic names with a prefix, so several pipelines can share one cluster ("" for none). */
     public static Topics withPrefix(String prefix) {
-        return new Topics(prefix + "frames", prefix + "masks", prefix + "frame-stats", prefix + "camera-stats",
+        return new Topics(
+                prefix + "frames",
+                prefix + "masks",
+                prefix + "frame-stats",
+                prefix + "camera-stats",
                 prefix + "models");
     }
 

@@ -15,6 +15,7 @@ public final class WireHeaders {
 
     /** "frame", "eos" (end of stream) or, on masks, "model" (a model description). */
     public static final String TYPE = "ss.type";
+
     public static final String SESSION = "ss.session";
     public static final String SEQUENCE = "ss.seq";
     public static final String PTS_MICROS = "ss.pts-us";
@@ -31,18 +32,19 @@ public final class WireHeaders {
     public static final String SCALE = "ss.scale";
     /** On an end-of-stream record: the number of frames the session published. */
     public static final String FRAME_COUNT = "ss.frame-count";
+
     public static final String MODEL = "ss.model";
     public static final String INFERENCE_MICROS = "ss.infer-us";
     /** On a mask: how many frames shared the model call whose time {@link #INFERENCE_MICROS} is. */
     public static final String BATCH = "ss.batch";
+
     public static final String STATUS = "ss.status";
 
     static final String TYPE_FRAME = "frame";
     static final String TYPE_EOS = "eos";
     static final String TYPE_MODEL = "model";
 
-    private WireHeaders() {
-    }
+    private WireHeaders() {}
 
     public static void writeFrame(Headers headers, FrameMeta meta) {
         headers.remove(TYPE);
@@ -125,11 +127,14 @@ public final class WireHeaders {
     public static MaskMeta readMask(Headers headers) {
         String model = readText(headers, MODEL);
         if (model.length() > ModelDescription.MAX_ID) {
-            throw new MalformedRecordException("header " + MODEL + " has " + model.length() + " characters, at most "
-                    + ModelDescription.MAX_ID);
+            throw new MalformedRecordException(
+                    "header " + MODEL + " has " + model.length() + " characters, at most " + ModelDescription.MAX_ID);
         }
         try {
-            return new MaskMeta(readFrame(headers), model, readLong(headers, INFERENCE_MICROS),
+            return new MaskMeta(
+                    readFrame(headers),
+                    model,
+                    readLong(headers, INFERENCE_MICROS),
                     MaskStatus.fromWire(readText(headers, STATUS)));
         } catch (IllegalArgumentException e) {
             throw new MalformedRecordException(e.getMessage(), e);
@@ -215,7 +220,10 @@ public final class WireHeaders {
     }
 
     static byte[] uuidBytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+        return ByteBuffer.allocate(16)
+                .putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits())
+                .array();
     }
 
     private static byte[] required(Headers headers, String name, int length) {
@@ -224,7 +232,8 @@ public final class WireHeaders {
             throw new MalformedRecordException("missing header " + name);
         }
         if (length >= 0 && h.value().length != length) {
-            throw new MalformedRecordException("header " + name + " has " + h.value().length + " bytes, expected " + length);
+            throw new MalformedRecordException(
+                    "header " + name + " has " + h.value().length + " bytes, expected " + length);
         }
         return h.value();
     }

@@ -21,8 +21,8 @@ class CityscapesTest {
 
     @Test
     void shouldUseTheStandardCityscapesPalette() {
-        assertThat(Cityscapes.TAXONOMY.get(Cityscapes.ROAD).rgb()).isEqualTo(0x804080);   // 128,64,128
-        assertThat(Cityscapes.TAXONOMY.get(Cityscapes.CAR).rgb()).isEqualTo(0x00008E);    // 0,0,142
+        assertThat(Cityscapes.TAXONOMY.get(Cityscapes.ROAD).rgb()).isEqualTo(0x804080); // 128,64,128
+        assertThat(Cityscapes.TAXONOMY.get(Cityscapes.CAR).rgb()).isEqualTo(0x00008E); // 0,0,142
         assertThat(Cityscapes.TAXONOMY.get(Cityscapes.PERSON).rgb()).isEqualTo(0xDC143C); // 220,20,60
         Set<Integer> colours = new HashSet<>();
         Cityscapes.TAXONOMY.classes().forEach(c -> colours.add(c.rgb()));
@@ -31,7 +31,9 @@ class CityscapesTest {
 
     @Test
     void shouldFindAClassByName() {
-        assertThat(Cityscapes.TAXONOMY.byName("traffic sign")).map(SegmentationClass::id).contains(7);
+        assertThat(Cityscapes.TAXONOMY.byName("traffic sign"))
+                .map(SegmentationClass::id)
+                .contains(7);
         assertThat(Cityscapes.TAXONOMY.byName("unicorn")).isEmpty();
     }
 }

@@ -19,7 +19,8 @@ class KafkaClientPropertiesTest {
     void securityPropertiesReachEveryKindOfClient() {
         for (KafkaClientProperties.Client client : KafkaClientProperties.Client.values()) {
             Properties p = KafkaClientProperties.of(client, "h:9092", Map.of(), USER);
-            assertThat(p).as(client.name())
+            assertThat(p)
+                    .as(client.name())
                     .containsEntry("bootstrap.servers", "h:9092")
                     .containsEntry("security.protocol", "SASL_SSL")
                     .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
@@ -31,11 +32,16 @@ class KafkaClientPropertiesTest {
         Properties consumer = KafkaClientProperties.consumer("h:9092", Map.of(), USER);
         Properties producer = KafkaClientProperties.producer("h:9092", Map.of(), USER);
         Properties admin = KafkaClientProperties.admin("h:9092", Map.of(), USER);
-        assertThat(consumer).containsEntry("session.timeout.ms", "20000").doesNotContainKeys("linger.ms", "no.such.property");
-        assertThat(producer).containsEntry("linger.ms", "50").doesNotContainKeys("session.timeout.ms", "no.such.property");
+        assertThat(consumer)
+                .containsEntry("session.timeout.ms", "20000")
+                .doesNotContainKeys("linger.ms", "no.such.property");
+        assertThat(producer)
+                .containsEntry("linger.ms", "50")
+                .doesNotContainKeys("session.timeout.ms", "no.such.property");
         assertThat(admin).doesNotContainKeys("session.timeout.ms", "linger.ms", "no.such.property");
         // Kafka Streams hands client properties on to its own clients, so it gets them all.
-        assertThat(KafkaClientProperties.streams("h:9092", Map.of(), USER)).containsKeys("linger.ms", "session.timeout.ms");
+        assertThat(KafkaClientProperties.streams("h:9092", Map.of(), USER))
+                .containsKeys("linger.ms", "session.timeout.ms");
     }
 
     @Test

@@ -77,7 +77,8 @@ class MaskCodecTest {
 
         assertThat(decoded.labels()).containsExactly(labels);
         java.awt.image.BufferedImage viaImageIo = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
-        assertThat(((java.awt.image.DataBufferByte) viaImageIo.getRaster().getDataBuffer()).getData()).containsExactly(labels);
+        assertThat(((java.awt.image.DataBufferByte) viaImageIo.getRaster().getDataBuffer()).getData())
+                .containsExactly(labels);
     }
 
     @Test
@@ -115,8 +116,18 @@ class MaskCodecTest {
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
-        chunk(out, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(
+                out,
+                "IHDR",
+                java.nio.ByteBuffer.allocate(13)
+                        .putInt(w)
+                        .putInt(h)
+                        .put((byte) 8)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array());
         chunk(out, "IDAT", z.toByteArray());
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();

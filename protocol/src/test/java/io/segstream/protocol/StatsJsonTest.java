@@ -16,14 +16,20 @@ class StatsJsonTest {
     @Test
     void shouldWriteTheDocumentedFieldsAsValidJson() throws Exception {
         UUID session = UUID.randomUUID();
-        FrameMeta frame = new FrameMeta(session, 3, 120_000, 1_700_000_000_000_000L, 640, 360, ImageEncoding.JPEG, -1, 0, true);
+        FrameMeta frame =
+                new FrameMeta(session, 3, 120_000, 1_700_000_000_000_000L, 640, 360, ImageEncoding.JPEG, -1, 0, true);
         Map<String, Double> classes = new LinkedHashMap<>();
         classes.put("road", 0.5);
         classes.put("traffic \"sign\"", 0.25);
         Map<String, DrivingFigures.Obstacle> obstacles = new LinkedHashMap<>();
         obstacles.put("vehicles", new DrivingFigures.Obstacle(true, java.util.Optional.of(0.75)));
         obstacles.put("persons", DrivingFigures.Obstacle.ABSENT);
-        FrameStats stats = new FrameStats("cam-\"1\"", frame, "deeplab", MaskStatus.OK, classes,
+        FrameStats stats = new FrameStats(
+                "cam-\"1\"",
+                frame,
+                "deeplab",
+                MaskStatus.OK,
+                classes,
                 java.util.Optional.of(new DrivingFigures(0.875, obstacles)),
                 new FrameStats.Latencies(1.5, 80, 61.25, Double.NaN));
 
@@ -41,16 +47,26 @@ class StatsJsonTest {
         assertThat(node.get("latencyMs").get("endToEnd").isNull()).isTrue();
         JsonNode driving = node.get("driving");
         assertThat(driving.get("corridor").get("drivable").asDouble()).isEqualTo(0.875);
-        assertThat(driving.get("obstacles").get("vehicles").get("present").asBoolean()).isTrue();
-        assertThat(driving.get("obstacles").get("vehicles").get("nearestRow").asDouble()).isEqualTo(0.75);
-        assertThat(driving.get("obstacles").get("persons").get("present").asBoolean()).isFalse();
-        assertThat(driving.get("obstacles").get("persons").get("nearestRow").isNull()).isTrue();
+        assertThat(driving.get("obstacles").get("vehicles").get("present").asBoolean())
+                .isTrue();
+        assertThat(driving.get("obstacles").get("vehicles").get("nearestRow").asDouble())
+                .isEqualTo(0.75);
+        assertThat(driving.get("obstacles").get("persons").get("present").asBoolean())
+                .isFalse();
+        assertThat(driving.get("obstacles").get("persons").get("nearestRow").isNull())
+                .isTrue();
     }
 
     @Test
     void shouldWriteNoDrivingFiguresForAFrameWithoutAMask() throws Exception {
         FrameMeta frame = new FrameMeta(UUID.randomUUID(), 0, 0, 1, 2, 2, ImageEncoding.JPEG, -1, 0, false);
-        FrameStats stats = new FrameStats("cam", frame, "m", MaskStatus.SKIPPED_STALE, Map.of(), java.util.Optional.empty(),
+        FrameStats stats = new FrameStats(
+                "cam",
+                frame,
+                "m",
+                MaskStatus.SKIPPED_STALE,
+                Map.of(),
+                java.util.Optional.empty(),
                 new FrameStats.Latencies(1, 2, 0, 3));
 
         JsonNode node = json.readTree(StatsJson.frame(stats));
@@ -62,8 +78,16 @@ class StatsJsonTest {
     @Test
     void shouldWriteAnEndOfStreamRecordWithItsSummary() throws Exception {
         UUID session = UUID.randomUUID();
-        AggregateStats summary = new AggregateStats(38, 36, 0, 1, 1, 0, Map.of("road", 0.25),
-                new AggregateStats.Percentiles(10, 20, 30, 40), AggregateStats.Percentiles.NONE);
+        AggregateStats summary = new AggregateStats(
+                38,
+                36,
+                0,
+                1,
+                1,
+                0,
+                Map.of("road", 0.25),
+                new AggregateStats.Percentiles(10, 20, 30, 40),
+                AggregateStats.Percentiles.NONE);
 
         JsonNode node = json.readTree(StatsJson.endOfStream("cam", new EndOfStream(session, 38), summary));
 
@@ -81,8 +105,8 @@ class StatsJsonTest {
 
     @Test
     void shouldWriteAWindowWithItsRates() throws Exception {
-        AggregateStats stats = new AggregateStats(10, 8, 2, 0, 0, 0, Map.of(),
-                AggregateStats.Percentiles.NONE, AggregateStats.Percentiles.NONE);
+        AggregateStats stats = new AggregateStats(
+                10, 8, 2, 0, 0, 0, Map.of(), AggregateStats.Percentiles.NONE, AggregateStats.Percentiles.NONE);
 
         JsonNode node = json.readTree(StatsJson.window("cam", 1_700_000_000_000L, 2000, stats));
 

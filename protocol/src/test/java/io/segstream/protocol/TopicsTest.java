@@ -14,15 +14,18 @@ class TopicsTest {
     void shouldGiveFramesAndMasksTheSamePartitionCountAndRoomForA4kPicture() {
         List<TopicSpec> specs = Topics.withPrefix("fleet1.").specs(6, (short) 1, Duration.ofHours(2));
 
-        assertThat(specs).extracting(TopicSpec::name)
-                .containsExactly("fleet1.frames", "fleet1.masks", "fleet1.frame-stats", "fleet1.camera-stats",
-                        "fleet1.models");
+        assertThat(specs)
+                .extracting(TopicSpec::name)
+                .containsExactly(
+                        "fleet1.frames", "fleet1.masks", "fleet1.frame-stats", "fleet1.camera-stats", "fleet1.models");
         assertThat(specs.subList(0, 4)).allSatisfy(s -> {
             assertThat(s.partitions()).isEqualTo(6);
             assertThat(s.configs()).containsEntry("max.message.bytes", "16777216");
         });
         assertThat(specs.get(0).configs()).containsEntry("retention.ms", "7200000");
-        assertThat(specs.get(4).configs()).as("one description per model id").containsEntry("cleanup.policy", "compact");
+        assertThat(specs.get(4).configs())
+                .as("one description per model id")
+                .containsEntry("cleanup.policy", "compact");
     }
 
     @Test

@@ -22,21 +22,28 @@ class UntrustedRecordsTest {
     void shouldRefuseAFrameSizeBeyondTheLimitsOrAnOutOfRangeValue() {
         RecordHeaders huge = new RecordHeaders();
         WireHeaders.writeFrame(huge, meta());
-        huge.remove(WireHeaders.WIDTH).add(WireHeaders.WIDTH, ByteBuffer.allocate(4).putInt(100_000).array());
-        huge.remove(WireHeaders.HEIGHT).add(WireHeaders.HEIGHT, ByteBuffer.allocate(4).putInt(100_000).array());
-        assertThatThrownBy(() -> WireHeaders.readFrame(huge)).isInstanceOf(MalformedRecordException.class)
+        huge.remove(WireHeaders.WIDTH)
+                .add(WireHeaders.WIDTH, ByteBuffer.allocate(4).putInt(100_000).array());
+        huge.remove(WireHeaders.HEIGHT)
+                .add(WireHeaders.HEIGHT, ByteBuffer.allocate(4).putInt(100_000).array());
+        assertThatThrownBy(() -> WireHeaders.readFrame(huge))
+                .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("100000x100000 is outside the limits");
 
         RecordHeaders negative = new RecordHeaders();
         WireHeaders.writeFrame(negative, meta());
-        negative.remove(WireHeaders.SEQUENCE).add(WireHeaders.SEQUENCE, ByteBuffer.allocate(8).putLong(-1).array());
-        assertThatThrownBy(() -> WireHeaders.readFrame(negative)).isInstanceOf(MalformedRecordException.class)
+        negative.remove(WireHeaders.SEQUENCE)
+                .add(WireHeaders.SEQUENCE, ByteBuffer.allocate(8).putLong(-1).array());
+        assertThatThrownBy(() -> WireHeaders.readFrame(negative))
+                .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("sequence must be >= 0");
 
         RecordHeaders end = new RecordHeaders();
         WireHeaders.writeEndOfStream(end, new EndOfStream(UUID.randomUUID(), 1));
-        end.remove(WireHeaders.FRAME_COUNT).add(WireHeaders.FRAME_COUNT, ByteBuffer.allocate(8).putLong(-5).array());
-        assertThatThrownBy(() -> WireHeaders.readEndOfStream(end)).isInstanceOf(MalformedRecordException.class)
+        end.remove(WireHeaders.FRAME_COUNT)
+                .add(WireHeaders.FRAME_COUNT, ByteBuffer.allocate(8).putLong(-5).array());
+        assertThatThrownBy(() -> WireHeaders.readEndOfStream(end))
+                .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("frame count must be >= 0");
     }
 
@@ -45,9 +52,11 @@ class UntrustedRecordsTest {
         byte[] png = MaskCodec.encode(new LabelMap(64, 48, new byte[64 * 48]));
         ByteBuffer.wrap(png).putInt(16, 40_000).putInt(20, 40_000);
 
-        assertThatThrownBy(() -> MaskCodec.decode(png, 64, 48)).isInstanceOf(MalformedRecordException.class)
+        assertThatThrownBy(() -> MaskCodec.decode(png, 64, 48))
+                .isInstanceOf(MalformedRecordException.class)
                 .hasMessage("mask PNG is 40000x40000, its frame 64x48");
-        assertThatThrownBy(() -> MaskCodec.decode(png)).isInstanceOf(MalformedRecordException.class)
+        assertThatThrownBy(() -> MaskCodec.decode(png))
+                .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("40000x40000 is outside the limits");
         assertThatThrownBy(() -> MaskCodec.decode(new byte[] {1, 2, 3})).isInstanceOf(MalformedRecordException.class);
     }
@@ -65,7 +74,8 @@ class UntrustedRecordsTest {
     @Test
     void shouldTakeOnlyCameraIdsThatCannotLeaveADirectory() {
         assertThat(CameraId.valid("front-1.left_cam")).isTrue();
-        for (String bad : new String[] {".", "..", "../../x", "/abs", "a/b", "a\\\\b", "", ".hidden", "x".repeat(129)}) {
+        for (String bad :
+                new String[] {".", "..", "../../x", "/abs", "a/b", "a\\\\b", "", ".hidden", "x".repeat(129)}) {
             assertThat(CameraId.valid(bad)).as(bad).isFalse();
         }
         assertThat(CameraId.quote("a\nb")).isEqualTo("'a\\u000ab'");

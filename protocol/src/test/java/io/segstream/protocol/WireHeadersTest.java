@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class WireHeadersTest {
 
-    private final FrameMeta frame = new FrameMeta(UUID.randomUUID(), 41, 1_640_000, 1_700_000_000_123_456L,
-            1280, 720, ImageEncoding.JPEG, 38, 25.0, false);
+    private final FrameMeta frame = new FrameMeta(
+            UUID.randomUUID(), 41, 1_640_000, 1_700_000_000_123_456L, 1280, 720, ImageEncoding.JPEG, 38, 25.0, false);
 
     @Test
     void shouldReadBackTheFrameIdentityItWrote() {
@@ -82,7 +82,8 @@ class WireHeadersTest {
     @Test
     void shouldCarryTheLiveFlagAndReadItsAbsenceAsRecorded() {
         FrameMeta live = new FrameMeta(UUID.randomUUID(), 0, 0, 1, 2, 2, ImageEncoding.JPEG, -1, 0, true);
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
         WireHeaders.writeFrame(headers, live);
 
         assertThat(WireHeaders.readFrame(headers).live()).isTrue();

@@ -25,29 +25,53 @@ import java.util.Optional;
  * @param liveSegment      the capture time one rolling overlay file of a live camera covers
  * @param kafka            further Kafka Streams and client properties, applied last
  */
-public record SinkConfig(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
-                         Optional<Path> outputDir, double overlayAlpha, EgoCorridor corridor,
-                         Duration maskTimeout, List<Duration> windows, Duration liveSegment,
-                         Map<String, String> kafka) {
+public record SinkConfig(
+        String bootstrapServers,
+        Topics topics,
+        String applicationId,
+        Path stateDir,
+        Optional<Path> outputDir,
+        double overlayAlpha,
+        EgoCorridor corridor,
+        Duration maskTimeout,
+        List<Duration> windows,
+        Duration liveSegment,
+        Map<String, String> kafka) {
 
     /** The application id of sink instances, after the topic prefix. */
     public static final String DEFAULT_APPLICATION_ID = "segstream-sink";
+
     public static final double DEFAULT_OVERLAY_ALPHA = 0.5;
     public static final Duration DEFAULT_MASK_TIMEOUT = Duration.ofSeconds(30);
     public static final List<Duration> DEFAULT_WINDOWS = List.of(Duration.ofSeconds(1), Duration.ofMinutes(1));
     public static final Duration DEFAULT_LIVE_SEGMENT = Duration.ofMinutes(5);
 
     /** A sink with every default: overlay alpha, corridor, mask timeout, windows, live file length. */
-    public static SinkConfig defaults(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
-                                      Optional<Path> outputDir) {
+    public static SinkConfig defaults(
+            String bootstrapServers, Topics topics, String applicationId, Path stateDir, Optional<Path> outputDir) {
         return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, DEFAULT_OVERLAY_ALPHA);
     }
 
     /** A sink with the default corridor, mask timeout, windows and live file length. */
-    public SinkConfig(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
-                      Optional<Path> outputDir, double overlayAlpha) {
-        this(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, EgoCorridor.DEFAULT,
-                DEFAULT_MASK_TIMEOUT, DEFAULT_WINDOWS, DEFAULT_LIVE_SEGMENT, Map.of());
+    public SinkConfig(
+            String bootstrapServers,
+            Topics topics,
+            String applicationId,
+            Path stateDir,
+            Optional<Path> outputDir,
+            double overlayAlpha) {
+        this(
+                bootstrapServers,
+                topics,
+                applicationId,
+                stateDir,
+                outputDir,
+                overlayAlpha,
+                EgoCorridor.DEFAULT,
+                DEFAULT_MASK_TIMEOUT,
+                DEFAULT_WINDOWS,
+                DEFAULT_LIVE_SEGMENT,
+                Map.of());
     }
 
     public SinkConfig {
@@ -72,23 +96,54 @@ public record SinkConfig(String bootstrapServers, Topics topics, String applicat
         }
         for (Duration w : windows) {
             if (w.toMillis() < 1 || Duration.ofDays(1).toMillis() % w.toMillis() != 0) {
-                throw new IllegalArgumentException("camera-stats window " + w + " must divide a day into whole windows");
+                throw new IllegalArgumentException(
+                        "camera-stats window " + w + " must divide a day into whole windows");
             }
         }
     }
 
     public SinkConfig withMaskTimeout(Duration t) {
-        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
-                t, windows, liveSegment, kafka);
+        return new SinkConfig(
+                bootstrapServers,
+                topics,
+                applicationId,
+                stateDir,
+                outputDir,
+                overlayAlpha,
+                corridor,
+                t,
+                windows,
+                liveSegment,
+                kafka);
     }
 
     public SinkConfig withWindows(List<Duration> w) {
-        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
-                maskTimeout, w, liveSegment, kafka);
+        return new SinkConfig(
+                bootstrapServers,
+                topics,
+                applicationId,
+                stateDir,
+                outputDir,
+                overlayAlpha,
+                corridor,
+                maskTimeout,
+                w,
+                liveSegment,
+                kafka);
     }
 
     public SinkConfig withKafka(Map<String, String> k) {
-        return new SinkConfig(bootstrapServers, topics, applicationId, stateDir, outputDir, overlayAlpha, corridor,
-                maskTimeout, windows, liveSegment, k);
+        return new SinkConfig(
+                bootstrapServers,
+                topics,
+                applicationId,
+                stateDir,
+                outputDir,
+                overlayAlpha,
+                corridor,
+                maskTimeout,
+                windows,
+                liveSegment,
+                k);
     }
 }

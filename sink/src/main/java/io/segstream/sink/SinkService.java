@@ -49,7 +49,8 @@ public final class SinkService implements AutoCloseable {
         Properties props = streamsProps(config);
         applicationServer.ifPresent(a -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, a));
         CommitBarrier barrier = new CommitBarrier();
-        this.streams = new KafkaStreams(SinkTopology.build(config, board, barrier), props, new CommittingClientSupplier(barrier));
+        this.streams = new KafkaStreams(
+                SinkTopology.build(config, board, barrier), props, new CommittingClientSupplier(barrier));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Sink stream thread failed: {}", e.toString(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -86,8 +87,8 @@ public final class SinkService implements AutoCloseable {
         return new Instances() {
             @Override
             public Optional<String> elsewhere(String camera) {
-                KeyQueryMetadata md = streams.queryMetadataForKey(SinkTopology.CAMERA_KEYED_STORE, camera,
-                        Serdes.String().serializer());
+                KeyQueryMetadata md = streams.queryMetadataForKey(
+                        SinkTopology.CAMERA_KEYED_STORE, camera, Serdes.String().serializer());
                 if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE) || md.activeHost() == null) {
                     return Optional.empty();
                 }
@@ -97,9 +98,14 @@ public final class SinkService implements AutoCloseable {
 
             @Override
             public List<String> others() {
-                return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
-                        .map(h -> h.host() + ":" + h.port()).filter(a -> !a.equals(self)).distinct().sorted()
-                        .map(a -> "http://" + a).toList();
+                return streams.metadataForAllStreamsClients().stream()
+                        .map(StreamsMetadata::hostInfo)
+                        .map(h -> h.host() + ":" + h.port())
+                        .filter(a -> !a.equals(self))
+                        .distinct()
+                        .sorted()
+                        .map(a -> "http://" + a)
+                        .toList();
             }
         };
     }

@@ -20,21 +20,27 @@ public final class Assets {
     public static final String SIGNATE_GRAPH = "models/signate_deeplabv3plus_mnv3_frozen.pb";
     /** MLPerf Mobile's DeepLabv3+ with decoder, 32 ADE20K classes. */
     public static final String ADE_SAVED_MODEL = "models/deeplabv3plus_mnv2_ade20k32_savedmodel";
+
     public static final String ADE_FROZEN_GRAPH = "models/deeplabv3plus_mnv2_ade20k32_frozen.pb";
     /** The project's model descriptors for those two (in descriptors/ of this repository). */
     public static final String SIGNATE_DESCRIPTOR = "descriptors/signate_deeplabv3plus_mnv3.yaml";
+
     public static final String ADE_DESCRIPTOR = "descriptors/deeplabv3plus_mnv2_ade20k32.yaml";
 
-    private Assets() {
-    }
+    private Assets() {}
 
     public static Path root() {
-        return Path.of(System.getProperty("segstream.assets", "../shared/assets")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("segstream.assets", "../shared/assets"))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** A file of this repository, by its path from the repository root. */
     public static Path project(String relative) {
-        Path p = Path.of(System.getProperty("segstream.root", "..")).resolve(relative).toAbsolutePath().normalize();
+        Path p = Path.of(System.getProperty("segstream.root", ".."))
+                .resolve(relative)
+                .toAbsolutePath()
+                .normalize();
         Assertions.assertTrue(Files.exists(p), "project file " + p + " is missing");
         return p;
     }
@@ -43,8 +49,9 @@ public final class Assets {
     public static Path require(String relative) {
         Path p = root().resolve(relative);
         if (!Files.exists(p)) {
-            String message = "test asset " + p + " is missing. The assets (the DeepLab Cityscapes model, the driving clip) "
-                    + "live in ../shared/assets beside the project (see its MANIFEST.md); point -Dsegstream.assets=DIR at a copy.";
+            String message =
+                    "test asset " + p + " is missing. The assets (the DeepLab Cityscapes model, the driving clip) "
+                            + "live in ../shared/assets beside the project (see its MANIFEST.md); point -Dsegstream.assets=DIR at a copy.";
             if (Boolean.getBoolean("segstream.assets.required")) {
                 Assertions.fail(message);
             }

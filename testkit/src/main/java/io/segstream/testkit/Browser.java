@@ -42,14 +42,22 @@ public final class Browser implements AutoCloseable {
         Path profile = Files.createTempDirectory("segstream-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1400,1000",
-                "--autoplay-policy=no-user-gesture-required", "--allow-file-access-from-files");
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--user-data-dir=" + profile.toAbsolutePath(),
+                "--window-size=1400,1000",
+                "--autoplay-policy=no-user-gesture-required",
+                "--allow-file-access-from-files");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
@@ -68,7 +76,9 @@ public final class Browser implements AutoCloseable {
     /** The console errors and uncaught exceptions since the last call. */
     public List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
     }
 
     /** Saves a screenshot of the window as PNG. */

@@ -4,10 +4,10 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
@@ -16,12 +16,11 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 /** Synthesises small clips with a known pattern (frame i is filled with grey level 20·i), and decodes clips. */
 public final class Clips {
 
-    private Clips() {
-    }
+    private Clips() {}
 
     public static Path write(Path file, int frames, int width, int height, int codec) throws Exception {
         try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
-             Java2DFrameConverter conv = new Java2DFrameConverter()) {
+                Java2DFrameConverter conv = new Java2DFrameConverter()) {
             r.setVideoCodec(codec);
             r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             r.setFrameRate(10);
@@ -46,7 +45,8 @@ public final class Clips {
     /** Every frame of a video, decoded by FFmpeg, as pictures of their own (not JavaCV's reused buffer). */
     public static List<BufferedImage> decode(Path clip) throws Exception {
         List<BufferedImage> out = new ArrayList<>();
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile());
+                Java2DFrameConverter c = new Java2DFrameConverter()) {
             g.start();
             Frame f;
             while ((f = g.grabImage()) != null) {

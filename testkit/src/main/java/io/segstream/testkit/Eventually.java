@@ -14,8 +14,7 @@ public final class Eventually {
 
     private static final Duration POLL = Duration.ofMillis(50);
 
-    private Eventually() {
-    }
+    private Eventually() {}
 
     /** Returns once {@code condition} holds; fails naming {@code what} after {@code timeout}. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
@@ -34,8 +33,10 @@ public final class Eventually {
      */
     public static void awaitListening(int port, Duration timeout) throws InterruptedException {
         String local = String.format(Locale.ROOT, ":%04X", port);
-        await("a socket listening on port " + port, timeout, () -> listening(Path.of("/proc/net/tcp"), local)
-                || listening(Path.of("/proc/net/tcp6"), local));
+        await(
+                "a socket listening on port " + port,
+                timeout,
+                () -> listening(Path.of("/proc/net/tcp"), local) || listening(Path.of("/proc/net/tcp6"), local));
     }
 
     private static boolean listening(Path table, String localPort) {
@@ -45,7 +46,9 @@ public final class Eventually {
         try {
             List<String> lines = Files.readAllLines(table);
             // columns: sl local_address rem_address st ...; st 0A is LISTEN
-            return lines.stream().skip(1).map(l -> l.trim().split("\\s+"))
+            return lines.stream()
+                    .skip(1)
+                    .map(l -> l.trim().split("\\s+"))
                     .anyMatch(c -> c.length > 3 && c[1].endsWith(localPort) && c[3].equals("0A"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

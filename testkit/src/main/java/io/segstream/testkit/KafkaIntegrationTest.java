@@ -14,5 +14,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @IntegrationTest
 @ExtendWith(RealKafka.class)
-public @interface KafkaIntegrationTest {
-}
+public @interface KafkaIntegrationTest {}

@@ -12,8 +12,7 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
     /** One log event: its level, logger, the camera in its MDC ("" when none) and its message. */
-    public record Entry(String level, String logger, String camera, String message) {
-    }
+    public record Entry(String level, String logger, String camera, String message) {}
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
@@ -29,8 +28,11 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     @Override
     protected void append(ILoggingEvent event) {
         lines.add(event.getLevel() + " " + event.getFormattedMessage());
-        entries.add(new Entry(event.getLevel().toString(), event.getLoggerName(),
-                event.getMDCPropertyMap().getOrDefault("camera", ""), event.getFormattedMessage()));
+        entries.add(new Entry(
+                event.getLevel().toString(),
+                event.getLoggerName(),
+                event.getMDCPropertyMap().getOrDefault("camera", ""),
+                event.getFormattedMessage()));
     }
 
     /** Every line so far. */
@@ -46,7 +48,10 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     /** The ERROR lines so far, without the level. */
     public List<String> errors() {
         String prefix = Level.ERROR + " ";
-        return lines.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).toList();
+        return lines.stream()
+                .filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length()))
+                .toList();
     }
 
     @Override

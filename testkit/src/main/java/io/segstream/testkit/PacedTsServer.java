@@ -79,7 +79,9 @@ public final class PacedTsServer implements AutoCloseable {
         }
 
         void serve() {
-            try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+            try (socket;
+                    InputStream in = socket.getInputStream();
+                    OutputStream out = socket.getOutputStream()) {
                 readRequestHead(in);
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));

@@ -1,9 +1,9 @@
 package io.segstream.testkit;
 
 import io.segstream.broker.EmbeddedKafka;
-import java.util.Locale;
 import java.lang.reflect.Parameter;
 import java.util.Arrays;
+import java.util.Locale;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,16 +32,23 @@ public final class RealKafka implements ParameterResolver, ExecutionCondition {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        String wanted = parameter.findAnnotation(Backend.class).map(Backend::value)
-                .orElse(System.getProperty(BACKEND_PROPERTY, "auto")).toLowerCase(Locale.ROOT);
+        String wanted = parameter
+                .findAnnotation(Backend.class)
+                .map(Backend::value)
+                .orElse(System.getProperty(BACKEND_PROPERTY, "auto"))
+                .toLowerCase(Locale.ROOT);
         ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(RealKafka.class));
         return switch (wanted) {
             case "embedded" -> store.getOrComputeIfAbsent("embedded", k -> new Embedded(), Embedded.class);
-            case "testcontainers" -> store.getOrComputeIfAbsent("testcontainers", k -> new Container(), Container.class);
-            case "auto" -> dockerReachable()
-                    ? store.getOrComputeIfAbsent("testcontainers", k -> new Container(), Container.class)
-                    : store.getOrComputeIfAbsent("embedded", k -> new Embedded(), Embedded.class);
-            default -> throw new IllegalArgumentException(BACKEND_PROPERTY + " must be auto, embedded or testcontainers, got " + wanted);
+            case "testcontainers" ->
+                store.getOrComputeIfAbsent("testcontainers", k -> new Container(), Container.class);
+            case "auto" ->
+                dockerReachable()
+                        ? store.getOrComputeIfAbsent("testcontainers", k -> new Container(), Container.class)
+                        : store.getOrComputeIfAbsent("embedded", k -> new Embedded(), Embedded.class);
+            default ->
+                throw new IllegalArgumentException(
+                        BACKEND_PROPERTY + " must be auto, embedded or testcontainers, got " + wanted);
         };
     }
 
@@ -49,8 +56,8 @@ public final class RealKafka implements ParameterResolver, ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         boolean wantsContainer = context.getTestMethod()
-                .map(m -> Arrays.stream(m.getParameters()).anyMatch(RealKafka::pinnedToContainer))
-                .orElse(false)
+                        .map(m -> Arrays.stream(m.getParameters()).anyMatch(RealKafka::pinnedToContainer))
+                        .orElse(false)
                 || "testcontainers".equalsIgnoreCase(System.getProperty(BACKEND_PROPERTY, "auto"));
         if (wantsContainer && !dockerReachable()) {
             return ConditionEvaluationResult.disabled(

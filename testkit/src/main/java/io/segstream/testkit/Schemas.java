@@ -26,17 +26,19 @@ public final class Schemas {
     public static final String SHADOW_SUMMARY = "shadow-summary";
 
     private static final String BASE = "https://segstream.io/schemas/";
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-            b -> b.schemaIdResolvers(r -> r.mapPrefix(BASE, "classpath:schemas/")));
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12, b -> b.schemaIdResolvers(r -> r.mapPrefix(BASE, "classpath:schemas/")));
     private static final Map<String, Schema> LOADED = new ConcurrentHashMap<>();
 
-    private Schemas() {
-    }
+    private Schemas() {}
 
     /** The problems of {@code json} against the schema {@code name}; empty when it is valid. */
     public static List<String> problems(String name, String json) {
-        Schema schema = LOADED.computeIfAbsent(name, n -> REGISTRY.getSchema(SchemaLocation.of(BASE + n + ".schema.json")));
-        return schema.validate(json, InputFormat.JSON).stream().map(Error::toString).toList();
+        Schema schema =
+                LOADED.computeIfAbsent(name, n -> REGISTRY.getSchema(SchemaLocation.of(BASE + n + ".schema.json")));
+        return schema.validate(json, InputFormat.JSON).stream()
+                .map(Error::toString)
+                .toList();
     }
 
     /** Fails the test, listing the problems, unless {@code json} is valid against the schema {@code name}. */

@@ -22,8 +22,7 @@ public final class TestTopics {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
-    private TestTopics() {
-    }
+    private TestTopics() {}
 
     /** A prefix no other test on the broker uses, e.g. "ingest-1a2b3c4d.". */
     public static String uniquePrefix(String name) {
@@ -58,21 +57,28 @@ public final class TestTopics {
         return read(kafka, topic, Integer.MAX_VALUE, true);
     }
 
-    private static List<ConsumerRecord<String, byte[]>> read(KafkaBroker kafka, String topic, int count, boolean descriptions) {
+    private static List<ConsumerRecord<String, byte[]>> read(
+            KafkaBroker kafka, String topic, int count, boolean descriptions) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline && (count == Integer.MAX_VALUE
-                    ? parts.stream().anyMatch(p -> c.position(p) < end.get(p))
-                    : out.size() < count)) {
+            while (System.nanoTime() < deadline
+                    && (count == Integer.MAX_VALUE
+                            ? parts.stream().anyMatch(p -> c.position(p) < end.get(p))
+                            : out.size() < count)) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if (WireHeaders.isModelDescription(r.headers()) == descriptions) {
                         out.add(r);

@@ -17,8 +17,10 @@ public final class ToolProcess implements AutoCloseable {
     private ToolProcess(List<String> command, Path log) throws IOException {
         this.command = List.copyOf(command);
         this.log = log;
-        this.process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        this.process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
     }
 
     public static ToolProcess start(Path log, String... command) throws IOException {

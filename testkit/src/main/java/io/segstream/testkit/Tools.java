@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Tools {
 
-    private Tools() {
-    }
+    private Tools() {}
 
     public static Path ffmpeg() {
         return require("ffmpeg", "ffmpeg");
@@ -54,8 +53,8 @@ public final class Tools {
                 return p;
             }
         }
-        String message = "the command '" + command + "' is missing: install it with "
-                + "'sudo apt-get install -y " + debianPackage + "' (.ci/run does this in CI)";
+        String message = "the command '" + command + "' is missing: install it with " + "'sudo apt-get install -y "
+                + debianPackage + "' (.ci/run does this in CI)";
         if (Boolean.getBoolean("segstream.assets.required")) {
             Assertions.fail(message);
         }

@@ -21,21 +21,25 @@ public final class TopicWatch implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
 
     public TopicWatch(KafkaBroker kafka, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
     }
 
     /** Polls until the records seen so far satisfy {@code done}; fails the test after {@code timeout}. */
-    public List<ConsumerRecord<String, byte[]>> await(String what, Duration timeout,
-                                                       Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+    public List<ConsumerRecord<String, byte[]>> await(
+            String what, Duration timeout, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.test(seen)) {
             if (System.nanoTime() > deadline) {
-                Assertions.fail("waited " + timeout.toSeconds() + " s for " + what + "; saw " + seen.size() + " records");
+                Assertions.fail(
+                        "waited " + timeout.toSeconds() + " s for " + what + "; saw " + seen.size() + " records");
             }
             consumer.poll(Duration.ofMillis(100)).forEach(this::see);
         }

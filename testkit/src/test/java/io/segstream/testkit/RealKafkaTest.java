@@ -21,7 +21,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 @KafkaIntegrationTest
 class RealKafkaTest {
@@ -33,7 +32,8 @@ class RealKafkaTest {
     }
 
     @Test
-    void shouldCarryALargeRecordThroughTheTestcontainersBroker(@Backend("testcontainers") KafkaBroker kafka) throws Exception {
+    void shouldCarryALargeRecordThroughTheTestcontainersBroker(@Backend("testcontainers") KafkaBroker kafka)
+            throws Exception {
         assertThat(kafka.backend()).isEqualTo("testcontainers");
         roundTripALargeRecord(kafka);
     }
@@ -42,7 +42,9 @@ class RealKafkaTest {
         String topic = "roundtrip-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-                    .configs(Map.of("max.message.bytes", Integer.toString(16 * 1024 * 1024))))).all().get();
+                            .configs(Map.of("max.message.bytes", Integer.toString(16 * 1024 * 1024)))))
+                    .all()
+                    .get();
         }
         byte[] picture = new byte[6 * 1024 * 1024];
         picture[picture.length - 1] = 42;
@@ -50,7 +52,8 @@ class RealKafkaTest {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, "cam-1", picture)).get();
         }
 
@@ -59,7 +62,8 @@ class RealKafkaTest {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "roundtrip");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (got.isEmpty() && System.nanoTime() < deadline) {

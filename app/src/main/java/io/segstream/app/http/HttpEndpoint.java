@@ -22,8 +22,7 @@ import java.util.function.Supplier;
 public final class HttpEndpoint implements AutoCloseable {
 
     /** What {@code /health} answers. */
-    public record Health(boolean healthy, String json) {
-    }
+    public record Health(boolean healthy, String json) {}
 
     /** Requests served at once; a slow or idle client holds one for at most {@link #REQUEST_SECONDS}. */
     static final int THREADS = 4;
@@ -46,8 +45,8 @@ public final class HttpEndpoint implements AutoCloseable {
     public HttpEndpoint(InetSocketAddress address, PrometheusMeterRegistry registry, Supplier<Health> health)
             throws IOException {
         server = HttpServer.create(address, 16);
-        server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                registry.scrape()));
+        server.createContext(
+                "/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health", ex -> {
             Health h = health.get();
             reply(ex, h.healthy() ? 200 : 503, "application/json", h.json());

@@ -32,6 +32,7 @@ public final class ClassMapping {
     private final int[] toProduction = new int[256];
     /** Production class ids that some candidate class maps to. */
     private final boolean[] common = new boolean[256];
+
     private final Taxonomy production;
 
     private ClassMapping(Taxonomy production, Taxonomy candidate, Map<String, String> byName) {
@@ -50,8 +51,9 @@ public final class ClassMapping {
         Map<String, String> same = new LinkedHashMap<>();
         candidate.classes().forEach(c -> production.byName(c.name()).ifPresent(p -> same.put(c.name(), p.name())));
         if (same.isEmpty()) {
-            throw new IllegalArgumentException("the candidate's classes share no name with production's: give a mapping file "
-                    + "(candidate class: production class)");
+            throw new IllegalArgumentException(
+                    "the candidate's classes share no name with production's: give a mapping file "
+                            + "(candidate class: production class)");
         }
         return new ClassMapping(production, candidate, same);
     }
@@ -66,12 +68,14 @@ public final class ClassMapping {
         try {
             root = YAML.readTree(Files.readString(file));
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("mapping file " + file + " is not valid YAML: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "mapping file " + file + " is not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the mapping file " + file + ": " + e.getMessage());
         }
         if (root == null || !root.isObject() || root.isEmpty()) {
-            throw new IllegalArgumentException("mapping file " + file + ": expected pairs 'candidate class: production class'");
+            throw new IllegalArgumentException(
+                    "mapping file " + file + ": expected pairs 'candidate class: production class'");
         }
         List<String> problems = new ArrayList<>();
         Map<String, String> pairs = new LinkedHashMap<>();
@@ -114,7 +118,8 @@ public final class ClassMapping {
 
     Optional<String> name(int productionLabel) {
         return productionLabel >= 0 && productionLabel < production.size()
-                ? Optional.of(production.get(productionLabel).name()) : Optional.empty();
+                ? Optional.of(production.get(productionLabel).name())
+                : Optional.empty();
     }
 
     int productionClasses() {

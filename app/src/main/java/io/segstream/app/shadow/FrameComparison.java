@@ -15,14 +15,27 @@ import io.segstream.sink.stats.EgoCorridor;
  * @param compared     pixels both models put in a compared class
  * @param agreeing     compared pixels given the same class
  */
-record FrameComparison(long pixels, long compared, long agreeing, long[] intersection, long[] union, long[] production,
-                       long[] candidate, DrivingFigures productionDriving, DrivingFigures candidateDriving) {
+record FrameComparison(
+        long pixels,
+        long compared,
+        long agreeing,
+        long[] intersection,
+        long[] union,
+        long[] production,
+        long[] candidate,
+        DrivingFigures productionDriving,
+        DrivingFigures candidateDriving) {
 
-    static FrameComparison of(LabelMap prod, LabelMap cand, ClassMapping mapping, EgoCorridor corridor,
-                              DrivingGroups productionGroups, DrivingGroups candidateGroups) {
+    static FrameComparison of(
+            LabelMap prod,
+            LabelMap cand,
+            ClassMapping mapping,
+            EgoCorridor corridor,
+            DrivingGroups productionGroups,
+            DrivingGroups candidateGroups) {
         if (prod.width() != cand.width() || prod.height() != cand.height()) {
-            throw new IllegalArgumentException("masks of one frame differ in size: " + prod.width() + "x" + prod.height()
-                    + " and " + cand.width() + "x" + cand.height());
+            throw new IllegalArgumentException("masks of one frame differ in size: " + prod.width() + "x"
+                    + prod.height() + " and " + cand.width() + "x" + cand.height());
         }
         int n = mapping.productionClasses();
         long[] inter = new long[n];
@@ -56,8 +69,16 @@ record FrameComparison(long pixels, long compared, long agreeing, long[] interse
                 union[cl]++;
             }
         }
-        return new FrameComparison(p.length, compared, agreeing, inter, union, pc, cc,
-                corridor.measure(prod, productionGroups), corridor.measure(cand, candidateGroups));
+        return new FrameComparison(
+                p.length,
+                compared,
+                agreeing,
+                inter,
+                union,
+                pc,
+                cc,
+                corridor.measure(prod, productionGroups),
+                corridor.measure(cand, candidateGroups));
     }
 
     /** Compared pixels given the same class; 1 when none were compared. */

@@ -30,18 +30,24 @@ import javax.imageio.ImageIO;
  */
 final class ShadowReport {
 
-    private ShadowReport() {
-    }
+    private ShadowReport() {}
 
     /** A frame the report shows: its picture and both masks. */
-    record Shown(String camera, long sequence, double agreement, byte[] picture, LabelMap production, Taxonomy productionClasses,
-                 LabelMap candidate, Taxonomy candidateClasses) {
-    }
+    record Shown(
+            String camera,
+            long sequence,
+            double agreement,
+            byte[] picture,
+            LabelMap production,
+            Taxonomy productionClasses,
+            LabelMap candidate,
+            Taxonomy candidateClasses) {}
 
     /** The {@code n} frames with the least agreement so far. */
     static final class Worst {
         private final int n;
-        private final PriorityQueue<Shown> kept = new PriorityQueue<>(Comparator.comparingDouble(Shown::agreement).reversed());
+        private final PriorityQueue<Shown> kept =
+                new PriorityQueue<>(Comparator.comparingDouble(Shown::agreement).reversed());
 
         Worst(int n) {
             this.n = n;
@@ -67,68 +73,137 @@ final class ShadowReport {
     }
 
     static void table(PrintStream out, ShadowTally overall, ObjectNode summary) {
-        out.printf(Locale.ROOT, "frames %d, compared %d, pixel agreement mean %s min %s%n", overall.frames(), overall.compared(),
-                text(summary.path("agreement").path("mean")), text(summary.path("agreement").path("min")));
-        out.printf(Locale.ROOT, "inference ms/frame: production %s, candidate %s%n", text(summary.path("production").path("inferenceMs")),
+        out.printf(
+                Locale.ROOT,
+                "frames %d, compared %d, pixel agreement mean %s min %s%n",
+                overall.frames(),
+                overall.compared(),
+                text(summary.path("agreement").path("mean")),
+                text(summary.path("agreement").path("min")));
+        out.printf(
+                Locale.ROOT,
+                "inference ms/frame: production %s, candidate %s%n",
+                text(summary.path("production").path("inferenceMs")),
                 text(summary.path("candidate").path("inferenceMs")));
         out.printf(Locale.ROOT, "%-16s %8s %12s %12s %9s%n", "class", "IoU", "production", "candidate", "drift");
         for (Iterator<Map.Entry<String, JsonNode>> it = summary.path("classes").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode c = e.getValue();
-            out.printf(Locale.ROOT, "%-16s %8s %12s %12s %9s%n", e.getKey(), text(c.path("iou")), text(c.path("productionFraction")),
-                    text(c.path("candidateFraction")), text(c.path("drift")));
+            out.printf(
+                    Locale.ROOT,
+                    "%-16s %8s %12s %12s %9s%n",
+                    e.getKey(),
+                    text(c.path("iou")),
+                    text(c.path("productionFraction")),
+                    text(c.path("candidateFraction")),
+                    text(c.path("drift")));
         }
         JsonNode d = summary.path("driving");
-        out.printf(Locale.ROOT, "driving: drivable corridor mean |diff| %s; nearest row mean |diff| vehicles %s, persons %s, "
-                        + "two-wheelers %s; presence disagreements %d, %d, %d%n", text(d.path("drivable").path("meanAbsDiff")),
-                text(d.path("vehicles").path("nearestRowMeanAbsDiff")), text(d.path("persons").path("nearestRowMeanAbsDiff")),
-                text(d.path("twoWheelers").path("nearestRowMeanAbsDiff")), d.path("vehicles").path("presenceDisagreements").asLong(),
-                d.path("persons").path("presenceDisagreements").asLong(), d.path("twoWheelers").path("presenceDisagreements").asLong());
+        out.printf(
+                Locale.ROOT,
+                "driving: drivable corridor mean |diff| %s; nearest row mean |diff| vehicles %s, persons %s, "
+                        + "two-wheelers %s; presence disagreements %d, %d, %d%n",
+                text(d.path("drivable").path("meanAbsDiff")),
+                text(d.path("vehicles").path("nearestRowMeanAbsDiff")),
+                text(d.path("persons").path("nearestRowMeanAbsDiff")),
+                text(d.path("twoWheelers").path("nearestRowMeanAbsDiff")),
+                d.path("vehicles").path("presenceDisagreements").asLong(),
+                d.path("persons").path("presenceDisagreements").asLong(),
+                d.path("twoWheelers").path("presenceDisagreements").asLong());
     }
 
     private static String text(JsonNode n) {
         return n.isNumber() ? String.format(Locale.ROOT, "%.4f", n.asDouble()) : "-";
     }
 
-    static void write(Path file, ShadowRun.Settings s, String candidate, String production, ObjectNode overall,
-                      List<ObjectNode> summaries, Worst worst) throws IOException {
+    static void write(
+            Path file,
+            ShadowRun.Settings s,
+            String candidate,
+            String production,
+            ObjectNode overall,
+            List<ObjectNode> summaries,
+            Worst worst)
+            throws IOException {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>segstream shadow: ")
-                .append(esc(candidate)).append(" against ").append(esc(production)).append("</title>\n<style>")
-                .append("body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}")
+                .append(esc(candidate))
+                .append(" against ")
+                .append(esc(production))
+                .append("</title>\n<style>")
+                .append(
+                        "body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}")
                 .append("td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}th{background:#eee}")
                 .append("td:first-child,th:first-child{text-align:left}.pair{display:flex;gap:1em;flex-wrap:wrap}")
                 .append("figure{margin:0}img{max-width:45vw;height:auto;border:1px solid #999}</style></head><body>\n");
-        h.append("<h1>Shadow: ").append(esc(candidate)).append(" against production ").append(esc(production)).append("</h1>\n");
-        h.append("<p>Frames of ").append(esc(s.cameras().map(p -> "cameras matching " + p.pattern()).orElse("every camera")))
-                .append(" captured from ").append(s.from()).append(" to ").append(s.to()).append(" on <code>")
-                .append(esc(s.production().frames())).append("</code>. ")
-                .append(s.mapping().map(m -> "Classes mapped by " + esc(m.getFileName().toString()) + ".")
-                        .orElse("Classes of the same name compared.")).append("</p>\n");
+        h.append("<h1>Shadow: ")
+                .append(esc(candidate))
+                .append(" against production ")
+                .append(esc(production))
+                .append("</h1>\n");
+        h.append("<p>Frames of ")
+                .append(esc(
+                        s.cameras().map(p -> "cameras matching " + p.pattern()).orElse("every camera")))
+                .append(" captured from ")
+                .append(s.from())
+                .append(" to ")
+                .append(s.to())
+                .append(" on <code>")
+                .append(esc(s.production().frames()))
+                .append("</code>. ")
+                .append(s.mapping()
+                        .map(m -> "Classes mapped by " + esc(m.getFileName().toString()) + ".")
+                        .orElse("Classes of the same name compared."))
+                .append("</p>\n");
         h.append("<h2>By camera</h2>\n<table><tr><th>camera</th><th>frames</th><th>compared</th><th>agreement</th>")
                 .append("<th>min</th><th>drivable |diff|</th><th>production ms</th><th>candidate ms</th></tr>\n");
         for (ObjectNode sm : summaries) {
-            h.append("<tr><td>").append(esc(sm.get("camera").asText().equals("*") ? "all" : sm.get("camera").asText()))
-                    .append("</td><td>").append(sm.get("frames").asLong()).append("</td><td>").append(sm.get("compared").asLong())
-                    .append("</td><td>").append(text(sm.path("agreement").path("mean"))).append("</td><td>")
-                    .append(text(sm.path("agreement").path("min"))).append("</td><td>")
-                    .append(text(sm.path("driving").path("drivable").path("meanAbsDiff"))).append("</td><td>")
-                    .append(text(sm.path("production").path("inferenceMs"))).append("</td><td>")
-                    .append(text(sm.path("candidate").path("inferenceMs"))).append("</td></tr>\n");
+            h.append("<tr><td>")
+                    .append(esc(
+                            sm.get("camera").asText().equals("*")
+                                    ? "all"
+                                    : sm.get("camera").asText()))
+                    .append("</td><td>")
+                    .append(sm.get("frames").asLong())
+                    .append("</td><td>")
+                    .append(sm.get("compared").asLong())
+                    .append("</td><td>")
+                    .append(text(sm.path("agreement").path("mean")))
+                    .append("</td><td>")
+                    .append(text(sm.path("agreement").path("min")))
+                    .append("</td><td>")
+                    .append(text(sm.path("driving").path("drivable").path("meanAbsDiff")))
+                    .append("</td><td>")
+                    .append(text(sm.path("production").path("inferenceMs")))
+                    .append("</td><td>")
+                    .append(text(sm.path("candidate").path("inferenceMs")))
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n<h2>Classes, over every frame compared</h2>\n<table><tr><th>class</th><th>IoU</th>")
                 .append("<th>production fraction</th><th>candidate fraction</th><th>drift</th></tr>\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = overall.path("classes").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td>").append(text(e.getValue().path("iou")))
-                    .append("</td><td>").append(text(e.getValue().path("productionFraction"))).append("</td><td>")
-                    .append(text(e.getValue().path("candidateFraction"))).append("</td><td>")
-                    .append(text(e.getValue().path("drift"))).append("</td></tr>\n");
+            h.append("<tr><td>")
+                    .append(esc(e.getKey()))
+                    .append("</td><td>")
+                    .append(text(e.getValue().path("iou")))
+                    .append("</td><td>")
+                    .append(text(e.getValue().path("productionFraction")))
+                    .append("</td><td>")
+                    .append(text(e.getValue().path("candidateFraction")))
+                    .append("</td><td>")
+                    .append(text(e.getValue().path("drift")))
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n<h2>The frames the two models disagree on most</h2>\n");
         for (Shown f : worst.leastAgreeingFirst()) {
-            h.append("<h3>").append(esc(f.camera())).append(" frame ").append(f.sequence()).append(": agreement ")
-                    .append(String.format(Locale.ROOT, "%.4f", f.agreement())).append("</h3>\n<div class=\"pair\">")
+            h.append("<h3>")
+                    .append(esc(f.camera()))
+                    .append(" frame ")
+                    .append(f.sequence())
+                    .append(": agreement ")
+                    .append(String.format(Locale.ROOT, "%.4f", f.agreement()))
+                    .append("</h3>\n<div class=\"pair\">")
                     .append(figure("production " + production, f.picture(), f.production(), f.productionClasses()))
                     .append(figure("candidate " + candidate, f.picture(), f.candidate(), f.candidateClasses()))
                     .append("</div>\n");

@@ -88,14 +88,22 @@ public final class ShadowRun {
      * @param maxFrames     the most frames one replay takes
      * @param shown         the most-disagreeing frames shown in the report
      */
-    public record Settings(String bootstrapServers, Map<String, String> kafka, Topics production, String shadowPrefix,
-                           Optional<Pattern> cameras, Instant from, Instant to, Optional<Path> mapping, Path out,
-                           int maxFrames, int shown, EgoCorridor corridor) {
-    }
+    public record Settings(
+            String bootstrapServers,
+            Map<String, String> kafka,
+            Topics production,
+            String shadowPrefix,
+            Optional<Pattern> cameras,
+            Instant from,
+            Instant to,
+            Optional<Path> mapping,
+            Path out,
+            int maxFrames,
+            int shown,
+            EgoCorridor corridor) {}
 
     /** A frame's identity on Kafka. */
-    private record FrameKey(String camera, UUID session, long sequence) {
-    }
+    private record FrameKey(String camera, UUID session, long sequence) {}
 
     /** A production mask; {@code batch}: the frames that shared its model call. */
     private record ProductionMask(MaskMeta meta, byte[] png, int batch) {
@@ -123,8 +131,12 @@ public final class ShadowRun {
         try (KafkaProducer<String, byte[]> producer = prepare(shadow)) {
             Map<String, ModelDescription> productionModels = productionModels();
             Map<FrameKey, ProductionMask> masks = productionMasks();
-            LOG.info("Shadow of {} by {}: {} production masks in the range; production models {}", s.production().frames(),
-                    candidate.id(), masks.size(), productionModels.keySet());
+            LOG.info(
+                    "Shadow of {} by {}: {} production masks in the range; production models {}",
+                    s.production().frames(),
+                    candidate.id(),
+                    masks.size(),
+                    productionModels.keySet());
             Comparer comparer = new Comparer(productionModels, masks, shadow, comparisons, producer, true);
             int read = readFrames(comparer::frame);
             producer.flush();
@@ -139,7 +151,8 @@ public final class ShadowRun {
             Thread.currentThread().interrupt();
             return ExitCode.REFUSED.code();
         } catch (ExecutionException e) {
-            System.err.println("segstream shadow: cannot read the production topics: " + e.getCause().getMessage());
+            System.err.println("segstream shadow: cannot read the production topics: "
+                    + e.getCause().getMessage());
             return ExitCode.REFUSED.code();
         }
     }
@@ -148,19 +161,27 @@ public final class ShadowRun {
      * Creates the shadow's topics (masks, models, comparisons) where missing and publishes the
      * candidate's description; the producer is the caller's to close.
      */
-    private KafkaProducer<String, byte[]> prepare(Topics shadow) throws InterruptedException,
-            ExecutionException {
+    private KafkaProducer<String, byte[]> prepare(Topics shadow) throws InterruptedException, ExecutionException {
         try (Admin admin = Admin.create(KafkaClientProperties.admin(s.bootstrapServers(), Map.of(), s.kafka()))) {
-            int partitions = admin.describeTopics(List.of(s.production().frames())).allTopicNames().get()
-                    .get(s.production().frames()).partitions().size();
+            int partitions = admin.describeTopics(List.of(s.production().frames()))
+                    .allTopicNames()
+                    .get()
+                    .get(s.production().frames())
+                    .partitions()
+                    .size();
             Map<String, String> large = Map.of("max.message.bytes", Integer.toString(Topics.MAX_RECORD_BYTES));
-            TopicCreator.ensure(admin, List.of(new TopicSpec(shadow.masks(), partitions, (short) 1, large, false),
-                    new TopicSpec(shadow.models(), 1, (short) 1, Map.of("cleanup.policy", "compact"), false),
-                    new TopicSpec(comparisonsTopic(), partitions, (short) 1, Map.of(), false)));
+            TopicCreator.ensure(
+                    admin,
+                    List.of(
+                            new TopicSpec(shadow.masks(), partitions, (short) 1, large, false),
+                            new TopicSpec(shadow.models(), 1, (short) 1, Map.of("cleanup.policy", "compact"), false),
+                            new TopicSpec(comparisonsTopic(), partitions, (short) 1, Map.of(), false)));
         }
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
-                new ByteArraySerializer());
-        producer.send(new ProducerRecord<>(shadow.models(), candidate.id(),
+        KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer());
+        producer.send(new ProducerRecord<>(
+                shadow.models(),
+                candidate.id(),
                 ModelDescriptionJson.write(candidate.description()).getBytes(StandardCharsets.UTF_8)));
         return producer;
     }
@@ -172,19 +193,23 @@ public final class ShadowRun {
      * report is written at the end. Returns 0, or 2 when production cannot be read.
      */
     public int live(Duration window, BooleanSupplier running) throws IOException {
-        return live(window, running, () -> { });
+        return live(window, running, () -> {});
     }
 
     /** As {@link #live(Duration, java.util.function.BooleanSupplier)}; {@code ready} runs once it reads from the topics' ends. */
     public int live(Duration window, BooleanSupplier running, Runnable ready) throws IOException {
         String comparisons = comparisonsTopic();
         Topics shadow = Topics.withPrefix(s.shadowPrefix());
-        Map<String, String> consumer = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Topics.MAX_RECORD_BYTES));
+        Map<String, String> consumer = Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Integer.toString(Topics.MAX_RECORD_BYTES));
         try (KafkaProducer<String, byte[]> producer = prepare(shadow);
-             KafkaConsumer<String, byte[]> frames = atEnd(s.production().frames(), consumer);
-             KafkaConsumer<String, byte[]> maskRecords = atEnd(s.production().masks(), consumer)) {
+                KafkaConsumer<String, byte[]> frames = atEnd(s.production().frames(), consumer);
+                KafkaConsumer<String, byte[]> maskRecords = atEnd(s.production().masks(), consumer)) {
             Map<FrameKey, ProductionMask> masks = new HashMap<>();
             Comparer comparer = new Comparer(productionModels(), masks, shadow, comparisons, producer, false);
             LinkedHashMap<FrameKey, Pending> pending = new LinkedHashMap<>();
@@ -226,7 +251,8 @@ public final class ShadowRun {
             Thread.currentThread().interrupt();
             return ExitCode.REFUSED.code();
         } catch (ExecutionException e) {
-            System.err.println("segstream shadow: cannot read the production topics: " + e.getCause().getMessage());
+            System.err.println("segstream shadow: cannot read the production topics: "
+                    + e.getCause().getMessage());
             return ExitCode.REFUSED.code();
         }
     }
@@ -236,13 +262,14 @@ public final class ShadowRun {
     /** Live frames waiting for the candidate or for production's mask; beyond it the oldest is left out, counted. */
     static final int MAX_PENDING = 500;
 
-    private record Pending(ConsumerRecord<String, byte[]> record, long arrivedNanos) {
-    }
+    private record Pending(ConsumerRecord<String, byte[]> record, long arrivedNanos) {}
 
     private KafkaConsumer<String, byte[]> atEnd(String topic, Map<String, String> props) {
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(props), new StringDeserializer(),
-                new ByteArrayDeserializer());
-        List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(consumerProps(props), new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         c.assign(parts);
         c.seekToEnd(parts);
         parts.forEach(c::position);
@@ -298,8 +325,9 @@ public final class ShadowRun {
         try {
             MaskMeta m = WireHeaders.readMask(r.headers());
             if ((!ranged || inRange(m.frame())) && masks.size() < s.maxFrames()) {
-                masks.putIfAbsent(new FrameKey(r.key(), m.frame().session(), m.frame().sequence()), new ProductionMask(m, r.value(),
-                        WireHeaders.readBatchSize(r.headers())));
+                masks.putIfAbsent(
+                        new FrameKey(r.key(), m.frame().session(), m.frame().sequence()),
+                        new ProductionMask(m, r.value(), WireHeaders.readBatchSize(r.headers())));
             }
         } catch (MalformedRecordException e) {
             LOG.debug("Skipping a malformed mask record: {}", e.getMessage());
@@ -325,14 +353,17 @@ public final class ShadowRun {
             }
         });
         if (taken[0] >= s.maxFrames()) {
-            LOG.warn("The range holds more than {} frames; the replay took the first {} (--max-frames)", s.maxFrames(),
+            LOG.warn(
+                    "The range holds more than {} frames; the replay took the first {} (--max-frames)",
+                    s.maxFrames(),
                     s.maxFrames());
         }
         return read[0];
     }
 
     private boolean shadowed(ConsumerRecord<String, byte[]> r) {
-        return CameraId.valid(r.key()) && s.cameras().map(p -> p.matcher(r.key()).matches()).orElse(true);
+        return CameraId.valid(r.key())
+                && s.cameras().map(p -> p.matcher(r.key()).matches()).orElse(true);
     }
 
     private boolean inRange(FrameMeta f) {
@@ -346,19 +377,30 @@ public final class ShadowRun {
      * {@code start} (or the beginning) up to the end offsets as they are now.
      */
     private void readAll(String topic, Optional<Instant> start, Consumer<ConsumerRecord<String, byte[]>> each) {
-        Map<String, String> consumer = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Topics.MAX_RECORD_BYTES));
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(consumer), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<String, String> consumer = Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Integer.toString(Topics.MAX_RECORD_BYTES));
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(consumerProps(consumer), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             if (start.isPresent()) {
                 Map<TopicPartition, Long> at = new HashMap<>();
                 parts.forEach(p -> at.put(p, start.get().toEpochMilli()));
-                for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : c.offsetsForTimes(at).entrySet()) {
-                    c.seek(e.getKey(), e.getValue() == null ? end.get(e.getKey()) : e.getValue().offset());
+                for (Map.Entry<TopicPartition, OffsetAndTimestamp> e :
+                        c.offsetsForTimes(at).entrySet()) {
+                    c.seek(
+                            e.getKey(),
+                            e.getValue() == null
+                                    ? end.get(e.getKey())
+                                    : e.getValue().offset());
                 }
             } else {
                 c.seekToBeginning(parts);
@@ -378,9 +420,14 @@ public final class ShadowRun {
     }
 
     private Properties producerProps() {
-        return KafkaClientProperties.producer(s.bootstrapServers(), Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES), s.kafka());
+        return KafkaClientProperties.producer(
+                s.bootstrapServers(),
+                Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        Topics.MAX_RECORD_BYTES),
+                s.kafka());
     }
 
     /** Runs the candidate on each frame and compares, keeping the tallies and the frames the report shows. */
@@ -403,10 +450,16 @@ public final class ShadowRun {
 
         /** Whether the models' descriptions were read once (replay) or are read again for a model not known yet (live). */
         private final boolean replay;
+
         private long modelsReadNanos;
 
-        Comparer(Map<String, ModelDescription> productionModels, Map<FrameKey, ProductionMask> masks, Topics shadow,
-                 String comparisons, KafkaProducer<String, byte[]> producer, boolean replay) {
+        Comparer(
+                Map<String, ModelDescription> productionModels,
+                Map<FrameKey, ProductionMask> masks,
+                Topics shadow,
+                String comparisons,
+                KafkaProducer<String, byte[]> producer,
+                boolean replay) {
             this.replay = replay;
             this.productionModels = new HashMap<>(productionModels);
             this.masks = masks;
@@ -431,7 +484,8 @@ public final class ShadowRun {
             try {
                 RgbImage image = FrameDecoder.decode(r.value(), f.width(), f.height());
                 long t0 = System.nanoTime();
-                candidateMask = WireHeaders.readScale(r.headers()).map(sc -> predictor.segment(List.of(image), sc).get(0))
+                candidateMask = WireHeaders.readScale(r.headers())
+                        .map(sc -> predictor.segment(List.of(image), sc).get(0))
                         .orElseGet(() -> predictor.segment(image));
                 candidateMs = (System.nanoTime() - t0) / 1e6;
                 publishCandidateMask(r, f, candidateMask, candidateMs);
@@ -439,7 +493,8 @@ public final class ShadowRun {
                 candidateStatus = "failed";
                 LOG.warn("Camera {} frame {}: the candidate failed: {}", key.camera(), key.sequence(), e.getMessage());
             }
-            String productionStatus = prod == null ? "missing" : prod.meta().status().wireName();
+            String productionStatus =
+                    prod == null ? "missing" : prod.meta().status().wireName();
             ObjectNode p = entry.putObject("production");
             p.put("model", prod == null ? "" : prod.meta().modelId());
             p.put("status", productionStatus);
@@ -448,29 +503,40 @@ public final class ShadowRun {
             c.put("model", candidate.id());
             c.put("status", candidateStatus);
             ShadowTally.number(c, "inferenceMs", candidateMs);
-            if (prod != null && !replay && !productionModels.containsKey(prod.meta().modelId())
+            if (prod != null
+                    && !replay
+                    && !productionModels.containsKey(prod.meta().modelId())
                     && System.nanoTime() - modelsReadNanos > 10_000_000_000L) {
                 modelsReadNanos = System.nanoTime();
                 productionModels.putAll(productionModels());
             }
-            Optional<ModelDescription> prodModel = prod == null ? Optional.empty()
+            Optional<ModelDescription> prodModel = prod == null
+                    ? Optional.empty()
                     : Optional.ofNullable(productionModels.get(prod.meta().modelId()));
             if (prod != null && prodModel.isEmpty() && prod.meta().status() == MaskStatus.OK) {
                 productionStatus = "failed";
-                LOG.warn("Production model {} has no description on {}", prod.meta().modelId(), s.production().models());
+                LOG.warn(
+                        "Production model {} has no description on {}",
+                        prod.meta().modelId(),
+                        s.production().models());
             }
             if (overall == null) {
                 overall = new ShadowTally(mapping(prodModel.orElseGet(this::anyProductionModel)));
             }
-            ShadowTally cam = byCamera.computeIfAbsent(key.camera(), k -> new ShadowTally(mapping(
-                    prodModel.orElseGet(this::anyProductionModel))));
+            ShadowTally cam = byCamera.computeIfAbsent(
+                    key.camera(), k -> new ShadowTally(mapping(prodModel.orElseGet(this::anyProductionModel))));
             boolean comparable = "ok".equals(productionStatus) && candidateMask != null && prodModel.isPresent();
             entry.put("compared", comparable);
             if (comparable) {
                 productionModel = prodModel.get().model();
                 LabelMap productionMask = MaskCodec.decode(prod.png(), f.width(), f.height());
                 ClassMapping m = mapping(prodModel.get());
-                FrameComparison fc = FrameComparison.of(productionMask, candidateMask, m, s.corridor(), prodModel.get().groups(),
+                FrameComparison fc = FrameComparison.of(
+                        productionMask,
+                        candidateMask,
+                        m,
+                        s.corridor(),
+                        prodModel.get().groups(),
                         candidate.description().groups());
                 cam.add(fc);
                 overall.add(fc);
@@ -480,23 +546,46 @@ public final class ShadowRun {
                 ShadowTally.number(entry, "comparedPixels", fc.compared() / (double) fc.pixels());
                 ObjectNode classes = entry.putObject("classes");
                 for (String name : m.comparedClasses()) {
-                    int k = prodModel.get().taxonomy().byName(name).orElseThrow().id();
+                    int k = prodModel
+                            .get()
+                            .taxonomy()
+                            .byName(name)
+                            .orElseThrow()
+                            .id();
                     ObjectNode o = classes.putObject(name);
-                    ShadowTally.number(o, "iou", fc.union()[k] == 0 ? Double.NaN : fc.intersection()[k] / (double) fc.union()[k]);
+                    ShadowTally.number(
+                            o, "iou", fc.union()[k] == 0 ? Double.NaN : fc.intersection()[k] / (double) fc.union()[k]);
                     ShadowTally.number(o, "production", fc.production()[k] / (double) fc.pixels());
                     ShadowTally.number(o, "candidate", fc.candidate()[k] / (double) fc.pixels());
                 }
                 ObjectNode driving = entry.putObject("driving");
                 ObjectNode drivable = driving.putObject("drivable");
-                ShadowTally.number(drivable, "production", fc.productionDriving().drivable());
+                ShadowTally.number(
+                        drivable, "production", fc.productionDriving().drivable());
                 ShadowTally.number(drivable, "candidate", fc.candidateDriving().drivable());
                 fc.productionDriving().obstacles().forEach((g, o) -> {
                     ObjectNode n = driving.putObject(g);
                     ShadowTally.number(n, "production", o.nearestRow().orElse(Double.NaN));
-                    ShadowTally.number(n, "candidate", fc.candidateDriving().obstacles().get(g).nearestRow().orElse(Double.NaN));
+                    ShadowTally.number(
+                            n,
+                            "candidate",
+                            fc.candidateDriving()
+                                    .obstacles()
+                                    .get(g)
+                                    .nearestRow()
+                                    .orElse(Double.NaN));
                 });
-                worst.offer(fc.agreement(), new ShadowReport.Shown(key.camera(), key.sequence(), fc.agreement(), r.value(),
-                        productionMask, prodModel.get().taxonomy(), candidateMask, candidate.taxonomy()));
+                worst.offer(
+                        fc.agreement(),
+                        new ShadowReport.Shown(
+                                key.camera(),
+                                key.sequence(),
+                                fc.agreement(),
+                                r.value(),
+                                productionMask,
+                                prodModel.get().taxonomy(),
+                                candidateMask,
+                                candidate.taxonomy()));
             } else if (!"ok".equals(productionStatus)) {
                 cam.productionNotOk(productionStatus);
                 overall.productionNotOk(productionStatus);
@@ -504,8 +593,8 @@ public final class ShadowRun {
                 cam.candidateFailed();
                 overall.candidateFailed();
             }
-            producer.send(new ProducerRecord<>(comparisons, r.partition(), key.camera(),
-                    entry.toString().getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(
+                    comparisons, r.partition(), key.camera(), entry.toString().getBytes(StandardCharsets.UTF_8)));
             done++;
             long now = System.nanoTime();
             if (now - lastPrint > 1_000_000_000L) {
@@ -518,7 +607,8 @@ public final class ShadowRun {
         void candidateBehind(String camera) {
             if (overall != null) {
                 overall.candidateBehind();
-                byCamera.computeIfAbsent(camera, k -> new ShadowTally(overall.mapping())).candidateBehind();
+                byCamera.computeIfAbsent(camera, k -> new ShadowTally(overall.mapping()))
+                        .candidateBehind();
             }
         }
 
@@ -532,10 +622,16 @@ public final class ShadowRun {
                 ObjectNode w = summary.putObject("window");
                 w.put("startMs", startMs);
                 w.put("endMs", endMs);
-                producer.send(new ProducerRecord<>(comparisons, summary.get("camera").asText(),
+                producer.send(new ProducerRecord<>(
+                        comparisons,
+                        summary.get("camera").asText(),
                         summary.toString().getBytes(StandardCharsets.UTF_8)));
             }
-            progress.printf(Locale.ROOT, "segstream shadow: window %s to %s%n", Instant.ofEpochMilli(startMs), Instant.ofEpochMilli(endMs));
+            progress.printf(
+                    Locale.ROOT,
+                    "segstream shadow: window %s to %s%n",
+                    Instant.ofEpochMilli(startMs),
+                    Instant.ofEpochMilli(endMs));
             ShadowReport.table(System.out, overall, summaries.get(summaries.size() - 1));
             last = summaries;
             lastOverall = overall;
@@ -561,30 +657,45 @@ public final class ShadowRun {
                 return;
             }
             Files.createDirectories(s.out());
-            Files.writeString(s.out().resolve("shadow-summary.json"), JSON.valueToTree(last).toPrettyString());
-            ShadowReport.write(s.out().resolve("shadow-report.html"), s, candidate.id(), productionModel,
-                    last.get(last.size() - 1), last, worst);
+            Files.writeString(
+                    s.out().resolve("shadow-summary.json"),
+                    JSON.valueToTree(last).toPrettyString());
+            ShadowReport.write(
+                    s.out().resolve("shadow-report.html"),
+                    s,
+                    candidate.id(),
+                    productionModel,
+                    last.get(last.size() - 1),
+                    last,
+                    worst);
         }
 
         private ModelDescription anyProductionModel() {
-            return productionModels.values().stream().findFirst().orElse(ModelDescription.of("unknown", candidate.taxonomy()));
+            return productionModels.values().stream()
+                    .findFirst()
+                    .orElse(ModelDescription.of("unknown", candidate.taxonomy()));
         }
 
         private ClassMapping mapping(ModelDescription production) {
-            return mappings.computeIfAbsent(production.model(), id -> s.mapping()
-                    .map(f -> ClassMapping.read(f, production.taxonomy(), candidate.taxonomy()))
-                    .orElseGet(() -> ClassMapping.byName(production.taxonomy(), candidate.taxonomy())));
+            return mappings.computeIfAbsent(
+                    production.model(),
+                    id -> s.mapping()
+                            .map(f -> ClassMapping.read(f, production.taxonomy(), candidate.taxonomy()))
+                            .orElseGet(() -> ClassMapping.byName(production.taxonomy(), candidate.taxonomy())));
         }
 
         private void publishCandidateMask(ConsumerRecord<String, byte[]> frame, FrameMeta f, LabelMap mask, double ms) {
             if (described.add(frame.partition())) {
-                ProducerRecord<String, byte[]> d = new ProducerRecord<>(shadow.masks(), frame.partition(), candidate.id(),
+                ProducerRecord<String, byte[]> d = new ProducerRecord<>(
+                        shadow.masks(),
+                        frame.partition(),
+                        candidate.id(),
                         ModelDescriptionJson.write(candidate.description()).getBytes(StandardCharsets.UTF_8));
                 WireHeaders.writeModelDescription(d.headers());
                 producer.send(d);
             }
-            ProducerRecord<String, byte[]> out = new ProducerRecord<>(shadow.masks(), frame.partition(), frame.key(),
-                    MaskCodec.encode(mask));
+            ProducerRecord<String, byte[]> out =
+                    new ProducerRecord<>(shadow.masks(), frame.partition(), frame.key(), MaskCodec.encode(mask));
             WireHeaders.writeMask(out.headers(), new MaskMeta(f, candidate.id(), Math.round(ms * 1000), MaskStatus.OK));
             producer.send(out);
         }
@@ -594,7 +705,9 @@ public final class ShadowRun {
             List<ObjectNode> summaries = summaries();
             ObjectNode all = summaries.get(summaries.size() - 1);
             for (ObjectNode summary : summaries) {
-                producer.send(new ProducerRecord<>(comparisons, summary.get("camera").asText(),
+                producer.send(new ProducerRecord<>(
+                        comparisons,
+                        summary.get("camera").asText(),
                         summary.toString().getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
@@ -602,11 +715,13 @@ public final class ShadowRun {
             ArrayNode list = JSON.createArrayNode();
             summaries.forEach(list::add);
             Files.writeString(s.out().resolve("shadow-summary.json"), list.toPrettyString());
-            ShadowReport.write(s.out().resolve("shadow-report.html"), s, candidate.id(), productionModel, all, summaries, worst);
+            ShadowReport.write(
+                    s.out().resolve("shadow-report.html"), s, candidate.id(), productionModel, all, summaries, worst);
             ShadowReport.table(System.out, overall, all);
-            progress.println("segstream shadow: " + overall.compared() + " of " + overall.frames() + " frames compared; "
-                    + "comparisons on " + comparisons + ", candidate masks on " + shadow.masks() + ", report "
-                    + s.out().resolve("shadow-report.html"));
+            progress.println(
+                    "segstream shadow: " + overall.compared() + " of " + overall.frames() + " frames compared; "
+                            + "comparisons on " + comparisons + ", candidate masks on " + shadow.masks() + ", report "
+                            + s.out().resolve("shadow-report.html"));
         }
     }
 }

@@ -98,7 +98,8 @@ final class ShadowTally {
             productionFraction[k] += c.production()[k] / (double) c.pixels();
             candidateFraction[k] += c.candidate()[k] / (double) c.pixels();
         }
-        drivableDiffSum += Math.abs(c.productionDriving().drivable() - c.candidateDriving().drivable());
+        drivableDiffSum +=
+                Math.abs(c.productionDriving().drivable() - c.candidateDriving().drivable());
         for (int g = 0; g < OBSTACLES.size(); g++) {
             DrivingFigures.Obstacle p = c.productionDriving().obstacles().get(OBSTACLES.get(g));
             DrivingFigures.Obstacle q = c.candidateDriving().obstacles().get(OBSTACLES.get(g));
@@ -106,7 +107,8 @@ final class ShadowTally {
                 presenceDisagreements[g]++;
             } else if (p.present()) {
                 bothPresent[g]++;
-                rowDiffSum[g] += Math.abs(p.nearestRow().orElse(0.0) - q.nearestRow().orElse(0.0));
+                rowDiffSum[g] +=
+                        Math.abs(p.nearestRow().orElse(0.0) - q.nearestRow().orElse(0.0));
             }
         }
     }

@@ -22,7 +22,9 @@ class HttpEndpointTest {
     @Test
     void shouldAnswerHealthWhileClientsHoldHalfSentRequestsAndTakeHead() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (HttpEndpoint endpoint = new HttpEndpoint(new InetSocketAddress("127.0.0.1", 0), registry,
+        try (HttpEndpoint endpoint = new HttpEndpoint(
+                new InetSocketAddress("127.0.0.1", 0),
+                registry,
                 () -> new HttpEndpoint.Health(true, "{\"status\":\"UP\"}"))) {
             List<Socket> stalled = new ArrayList<>();
             for (int i = 0; i < HttpEndpoint.THREADS + 2; i++) {
@@ -32,21 +34,33 @@ class HttpEndpointTest {
                 out.flush();
                 stalled.add(s);
             }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
             URI health = URI.create("http://127.0.0.1:" + endpoint.port() + "/health");
             long t0 = System.nanoTime();
 
-            HttpResponse<String> get = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(15)).build(),
+            HttpResponse<String> get = http.send(
+                    HttpRequest.newBuilder(health)
+                            .timeout(Duration.ofSeconds(15))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             Duration waited = Duration.ofNanos(System.nanoTime() - t0);
-            HttpResponse<String> head = http.send(HttpRequest.newBuilder(health).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(health).POST(HttpRequest.BodyPublishers.ofString("x"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> head = http.send(
+                    HttpRequest.newBuilder(health)
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(health)
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
 
             assertThat(get.statusCode()).isEqualTo(200);
             assertThat(get.body()).isEqualTo("{\"status\":\"UP\"}");
-            assertThat(waited).as("answered within the cut-off of the stalled clients and a little")
+            assertThat(waited)
+                    .as("answered within the cut-off of the stalled clients and a little")
                     .isLessThan(Duration.ofSeconds(HttpEndpoint.REQUEST_SECONDS + 3));
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.body()).isEmpty();

@@ -23,8 +23,15 @@ import java.util.OptionalDouble;
  * @param jpegQuality 1..100, for JPEG
  * @param scale       the inference scale for this camera's frames (header {@code ss.scale}), instead of the model's own
  */
-public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDouble targetFps,
-                         Optional<FrameSize> maxSize, ImageEncoding encoding, int jpegQuality, Optional<Scale> scale) {
+public record CameraSpec(
+        String id,
+        SourceSpec source,
+        boolean live,
+        OptionalDouble targetFps,
+        Optional<FrameSize> maxSize,
+        ImageEncoding encoding,
+        int jpegQuality,
+        Optional<Scale> scale) {
 
     /** JPEG quality of video frames: 4:2:0 colour, as the video has. */
     public static final int DEFAULT_JPEG_QUALITY = 90;
@@ -57,8 +64,15 @@ public record CameraSpec(String id, SourceSpec source, boolean live, OptionalDou
     /** A camera reading {@code input} with the defaults: live or recorded by the kind of source, JPEG at its default quality. */
     public static CameraSpec of(String id, String input) {
         SourceSpec source = SourceSpec.of(input);
-        return new CameraSpec(id, source, source.kind().liveByDefault(), OptionalDouble.empty(), Optional.empty(),
-                ImageEncoding.JPEG, defaultJpegQuality(source), Optional.empty());
+        return new CameraSpec(
+                id,
+                source,
+                source.kind().liveByDefault(),
+                OptionalDouble.empty(),
+                Optional.empty(),
+                ImageEncoding.JPEG,
+                defaultJpegQuality(source),
+                Optional.empty());
     }
 
     /** {@value #STILL_JPEG_QUALITY} for picture sequences, {@value #DEFAULT_JPEG_QUALITY} for video. */

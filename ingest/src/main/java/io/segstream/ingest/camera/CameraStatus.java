@@ -10,8 +10,17 @@ import java.util.Optional;
  * @param sessions     connections (live) or inputs (recorded) opened so far
  * @param lastError    the latest failure, absent when none
  */
-public record CameraStatus(String camera, String input, boolean live, State state, Optional<Duration> lastFrameAge,
-                           long published, long dropped, long reconnects, long sessions, Optional<String> lastError) {
+public record CameraStatus(
+        String camera,
+        String input,
+        boolean live,
+        State state,
+        Optional<Duration> lastFrameAge,
+        long published,
+        long dropped,
+        long reconnects,
+        long sessions,
+        Optional<String> lastError) {
 
     public enum State {
         /** Opening the source. */

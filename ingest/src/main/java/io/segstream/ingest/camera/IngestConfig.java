@@ -28,16 +28,28 @@ import java.util.Objects;
  * @param partitions         cameras pinned to a partition of the frames topic (so that no two share one); the others
  *                           go where their key's hash puts them
  */
-public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTimeout, Duration stallTimeout,
-                           Duration backoffMin, Duration backoffMax, int recordedAttempts, int maxInFlight,
-                           List<String> segmenterGroups, int liveQueue, int liveMaxUnacked, int liveAhead,
-                           Map<String, String> kafka, Map<String, Integer> partitions) {
+public record IngestConfig(
+        String bootstrapServers,
+        Topics topics,
+        Duration ioTimeout,
+        Duration stallTimeout,
+        Duration backoffMin,
+        Duration backoffMax,
+        int recordedAttempts,
+        int maxInFlight,
+        List<String> segmenterGroups,
+        int liveQueue,
+        int liveMaxUnacked,
+        int liveAhead,
+        Map<String, String> kafka,
+        Map<String, Integer> partitions) {
 
     public static final String DEFAULT_SEGMENTER_GROUP = Groups.SEGMENTER;
     public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(15);
     /** The first wait before a reconnect; it doubles up to the backoff maximum. */
     public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofMillis(500);
+
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
 
@@ -58,26 +70,53 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
         positive("backoffMin", backoffMin);
         positive("backoffMax", backoffMax);
         if (backoffMax.compareTo(backoffMin) < 0) {
-            throw new IllegalArgumentException("backoffMax " + backoffMax + " is shorter than backoffMin " + backoffMin);
+            throw new IllegalArgumentException(
+                    "backoffMax " + backoffMax + " is shorter than backoffMin " + backoffMin);
         }
         if (liveAhead < 0) {
             throw new IllegalArgumentException("liveAhead must be >= 0, got " + liveAhead);
         }
         if (recordedAttempts < 1 || maxInFlight < 0 || liveQueue < 1 || liveMaxUnacked < 1) {
-            throw new IllegalArgumentException("recordedAttempts, liveQueue and liveMaxUnacked must be >= 1 "
-                    + "and maxInFlight >= 0");
+            throw new IllegalArgumentException(
+                    "recordedAttempts, liveQueue and liveMaxUnacked must be >= 1 " + "and maxInFlight >= 0");
         }
     }
 
     /** The defaults: 10 s I/O timeout, 15 s stall, backoff 0.5 s to 30 s, 3 attempts, 64 frames in flight. */
     public static IngestConfig defaults(String bootstrapServers, Topics topics) {
-        return new IngestConfig(bootstrapServers, topics, DEFAULT_IO_TIMEOUT, DEFAULT_STALL_TIMEOUT, DEFAULT_BACKOFF_MIN,
-                DEFAULT_BACKOFF_MAX, 3, DEFAULT_MAX_IN_FLIGHT, List.of(DEFAULT_SEGMENTER_GROUP), 4, 4, 0, Map.of(), Map.of());
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                DEFAULT_IO_TIMEOUT,
+                DEFAULT_STALL_TIMEOUT,
+                DEFAULT_BACKOFF_MIN,
+                DEFAULT_BACKOFF_MAX,
+                3,
+                DEFAULT_MAX_IN_FLIGHT,
+                List.of(DEFAULT_SEGMENTER_GROUP),
+                4,
+                4,
+                0,
+                Map.of(),
+                Map.of());
     }
 
     public IngestConfig withTimeouts(Duration io, Duration stall) {
-        return new IngestConfig(bootstrapServers, topics, io, stall, backoffMin, backoffMax, recordedAttempts,
-                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka, partitions);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                io,
+                stall,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                partitions);
     }
 
     /** The backoff ending at {@code max}, starting at the default minimum (or at {@code max} when that is shorter). */
@@ -86,25 +125,77 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
     }
 
     public IngestConfig withBackoff(Duration min, Duration max) {
-        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, min, max, recordedAttempts,
-                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka, partitions);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                min,
+                max,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                partitions);
     }
 
     public IngestConfig withMaxInFlight(int n, List<String> groups) {
-        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, n, groups, liveQueue, liveMaxUnacked, liveAhead, kafka, partitions);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                n,
+                groups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                partitions);
     }
 
     /** Further Kafka client properties (security, ...) for the producer and the admin client, applied last. */
     public IngestConfig withKafka(Map<String, String> properties) {
-        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, properties, partitions);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                properties,
+                partitions);
     }
 
     /** Live cameras publish at most {@code n} frames ahead of the segmenters and drop the others; 0 = no bound. */
     public IngestConfig withLiveAhead(int n) {
-        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                recordedAttempts, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, n, kafka, partitions);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                n,
+                kafka,
+                partitions);
     }
 
     public IngestConfig withSegmenterGroup(String group) {
@@ -112,8 +203,21 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
     }
 
     public IngestConfig withRecordedAttempts(int n) {
-        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax,
-                n, maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka, partitions);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                n,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                partitions);
     }
 
     private static void positive(String name, Duration d) {
@@ -125,7 +229,20 @@ public record IngestConfig(String bootstrapServers, Topics topics, Duration ioTi
 
     /** Pins each camera to its partition of the frames topic. */
     public IngestConfig withPartitions(Map<String, Integer> pinned) {
-        return new IngestConfig(bootstrapServers, topics, ioTimeout, stallTimeout, backoffMin, backoffMax, recordedAttempts,
-                maxInFlight, segmenterGroups, liveQueue, liveMaxUnacked, liveAhead, kafka, pinned);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                pinned);
     }
 }

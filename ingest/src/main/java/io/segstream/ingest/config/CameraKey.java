@@ -20,36 +20,61 @@ import java.util.function.Function;
  */
 public record CameraKey<T>(String name, String type, String defaultValue, String doc, Function<String, T> parser) {
 
-    public static final CameraKey<String> ID = new CameraKey<>("id", "string", "",
+    public static final CameraKey<String> ID = new CameraKey<>(
+            "id",
+            "string",
+            "",
             "camera id: the record key on every topic and the output directory name; " + CameraId.RULE,
             v -> v);
-    public static final CameraKey<String> SOURCE = new CameraKey<>("source", "URL or path", "",
+    public static final CameraKey<String> SOURCE = new CameraKey<>(
+            "source",
+            "URL or path",
+            "",
             "rtsp://, http(s):// (.m3u8 = HLS), udp://, rtp://, srt://, /dev/videoN, a video file, or a directory/glob of PNG/JPEG",
             v -> v);
-    public static final CameraKey<Boolean> LIVE = new CameraKey<>("mode", "live | recorded", "by source",
+    public static final CameraKey<Boolean> LIVE = new CameraKey<>(
+            "mode",
+            "live | recorded",
+            "by source",
             "live: reconnect forever, drop the oldest frames when Kafka is slow; recorded: read once to the end, drop nothing, "
                     + "end with the end-of-stream marker. Network sources and devices default to live, files to recorded",
             CameraKey::mode);
-    public static final CameraKey<Double> FPS = new CameraKey<>("fps", "number > 0", "all frames",
-            "publish at most this many frames per second of the source's time", CameraKey::fps);
-    public static final CameraKey<FrameSize> MAX_SIZE = new CameraKey<>("max-size", "WIDTHxHEIGHT", "source size",
-            "downscale larger pictures to fit, keeping the aspect ratio", FrameSize::parse);
-    public static final CameraKey<ImageEncoding> ENCODING = new CameraKey<>("encoding", "jpeg | png", "jpeg",
-            "how frames are published", CameraKey::encoding);
-    public static final CameraKey<Integer> JPEG_QUALITY = new CameraKey<>("jpeg-quality", "1-100", "90; 95 for picture sequences",
-            "JPEG quality", CameraKey::quality);
-    public static final CameraKey<String> RTSP_TRANSPORT = new CameraKey<>("rtsp-transport", "tcp | udp", "tcp",
-            "RTSP transport", CameraKey::transport);
-    public static final CameraKey<Scale> SCALE = new CameraKey<>("scale", "factor | WIDTHpx", "the model's",
+    public static final CameraKey<Double> FPS = new CameraKey<>(
+            "fps",
+            "number > 0",
+            "all frames",
+            "publish at most this many frames per second of the source's time",
+            CameraKey::fps);
+    public static final CameraKey<FrameSize> MAX_SIZE = new CameraKey<>(
+            "max-size",
+            "WIDTHxHEIGHT",
+            "source size",
+            "downscale larger pictures to fit, keeping the aspect ratio",
+            FrameSize::parse);
+    public static final CameraKey<ImageEncoding> ENCODING =
+            new CameraKey<>("encoding", "jpeg | png", "jpeg", "how frames are published", CameraKey::encoding);
+    public static final CameraKey<Integer> JPEG_QUALITY = new CameraKey<>(
+            "jpeg-quality", "1-100", "90; 95 for picture sequences", "JPEG quality", CameraKey::quality);
+    public static final CameraKey<String> RTSP_TRANSPORT =
+            new CameraKey<>("rtsp-transport", "tcp | udp", "tcp", "RTSP transport", CameraKey::transport);
+    public static final CameraKey<Scale> SCALE = new CameraKey<>(
+            "scale",
+            "factor | WIDTHpx",
+            "the model's",
             "the scale at which the segmenter sees this camera's frames: a factor (2 doubles each side) or a width (912px), "
-                    + "capped by a model's fixed crop; the mask still comes at the frame's size", CameraKey::scale);
-    public static final CameraKey<String> OPTIONS = new CameraKey<>("options", "map", "",
+                    + "capped by a model's fixed crop; the mask still comes at the frame's size",
+            CameraKey::scale);
+    public static final CameraKey<String> OPTIONS = new CameraKey<>(
+            "options",
+            "map",
+            "",
             "FFmpeg options for opening the source, e.g. {rtsp_flags: listen, probesize: \"500000\"}; "
-                    + "for image sequences, framerate (default 10)", v -> v);
+                    + "for image sequences, framerate (default 10)",
+            v -> v);
 
     /** Every key, in the order the README lists them. */
-    public static final List<CameraKey<?>> ALL = List.of(ID, SOURCE, LIVE, FPS, MAX_SIZE, ENCODING, JPEG_QUALITY,
-            RTSP_TRANSPORT, SCALE, OPTIONS);
+    public static final List<CameraKey<?>> ALL =
+            List.of(ID, SOURCE, LIVE, FPS, MAX_SIZE, ENCODING, JPEG_QUALITY, RTSP_TRANSPORT, SCALE, OPTIONS);
 
     public T parse(String value) {
         return parser.apply(value.strip());

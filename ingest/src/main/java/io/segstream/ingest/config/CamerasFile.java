@@ -44,8 +44,7 @@ public final class CamerasFile {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private CamerasFile() {
-    }
+    private CamerasFile() {}
 
     public static List<CameraSpec> load(Path file) throws ConfigException {
         JsonNode root;
@@ -54,14 +53,19 @@ public final class CamerasFile {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), List.of("no such file"));
         } catch (JacksonException e) {
-            throw new ConfigException(file.toString(), List.of("not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")));
+            throw new ConfigException(
+                    file.toString(),
+                    List.of("not valid YAML: " + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ")")));
         } catch (IOException e) {
             throw new ConfigException(file.toString(), List.of("cannot read it: " + e.getMessage()));
         }
         List<String> problems = new ArrayList<>();
         if (root == null || !root.isObject()) {
-            throw new ConfigException(file.toString(), List.of("expected a mapping with 'cameras:' (and optionally 'defaults:')"));
+            throw new ConfigException(
+                    file.toString(), List.of("expected a mapping with 'cameras:' (and optionally 'defaults:')"));
         }
         unknownKeys(root, Set.of("defaults", "cameras"), "", problems);
         Map<String, String> defaults = new LinkedHashMap<>();
@@ -83,7 +87,8 @@ public final class CamerasFile {
             Map<String, String> values = new LinkedHashMap<>(defaults);
             Map<String, String> options = new LinkedHashMap<>(defaultOptions);
             JsonNode c = cameras.get(i);
-            String where = "cameras[" + i + "]" + (c.hasNonNull("id") ? " (" + c.get("id").asText() + ")" : "");
+            String where = "cameras[" + i + "]"
+                    + (c.hasNonNull("id") ? " (" + c.get("id").asText() + ")" : "");
             read(c, where, values, options, problems);
             String id = values.get(CameraKey.ID.name());
             if (id != null && !ids.add(id.strip())) {
@@ -97,8 +102,12 @@ public final class CamerasFile {
         return out;
     }
 
-    private static void read(JsonNode node, String where, Map<String, String> values, Map<String, String> options,
-                             List<String> problems) {
+    private static void read(
+            JsonNode node,
+            String where,
+            Map<String, String> values,
+            Map<String, String> options,
+            List<String> problems) {
         if (!node.isObject()) {
             problems.add(where + ": expected a mapping of keys");
             return;
@@ -113,7 +122,10 @@ public final class CamerasFile {
                     problems.add(where + ": options: expected a mapping of FFmpeg option names to values");
                     continue;
                 }
-                e.getValue().fields().forEachRemaining(o -> options.put(o.getKey(), o.getValue().asText()));
+                e.getValue()
+                        .fields()
+                        .forEachRemaining(
+                                o -> options.put(o.getKey(), o.getValue().asText()));
             } else if (known.contains(e.getKey())) {
                 if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                     problems.add(where + ": " + e.getKey() + ": expected a single value");
@@ -127,7 +139,8 @@ public final class CamerasFile {
     private static void unknownKeys(JsonNode node, Set<String> known, String prefix, List<String> problems) {
         node.fieldNames().forEachRemaining(k -> {
             if (!known.contains(k)) {
-                problems.add(prefix + "unknown key '" + k + "' (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                problems.add(prefix + "unknown key '" + k + "' (known: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         });
     }
@@ -136,15 +149,16 @@ public final class CamerasFile {
      * Binds raw key values into a camera, adding a problem for each bad or missing key; empty when
      * there was any.
      */
-    public static Optional<CameraSpec> bind(Map<String, String> values, Map<String, String> options, String where,
-                                            List<String> problems) {
+    public static Optional<CameraSpec> bind(
+            Map<String, String> values, Map<String, String> options, String where, List<String> problems) {
         int before = problems.size();
         String id = required(values, CameraKey.ID, where, problems);
         String source = required(values, CameraKey.SOURCE, where, problems);
         Optional<Boolean> live = value(values, CameraKey.LIVE, where, problems);
         Optional<Double> fps = value(values, CameraKey.FPS, where, problems);
         Optional<FrameSize> maxSize = value(values, CameraKey.MAX_SIZE, where, problems);
-        ImageEncoding encoding = value(values, CameraKey.ENCODING, where, problems).orElse(ImageEncoding.JPEG);
+        ImageEncoding encoding =
+                value(values, CameraKey.ENCODING, where, problems).orElse(ImageEncoding.JPEG);
         Optional<Integer> quality = value(values, CameraKey.JPEG_QUALITY, where, problems);
         Optional<String> transport = value(values, CameraKey.RTSP_TRANSPORT, where, problems);
         Optional<Scale> scale = value(values, CameraKey.SCALE, where, problems);
@@ -155,16 +169,23 @@ public final class CamerasFile {
         transport.ifPresent(t -> opts.put("rtsp_transport", t));
         try {
             SourceSpec spec = SourceSpec.of(source, opts);
-            return Optional.of(new CameraSpec(id, spec, live.orElse(spec.kind().liveByDefault()),
-                    fps.map(OptionalDouble::of).orElse(OptionalDouble.empty()), maxSize, encoding,
-                    quality.orElse(CameraSpec.defaultJpegQuality(spec)), scale));
+            return Optional.of(new CameraSpec(
+                    id,
+                    spec,
+                    live.orElse(spec.kind().liveByDefault()),
+                    fps.map(OptionalDouble::of).orElse(OptionalDouble.empty()),
+                    maxSize,
+                    encoding,
+                    quality.orElse(CameraSpec.defaultJpegQuality(spec)),
+                    scale));
         } catch (IllegalArgumentException e) {
             problems.add(where + ": " + e.getMessage());
             return Optional.empty();
         }
     }
 
-    private static String required(Map<String, String> values, CameraKey<String> key, String where, List<String> problems) {
+    private static String required(
+            Map<String, String> values, CameraKey<String> key, String where, List<String> problems) {
         String v = values.get(key.name());
         if (v == null || v.isBlank()) {
             problems.add(where + ": " + key.name() + " is required (" + key.doc() + ")");
@@ -173,7 +194,8 @@ public final class CamerasFile {
         return v.strip();
     }
 
-    private static <T> Optional<T> value(Map<String, String> values, CameraKey<T> key, String where, List<String> problems) {
+    private static <T> Optional<T> value(
+            Map<String, String> values, CameraKey<T> key, String where, List<String> problems) {
         String v = values.get(key.name());
         if (v == null) {
             return Optional.empty();

@@ -122,10 +122,15 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
             throw new IllegalStateException("this FFmpeg build has no MJPEG encoder");
         }
         context = avcodec_alloc_context3(codec);
-        context.width(w).height(h).pix_fmt(format).color_range(AVCOL_RANGE_JPEG)
+        context.width(w)
+                .height(h)
+                .pix_fmt(format)
+                .color_range(AVCOL_RANGE_JPEG)
                 .time_base(new AVRational().num(1).den(25))
-                .flags(context.flags() | AV_CODEC_FLAG_QSCALE).global_quality(qscale * FF_QP2LAMBDA)
-                .thread_count(0).thread_type(FF_THREAD_SLICE);
+                .flags(context.flags() | AV_CODEC_FLAG_QSCALE)
+                .global_quality(qscale * FF_QP2LAMBDA)
+                .thread_count(0)
+                .thread_type(FF_THREAD_SLICE);
         check(avcodec_open2(context, codec, (PointerPointer<?>) null), "avcodec_open2");
         yuv = av_frame_alloc();
         yuv.format(format).width(w).height(h);

@@ -1,7 +1,7 @@
 package io.segstream.ingest.encode;
 
-import io.segstream.protocol.ImageEncoding;
 import io.segstream.ingest.source.Picture;
+import io.segstream.protocol.ImageEncoding;
 
 /** Turns a decoded picture into the bytes of a frame record. Not thread-safe. */
 public interface PictureEncoder extends AutoCloseable {

@@ -16,8 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class LatestFrames {
 
     /** What waits to be sent: a frame, or the end of a session. */
-    sealed interface Item permits Pending, SessionEnd {
-    }
+    sealed interface Item permits Pending, SessionEnd {}
 
     private final int capacity;
     private final Deque<Item> items = new ArrayDeque<>();

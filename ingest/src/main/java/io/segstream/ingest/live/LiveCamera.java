@@ -76,6 +76,7 @@ public final class LiveCamera implements Camera {
      * would see no frame).
      */
     static final Duration KEY_FRAMES_ONLY_AFTER = Duration.ofSeconds(1);
+
     static final Duration KEY_FRAME_INTERVAL_MAX = Duration.ofSeconds(2);
     private long droppedAhead;
     private long droppedReportedAt = System.nanoTime();
@@ -89,9 +90,14 @@ public final class LiveCamera implements Camera {
      *                  most that many frames are published ahead of the segmenters, and the camera's
      *                  other frames are dropped before they are encoded
      */
-    public LiveCamera(CameraSpec camera, IngestConfig config, FramePublisher publisher, CameraMetrics metrics,
-                      Optional<SegmentedOffsets> segmented) {
-        this.window = config.liveAhead() == 0 ? Optional.empty()
+    public LiveCamera(
+            CameraSpec camera,
+            IngestConfig config,
+            FramePublisher publisher,
+            CameraMetrics metrics,
+            Optional<SegmentedOffsets> segmented) {
+        this.window = config.liveAhead() == 0
+                ? Optional.empty()
                 : segmented.map(o -> new InFlightWindow(camera.id(), config.liveAhead(), o));
         this.camera = camera;
         this.config = config;
@@ -118,10 +124,12 @@ public final class LiveCamera implements Camera {
     }
 
     private Thread daemon(String role, Runnable body) {
-        Thread t = new Thread(() -> {
-            MDC.put("camera", camera.id());
-            body.run();
-        }, "ingest-" + camera.id() + "-" + role);
+        Thread t = new Thread(
+                () -> {
+                    MDC.put("camera", camera.id());
+                    body.run();
+                },
+                "ingest-" + camera.id() + "-" + role);
         t.setDaemon(true);
         return t;
     }
@@ -174,7 +182,8 @@ public final class LiveCamera implements Camera {
             LOG.info("Camera {}: connected to {}, session {}", camera.id(), camera.input(), session);
             read(gen, source, session);
             if (current(gen)) {
-                lastError = "the stream ended, or sent nothing for " + config.ioTimeout().toMillis() + " ms";
+                lastError = "the stream ended, or sent nothing for "
+                        + config.ioTimeout().toMillis() + " ms";
                 LOG.warn("Camera {}: {}: {}", camera.id(), camera.input(), lastError);
             }
         } catch (IOException e) {
@@ -219,19 +228,26 @@ public final class LiveCamera implements Camera {
             } else if (behindSince == 0) {
                 behindSince = t0;
             }
-            keyFramesOnly |= !wanted && t0 - behindSince > KEY_FRAMES_ONLY_AFTER.toNanos()
-                    && source.keyFrameInterval().filter(i -> i.compareTo(KEY_FRAME_INTERVAL_MAX) <= 0).isPresent();
+            keyFramesOnly |= !wanted
+                    && t0 - behindSince > KEY_FRAMES_ONLY_AFTER.toNanos()
+                    && source.keyFrameInterval()
+                            .filter(i -> i.compareTo(KEY_FRAME_INTERVAL_MAX) <= 0)
+                            .isPresent();
             Optional<DecodedFrame> next = Optional.empty();
             OptionalLong pts;
             if (keyFramesOnly) {
                 next = source.nextKeyFrame();
                 keyFramesOnly = false; // decoding may go on from a key frame
                 wanted = window.isEmpty() || window.get().hasRoom();
-                pts = next.isEmpty() ? OptionalLong.empty() : OptionalLong.of(next.get().ptsMicros());
+                pts = next.isEmpty()
+                        ? OptionalLong.empty()
+                        : OptionalLong.of(next.get().ptsMicros());
                 next = wanted ? next : Optional.empty();
             } else if (wanted) {
                 next = source.next();
-                pts = next.isEmpty() ? OptionalLong.empty() : OptionalLong.of(next.get().ptsMicros());
+                pts = next.isEmpty()
+                        ? OptionalLong.empty()
+                        : OptionalLong.of(next.get().ptsMicros());
             } else {
                 pts = source.skip();
             }
@@ -263,7 +279,8 @@ public final class LiveCamera implements Camera {
                 metrics.droppedBySampling();
                 continue;
             }
-            Pending p = new Pending(session, frame.picture().copy(), frame.ptsMicros(), nowMicros(), source.frameRate());
+            Pending p =
+                    new Pending(session, frame.picture().copy(), frame.ptsMicros(), nowMicros(), source.frameRate());
             if (queue.offer(p) > 0) {
                 metrics.droppedBecauseKafkaIsSlow();
             }
@@ -352,8 +369,17 @@ public final class LiveCamera implements Camera {
             }
         }
         byte[] picture = encoder.encode(p.picture());
-        FrameMeta meta = new FrameMeta(p.session(), sequence, p.ptsMicros(), p.captureMicros(),
-                p.picture().width(), p.picture().height(), camera.encoding(), -1, p.frameRate(), true);
+        FrameMeta meta = new FrameMeta(
+                p.session(),
+                sequence,
+                p.ptsMicros(),
+                p.captureMicros(),
+                p.picture().width(),
+                p.picture().height(),
+                camera.encoding(),
+                -1,
+                p.frameRate(),
+                true);
         long sentAt = System.nanoTime();
         try {
             publisher.publish(camera.id(), meta, picture, camera.scale(), (md, e) -> {
@@ -380,8 +406,11 @@ public final class LiveCamera implements Camera {
         droppedAhead++;
         long now = System.nanoTime();
         if (now - droppedReportedAt >= TimeUnit.SECONDS.toNanos(10)) {
-            LOG.info("Camera {}: {} frames not published in the last {} s: the segmenters are {} frames behind",
-                    camera.id(), droppedAhead, TimeUnit.NANOSECONDS.toSeconds(now - droppedReportedAt),
+            LOG.info(
+                    "Camera {}: {} frames not published in the last {} s: the segmenters are {} frames behind",
+                    camera.id(),
+                    droppedAhead,
+                    TimeUnit.NANOSECONDS.toSeconds(now - droppedReportedAt),
                     window.map(InFlightWindow::inFlight).orElse(0));
             droppedAhead = 0;
             droppedReportedAt = now;
@@ -398,8 +427,16 @@ public final class LiveCamera implements Camera {
     public CameraStatus status() {
         long last = lastFrameNanos;
         Optional<Duration> age = last == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - last));
-        return new CameraStatus(camera.id(), camera.input(), true, stopped ? CameraStatus.State.STOPPED : state, age,
-                metrics.publishedCount(), metrics.droppedCount(), metrics.reconnectCount(), sessions.get(),
+        return new CameraStatus(
+                camera.id(),
+                camera.input(),
+                true,
+                stopped ? CameraStatus.State.STOPPED : state,
+                age,
+                metrics.publishedCount(),
+                metrics.droppedCount(),
+                metrics.reconnectCount(),
+                sessions.get(),
                 Optional.ofNullable(lastError));
     }
 
@@ -417,8 +454,8 @@ public final class LiveCamera implements Camera {
             Thread.currentThread().interrupt();
         }
         state = CameraStatus.State.STOPPED;
-        result.complete(new IngestResult(camera.id(), camera.input(), endedSessions, metrics.publishedCount(),
-                Optional.empty()));
+        result.complete(new IngestResult(
+                camera.id(), camera.input(), endedSessions, metrics.publishedCount(), Optional.empty()));
     }
 
     private static void sleepUntil(long dueNanos) throws IOException {

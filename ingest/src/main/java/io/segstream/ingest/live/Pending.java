@@ -12,5 +12,4 @@ import java.util.UUID;
  * @param frameRate     the stream's nominal rate, 0 if unknown
  */
 record Pending(UUID session, Picture picture, long ptsMicros, long captureMicros, double frameRate)
-        implements LatestFrames.Item {
-}
+        implements LatestFrames.Item {}

@@ -12,8 +12,7 @@ public final class CamerasHealth {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CamerasHealth() {
-    }
+    private CamerasHealth() {}
 
     public static boolean healthy(List<CameraStatus> cameras) {
         return cameras.stream().allMatch(CameraStatus::healthy);
@@ -31,7 +30,8 @@ public final class CamerasHealth {
             n.put("mode", c.live() ? "live" : "recorded");
             n.put("state", c.state().name().toLowerCase(Locale.ROOT));
             n.put("healthy", c.healthy());
-            c.lastFrameAge().ifPresentOrElse(a -> n.put("lastFrameAgeMs", a.toMillis()), () -> n.putNull("lastFrameAgeMs"));
+            c.lastFrameAge()
+                    .ifPresentOrElse(a -> n.put("lastFrameAgeMs", a.toMillis()), () -> n.putNull("lastFrameAgeMs"));
             n.put("published", c.published());
             n.put("dropped", c.dropped());
             n.put("reconnects", c.reconnects());

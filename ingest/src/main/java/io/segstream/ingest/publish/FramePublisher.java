@@ -35,16 +35,19 @@ public final class FramePublisher implements AutoCloseable {
      * @param kafka      further producer properties (security, ...), applied after the publisher's own; others are ignored
      * @param partitions cameras pinned to a partition; the others go where their key's hash puts them
      */
-    public FramePublisher(String bootstrapServers, Topics topics, Map<String, String> kafka, Map<String, Integer> partitions) {
+    public FramePublisher(
+            String bootstrapServers, Topics topics, Map<String, String> kafka, Map<String, Integer> partitions) {
         this.topic = topics.frames();
         this.partitions = Map.copyOf(partitions);
-        this.producer = new KafkaProducer<>(KafkaClientProperties.producer(bootstrapServers, OWN, kafka),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                KafkaClientProperties.producer(bootstrapServers, OWN, kafka),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /** Sends a frame (asking for {@code scale} when given); {@code done} hears of its acknowledgement or failure, on the producer's I/O thread. */
-    public Future<RecordMetadata> publish(String camera, FrameMeta meta, byte[] picture, Optional<Scale> scale,
-                                          Callback done) {
+    public Future<RecordMetadata> publish(
+            String camera, FrameMeta meta, byte[] picture, Optional<Scale> scale, Callback done) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partitions.get(camera), camera, picture);
         WireHeaders.writeFrame(record.headers(), meta);
         scale.ifPresent(s -> WireHeaders.writeScale(record.headers(), s));
@@ -53,7 +56,8 @@ public final class FramePublisher implements AutoCloseable {
 
     /** Sends the end-of-stream marker of a session; {@code done} hears how it went. */
     public Future<RecordMetadata> endOfStream(String camera, EndOfStream eos, Callback done) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partitions.get(camera), camera, new byte[0]);
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(topic, partitions.get(camera), camera, new byte[0]);
         WireHeaders.writeEndOfStream(record.headers(), eos);
         return producer.send(record, done);
     }
@@ -82,10 +86,16 @@ public final class FramePublisher implements AutoCloseable {
      * is pooled and reused instead of allocated per record.
      */
     private static final Map<String, Object> OWN = Map.of(
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES,
-            ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * Topics.MAX_RECORD_BYTES,
-            ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            Topics.MAX_RECORD_BYTES,
+            ProducerConfig.BUFFER_MEMORY_CONFIG,
+            4L * Topics.MAX_RECORD_BYTES,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            1024 * 1024);
 }

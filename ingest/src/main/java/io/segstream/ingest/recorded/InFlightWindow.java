@@ -60,8 +60,11 @@ public final class InFlightWindow {
                 long now = System.nanoTime();
                 if (now - reportedAt >= REPORT_EVERY.toNanos()) {
                     reportedAt = now;
-                    LOG.info("Camera {}: {} frames wait to be segmented; holding back for {} s (consumer group {})",
-                            camera, unacked + acked.size(), Duration.ofNanos(now - waitingSince).toSeconds(),
+                    LOG.info(
+                            "Camera {}: {} frames wait to be segmented; holding back for {} s (consumer group {})",
+                            camera,
+                            unacked + acked.size(),
+                            Duration.ofNanos(now - waitingSince).toSeconds(),
                             segmented.groups());
                 }
                 wait(POLL.toMillis());

@@ -20,11 +20,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -54,8 +54,13 @@ public final class RecordedCamera implements Camera {
     private volatile long lastFrameNanos;
 
     /** @param threads where the input is read (the ingest process interrupts them when it closes) */
-    public RecordedCamera(CameraSpec camera, IngestConfig config, FramePublisher publisher, CameraMetrics metrics,
-                          Optional<SegmentedOffsets> segmented, Executor threads) {
+    public RecordedCamera(
+            CameraSpec camera,
+            IngestConfig config,
+            FramePublisher publisher,
+            CameraMetrics metrics,
+            Optional<SegmentedOffsets> segmented,
+            Executor threads) {
         this.threads = threads;
         this.camera = camera;
         this.config = config;
@@ -71,13 +76,12 @@ public final class RecordedCamera implements Camera {
 
     /** Nothing to do: a recorded input is read to its end, or its thread is interrupted when the process closes. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     IngestResult run() {
         MDC.put("camera", camera.id());
         try (FrameSource source = FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize(), BUFFERS);
-             PictureEncoder encoder = PictureEncoder.of(camera.encoding(), camera.jpegQuality())) {
+                PictureEncoder encoder = PictureEncoder.of(camera.encoding(), camera.jpegQuality())) {
             Optional<String> notOpened = open(source);
             if (notOpened.isPresent()) {
                 return failed(Optional.empty(), 0, notOpened.get());
@@ -114,10 +118,18 @@ public final class RecordedCamera implements Camera {
                     return Optional.of("cannot open input " + camera.input() + ": " + e.getMessage()
                             + (attempts > 1 ? " (" + attempts + " attempts)" : ""));
                 }
-                LOG.warn("Camera {}: cannot open input {}: {}; retry {} of {} in {} ms", camera.id(), camera.input(),
-                        e.getMessage(), attempt, attempts - 1, wait.toMillis());
+                LOG.warn(
+                        "Camera {}: cannot open input {}: {}; retry {} of {} in {} ms",
+                        camera.id(),
+                        camera.input(),
+                        e.getMessage(),
+                        attempt,
+                        attempts - 1,
+                        wait.toMillis());
                 Thread.sleep(wait.toMillis());
-                wait = wait.multipliedBy(2).compareTo(config.backoffMax()) > 0 ? config.backoffMax() : wait.multipliedBy(2);
+                wait = wait.multipliedBy(2).compareTo(config.backoffMax()) > 0
+                        ? config.backoffMax()
+                        : wait.multipliedBy(2);
             }
         }
     }
@@ -125,10 +137,15 @@ public final class RecordedCamera implements Camera {
     private IngestResult read(FrameSource source, PictureEncoder encoder) throws InterruptedException {
         UUID session = UUID.randomUUID();
         long expected = source.lengthHint();
-        LOG.info("Camera {}: reading {} ({} frames expected at {} fps), session {}", camera.id(), camera.input(),
-                expected < 0 ? "?" : expected, String.format("%.2f", source.frameRate()), session);
-        InFlightWindow window = new InFlightWindow(camera.id(),
-                segmented.isPresent() ? config.maxInFlight() : 0, segmented.orElse(null));
+        LOG.info(
+                "Camera {}: reading {} ({} frames expected at {} fps), session {}",
+                camera.id(),
+                camera.input(),
+                expected < 0 ? "?" : expected,
+                String.format("%.2f", source.frameRate()),
+                session);
+        InFlightWindow window = new InFlightWindow(
+                camera.id(), segmented.isPresent() ? config.maxInFlight() : 0, segmented.orElse(null));
         FrameSampler sampler = new FrameSampler(camera.targetFps());
         Sender sender = new Sender(source, encoder, session, window);
         Thread sending = new Thread(sender, "ingest-" + camera.id() + "-send");
@@ -155,8 +172,12 @@ public final class RecordedCamera implements Camera {
                 sender.queue.put(next);
                 if (System.nanoTime() >= reportAt) {
                     reportAt = System.nanoTime() + PROGRESS_EVERY.toNanos();
-                    LOG.info("Camera {}: {} of {} frames read ({} published)", camera.id(), decoded,
-                            expected < 0 ? "?" : expected, sender.published);
+                    LOG.info(
+                            "Camera {}: {} of {} frames read ({} published)",
+                            camera.id(),
+                            decoded,
+                            expected < 0 ? "?" : expected,
+                            sender.published);
                 }
             }
         } catch (IOException e) {
@@ -179,8 +200,11 @@ public final class RecordedCamera implements Camera {
         });
         publisher.flush();
         if (sender.failure.get() != null) {
-            return failed(Optional.of(session), published, "frames of " + camera.input()
-                    + " could not be published to Kafka: " + sender.failure.get().getMessage());
+            return failed(
+                    Optional.of(session),
+                    published,
+                    "frames of " + camera.input() + " could not be published to Kafka: "
+                            + sender.failure.get().getMessage());
         }
         if (error != null) {
             return failed(Optional.of(session), published, error);
@@ -198,6 +222,7 @@ public final class RecordedCamera implements Camera {
 
         /** One frame waits while one is encoded and the reader decodes a third: {@link #BUFFERS} images. */
         final BlockingQueue<Optional<DecodedFrame>> queue = new ArrayBlockingQueue<>(1);
+
         final AtomicReference<Exception> failure = new AtomicReference<>();
         volatile long published;
         private final FrameSource source;
@@ -235,9 +260,17 @@ public final class RecordedCamera implements Camera {
 
         private void send(DecodedFrame frame) {
             byte[] picture = encoder.encode(frame.picture());
-            FrameMeta meta = new FrameMeta(session, published, frame.ptsMicros(), nowMicros(),
-                    frame.picture().width(), frame.picture().height(), camera.encoding(),
-                    source.lengthHint(), source.frameRate(), false);
+            FrameMeta meta = new FrameMeta(
+                    session,
+                    published,
+                    frame.ptsMicros(),
+                    nowMicros(),
+                    frame.picture().width(),
+                    frame.picture().height(),
+                    camera.encoding(),
+                    source.lengthHint(),
+                    source.frameRate(),
+                    false);
             long sentAt = System.nanoTime();
             publisher.publish(camera.id(), meta, picture, camera.scale(), (md, e) -> {
                 if (e == null) {
@@ -255,8 +288,17 @@ public final class RecordedCamera implements Camera {
     public CameraStatus status() {
         long last = lastFrameNanos;
         Optional<Duration> age = last == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - last));
-        return new CameraStatus(camera.id(), camera.input(), false, state, age, metrics.publishedCount(), 0, 0,
-                state == CameraStatus.State.CONNECTING ? 0 : 1, Optional.ofNullable(lastError));
+        return new CameraStatus(
+                camera.id(),
+                camera.input(),
+                false,
+                state,
+                age,
+                metrics.publishedCount(),
+                0,
+                0,
+                state == CameraStatus.State.CONNECTING ? 0 : 1,
+                Optional.ofNullable(lastError));
     }
 
     private IngestResult failed(Optional<UUID> session, long frames, String reason) {

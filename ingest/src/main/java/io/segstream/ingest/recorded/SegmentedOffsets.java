@@ -39,8 +39,8 @@ public final class SegmentedOffsets implements AutoCloseable {
 
     /** @param kafka further admin client properties (security, ...); others are ignored */
     public SegmentedOffsets(String bootstrapServers, List<String> groups, Duration refresh, Map<String, String> kafka) {
-        this.admin = Admin.create(KafkaClientProperties.admin(bootstrapServers,
-                Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "segstream-ingest-lag"), kafka));
+        this.admin = Admin.create(KafkaClientProperties.admin(
+                bootstrapServers, Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "segstream-ingest-lag"), kafka));
         this.groups = List.copyOf(groups);
         this.refresh = refresh;
     }
@@ -58,17 +58,19 @@ public final class SegmentedOffsets implements AutoCloseable {
             long now = System.nanoTime();
             if (!refreshing && (readAtNanos == 0 || now - readAtNanos >= refresh.toNanos())) {
                 refreshing = true;
-                Thread t = new Thread(() -> {
-                    try {
-                        next(partition);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        synchronized (this) {
-                            refreshing = false;
-                        }
-                    }
-                }, "ingest-segmented-offsets");
+                Thread t = new Thread(
+                        () -> {
+                            try {
+                                next(partition);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                synchronized (this) {
+                                    refreshing = false;
+                                }
+                            }
+                        },
+                        "ingest-segmented-offsets");
                 t.setDaemon(true);
                 t.start();
             }
@@ -84,14 +86,18 @@ public final class SegmentedOffsets implements AutoCloseable {
             try {
                 List<Map<TopicPartition, OffsetAndMetadata>> read = new ArrayList<>(groups.size());
                 for (String group : groups) {
-                    read.add(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS));
+                    read.add(admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get(10, TimeUnit.SECONDS));
                 }
                 committed = read;
                 warned = false;
             } catch (ExecutionException | TimeoutException e) {
                 if (!warned) {
-                    LOG.warn("Cannot read the offsets of consumer groups {} ({}); holding frames back until they answer",
-                            groups, e.getMessage());
+                    LOG.warn(
+                            "Cannot read the offsets of consumer groups {} ({}); holding frames back until they answer",
+                            groups,
+                            e.getMessage());
                     warned = true;
                 }
             }

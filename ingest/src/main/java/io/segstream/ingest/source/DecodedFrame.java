@@ -4,5 +4,4 @@ package io.segstream.ingest.source;
  * A decoded picture and its presentation time. The picture may be a buffer the source reuses on a
  * later read: encode it or {@link Picture#copy() copy} it before handing it on.
  */
-public record DecodedFrame(Picture picture, long ptsMicros) {
-}
+public record DecodedFrame(Picture picture, long ptsMicros) {}

@@ -23,10 +23,10 @@ public final class FFmpegLogging {
     private static final ThreadLocal<String> LAST_WARNING = new ThreadLocal<>();
     /** Held for the life of the JVM: FFmpeg keeps calling it. */
     private static final Callback CALLBACK = new Callback();
+
     private static volatile boolean initialised;
 
-    private FFmpegLogging() {
-    }
+    private FFmpegLogging() {}
 
     public static void init() {
         if (!initialised) {
@@ -77,7 +77,8 @@ public final class FFmpegLogging {
     private static final class Callback extends LogCallback {
         @Override
         public void call(int level, BytePointer msg) {
-            String text = CONTEXT.matcher(msg.getString(StandardCharsets.UTF_8).strip()).replaceFirst("");
+            String text = CONTEXT.matcher(msg.getString(StandardCharsets.UTF_8).strip())
+                    .replaceFirst("");
             if (text.isEmpty()) {
                 return;
             }

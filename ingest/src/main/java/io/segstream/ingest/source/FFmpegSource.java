@@ -39,7 +39,8 @@ public final class FFmpegSource implements FrameSource {
      * reader may hand up to {@code buffers - 1} of them to another thread without copying. With
      * {@code lowDelay} the decoder uses slice threads only, so that it holds no frame back.
      */
-    public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize, int buffers, boolean lowDelay) {
+    public FFmpegSource(
+            SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize, int buffers, boolean lowDelay) {
         this.lowDelay = lowDelay;
         this.spec = spec;
         this.ioTimeout = ioTimeout;
@@ -96,7 +97,9 @@ public final class FFmpegSource implements FrameSource {
         }
         // FFmpeg names the socket URL with our options in it: leave them out of the user's message
         String reason = FFmpegLogging.reason(e).replaceAll("\\?timeout=\\d+", "");
-        return spec.kind() == SourceKind.FILE ? "FFmpeg cannot read it as video (" + reason + ")" : "cannot open it (" + reason + ")";
+        return spec.kind() == SourceKind.FILE
+                ? "FFmpeg cannot read it as video (" + reason + ")"
+                : "cannot open it (" + reason + ")";
     }
 
     /** FFmpeg options for opening {@code spec}: timeouts by kind, then the user's own options, which win. */

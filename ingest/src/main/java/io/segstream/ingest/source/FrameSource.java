@@ -21,7 +21,9 @@ public interface FrameSource extends AutoCloseable {
      */
     default OptionalLong skip() throws IOException {
         Optional<DecodedFrame> frame = next();
-        return frame.isEmpty() ? OptionalLong.empty() : OptionalLong.of(frame.get().ptsMicros());
+        return frame.isEmpty()
+                ? OptionalLong.empty()
+                : OptionalLong.of(frame.get().ptsMicros());
     }
 
     /**

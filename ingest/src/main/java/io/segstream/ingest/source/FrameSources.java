@@ -6,8 +6,7 @@ import java.util.Optional;
 /** Makes the source a camera's spec asks for. */
 public final class FrameSources {
 
-    private FrameSources() {
-    }
+    private FrameSources() {}
 
     public static FrameSource create(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
         return create(spec, ioTimeout, maxSize, 1);

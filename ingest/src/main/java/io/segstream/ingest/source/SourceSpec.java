@@ -64,8 +64,9 @@ public record SourceSpec(String input, SourceKind kind, Map<String, String> opti
                 case "srt" -> SourceKind.SRT;
                 case "v4l2" -> SourceKind.V4L2;
                 case "file" -> SourceKind.FILE;
-                default -> throw new IllegalArgumentException("unsupported source scheme '" + scheme + "://' in " + input
-                        + " (use rtsp, http(s), udp, rtp, srt, v4l2, a file or an image directory/glob)");
+                default ->
+                    throw new IllegalArgumentException("unsupported source scheme '" + scheme + "://' in " + input
+                            + " (use rtsp, http(s), udp, rtp, srt, v4l2, a file or an image directory/glob)");
             };
         }
         if (lower.startsWith("/dev/video")) {

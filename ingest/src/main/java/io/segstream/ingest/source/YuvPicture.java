@@ -87,14 +87,16 @@ public final class YuvPicture implements Picture {
     @Override
     public BufferedImage toImage() {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        SwsContext sws = sws_getContext(width, height, AV_PIX_FMT_YUVJ420P, width, height, AV_PIX_FMT_BGR24,
-                SWS_BILINEAR, null, null, (double[]) null);
+        SwsContext sws = sws_getContext(
+                width, height, AV_PIX_FMT_YUVJ420P, width, height, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null, (double
+                                [])
+                        null);
         try (BytePointer src = new BytePointer(data);
-             BytePointer dst = new BytePointer((long) width * height * 3);
-             PointerPointer<BytePointer> srcPlanes = new PointerPointer<>(4);
-             PointerPointer<BytePointer> dstPlanes = new PointerPointer<>(4);
-             IntPointer srcStrides = new IntPointer(new int[] {stride(0), stride(1), stride(2), 0});
-             IntPointer dstStrides = new IntPointer(new int[] {width * 3, 0, 0, 0})) {
+                BytePointer dst = new BytePointer((long) width * height * 3);
+                PointerPointer<BytePointer> srcPlanes = new PointerPointer<>(4);
+                PointerPointer<BytePointer> dstPlanes = new PointerPointer<>(4);
+                IntPointer srcStrides = new IntPointer(new int[] {stride(0), stride(1), stride(2), 0});
+                IntPointer dstStrides = new IntPointer(new int[] {width * 3, 0, 0, 0})) {
             for (int p = 0; p < 3; p++) {
                 srcPlanes.put(p, new BytePointer(src).position(offset(p)));
             }

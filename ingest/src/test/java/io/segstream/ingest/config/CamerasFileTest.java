@@ -57,7 +57,9 @@ class CamerasFileTest {
         assertThat(drive.live()).isFalse();
         assertThat(drive.targetFps().getAsDouble()).isEqualTo(5);
         assertThat(drive.encoding()).isEqualTo(ImageEncoding.PNG);
-        assertThat(drive.scale()).as("the segmenter sees this camera's frames at twice their size").hasValue(new Scale(2, 0));
+        assertThat(drive.scale())
+                .as("the segmenter sees this camera's frames at twice their size")
+                .hasValue(new Scale(2, 0));
         assertThat(front.scale()).isEmpty();
         CameraSpec relay = cameras.get(2);
         assertThat(relay.live()).isFalse();
@@ -84,16 +86,17 @@ class CamerasFileTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> CamerasFile.load(file));
 
-        assertThat(e.problems()).containsExactly(
-                "defaults: unknown key 'fsp' (known: encoding, fps, id, jpeg-quality, max-size, mode, options, rtsp-transport, scale, source)",
-                "cameras[0] (front): fps: must be > 0, got -1",
-                "cameras[0] (front): jpeg-quality: must be 1-100, got 150",
-                "cameras[1] (front): id 'front' is used by another camera",
-                "cameras[2]: id is required (camera id: the record key on every topic and the output directory name; "
-                        + "1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit)",
-                "cameras[2]: encoding: must be jpeg or png, got 'webp'",
-                "cameras[3] (bad id): unsupported source scheme 'gopher://' in gopher://x (use rtsp, http(s), udp, rtp, "
-                        + "srt, v4l2, a file or an image directory/glob)");
+        assertThat(e.problems())
+                .containsExactly(
+                        "defaults: unknown key 'fsp' (known: encoding, fps, id, jpeg-quality, max-size, mode, options, rtsp-transport, scale, source)",
+                        "cameras[0] (front): fps: must be > 0, got -1",
+                        "cameras[0] (front): jpeg-quality: must be 1-100, got 150",
+                        "cameras[1] (front): id 'front' is used by another camera",
+                        "cameras[2]: id is required (camera id: the record key on every topic and the output directory name; "
+                                + "1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit)",
+                        "cameras[2]: encoding: must be jpeg or png, got 'webp'",
+                        "cameras[3] (bad id): unsupported source scheme 'gopher://' in gopher://x (use rtsp, http(s), udp, rtp, "
+                                + "srt, v4l2, a file or an image directory/glob)");
         assertThat(e.getMessage()).startsWith(file + ": defaults: unknown key 'fsp'");
     }
 
@@ -104,15 +107,18 @@ class CamerasFileTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> CamerasFile.load(file));
 
         assertThat(e.problems()).singleElement().asString().startsWith("not valid YAML: ");
-        assertThat(catchThrowableOfType(ConfigException.class, () -> CamerasFile.load(dir.resolve("none.yaml"))).problems())
+        assertThat(catchThrowableOfType(ConfigException.class, () -> CamerasFile.load(dir.resolve("none.yaml")))
+                        .problems())
                 .containsExactly("no such file");
     }
 
     @Test
     void shouldRefuseCameraIdsThatWouldNameAnotherDirectory() {
         for (String id : List.of("..", ".", ".hidden", "a/b", "../x")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CameraSpec.of(id, "/data/x.mp4")).as(id)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("starting with a letter or digit");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CameraSpec.of(id, "/data/x.mp4"))
+                    .as(id)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("starting with a letter or digit");
         }
     }
 }

@@ -21,6 +21,8 @@ class ReadmeDocumentsCameraKeysTest {
                 .map(l -> l.substring(1, l.indexOf('|', 1)).strip().replace("`", ""))
                 .toList();
 
-        assertThat(documented).containsExactlyElementsOf(CameraKey.ALL.stream().map(CameraKey::name).toList());
+        assertThat(documented)
+                .containsExactlyElementsOf(
+                        CameraKey.ALL.stream().map(CameraKey::name).toList());
     }
 }

@@ -12,9 +12,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class PictureEncoderTest {
 
@@ -56,10 +56,12 @@ class PictureEncoderTest {
         Arrays.fill(data, 0, w * h, (byte) 200);
         Arrays.fill(data, grey.offset(1), data.length, (byte) 128);
 
-        try (PictureEncoder jpeg = PictureEncoder.of(ImageEncoding.JPEG, 95); PictureEncoder png = PictureEncoder.of(ImageEncoding.PNG, 0)) {
+        try (PictureEncoder jpeg = PictureEncoder.of(ImageEncoding.JPEG, 95);
+                PictureEncoder png = PictureEncoder.of(ImageEncoding.PNG, 0)) {
             for (byte[] bytes : new byte[][] {jpeg.encode(grey), png.encode(grey)}) {
                 Color c = new Color(decode(bytes).getRGB(w - 1, h - 1));
-                assertThat(java.util.List.of(c.getRed(), c.getGreen(), c.getBlue())).allSatisfy(v -> assertThat(v).isBetween(196, 204));
+                assertThat(java.util.List.of(c.getRed(), c.getGreen(), c.getBlue()))
+                        .allSatisfy(v -> assertThat(v).isBetween(196, 204));
             }
         }
         Picture copy = grey.copy();
@@ -80,9 +82,13 @@ class PictureEncoderTest {
         int w = 32;
         int h = 16;
         try (PictureEncoder jpeg = PictureEncoder.of(ImageEncoding.JPEG, 95)) {
-            assertThat(chromaSubsampling(jpeg.encode(new BgrPicture(halves(w, h))))).as("a still picture: 4:4:4").isEqualTo("1x1");
+            assertThat(chromaSubsampling(jpeg.encode(new BgrPicture(halves(w, h)))))
+                    .as("a still picture: 4:4:4")
+                    .isEqualTo("1x1");
             YuvPicture video = new YuvPicture(w, h, new byte[YuvPicture.size(w, h)]);
-            assertThat(chromaSubsampling(jpeg.encode(video))).as("a video frame: 4:2:0").isEqualTo("2x2");
+            assertThat(chromaSubsampling(jpeg.encode(video)))
+                    .as("a video frame: 4:2:0")
+                    .isEqualTo("2x2");
         }
     }
 

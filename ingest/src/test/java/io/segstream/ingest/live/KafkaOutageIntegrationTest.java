@@ -1,17 +1,17 @@
 package io.segstream.ingest.live;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.broker.EmbeddedKafka;
+import io.segstream.ingest.Ingest;
 import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.CameraStatus;
-import io.segstream.ingest.Ingest;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.metrics.CameraMetrics;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
+import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.LivePattern;
 import io.segstream.testkit.ToolProcess;
 import io.segstream.testkit.Tools;
@@ -45,7 +45,7 @@ class KafkaOutageIntegrationTest {
         IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics)
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5));
         try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "mpegts", "-listen", "1", url);
-             Ingest ingest = new Ingest(config, metrics)) {
+                Ingest ingest = new Ingest(config, metrics)) {
             ingest.start(CameraSpec.of("cam", url));
             CameraMetrics cam = metrics.camera("cam");
             await(() -> cam.publishedCount() >= 10, "10 frames published");
@@ -56,11 +56,16 @@ class KafkaOutageIntegrationTest {
             await(() -> cam.decodedCount() - decodedAtOutage >= 25, "25 frames decoded with the broker gone");
 
             long decodedSince = cam.decodedCount() - decodedAtOutage;
-            assertThat(Duration.ofNanos(System.nanoTime() - outage)).as("time to decode 25 frames (25 fps) without a broker")
+            assertThat(Duration.ofNanos(System.nanoTime() - outage))
+                    .as("time to decode 25 frames (25 fps) without a broker")
                     .isLessThan(Duration.ofSeconds(4));
-            assertThat(cam.droppedCount()).as("oldest frames dropped").isGreaterThanOrEqualTo(decodedSince - 2 * config.liveQueue()
-                    - config.liveMaxUnacked());
-            assertThat(ingest.status()).singleElement().extracting(CameraStatus::state).isEqualTo(CameraStatus.State.STREAMING);
+            assertThat(cam.droppedCount())
+                    .as("oldest frames dropped")
+                    .isGreaterThanOrEqualTo(decodedSince - 2 * config.liveQueue() - config.liveMaxUnacked());
+            assertThat(ingest.status())
+                    .singleElement()
+                    .extracting(CameraStatus::state)
+                    .isEqualTo(CameraStatus.State.STREAMING);
         }
     }
 

@@ -57,7 +57,9 @@ class LatestFramesTest {
         queue.endSession(new SessionEnd(SESSION));
 
         assertThat(queue.frames()).isZero();
-        assertThat(queue.isEmpty()).as("the sender must not stop before the session's end goes out").isFalse();
+        assertThat(queue.isEmpty())
+                .as("the sender must not stop before the session's end goes out")
+                .isFalse();
         assertThat(queue.poll(0)).containsInstanceOf(SessionEnd.class);
         assertThat(queue.isEmpty()).isTrue();
     }

@@ -1,7 +1,5 @@
 package io.segstream.ingest.live;
 
-import io.segstream.testkit.Eventually;
-import io.segstream.testkit.IntegrationTest;
 import static io.segstream.ingest.LiveFrames.atLeast;
 import static io.segstream.ingest.LiveFrames.bySession;
 import static io.segstream.ingest.LiveFrames.frames;
@@ -9,9 +7,9 @@ import static io.segstream.ingest.LiveFrames.sessionsWithFrames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.segstream.ingest.Ingest;
 import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.CameraStatus;
-import io.segstream.ingest.Ingest;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.ingest.source.SourceKind;
@@ -20,17 +18,17 @@ import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LivePattern;
 import io.segstream.testkit.PacedTsServer;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import io.segstream.testkit.ToolProcess;
 import io.segstream.testkit.Tools;
 import io.segstream.testkit.TopicWatch;
-import java.net.InetSocketAddress;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +45,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -70,14 +67,24 @@ class LiveSourcesIntegrationTest {
     }
 
     private static CameraSpec live(String id, String url, Map<String, String> options) {
-        return new CameraSpec(id, SourceSpec.of(url, options), true, OptionalDouble.empty(), Optional.empty(),
-                ImageEncoding.JPEG, 80, Optional.empty());
+        return new CameraSpec(
+                id,
+                SourceSpec.of(url, options),
+                true,
+                OptionalDouble.empty(),
+                Optional.empty(),
+                ImageEncoding.JPEG,
+                80,
+                Optional.empty());
     }
 
     private static void assertOneCleanSession(List<ConsumerRecord<String, byte[]>> records, String camera, int n) {
         List<FrameMeta> frames = frames(records, camera);
-        assertThat(frames).extracting(FrameMeta::session).containsOnly(frames.get(0).session());
-        assertThat(frames.subList(0, n)).extracting(FrameMeta::sequence)
+        assertThat(frames)
+                .extracting(FrameMeta::session)
+                .containsOnly(frames.get(0).session());
+        assertThat(frames.subList(0, n))
+                .extracting(FrameMeta::sequence)
                 .containsExactlyElementsOf(LongStream.range(0, n).boxed().toList());
         assertThat(frames).allSatisfy(f -> {
             assertThat(f.width()).isEqualTo(LivePattern.WIDTH);
@@ -96,8 +103,8 @@ class LiveSourcesIntegrationTest {
         int port = Tools.freePort();
         String url = "http://127.0.0.1:" + port + "/live.ts";
         try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "mpegts", "-listen", "1", url);
-             Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+                Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(CameraSpec.of("http-cam", url).withEncoding(ImageEncoding.JPEG, 80));
 
             List<ConsumerRecord<String, byte[]>> records = watch.await("20 frames", WAIT, atLeast("http-cam", 20));
@@ -119,30 +126,48 @@ class LiveSourcesIntegrationTest {
         String url = "http://127.0.0.1:" + port + "/live.ts";
         IngestMetrics metrics = IngestMetrics.inMemory();
         try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "mpegts", "-listen", "1", url);
-             Ingest ingest = new Ingest(config(kafka, topics).withMaxInFlight(64, List.of(group)).withLiveAhead(3), metrics);
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+                Ingest ingest = new Ingest(
+                        config(kafka, topics)
+                                .withMaxInFlight(64, List.of(group))
+                                .withLiveAhead(3),
+                        metrics);
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(CameraSpec.of("ahead-cam", url).withEncoding(ImageEncoding.JPEG, 80));
 
             // no segmenter has committed anything: 3 frames go out, the camera's next ones are dropped
             watch.await("3 frames", WAIT, atLeast("ahead-cam", 3));
             List<ConsumerRecord<String, byte[]>> held = watch.pollFor(Duration.ofSeconds(3));
-            assertThat(frames(held, "ahead-cam")).as("frames published while nothing was segmented").hasSize(3);
-            assertThat(metrics.camera("ahead-cam").droppedAheadCount()).as("frames dropped at the camera").isGreaterThan(10);
+            assertThat(frames(held, "ahead-cam"))
+                    .as("frames published while nothing was segmented")
+                    .hasSize(3);
+            assertThat(metrics.camera("ahead-cam").droppedAheadCount())
+                    .as("frames dropped at the camera")
+                    .isGreaterThan(10);
             // held back for over a second, the camera decodes only its key frames (one a second here)
             long decodedBefore = metrics.camera("ahead-cam").decodedCount();
-            assertThat(frames(watch.pollFor(Duration.ofSeconds(2)), "ahead-cam")).as("frames published while still held").hasSize(3);
+            assertThat(frames(watch.pollFor(Duration.ofSeconds(2)), "ahead-cam"))
+                    .as("frames published while still held")
+                    .hasSize(3);
             assertThat(metrics.camera("ahead-cam").decodedCount() - decodedBefore)
-                    .as("frames decoded in 2 s of a 10 fps camera with a key frame a second").isBetween(1L, 4L);
+                    .as("frames decoded in 2 s of a 10 fps camera with a key frame a second")
+                    .isBetween(1L, 4L);
 
             // the segmenters commit past them: the camera publishes again, in sequence, without a gap
-            try (KafkaConsumer<byte[], byte[]> segmenters = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, group),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> segmenters = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrapServers(),
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            group),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
                 segmenters.commitSync(Map.of(new TopicPartition(topics.frames(), 0), new OffsetAndMetadata(3)));
             }
             List<ConsumerRecord<String, byte[]>> more = watch.await("3 more frames", WAIT, atLeast("ahead-cam", 6));
             assertOneCleanSession(more, "ahead-cam", 6);
-            assertThat(frames(watch.pollFor(Duration.ofSeconds(2)), "ahead-cam")).as("no more than 3 ahead again").hasSize(6);
+            assertThat(frames(watch.pollFor(Duration.ofSeconds(2)), "ahead-cam"))
+                    .as("no more than 3 ahead again")
+                    .hasSize(6);
         }
     }
 
@@ -151,15 +176,22 @@ class LiveSourcesIntegrationTest {
         Topics topics = TestTopics.create(kafka, "live-udp", 1);
         int port = Tools.freePort();
         try (Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(CameraSpec.of("udp-cam", "udp://127.0.0.1:" + port));
-            try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "mpegts",
-                    "udp://127.0.0.1:" + port + "?pkt_size=1316")) {
+            try (ToolProcess camera = LivePattern.send(
+                    dir.resolve("ffmpeg.log"), "-f", "mpegts", "udp://127.0.0.1:" + port + "?pkt_size=1316")) {
                 List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("udp-cam", 15));
 
-                assertThat(frames(records, "udp-cam")).extracting(FrameMeta::width).containsOnly(LivePattern.WIDTH);
-                assertThat(bySession(records, "udp-cam").values().iterator().next().subList(0, 10))
-                        .extracting(FrameMeta::sequence).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+                assertThat(frames(records, "udp-cam"))
+                        .extracting(FrameMeta::width)
+                        .containsOnly(LivePattern.WIDTH);
+                assertThat(bySession(records, "udp-cam")
+                                .values()
+                                .iterator()
+                                .next()
+                                .subList(0, 10))
+                        .extracting(FrameMeta::sequence)
+                        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
             }
         }
     }
@@ -169,13 +201,15 @@ class LiveSourcesIntegrationTest {
         Topics topics = TestTopics.create(kafka, "live-rtp", 1);
         int port = Tools.freePort() & ~1;
         try (Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(CameraSpec.of("rtp-cam", "rtp://127.0.0.1:" + port));
-            try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "rtp_mpegts",
-                    "rtp://127.0.0.1:" + port)) {
+            try (ToolProcess camera =
+                    LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "rtp_mpegts", "rtp://127.0.0.1:" + port)) {
                 List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("rtp-cam", 15));
 
-                assertThat(frames(records, "rtp-cam")).extracting(FrameMeta::width).containsOnly(LivePattern.WIDTH);
+                assertThat(frames(records, "rtp-cam"))
+                        .extracting(FrameMeta::width)
+                        .containsOnly(LivePattern.WIDTH);
             }
         }
     }
@@ -184,10 +218,10 @@ class LiveSourcesIntegrationTest {
     void shouldPublishAnSrtStream(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "live-srt", 1);
         int port = Tools.freePort();
-        try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "mpegts",
-                "srt://127.0.0.1:" + port + "?mode=listener");
-             Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+        try (ToolProcess camera = LivePattern.send(
+                        dir.resolve("ffmpeg.log"), "-f", "mpegts", "srt://127.0.0.1:" + port + "?mode=listener");
+                Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(CameraSpec.of("srt-cam", "srt://127.0.0.1:" + port + "?mode=caller"));
 
             List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("srt-cam", 15));
@@ -202,12 +236,13 @@ class LiveSourcesIntegrationTest {
         int port = Tools.freePort();
         String url = "rtsp://127.0.0.1:" + port + "/cam";
         try (Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(live("rtsp-tcp-cam", url, Map.of("rtsp_flags", "listen", "rtsp_transport", "tcp")));
             Eventually.awaitListening(port, WAIT);
-            try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-rtsp_transport", "tcp",
-                    "-f", "rtsp", url)) {
-                List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("rtsp-tcp-cam", 15));
+            try (ToolProcess camera =
+                    LivePattern.send(dir.resolve("ffmpeg.log"), "-rtsp_transport", "tcp", "-f", "rtsp", url)) {
+                List<ConsumerRecord<String, byte[]>> records =
+                        watch.await("15 frames", WAIT, atLeast("rtsp-tcp-cam", 15));
 
                 assertOneCleanSession(records, "rtsp-tcp-cam", 15);
             }
@@ -220,23 +255,35 @@ class LiveSourcesIntegrationTest {
         int clientPort = Tools.freePort();
         int sourcePort = Tools.freePort();
         int rtpPort = 30000 + (int) (ProcessHandle.current().pid() % 2000) * 10;
-        try (ToolProcess relay = ToolProcess.start(dir.resolve("relay.log"), Tools.rtspServer().toString(),
-                "--clientport", Integer.toString(clientPort), "--serverport", Integer.toString(sourcePort),
-                "--client_listen_address", "127.0.0.1", "--source_listen_address", "127.0.0.1",
-                "--rtp_start_port", Integer.toString(rtpPort))) {
+        try (ToolProcess relay = ToolProcess.start(
+                dir.resolve("relay.log"),
+                Tools.rtspServer().toString(),
+                "--clientport",
+                Integer.toString(clientPort),
+                "--serverport",
+                Integer.toString(sourcePort),
+                "--client_listen_address",
+                "127.0.0.1",
+                "--source_listen_address",
+                "127.0.0.1",
+                "--rtp_start_port",
+                Integer.toString(rtpPort))) {
             Eventually.awaitListening(sourcePort, WAIT);
             Eventually.awaitListening(clientPort, WAIT);
-            try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "rtsp",
-                    "rtsp://127.0.0.1:" + sourcePort + "/cam");
-                 Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
-                 TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+            try (ToolProcess camera = LivePattern.send(
+                            dir.resolve("ffmpeg.log"), "-f", "rtsp", "rtsp://127.0.0.1:" + sourcePort + "/cam");
+                    Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
+                    TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
                 // opened before the camera's stream reached the relay, the source fails and ingest tries again
-                ingest.start(live("rtsp-udp-cam", "rtsp://127.0.0.1:" + clientPort + "/cam",
-                        Map.of("rtsp_transport", "udp")));
+                ingest.start(live(
+                        "rtsp-udp-cam", "rtsp://127.0.0.1:" + clientPort + "/cam", Map.of("rtsp_transport", "udp")));
 
-                List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("rtsp-udp-cam", 15));
+                List<ConsumerRecord<String, byte[]>> records =
+                        watch.await("15 frames", WAIT, atLeast("rtsp-udp-cam", 15));
 
-                assertThat(frames(records, "rtsp-udp-cam")).extracting(FrameMeta::width).containsOnly(LivePattern.WIDTH);
+                assertThat(frames(records, "rtsp-udp-cam"))
+                        .extracting(FrameMeta::width)
+                        .containsOnly(LivePattern.WIDTH);
             }
         }
     }
@@ -248,10 +295,19 @@ class LiveSourcesIntegrationTest {
         HttpServer server = fileServer(hls);
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/live.m3u8";
         assertThat(SourceSpec.of(url).kind()).isEqualTo(SourceKind.HLS);
-        try (ToolProcess camera = LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "hls", "-hls_time", "1",
-                "-hls_list_size", "5", "-hls_flags", "delete_segments", hls.resolve("live.m3u8").toString());
-             Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+        try (ToolProcess camera = LivePattern.send(
+                        dir.resolve("ffmpeg.log"),
+                        "-f",
+                        "hls",
+                        "-hls_time",
+                        "1",
+                        "-hls_list_size",
+                        "5",
+                        "-hls_flags",
+                        "delete_segments",
+                        hls.resolve("live.m3u8").toString());
+                Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             Eventually.await("the playlist with a segment", WAIT, () -> playlistHasSegment(hls.resolve("live.m3u8")));
             ingest.start(CameraSpec.of("hls-cam", url));
 
@@ -266,19 +322,22 @@ class LiveSourcesIntegrationTest {
     @Test
     void shouldPlayAFileInLiveModeInRealTimeOverAndOverAsASimulatedCamera(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "live-file", 1);
-        Path clip = io.segstream.testkit.Clips.write(dir.resolve("loop.mp4"), 10, 96, 64,
-                org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264);
+        Path clip = io.segstream.testkit.Clips.write(
+                dir.resolve("loop.mp4"), 10, 96, 64, org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264);
         try (Ingest ingest = new Ingest(config(kafka, topics), IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(CameraSpec.of("sim", clip.toString()).withLive(true));
 
-            List<ConsumerRecord<String, byte[]>> records = watch.await("two plays of the file", WAIT,
-                    sessionsWithFrames("sim", 2, 10));
+            List<ConsumerRecord<String, byte[]>> records =
+                    watch.await("two plays of the file", WAIT, sessionsWithFrames("sim", 2, 10));
 
             List<List<FrameMeta>> plays = List.copyOf(bySession(records, "sim").values());
             assertThat(plays.get(0)).hasSize(10);
-            long playedMicros = plays.get(0).get(9).captureMicros() - plays.get(0).get(0).captureMicros();
-            assertThat(playedMicros).as("9 frame intervals at 10 fps, in real time").isBetween(800_000L, 1_500_000L);
+            long playedMicros =
+                    plays.get(0).get(9).captureMicros() - plays.get(0).get(0).captureMicros();
+            assertThat(playedMicros)
+                    .as("9 frame intervals at 10 fps, in real time")
+                    .isBetween(800_000L, 1_500_000L);
         }
     }
 
@@ -289,24 +348,33 @@ class LiveSourcesIntegrationTest {
         String url = "http://127.0.0.1:" + port + "/live.ts";
         IngestMetrics metrics = IngestMetrics.inMemory();
         try (Ingest ingest = new Ingest(config(kafka, topics), metrics);
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ToolProcess first = LivePattern.send(dir.resolve("first.log"), "-f", "mpegts", "-listen", "1", url);
             ingest.start(CameraSpec.of("cam", url));
             watch.await("10 frames of the first connection", WAIT, atLeast("cam", 10));
 
             first.kill();
-            Eventually.await("ingest noticing the camera gone", WAIT, () -> metrics.camera("cam").reconnectCount() >= 1);
-            try (ToolProcess second = LivePattern.send(dir.resolve("second.log"), "-f", "mpegts", "-listen", "1", url)) {
-                List<ConsumerRecord<String, byte[]>> records = watch.await("10 frames of a second session", WAIT,
-                        sessionsWithFrames("cam", 2, 10));
+            Eventually.await(
+                    "ingest noticing the camera gone",
+                    WAIT,
+                    () -> metrics.camera("cam").reconnectCount() >= 1);
+            try (ToolProcess second =
+                    LivePattern.send(dir.resolve("second.log"), "-f", "mpegts", "-listen", "1", url)) {
+                List<ConsumerRecord<String, byte[]>> records =
+                        watch.await("10 frames of a second session", WAIT, sessionsWithFrames("cam", 2, 10));
 
                 Map<UUID, List<FrameMeta>> sessions = bySession(records, "cam");
                 assertThat(sessions).hasSize(2);
-                sessions.values().forEach(frames -> assertThat(frames.subList(0, 10)).extracting(FrameMeta::sequence)
-                        .containsExactlyElementsOf(LongStream.range(0, 10).boxed().toList()));
+                sessions.values()
+                        .forEach(frames -> assertThat(frames.subList(0, 10))
+                                .extracting(FrameMeta::sequence)
+                                .containsExactlyElementsOf(
+                                        LongStream.range(0, 10).boxed().toList()));
                 UUID firstSession = sessions.keySet().iterator().next();
-                assertThat(records).filteredOn(r -> WireHeaders.isEndOfStream(r.headers()))
-                        .extracting(r -> WireHeaders.readEndOfStream(r.headers()).session())
+                assertThat(records)
+                        .filteredOn(r -> WireHeaders.isEndOfStream(r.headers()))
+                        .extracting(
+                                r -> WireHeaders.readEndOfStream(r.headers()).session())
                         .contains(firstSession);
                 assertThat(metrics.camera("cam").reconnectCount()).isGreaterThanOrEqualTo(1);
             }
@@ -320,8 +388,8 @@ class LiveSourcesIntegrationTest {
         // the watchdog's stall timeout is shorter than FFmpeg's I/O timeout: it must not wait for FFmpeg
         IngestConfig config = config(kafka, topics).withTimeouts(Duration.ofSeconds(4), Duration.ofMillis(1500));
         try (PacedTsServer server = new PacedTsServer(ts, 20);
-             Ingest ingest = new Ingest(config, IngestMetrics.inMemory());
-             TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
+                Ingest ingest = new Ingest(config, IngestMetrics.inMemory());
+                TopicWatch watch = new TopicWatch(kafka, topics.frames())) {
             ingest.start(CameraSpec.of("stall-cam", server.url()));
             watch.await("10 frames", WAIT, atLeast("stall-cam", 10));
             assertThat(server.accepted()).isEqualTo(1);
@@ -334,11 +402,16 @@ class LiveSourcesIntegrationTest {
             Duration restartedAfter = Duration.ofNanos(System.nanoTime() - stalledAt);
 
             assertThat(server.accepted()).as("connections after the stall").isEqualTo(2);
-            assertThat(restartedAfter).as("time to restart").isLessThan(config.stallTimeout().plusSeconds(2));
+            assertThat(restartedAfter)
+                    .as("time to restart")
+                    .isLessThan(config.stallTimeout().plusSeconds(2));
             watch.await("frames of a second session", WAIT, sessionsWithFrames("stall-cam", 2, 5));
-            Eventually.await("the stalled reader ending once FFmpeg's I/O timeout has passed",
-                    config.ioTimeout().plusSeconds(5), () -> readerThreads("stall-cam").size() == 1);
-            assertThat(readerThreads("stall-cam")).as("reader threads alive once FFmpeg's I/O timeout has passed")
+            Eventually.await(
+                    "the stalled reader ending once FFmpeg's I/O timeout has passed",
+                    config.ioTimeout().plusSeconds(5),
+                    () -> readerThreads("stall-cam").size() == 1);
+            assertThat(readerThreads("stall-cam"))
+                    .as("reader threads alive once FFmpeg's I/O timeout has passed")
                     .containsExactly("ingest-stall-cam-reader-2");
         }
     }
@@ -347,7 +420,8 @@ class LiveSourcesIntegrationTest {
     private static HttpServer fileServer(Path root) throws java.io.IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
         server.createContext("/", exchange -> {
-            Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+            Path file = root.resolve(exchange.getRequestURI().getPath().substring(1))
+                    .normalize();
             try (exchange) {
                 if (!file.startsWith(root) || !java.nio.file.Files.isRegularFile(file)) {
                     exchange.sendResponseHeaders(404, -1);
@@ -363,13 +437,18 @@ class LiveSourcesIntegrationTest {
     }
 
     private static List<String> readerThreads(String camera) {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith("ingest-" + camera + "-reader-")).sorted().toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("ingest-" + camera + "-reader-"))
+                .sorted()
+                .toList();
     }
 
     private static boolean playlistHasSegment(Path playlist) {
         try {
-            return Files.exists(playlist) && Files.readAllLines(playlist).stream().anyMatch(l -> l.endsWith(".ts"));
+            return Files.exists(playlist)
+                    && Files.readAllLines(playlist).stream().anyMatch(l -> l.endsWith(".ts"));
         } catch (IOException e) {
             return false; // being written: asked again
         }

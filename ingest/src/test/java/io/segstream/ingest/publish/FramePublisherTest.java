@@ -10,8 +10,11 @@ class FramePublisherTest {
 
     @Test
     void shouldApplyTheUsersProducerPropertiesAndIgnoreOthers() {
-        try (FramePublisher publisher = new FramePublisher("127.0.0.1:1", Topics.DEFAULT,
-                Map.of("client.id", "front-ingest", "group.id", "not-a-producer-setting"), Map.of())) {
+        try (FramePublisher publisher = new FramePublisher(
+                "127.0.0.1:1",
+                Topics.DEFAULT,
+                Map.of("client.id", "front-ingest", "group.id", "not-a-producer-setting"),
+                Map.of())) {
             assertThat(publisher.producer().metrics().keySet())
                     .anySatisfy(name -> assertThat(name.tags()).containsEntry("client-id", "front-ingest"));
         }

@@ -1,24 +1,24 @@
 package io.segstream.ingest.source;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.segstream.ingest.BadFiles;
+import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
+import io.segstream.testkit.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.time.Duration;
-import io.segstream.testkit.Assets;
-import io.segstream.ingest.BadFiles;
 import org.bytedeco.ffmpeg.global.avcodec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 @IntegrationTest
 class FFmpegSourceTest {
@@ -49,8 +49,8 @@ class FFmpegSourceTest {
     @Test
     void shouldDownscaleToFitTheMaximumSizeKeepingTheAspectRatio() throws Exception {
         Path clip = Clips.write(dir.resolve("big.mp4"), 3, 320, 180, avcodec.AV_CODEC_ID_H264);
-        try (FrameSource source = new FFmpegSource(SourceSpec.of(clip.toString()), Duration.ofSeconds(5),
-                Optional.of(new FrameSize(160, 160)))) {
+        try (FrameSource source = new FFmpegSource(
+                SourceSpec.of(clip.toString()), Duration.ofSeconds(5), Optional.of(new FrameSize(160, 160)))) {
             source.open();
             DecodedFrame f = source.next().orElseThrow();
             assertThat(f.picture().width()).isEqualTo(160);
@@ -63,12 +63,20 @@ class FFmpegSourceTest {
         Path clip = BadFiles.unsupportedCodec(dir);
         FrameSource source = file(clip);
 
-        assertThatThrownBy(source::open).isInstanceOf(IOException.class)
+        assertThatThrownBy(source::open)
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("unsupported video codec");
     }
 
     @ParameterizedTest(name = "{0} in {1}")
-    @CsvSource({"H264, clip.mp4", "MPEG4, clip.mp4", "MPEG4, clip.avi", "H264, clip.mkv", "H264, clip.mov", "MPEG2VIDEO, clip.ts"})
+    @CsvSource({
+        "H264, clip.mp4",
+        "MPEG4, clip.mp4",
+        "MPEG4, clip.avi",
+        "H264, clip.mkv",
+        "H264, clip.mov",
+        "MPEG2VIDEO, clip.ts"
+    })
     void shouldDecodeEveryFrameWithItsPixelsAndTimes(String codec, String name) throws Exception {
         int id = switch (codec) {
             case "H264" -> avcodec.AV_CODEC_ID_H264;
@@ -91,8 +99,12 @@ class FFmpegSourceTest {
                 assertThat(yuv.data()).hasSize(96 * 64 + 2 * 48 * 32);
                 int lastLuma = yuv.data()[95 + 63 * 96] & 0xFF;
                 int lastChroma = yuv.data()[yuv.offset(2) + 47 + 31 * 48] & 0xFF;
-                assertThat(lastLuma).as("Y at the last pixel").isBetween(Clips.level(levels.size()) - 4, Clips.level(levels.size()) + 4);
-                assertThat(lastChroma).as("V at the last pixel of a grey picture").isBetween(124, 132);
+                assertThat(lastLuma)
+                        .as("Y at the last pixel")
+                        .isBetween(Clips.level(levels.size()) - 4, Clips.level(levels.size()) + 4);
+                assertThat(lastChroma)
+                        .as("V at the last pixel of a grey picture")
+                        .isBetween(124, 132);
                 int rgb = f.get().picture().toImage().getRGB(48, 32);
                 levels.add(((rgb >> 16 & 0xFF) + (rgb >> 8 & 0xFF) + (rgb & 0xFF)) / 3);
                 pts.add(f.get().ptsMicros());
@@ -126,6 +138,8 @@ class FFmpegSourceTest {
         new java.util.Random(3).nextBytes(garbage);
         FrameSource source = file(Files.write(dir.resolve("garbage.mp4"), garbage));
 
-        assertThatThrownBy(source::open).isInstanceOf(IOException.class).hasMessage("FFmpeg cannot read it as video (moov atom not found)");
+        assertThatThrownBy(source::open)
+                .isInstanceOf(IOException.class)
+                .hasMessage("FFmpeg cannot read it as video (moov atom not found)");
     }
 }

@@ -17,18 +17,19 @@ class SourceSpecTest {
 
     @ParameterizedTest(name = "{0} is {1}")
     @CsvSource({
-            "rtsp://10.0.0.7:554/stream1, RTSP",
-            "rtsps://cam.example/live, RTSP",
-            "http://cam/live.ts, HTTP",
-            "https://cdn.example/drive/index.m3u8?token=abc, HLS",
-            "udp://0.0.0.0:5000, UDP",
-            "rtp://239.0.0.1:5004, RTP",
-            "srt://10.0.0.9:9000?mode=caller, SRT",
-            "/dev/video0, V4L2",
-            "v4l2:///dev/video2, V4L2",
-            "drive/front.mp4, FILE",
-            "file:///data/front.mkv, FILE",
-            "data/leftImg8bit/*.png, IMAGE_SEQUENCE"})
+        "rtsp://10.0.0.7:554/stream1, RTSP",
+        "rtsps://cam.example/live, RTSP",
+        "http://cam/live.ts, HTTP",
+        "https://cdn.example/drive/index.m3u8?token=abc, HLS",
+        "udp://0.0.0.0:5000, UDP",
+        "rtp://239.0.0.1:5004, RTP",
+        "srt://10.0.0.9:9000?mode=caller, SRT",
+        "/dev/video0, V4L2",
+        "v4l2:///dev/video2, V4L2",
+        "drive/front.mp4, FILE",
+        "file:///data/front.mkv, FILE",
+        "data/leftImg8bit/*.png, IMAGE_SEQUENCE"
+    })
     void shouldRecogniseTheKindOfSource(String input, SourceKind kind) {
         assertThat(SourceSpec.of(input).kind()).isEqualTo(kind);
     }
@@ -42,14 +43,18 @@ class SourceSpecTest {
     @Test
     void shouldRefuseAnUnknownSchemeNamingTheSupportedOnes() {
         assertThatThrownBy(() -> SourceSpec.of("gopher://old/video"))
-                .hasMessageStartingWith("unsupported source scheme 'gopher://' in gopher://old/video (use rtsp, http(s)");
+                .hasMessageStartingWith(
+                        "unsupported source scheme 'gopher://' in gopher://old/video (use rtsp, http(s)");
     }
 
     @Test
     void shouldFitSizesWithinTheBoxKeepingAspectAndEvenDimensions() {
-        assertThat(new FrameSize(1920, 1080).fitWithin(FrameSize.parse("1280x1280"))).isEqualTo(new FrameSize(1280, 720));
-        assertThat(new FrameSize(2048, 1024).fitWithin(FrameSize.parse("1000x1000"))).isEqualTo(new FrameSize(1000, 500));
-        assertThat(new FrameSize(640, 480).fitWithin(FrameSize.parse("1280x720"))).isEqualTo(new FrameSize(640, 480));
+        assertThat(new FrameSize(1920, 1080).fitWithin(FrameSize.parse("1280x1280")))
+                .isEqualTo(new FrameSize(1280, 720));
+        assertThat(new FrameSize(2048, 1024).fitWithin(FrameSize.parse("1000x1000")))
+                .isEqualTo(new FrameSize(1000, 500));
+        assertThat(new FrameSize(640, 480).fitWithin(FrameSize.parse("1280x720")))
+                .isEqualTo(new FrameSize(640, 480));
         assertThat(new FrameSize(1001, 333).fitWithin(new FrameSize(500, 500))).isEqualTo(new FrameSize(500, 166));
         assertThatThrownBy(() -> FrameSize.parse("big")).hasMessage("'big' is not a size like 1280x720");
     }

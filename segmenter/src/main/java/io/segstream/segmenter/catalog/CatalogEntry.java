@@ -21,8 +21,16 @@ import java.util.Optional;
  * @param crop         the crop its graph was exported for (export_model.py builds the network for it and fails on larger
  *                     pictures): frames are fitted into it by default. The graph's own, read when it is loaded, wins.
  */
-public record CatalogEntry(String name, String description, URI url, String archive, long approxBytes,
-                           Optional<String> sha256, String taxonomy, String layout, Optional<Size> crop) {
+public record CatalogEntry(
+        String name,
+        String description,
+        URI url,
+        String archive,
+        long approxBytes,
+        Optional<String> sha256,
+        String taxonomy,
+        String layout,
+        Optional<Size> crop) {
 
     /**
      * How to feed it: the DeepLab layout, its classes (Cityscapes), frames fitted into its crop
@@ -39,7 +47,8 @@ public record CatalogEntry(String name, String description, URI url, String arch
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(crop, "crop");
         if (!archive.endsWith(".tar.gz") && !archive.endsWith(".tgz")) {
-            throw new IllegalArgumentException("catalog entry " + name + ": the archive must be a .tar.gz, got " + archive);
+            throw new IllegalArgumentException(
+                    "catalog entry " + name + ": the archive must be a .tar.gz, got " + archive);
         }
     }
 }

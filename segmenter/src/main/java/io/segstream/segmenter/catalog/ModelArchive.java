@@ -20,8 +20,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 /** A model-zoo tarball: its checksum, and the frozen graph inside once unpacked. */
 public final class ModelArchive {
 
-    private ModelArchive() {
-    }
+    private ModelArchive() {}
 
     public static String sha256(Path file) throws IOException {
         MessageDigest digest;
@@ -45,8 +44,8 @@ public final class ModelArchive {
     public static Path unpackFrozenGraph(Path archive, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path root = dir.toAbsolutePath().normalize();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
-                new BufferedInputStream(Files.newInputStream(archive))))) {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive))))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path target = root.resolve(entry.getName()).normalize();
@@ -65,17 +64,22 @@ public final class ModelArchive {
         }
         List<Path> graphs;
         try (Stream<Path> files = Files.walk(root)) {
-            graphs = files.filter(p -> p.getFileName().toString().endsWith(".pb")).sorted().toList();
+            graphs = files.filter(p -> p.getFileName().toString().endsWith(".pb"))
+                    .sorted()
+                    .toList();
         }
-        List<Path> named = graphs.stream().filter(p -> p.getFileName().toString().equals("frozen_inference_graph.pb")).toList();
+        List<Path> named = graphs.stream()
+                .filter(p -> p.getFileName().toString().equals("frozen_inference_graph.pb"))
+                .toList();
         if (named.size() == 1) {
             return named.get(0);
         }
         if (graphs.size() == 1) {
             return graphs.get(0);
         }
-        throw new IOException(archive + " holds " + (graphs.isEmpty() ? "no frozen graph (.pb)" : "several .pb files " + graphs)
-                + "; expected frozen_inference_graph.pb");
+        throw new IOException(
+                archive + " holds " + (graphs.isEmpty() ? "no frozen graph (.pb)" : "several .pb files " + graphs)
+                        + "; expected frozen_inference_graph.pb");
     }
 
     /** Discards what it is given. */

@@ -16,19 +16,32 @@ public final class ModelCatalog {
 
     /** export_model.py's default crop, which the zoo's frozen graphs were exported with (H 513 x W 513). */
     private static final Size ZOO_CROP = new Size(513, 513);
-    private static final String DEEPLAB_LAYOUT = "ImageTensor:0 uint8 [1,H,W,3] raw RGB -> SemanticPredictions:0 int64 [1,H,W]";
+
+    private static final String DEEPLAB_LAYOUT =
+            "ImageTensor:0 uint8 [1,H,W,3] raw RGB -> SemanticPredictions:0 int64 [1,H,W]";
 
     public static final List<CatalogEntry> BUILT_IN = List.of(
-            new CatalogEntry("deeplabv3-mobilenetv2-cityscapes",
+            new CatalogEntry(
+                    "deeplabv3-mobilenetv2-cityscapes",
                     "DeepLabv3, MobileNet-v2 backbone (no ASPP, no decoder), MS-COCO then Cityscapes train_fine",
-                    URI.create("http://download.tensorflow.org/models/deeplabv3_mnv2_cityscapes_train_2018_02_05.tar.gz"),
-                    "deeplabv3_mnv2_cityscapes_train_2018_02_05.tar.gz", 23L << 20, Optional.empty(), "cityscapes",
-                    DEEPLAB_LAYOUT, Optional.of(ZOO_CROP)),
-            new CatalogEntry("deeplabv3plus-xception65-cityscapes",
+                    URI.create(
+                            "http://download.tensorflow.org/models/deeplabv3_mnv2_cityscapes_train_2018_02_05.tar.gz"),
+                    "deeplabv3_mnv2_cityscapes_train_2018_02_05.tar.gz",
+                    23L << 20,
+                    Optional.empty(),
+                    "cityscapes",
+                    DEEPLAB_LAYOUT,
+                    Optional.of(ZOO_CROP)),
+            new CatalogEntry(
+                    "deeplabv3plus-xception65-cityscapes",
                     "DeepLabv3+, Xception-65 backbone with ASPP and decoder, ImageNet then Cityscapes train_fine",
                     URI.create("http://download.tensorflow.org/models/deeplabv3_cityscapes_train_2018_02_06.tar.gz"),
-                    "deeplabv3_cityscapes_train_2018_02_06.tar.gz", 439L << 20, Optional.empty(), "cityscapes",
-                    DEEPLAB_LAYOUT, Optional.of(ZOO_CROP)));
+                    "deeplabv3_cityscapes_train_2018_02_06.tar.gz",
+                    439L << 20,
+                    Optional.empty(),
+                    "cityscapes",
+                    DEEPLAB_LAYOUT,
+                    Optional.of(ZOO_CROP)));
 
     private final List<CatalogEntry> entries;
 

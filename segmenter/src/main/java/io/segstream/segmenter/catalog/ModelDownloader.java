@@ -113,7 +113,9 @@ public final class ModelDownloader {
     private static Optional<String> recordedSha(Path dir) {
         Path record = dir.resolve("model.properties");
         try {
-            return Files.exists(record) ? Optional.ofNullable(read(record).getProperty("archiveSha256")) : Optional.empty();
+            return Files.exists(record)
+                    ? Optional.ofNullable(read(record).getProperty("archiveSha256"))
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -129,8 +131,13 @@ public final class ModelDownloader {
             } catch (IOException e) {
                 last = e instanceof UnknownHostException ? new IOException("unknown host " + e.getMessage(), e) : e;
                 if (attempt < ATTEMPTS) {
-                    LOG.warn("Download of {} interrupted after {} bytes ({}); retry {} of {}", entry.archive(),
-                            Files.exists(part) ? Files.size(part) : 0, last.getMessage(), attempt, ATTEMPTS - 1);
+                    LOG.warn(
+                            "Download of {} interrupted after {} bytes ({}); retry {} of {}",
+                            entry.archive(),
+                            Files.exists(part) ? Files.size(part) : 0,
+                            last.getMessage(),
+                            attempt,
+                            ATTEMPTS - 1);
                     sleep(attempt * 1000L);
                 }
             } catch (InterruptedException e) {
@@ -138,8 +145,10 @@ public final class ModelDownloader {
                 throw new IOException("interrupted while downloading " + entry.url(), e);
             }
         }
-        throw new IOException("cannot download " + entry.url() + " (" + last.getMessage() + "). Offline? Download it by hand"
-                + " and place it at " + archive + ", then run: segstream models pull " + entry.name(), last);
+        throw new IOException(
+                "cannot download " + entry.url() + " (" + last.getMessage() + "). Offline? Download it by hand"
+                        + " and place it at " + archive + ", then run: segstream models pull " + entry.name(),
+                last);
     }
 
     private void fetch(CatalogEntry entry, Path part, Progress progress) throws IOException, InterruptedException {
@@ -163,8 +172,11 @@ public final class ModelDownloader {
             long length = c.getContentLengthLong();
             long total = length < 0 ? -1 : have + length;
             try (InputStream in = c.getInputStream();
-                 OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                    OutputStream out = Files.newOutputStream(
+                            part,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                 byte[] buffer = new byte[64 * 1024];
                 long done = have;
                 long reported = done;

@@ -23,8 +23,9 @@ public final class Confusion {
     /** Adds a frame. {@code truth} holds the format's class ids (the ignore value for pixels left out). */
     public void add(LabelMap cityscapesPrediction, LabelMap truth) {
         if (cityscapesPrediction.width() != truth.width() || cityscapesPrediction.height() != truth.height()) {
-            throw new IllegalArgumentException("prediction " + cityscapesPrediction.width() + "x" + cityscapesPrediction.height()
-                    + " and ground truth " + truth.width() + "x" + truth.height() + " differ in size");
+            throw new IllegalArgumentException(
+                    "prediction " + cityscapesPrediction.width() + "x" + cityscapesPrediction.height()
+                            + " and ground truth " + truth.width() + "x" + truth.height() + " differ in size");
         }
         int n = format.classes().size();
         byte[] p = cityscapesPrediction.labels();
@@ -70,6 +71,7 @@ public final class Confusion {
             iou.put(format.classes().get(c), value);
             sum += value;
         }
-        return new EvalReport(frames, total == 0 ? 0 : correct / (double) total, iou.isEmpty() ? 0 : sum / iou.size(), iou);
+        return new EvalReport(
+                frames, total == 0 ? 0 : correct / (double) total, iou.isEmpty() ? 0 : sum / iou.size(), iou);
     }
 }

@@ -81,7 +81,8 @@ public final class DirectEvaluator {
     }
 
     /** Counts pipeline masks (Cityscapes ids at the frame's size) against the ground truth of the same frames. */
-    public static EvalReport score(LabelFormat format, List<LabelledFrames.Pair> frames, List<LabelMap> masks) throws IOException {
+    public static EvalReport score(LabelFormat format, List<LabelledFrames.Pair> frames, List<LabelMap> masks)
+            throws IOException {
         Confusion confusion = new Confusion(format);
         for (int i = 0; i < frames.size(); i++) {
             LabelMap truth = LabelledFrames.readLabels(frames.get(i).labels());

@@ -21,7 +21,12 @@ public record EvalReport(int frames, double pixelAccuracy, double meanIoU, Map<S
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d frames, pixel accuracy %.4f, mIoU %.4f over %d classes",
-                frames, pixelAccuracy, meanIoU, classIoU.size());
+        return String.format(
+                Locale.ROOT,
+                "%d frames, pixel accuracy %.4f, mIoU %.4f over %d classes",
+                frames,
+                pixelAccuracy,
+                meanIoU,
+                classIoU.size());
     }
 }

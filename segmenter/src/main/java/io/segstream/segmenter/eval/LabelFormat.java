@@ -9,10 +9,23 @@ import java.util.List;
  * (11 = void, ignored), with the mapping from ../shared/assets/MANIFEST.md.
  */
 public enum LabelFormat {
-    CITYSCAPES(Cityscapes.TAXONOMY.classes().stream().map(c -> c.name()).toList(), 255,
-            new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}),
-    CAMVID(List.of("sky", "building", "pole", "road", "pavement", "tree", "sign-symbol", "fence", "car",
-            "pedestrian", "bicyclist"), 11,
+    CITYSCAPES(Cityscapes.TAXONOMY.classes().stream().map(c -> c.name()).toList(), 255, new int[] {
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
+    }),
+    CAMVID(
+            List.of(
+                    "sky",
+                    "building",
+                    "pole",
+                    "road",
+                    "pavement",
+                    "tree",
+                    "sign-symbol",
+                    "fence",
+                    "car",
+                    "pedestrian",
+                    "bicyclist"),
+            11,
             // Cityscapes trainId -> CamVid: road, sidewalk, building, wall, fence, pole, traffic light, traffic sign,
             // vegetation, terrain, sky, person, rider, car, truck, bus, train, motorcycle, bicycle
             new int[] {3, 4, 1, 1, 7, 2, 6, 6, 5, 5, 0, 9, 10, 8, 8, 8, 8, 10, 10});

@@ -21,11 +21,9 @@ import javax.imageio.ImageIO;
 public final class LabelledFrames {
 
     /** One picture and its label file. */
-    public record Pair(Path image, Path labels) {
-    }
+    public record Pair(Path image, Path labels) {}
 
-    private LabelledFrames() {
-    }
+    private LabelledFrames() {}
 
     /**
      * @throws IOException naming the directory, or the first picture without labels
@@ -46,14 +44,19 @@ public final class LabelledFrames {
         }
         List<Pair> out = new ArrayList<>();
         for (Path p : pictures) {
-            out.add(new Pair(p, labelsOf(p, labels).orElseThrow(() -> new IOException("no labels for " + p.getFileName()
-                    + " in " + labels + " (expected " + stem(p) + ".png or " + stem(p) + "_gtFine_labelTrainIds.png)"))));
+            out.add(new Pair(
+                    p,
+                    labelsOf(p, labels)
+                            .orElseThrow(() -> new IOException("no labels for " + p.getFileName() + " in " + labels
+                                    + " (expected " + stem(p) + ".png or " + stem(p) + "_gtFine_labelTrainIds.png)"))));
         }
         return out;
     }
 
     private static Optional<Path> labelsOf(Path picture, Path dir) {
-        for (String name : List.of(stem(picture) + "_gtFine_labelTrainIds.png", picture.getFileName().toString(),
+        for (String name : List.of(
+                stem(picture) + "_gtFine_labelTrainIds.png",
+                picture.getFileName().toString(),
                 stem(picture) + ".png")) {
             Path candidate = dir.resolve(name);
             if (Files.isRegularFile(candidate)) {

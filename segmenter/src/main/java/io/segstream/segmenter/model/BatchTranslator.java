@@ -55,7 +55,8 @@ final class BatchTranslator implements NoBatchifyTranslator<List<RgbImage>, List
         float[] std = descriptor.std();
         RgbImage first = images.get(0);
         FloatBuffer batch = ByteBuffer.allocateDirect(4 * first.width() * first.height() * 3 * images.size())
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         for (RgbImage image : images) {
             byte[] rgb = image.rgb();
             for (int i = 0; i < rgb.length; i++) {
@@ -90,7 +91,9 @@ final class BatchTranslator implements NoBatchifyTranslator<List<RgbImage>, List
         NDArray named = outputs.get(descriptor.output());
         if (named == null) {
             throw new InvalidModelException("the model returned no '" + descriptor.output() + "' logits output, only "
-                    + outputs.stream().map(a -> a.getName() + " " + a.getDataType() + " " + a.getShape()).toList());
+                    + outputs.stream()
+                            .map(a -> a.getName() + " " + a.getDataType() + " " + a.getShape())
+                            .toList());
         }
         return named;
     }
@@ -104,6 +107,8 @@ final class BatchTranslator implements NoBatchifyTranslator<List<RgbImage>, List
                 .filter(a -> a.getDataType() == DataType.INT64 || a.getDataType() == DataType.INT32)
                 .findFirst()
                 .orElseThrow(() -> new InvalidModelException("the model returned no integer labels output, only "
-                        + outputs.stream().map(a -> a.getName() + " " + a.getDataType() + " " + a.getShape()).toList()));
+                        + outputs.stream()
+                                .map(a -> a.getName() + " " + a.getDataType() + " " + a.getShape())
+                                .toList()));
     }
 }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.DrivingGroups;
 import io.segstream.protocol.Scale;
-import io.segstream.protocol.Size;
 import io.segstream.protocol.SegmentationClass;
+import io.segstream.protocol.Size;
 import io.segstream.protocol.Taxonomy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -45,8 +45,7 @@ public final class DescriptorFile {
     /** The largest side a descriptor may give a size. */
     static final int MAX_SIDE = 16384;
 
-    private DescriptorFile() {
-    }
+    private DescriptorFile() {}
 
     /** Where the descriptor of {@code model} would be. */
     public static Path beside(Path model) {
@@ -77,7 +76,8 @@ public final class DescriptorFile {
         try {
             root = YAML.readTree(Files.readString(file));
         } catch (JacksonException e) {
-            throw new InvalidModelException("model descriptor " + file + " is not valid YAML: " + e.getOriginalMessage());
+            throw new InvalidModelException(
+                    "model descriptor " + file + " is not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidModelException("cannot read the model descriptor " + file + ": " + e.getMessage());
         }
@@ -87,7 +87,8 @@ public final class DescriptorFile {
             return d;
         }
         if (!root.isObject()) {
-            throw new InvalidModelException("model descriptor " + file + ": expected a mapping with input, size, output, classes");
+            throw new InvalidModelException(
+                    "model descriptor " + file + ": expected a mapping with input, size, output, classes");
         }
         unknown(root, Set.of("id", "input", "size", "scale", "output", "classes", "groups"), "", problems);
         Optional<String> id = d.id();
@@ -144,23 +145,29 @@ public final class DescriptorFile {
         return new ModelDescriptor(id, input, type, mean, std, size, scale, output, kind, taxonomy, groups);
     }
 
-    private static ModelDescriptor.SizePolicy sizePolicy(JsonNode sz, ModelDescriptor.SizePolicy fallback,
-                                                         List<String> problems) {
+    private static ModelDescriptor.SizePolicy sizePolicy(
+            JsonNode sz, ModelDescriptor.SizePolicy fallback, List<String> problems) {
         if (sz.isMissingNode()) {
             return fallback;
         }
         unknown(sz, Set.of("policy", "width", "height", "overlap"), "size.", problems);
-        ModelDescriptor.SizePolicy.Mode mode = parseEnum(sz.path("policy"), ModelDescriptor.SizePolicy.Mode.class,
-                ModelDescriptor.SizePolicy.Mode.AUTO, "size.policy", problems);
+        ModelDescriptor.SizePolicy.Mode mode = parseEnum(
+                sz.path("policy"),
+                ModelDescriptor.SizePolicy.Mode.class,
+                ModelDescriptor.SizePolicy.Mode.AUTO,
+                "size.policy",
+                problems);
         boolean given = sz.has("width") || sz.has("height");
         int w = sz.path("width").asInt(0);
         int h = sz.path("height").asInt(0);
         double overlap = sz.path("overlap").asDouble(ModelDescriptor.SizePolicy.DEFAULT_OVERLAP);
         if (!(overlap >= 0 && overlap <= 0.75)) {
-            problems.add("size.overlap: a fraction of a tile within 0..0.75, got " + sz.path("overlap").asText());
+            problems.add("size.overlap: a fraction of a tile within 0..0.75, got "
+                    + sz.path("overlap").asText());
             overlap = ModelDescriptor.SizePolicy.DEFAULT_OVERLAP;
         }
-        if ((given || mode == ModelDescriptor.SizePolicy.Mode.RESIZE) && (w < 1 || h < 1 || w > MAX_SIDE || h > MAX_SIDE)) {
+        if ((given || mode == ModelDescriptor.SizePolicy.Mode.RESIZE)
+                && (w < 1 || h < 1 || w > MAX_SIDE || h > MAX_SIDE)) {
             problems.add("size: policy " + mode.name().toLowerCase(Locale.ROOT) + " needs width and height within 1.."
                     + MAX_SIDE);
             return fallback;
@@ -244,14 +251,21 @@ public final class DescriptorFile {
         if (node.isMissingNode()) {
             return fallback;
         }
-        if (!node.isArray() || node.size() != 3 || !node.get(0).isNumber() || !node.get(1).isNumber() || !node.get(2).isNumber()) {
+        if (!node.isArray()
+                || node.size() != 3
+                || !node.get(0).isNumber()
+                || !node.get(1).isNumber()
+                || !node.get(2).isNumber()) {
             problems.add(key + ": three numbers (R, G, B)");
             return fallback;
         }
-        return new float[] {node.get(0).floatValue(), node.get(1).floatValue(), node.get(2).floatValue()};
+        return new float[] {
+            node.get(0).floatValue(), node.get(1).floatValue(), node.get(2).floatValue()
+        };
     }
 
-    private static <E extends Enum<E>> E parseEnum(JsonNode node, Class<E> type, E fallback, String key, List<String> problems) {
+    private static <E extends Enum<E>> E parseEnum(
+            JsonNode node, Class<E> type, E fallback, String key, List<String> problems) {
         if (node.isMissingNode()) {
             return fallback;
         }
@@ -269,7 +283,8 @@ public final class DescriptorFile {
 
     private static void unknown(JsonNode node, Set<String> known, String prefix, List<String> problems) {
         if (!node.isObject()) {
-            problems.add((prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1) + ": ") + "expected a mapping");
+            problems.add(
+                    (prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1) + ": ") + "expected a mapping");
             return;
         }
         node.fieldNames().forEachRemaining(k -> {

@@ -6,7 +6,9 @@ import java.util.Locale;
 
 /** Where inference runs: {@code gpu}, {@code cpu}, or {@code auto} (the first GPU TensorFlow sees, else the CPU). */
 public enum DeviceChoice {
-    AUTO, GPU, CPU;
+    AUTO,
+    GPU,
+    CPU;
 
     public static DeviceChoice parse(String text) {
         try {

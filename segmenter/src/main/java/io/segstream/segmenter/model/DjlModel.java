@@ -26,8 +26,12 @@ final class DjlModel implements SegmentationModel {
     private final ZooModel<List<RgbImage>, List<LabelMap>> model;
     private final int maxBatch;
 
-    private DjlModel(ModelDescriptor descriptor, ModelDescription description, ModelInfo info,
-                     ZooModel<List<RgbImage>, List<LabelMap>> model, int maxBatch) {
+    private DjlModel(
+            ModelDescriptor descriptor,
+            ModelDescription description,
+            ModelInfo info,
+            ZooModel<List<RgbImage>, List<LabelMap>> model,
+            int maxBatch) {
         this.descriptor = descriptor;
         this.description = description;
         this.info = info;
@@ -44,8 +48,13 @@ final class DjlModel implements SegmentationModel {
         Fitting fitting = Fitting.resolve(descriptor.size(), facts.crop());
         ModelDescription description;
         try {
-            description = new ModelDescription(id, classes.taxonomy(), groups(descriptor, classes.taxonomy()), facts.crop(),
-                    Fitting.name(fitting.mode()), descriptor.scale());
+            description = new ModelDescription(
+                    id,
+                    classes.taxonomy(),
+                    groups(descriptor, classes.taxonomy()),
+                    facts.crop(),
+                    Fitting.name(fitting.mode()),
+                    descriptor.scale());
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException("model " + id + ": " + e.getMessage(), e);
         }
@@ -64,8 +73,10 @@ final class DjlModel implements SegmentationModel {
         try {
             model = criteria.loadModel();
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-            throw new InvalidModelException("cannot load the SavedModel " + savedModelDir + " (tag " + ModelSignature.TAG
-                    + ", signature " + ModelSignature.KEY + "): " + e.getMessage(), e);
+            throw new InvalidModelException(
+                    "cannot load the SavedModel " + savedModelDir + " (tag " + ModelSignature.TAG + ", signature "
+                            + ModelSignature.KEY + "): " + e.getMessage(),
+                    e);
         }
         try {
             checkSignature(savedModelDir, model, descriptor, classes.taxonomy());
@@ -78,8 +89,7 @@ final class DjlModel implements SegmentationModel {
         return new DjlModel(descriptor, description, info, model, batch > 0 ? (int) batch : Integer.MAX_VALUE);
     }
 
-    private record Classes(Taxonomy taxonomy, String source) {
-    }
+    private record Classes(Taxonomy taxonomy, String source) {}
 
     /**
      * The descriptor's class list; else as many classes as the graph scores, with Cityscapes' names for 19
@@ -89,8 +99,8 @@ final class DjlModel implements SegmentationModel {
         if (descriptor.classes().isPresent()) {
             Taxonomy t = descriptor.classes().get();
             if (facts.classes().isPresent() && facts.classes().getAsInt() != t.size()) {
-                throw new InvalidModelException("the graph of " + dir + " scores " + facts.classes().getAsInt()
-                        + " classes, but the descriptor names " + t.size());
+                throw new InvalidModelException("the graph of " + dir + " scores "
+                        + facts.classes().getAsInt() + " classes, but the descriptor names " + t.size());
             }
             return new Classes(t, "the descriptor (" + t.size() + " classes)");
         }
@@ -100,14 +110,18 @@ final class DjlModel implements SegmentationModel {
         }
         int n = facts.classes().getAsInt();
         if (n == Cityscapes.TAXONOMY.size()) {
-            return new Classes(Cityscapes.TAXONOMY, "Cityscapes (the graph scores 19 classes; give a class list if they are others)");
+            return new Classes(
+                    Cityscapes.TAXONOMY,
+                    "Cityscapes (the graph scores 19 classes; give a class list if they are others)");
         }
         if (n > Taxonomy.MAX_CLASSES) {
-            throw new InvalidModelException("the graph of " + dir + " scores " + n + " classes; a mask holds at most "
-                    + Taxonomy.MAX_CLASSES);
+            throw new InvalidModelException(
+                    "the graph of " + dir + " scores " + n + " classes; a mask holds at most " + Taxonomy.MAX_CLASSES);
         }
-        return new Classes(Taxonomy.neutral(n), "neutral names for the " + n + " classes the graph scores "
-                + "(give a class list in the model descriptor to name them)");
+        return new Classes(
+                Taxonomy.neutral(n),
+                "neutral names for the " + n + " classes the graph scores "
+                        + "(give a class list in the model descriptor to name them)");
     }
 
     private static DrivingGroups groups(ModelDescriptor descriptor, Taxonomy taxonomy) {
@@ -121,8 +135,10 @@ final class DjlModel implements SegmentationModel {
             }
             List<Integer> ids = new ArrayList<>();
             for (String name : names) {
-                ids.add(taxonomy.byName(name).orElseThrow(() -> new InvalidModelException("driving group " + group
-                        + " names '" + name + "', which is not one of the model's classes")).id());
+                ids.add(taxonomy.byName(name)
+                        .orElseThrow(() -> new InvalidModelException("driving group " + group + " names '" + name
+                                + "', which is not one of the model's classes"))
+                        .id());
             }
             groups.add(ids);
         }
@@ -131,15 +147,21 @@ final class DjlModel implements SegmentationModel {
 
     private static void checkSignature(Path dir, ZooModel<?, ?> model, ModelDescriptor d, Taxonomy taxonomy) {
         var inputs = model.describeInput();
-        boolean inputFits = inputs != null && inputs.size() == 1 && inputs.get(0).getValue().dimension() == 4
-                && inputs.get(0).getValue().get(3) == 3 && (inputs.get(0).getKey() == null || inputs.get(0).getKey().isEmpty()
-                || inputs.get(0).getKey().equals(d.input()));
+        boolean inputFits = inputs != null
+                && inputs.size() == 1
+                && inputs.get(0).getValue().dimension() == 4
+                && inputs.get(0).getValue().get(3) == 3
+                && (inputs.get(0).getKey() == null
+                        || inputs.get(0).getKey().isEmpty()
+                        || inputs.get(0).getKey().equals(d.input()));
         if (!inputFits) {
             throw new InvalidModelException("the SavedModel " + dir + " must take one image input '" + d.input() + "' "
-                    + d.inputType().name().toLowerCase() + " [N,H,W,3]; its " + ModelSignature.KEY + " signature takes " + inputs);
+                    + d.inputType().name().toLowerCase() + " [N,H,W,3]; its " + ModelSignature.KEY + " signature takes "
+                    + inputs);
         }
         var outputs = model.describeOutput();
-        String expected = d.outputKind() == ModelDescriptor.OutputKind.LABELS ? "int64 [N,H,W]" : "float32 [N,H,W,classes]";
+        String expected =
+                d.outputKind() == ModelDescriptor.OutputKind.LABELS ? "int64 [N,H,W]" : "float32 [N,H,W,classes]";
         if (outputs == null || !outputs.keys().contains(d.output())) {
             throw new InvalidModelException("the SavedModel " + dir + " has no '" + d.output() + "' output (" + expected
                     + ") in its " + ModelSignature.KEY + " signature; it has " + outputs);
@@ -148,11 +170,12 @@ final class DjlModel implements SegmentationModel {
         int rank = d.outputKind() == ModelDescriptor.OutputKind.LABELS ? 3 : 4;
         if (shape.dimension() != rank) {
             throw new InvalidModelException("the SavedModel " + dir + " output '" + d.output() + "' has shape " + shape
-                    + ", but the descriptor reads it as " + d.outputKind().name().toLowerCase() + " " + expected);
+                    + ", but the descriptor reads it as "
+                    + d.outputKind().name().toLowerCase() + " " + expected);
         }
         if (rank == 4 && shape.get(3) > 0 && shape.get(3) != taxonomy.size()) {
-            throw new InvalidModelException("the SavedModel " + dir + " output '" + d.output() + "' scores " + shape.get(3)
-                    + " classes, but the descriptor names " + taxonomy.size());
+            throw new InvalidModelException("the SavedModel " + dir + " output '" + d.output() + "' scores "
+                    + shape.get(3) + " classes, but the descriptor names " + taxonomy.size());
         }
     }
 
@@ -183,7 +206,12 @@ final class DjlModel implements SegmentationModel {
 
     @Override
     public Predictor newPredictor() {
-        return new FittedPredictor(new Runner(), info.fitting(), description.scale(), description.crop(), id(),
+        return new FittedPredictor(
+                new Runner(),
+                info.fitting(),
+                description.scale(),
+                description.crop(),
+                id(),
                 description.taxonomy().size());
     }
 
@@ -192,7 +220,8 @@ final class DjlModel implements SegmentationModel {
 
         private final ai.djl.inference.Predictor<List<RgbImage>, List<LabelMap>> labels = model.newPredictor();
         private final Optional<String> logits = descriptor.outputKind() == ModelDescriptor.OutputKind.LOGITS
-                ? Optional.of(descriptor.output()) : info.graph().logits();
+                ? Optional.of(descriptor.output())
+                : info.graph().logits();
         private ai.djl.inference.Predictor<List<RgbImage>, List<Scores>> scores;
 
         @Override
@@ -218,12 +247,14 @@ final class DjlModel implements SegmentationModel {
             return predict(scores, images);
         }
 
-        private <T> List<T> predict(ai.djl.inference.Predictor<List<RgbImage>, List<T>> predictor, List<RgbImage> images) {
+        private <T> List<T> predict(
+                ai.djl.inference.Predictor<List<RgbImage>, List<T>> predictor, List<RgbImage> images) {
             try {
                 return predictor.predict(images);
             } catch (TranslateException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new IllegalStateException(cause.getMessage() == null ? e.getMessage() : firstLine(cause.getMessage()), e);
+                throw new IllegalStateException(
+                        cause.getMessage() == null ? e.getMessage() : firstLine(cause.getMessage()), e);
             }
         }
 

@@ -27,8 +27,8 @@ public final class FittedPredictor implements SegmentationModel.Predictor {
     private final String modelId;
     private final int classes;
 
-    public FittedPredictor(ModelRunner runner, Fitting fitting, Scale defaultScale, Optional<Size> crop, String modelId,
-                           int classes) {
+    public FittedPredictor(
+            ModelRunner runner, Fitting fitting, Scale defaultScale, Optional<Size> crop, String modelId, int classes) {
         this.runner = runner;
         this.fitting = fitting;
         this.defaultScale = defaultScale;
@@ -76,19 +76,25 @@ public final class FittedPredictor implements SegmentationModel.Predictor {
         if (frames.isEmpty()) {
             return List.of();
         }
-        List<RgbImage> fed = frames.stream().map(f -> Sizing.resize(f, input.width(), input.height())).toList();
+        List<RgbImage> fed = frames.stream()
+                .map(f -> Sizing.resize(f, input.width(), input.height()))
+                .toList();
         List<LabelMap> labels = inBatches(fed, runner::labels);
         List<LabelMap> out = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) {
-            out.add(Sizing.resizeNearest(labels.get(i), frames.get(i).width(), frames.get(i).height()));
+            out.add(Sizing.resizeNearest(
+                    labels.get(i), frames.get(i).width(), frames.get(i).height()));
         }
         return out;
     }
 
     private LabelMap tiled(RgbImage frame, Fitting.Tiled plan) {
-        RgbImage scaled = Sizing.resize(frame, plan.scaled().width(), plan.scaled().height());
+        RgbImage scaled =
+                Sizing.resize(frame, plan.scaled().width(), plan.scaled().height());
         List<RgbImage> tiles = plan.origins().stream()
-                .map(o -> Sizing.crop(scaled, o.x(), o.y(), plan.tile().width(), plan.tile().height())).toList();
+                .map(o -> Sizing.crop(
+                        scaled, o.x(), o.y(), plan.tile().width(), plan.tile().height()))
+                .toList();
         TileBlender blender = new TileBlender(plan);
         LabelMap labels;
         if (runner.hasScores() && fitsInMemory(plan)) {
@@ -123,9 +129,11 @@ public final class FittedPredictor implements SegmentationModel.Predictor {
         Size size = new Size(input.width(), input.height());
         String what = "model " + modelId + " failed on " + count + " " + size + " picture(s)";
         if (crop.isPresent() && !size.fitsIn(crop.get())) {
-            return new ModelFailedException(what + ": " + size + " is larger than the model's " + crop.get()
-                    + " crop (size policy " + Fitting.name(fitting.mode()) + ")",
-                    "use size policy fit (resize to fit the crop, the default for such a model) or tiles", e);
+            return new ModelFailedException(
+                    what + ": " + size + " is larger than the model's " + crop.get() + " crop (size policy "
+                            + Fitting.name(fitting.mode()) + ")",
+                    "use size policy fit (resize to fit the crop, the default for such a model) or tiles",
+                    e);
         }
         return new ModelFailedException(what + ": " + e.getMessage(), "", e);
     }

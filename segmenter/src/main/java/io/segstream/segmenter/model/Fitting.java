@@ -53,7 +53,8 @@ public record Fitting(ModelDescriptor.SizePolicy.Mode mode, Optional<Size> box, 
             throw new InvalidModelException("size policy " + name(mode) + " needs a width and a height: the descriptor "
                     + "gives none and the graph shows no fixed crop");
         }
-        return new Fitting(mode, mode == ModelDescriptor.SizePolicy.Mode.NATIVE ? Optional.empty() : box, policy.overlap());
+        return new Fitting(
+                mode, mode == ModelDescriptor.SizePolicy.Mode.NATIVE ? Optional.empty() : box, policy.overlap());
     }
 
     /** What runs through the model for one frame. */
@@ -63,8 +64,7 @@ public record Fitting(ModelDescriptor.SizePolicy.Mode mode, Optional<Size> box, 
     }
 
     /** The whole frame, resized to {@code input}. */
-    public record Whole(Size scaled) implements Plan {
-    }
+    public record Whole(Size scaled) implements Plan {}
 
     /** The frame resized to {@code scaled}, cut into tiles of {@code tile} at {@code origins}. */
     public record Tiled(Size scaled, Size tile, List<Origin> origins) implements Plan {
@@ -74,8 +74,7 @@ public record Fitting(ModelDescriptor.SizePolicy.Mode mode, Optional<Size> box, 
     }
 
     /** Where a tile's top-left corner lies in the scaled frame. */
-    public record Origin(int x, int y) {
-    }
+    public record Origin(int x, int y) {}
 
     public Plan plan(Size frame, Scale scale) {
         Size scaled = scale.apply(frame.width(), frame.height());
@@ -118,8 +117,9 @@ public record Fitting(ModelDescriptor.SizePolicy.Mode mode, Optional<Size> box, 
             case NATIVE, AUTO -> "native (the frame at its scale)";
             case FIT -> "fit into " + box.orElseThrow() + " keeping the aspect ratio";
             case RESIZE -> "resize to " + box.orElseThrow();
-            case TILES -> String.format(Locale.ROOT, "tiles of %s overlapping by at least %.0f%%", box.orElseThrow(),
-                    overlap * 100);
+            case TILES ->
+                String.format(
+                        Locale.ROOT, "tiles of %s overlapping by at least %.0f%%", box.orElseThrow(), overlap * 100);
         };
     }
 

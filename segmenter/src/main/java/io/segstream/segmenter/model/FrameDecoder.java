@@ -13,8 +13,7 @@ import javax.imageio.stream.ImageInputStream;
 /** Decodes the JPEG or PNG bytes of a frame record into RGB for the model. */
 public final class FrameDecoder {
 
-    private FrameDecoder() {
-    }
+    private FrameDecoder() {}
 
     /**
      * Decodes a frame that must be {@code width x height} (its headers' size): the picture's own
@@ -28,7 +27,8 @@ public final class FrameDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new IllegalArgumentException("frame bytes are not a JPEG or PNG picture (" + encoded.length + " bytes)");
+                throw new IllegalArgumentException(
+                        "frame bytes are not a JPEG or PNG picture (" + encoded.length + " bytes)");
             }
             ImageReader reader = readers.next();
             try {
@@ -38,8 +38,8 @@ public final class FrameDecoder {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("frame bytes do not decode as JPEG or PNG (" + encoded.length + " bytes): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "frame bytes do not decode as JPEG or PNG (" + encoded.length + " bytes): " + e.getMessage(), e);
         }
         return toRgb(img);
     }
@@ -48,7 +48,8 @@ public final class FrameDecoder {
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
         if (w != width || h != height) {
-            throw new IllegalArgumentException("the picture is " + w + "x" + h + ", but its headers say " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "the picture is " + w + "x" + h + ", but its headers say " + width + "x" + height);
         }
         try {
             return reader.read(0);
@@ -65,11 +66,12 @@ public final class FrameDecoder {
         try {
             img = ImageIO.read(new ByteArrayInputStream(encoded));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("frame bytes do not decode as JPEG or PNG (" + encoded.length + " bytes): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "frame bytes do not decode as JPEG or PNG (" + encoded.length + " bytes): " + e.getMessage(), e);
         }
         if (img == null) {
-            throw new IllegalArgumentException("frame bytes are not a JPEG or PNG picture (" + encoded.length + " bytes)");
+            throw new IllegalArgumentException(
+                    "frame bytes are not a JPEG or PNG picture (" + encoded.length + " bytes)");
         }
         return toRgb(img);
     }

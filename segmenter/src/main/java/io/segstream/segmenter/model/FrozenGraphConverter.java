@@ -34,6 +34,7 @@ public final class FrozenGraphConverter {
     static final String LOGITS_OP = "SemanticLogits";
     /** Part of the cache key: a conversion of another version may lack outputs this one exports. */
     private static final String VERSION = "v2";
+
     private static final Logger LOG = LoggerFactory.getLogger(FrozenGraphConverter.class);
 
     private final Path cacheDir;
@@ -45,7 +46,8 @@ public final class FrozenGraphConverter {
     /** Returns the SavedModel directory for the frozen graph, converting it on first use. */
     public Path savedModelFor(Path frozenGraph) throws IOException {
         String digest = sha256(frozenGraph);
-        Path target = cacheDir.resolve(stem(frozenGraph) + "-" + digest.substring(0, 16) + "-" + VERSION + "-savedmodel");
+        Path target =
+                cacheDir.resolve(stem(frozenGraph) + "-" + digest.substring(0, 16) + "-" + VERSION + "-savedmodel");
         if (Files.isRegularFile(target.resolve("saved_model.pb"))) {
             LOG.info("Using the converted model {} for {}", target, frozenGraph);
             return target;
@@ -76,11 +78,13 @@ public final class FrozenGraphConverter {
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidModelException(frozenGraph + " is not a TensorFlow GraphDef (" + e.getMessage() + ")", e);
         }
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+        try (Graph graph = new Graph();
+                Session session = new Session(graph)) {
             try {
                 graph.importGraphDef(def);
             } catch (IllegalArgumentException e) {
-                throw new InvalidModelException(frozenGraph + " cannot be imported as a TensorFlow graph: " + e.getMessage(), e);
+                throw new InvalidModelException(
+                        frozenGraph + " cannot be imported as a TensorFlow graph: " + e.getMessage(), e);
             }
             GraphOperation input = requireOp(graph, frozenGraph, INPUT_OP);
             GraphOperation output = requireOp(graph, frozenGraph, OUTPUT_OP);
@@ -89,7 +93,9 @@ public final class FrozenGraphConverter {
                     .input(ModelSignature.INPUT, input.output(0))
                     .output(ModelSignature.LABELS, output.output(0));
             GraphOperation logits = graph.operation(LOGITS_OP);
-            if (logits != null && logits.numOutputs() == 1 && logits.output(0).shape().numDimensions() == 4) {
+            if (logits != null
+                    && logits.numOutputs() == 1
+                    && logits.output(0).shape().numDimensions() == 4) {
                 builder.output(ModelSignature.LOGITS, logits.output(0));
             }
             Signature signature = builder.build();
@@ -116,7 +122,8 @@ public final class FrozenGraphConverter {
     }
 
     private static String sha256(Path file) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+        try (DigestInputStream in =
+                new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(in.getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {

@@ -17,8 +17,13 @@ import java.util.OptionalInt;
  *                   its logits output
  * @param logits     the signature output holding the per-class scores [N,H,W,C], when there is one
  */
-public record GraphFacts(Map<String, String> inputs, Map<String, String> outputs, String inputType, Optional<Size> crop,
-                         OptionalInt classes, Optional<String> logits) {
+public record GraphFacts(
+        Map<String, String> inputs,
+        Map<String, String> outputs,
+        String inputType,
+        Optional<Size> crop,
+        OptionalInt classes,
+        Optional<String> logits) {
 
     public GraphFacts {
         inputs = Map.copyOf(inputs);

@@ -31,21 +31,21 @@ import org.tensorflow.proto.TensorShapeProto;
  */
 final class GraphInspector {
 
-    private GraphInspector() {
-    }
+    private GraphInspector() {}
 
     static GraphFacts inspect(Path savedModelDir) {
         SavedModel saved;
         try {
             saved = SavedModel.parseFrom(Files.readAllBytes(savedModelDir.resolve("saved_model.pb")));
         } catch (IOException e) {
-            throw new InvalidModelException("cannot read " + savedModelDir.resolve("saved_model.pb") + ": " + e.getMessage(), e);
+            throw new InvalidModelException(
+                    "cannot read " + savedModelDir.resolve("saved_model.pb") + ": " + e.getMessage(), e);
         }
         MetaGraphDef meta = saved.getMetaGraphsList().stream()
                 .filter(m -> m.getMetaInfoDef().getTagsList().contains(ModelSignature.TAG))
                 .findFirst()
-                .orElseThrow(() -> new InvalidModelException("the SavedModel " + savedModelDir + " has no graph tagged '"
-                        + ModelSignature.TAG + "'"));
+                .orElseThrow(() -> new InvalidModelException(
+                        "the SavedModel " + savedModelDir + " has no graph tagged '" + ModelSignature.TAG + "'"));
         SignatureDef signature = meta.getSignatureDefMap().get(ModelSignature.KEY);
         if (signature == null) {
             throw new InvalidModelException("the SavedModel " + savedModelDir + " has no '" + ModelSignature.KEY
@@ -53,22 +53,30 @@ final class GraphInspector {
         }
         Map<String, String> inputs = describe(signature.getInputsMap());
         Map<String, String> outputs = describe(signature.getOutputsMap());
-        String inputType = signature.getInputsMap().values().stream().findFirst().map(t -> dtype(t)).orElse("none");
+        String inputType = signature.getInputsMap().values().stream()
+                .findFirst()
+                .map(t -> dtype(t))
+                .orElse("none");
         Optional<String> logits = signature.getOutputsMap().entrySet().stream()
                 .filter(e -> e.getValue().getDtype() == DataType.DT_FLOAT
                         && e.getValue().getTensorShape().getDimCount() == 4)
                 .map(Map.Entry::getKey)
                 .sorted()
                 .findFirst();
-        OptionalInt logitsDepth = logits.map(name -> depth(signature.getOutputsMap().get(name).getTensorShape()))
+        OptionalInt logitsDepth = logits.map(
+                        name -> depth(signature.getOutputsMap().get(name).getTensorShape()))
                 .orElse(OptionalInt.empty());
         Scan scan = scan(meta.getGraphDef());
-        return new GraphFacts(inputs, outputs, inputType, scan.crop(),
-                scan.classes().isPresent() ? scan.classes() : logitsDepth, logits);
+        return new GraphFacts(
+                inputs,
+                outputs,
+                inputType,
+                scan.crop(),
+                scan.classes().isPresent() ? scan.classes() : logitsDepth,
+                logits);
     }
 
-    private record Scan(Optional<Size> crop, OptionalInt classes) {
-    }
+    private record Scan(Optional<Size> crop, OptionalInt classes) {}
 
     private static Scan scan(GraphDef def) {
         TensorFlowNatives.prepare();

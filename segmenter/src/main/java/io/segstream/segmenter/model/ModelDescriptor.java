@@ -27,13 +27,28 @@ import java.util.Optional;
  * @param classes     the classes' names and colours, by id; empty: from the graph
  * @param groups      driving group name to class names; a group not given takes Cityscapes' names where the classes have them
  */
-public record ModelDescriptor(Optional<String> id, String input, InputType inputType, float[] mean, float[] std,
-                              SizePolicy size, Scale scale, String output, OutputKind outputKind,
-                              Optional<Taxonomy> classes, Map<String, List<String>> groups) {
+public record ModelDescriptor(
+        Optional<String> id,
+        String input,
+        InputType inputType,
+        float[] mean,
+        float[] std,
+        SizePolicy size,
+        Scale scale,
+        String output,
+        OutputKind outputKind,
+        Optional<Taxonomy> classes,
+        Map<String, List<String>> groups) {
 
-    public enum InputType { UINT8, FLOAT32 }
+    public enum InputType {
+        UINT8,
+        FLOAT32
+    }
 
-    public enum OutputKind { LABELS, LOGITS }
+    public enum OutputKind {
+        LABELS,
+        LOGITS
+    }
 
     /**
      * How frames are fitted to the model; the mask always comes back at the frame's size.
@@ -81,9 +96,18 @@ public record ModelDescriptor(Optional<String> id, String input, InputType input
         }
     }
 
-    public static final ModelDescriptor DEEPLAB = new ModelDescriptor(Optional.empty(), ModelSignature.INPUT,
-            InputType.UINT8, new float[] {0, 0, 0}, new float[] {1, 1, 1}, SizePolicy.AUTO_SIZE, Scale.ONE,
-            ModelSignature.LABELS, OutputKind.LABELS, Optional.empty(), Map.of());
+    public static final ModelDescriptor DEEPLAB = new ModelDescriptor(
+            Optional.empty(),
+            ModelSignature.INPUT,
+            InputType.UINT8,
+            new float[] {0, 0, 0},
+            new float[] {1, 1, 1},
+            SizePolicy.AUTO_SIZE,
+            Scale.ONE,
+            ModelSignature.LABELS,
+            OutputKind.LABELS,
+            Optional.empty(),
+            Map.of());
 
     public ModelDescriptor {
         Objects.requireNonNull(id, "id");
@@ -129,8 +153,8 @@ public record ModelDescriptor(Optional<String> id, String input, InputType input
 
     /** The same descriptor with these classes. */
     public ModelDescriptor withClasses(Taxonomy taxonomy) {
-        return new ModelDescriptor(id, input, inputType, mean, std, size, scale, output, outputKind,
-                Optional.of(taxonomy), groups);
+        return new ModelDescriptor(
+                id, input, inputType, mean, std, size, scale, output, outputKind, Optional.of(taxonomy), groups);
     }
 
     /** The same descriptor reading another output. */
@@ -140,15 +164,33 @@ public record ModelDescriptor(Optional<String> id, String input, InputType input
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelDescriptor d && id.equals(d.id) && input.equals(d.input) && inputType == d.inputType
-                && Arrays.equals(mean, d.mean) && Arrays.equals(std, d.std) && size.equals(d.size)
-                && scale.equals(d.scale) && output.equals(d.output) && outputKind == d.outputKind
-                && classes.equals(d.classes) && groups.equals(d.groups);
+        return o instanceof ModelDescriptor d
+                && id.equals(d.id)
+                && input.equals(d.input)
+                && inputType == d.inputType
+                && Arrays.equals(mean, d.mean)
+                && Arrays.equals(std, d.std)
+                && size.equals(d.size)
+                && scale.equals(d.scale)
+                && output.equals(d.output)
+                && outputKind == d.outputKind
+                && classes.equals(d.classes)
+                && groups.equals(d.groups);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, input, inputType, Arrays.hashCode(mean), Arrays.hashCode(std), size,
-                scale, output, outputKind, classes, groups);
+        return Objects.hash(
+                id,
+                input,
+                inputType,
+                Arrays.hashCode(mean),
+                Arrays.hashCode(std),
+                size,
+                scale,
+                output,
+                outputKind,
+                classes,
+                groups);
     }
 }

@@ -8,8 +8,7 @@ import java.util.stream.Stream;
 
 final class ModelFiles {
 
-    private ModelFiles() {
-    }
+    private ModelFiles() {}
 
     static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {

@@ -8,8 +8,7 @@ final class ModelIds {
     static final String RULE = "1-128 of A-Z a-z 0-9 . _ - + @ :, starting with a letter or digit";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+@:-]{0,127}");
 
-    private ModelIds() {
-    }
+    private ModelIds() {}
 
     static boolean valid(String id) {
         return ID.matcher(id).matches();

@@ -10,6 +10,5 @@ package io.segstream.segmenter.model;
  * @param outputKind  whether its class ids are read from labels or the arg-max of logits
  * @param output      the signature output read
  */
-public record ModelInfo(GraphFacts graph, Fitting fitting, String classSource, ModelDescriptor.OutputKind outputKind,
-                        String output) {
-}
+public record ModelInfo(
+        GraphFacts graph, Fitting fitting, String classSource, ModelDescriptor.OutputKind outputKind, String output) {}

@@ -1,13 +1,13 @@
 package io.segstream.segmenter.model;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import io.segstream.segmenter.catalog.CatalogEntry;
 import io.segstream.segmenter.catalog.ModelArchive;
 import io.segstream.segmenter.catalog.ModelCatalog;
 import io.segstream.segmenter.catalog.ModelDownloader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -42,8 +42,11 @@ public final class ModelLoader {
     }
 
     /** As above, with {@code overrides} applied to the descriptor (command-line options over the file's). */
-    public ModelLoader(Path cacheDir, DeviceChoice device, Optional<Path> descriptorFile,
-                       UnaryOperator<ModelDescriptor> overrides) {
+    public ModelLoader(
+            Path cacheDir,
+            DeviceChoice device,
+            Optional<Path> descriptorFile,
+            UnaryOperator<ModelDescriptor> overrides) {
         this.cacheDir = cacheDir;
         this.device = device;
         this.descriptorFile = descriptorFile;
@@ -51,7 +54,8 @@ public final class ModelLoader {
     }
 
     private ModelDescriptor descriptor(Path model) {
-        return overrides.apply(descriptorFile.map(DescriptorFile::read).orElseGet(() -> DescriptorFile.forModel(model)));
+        return overrides.apply(
+                descriptorFile.map(DescriptorFile::read).orElseGet(() -> DescriptorFile.forModel(model)));
     }
 
     public SegmentationModel load(Path path) {
@@ -60,8 +64,9 @@ public final class ModelLoader {
             if (entry.isPresent()) {
                 return loadPulled(entry.get());
             }
-            throw new InvalidModelException("model " + path + " does not exist: give a SavedModel directory, a frozen .pb, "
-                    + "a .tar.gz holding one, or a catalog name (segstream models list)");
+            throw new InvalidModelException(
+                    "model " + path + " does not exist: give a SavedModel directory, a frozen .pb, "
+                            + "a .tar.gz holding one, or a catalog name (segstream models list)");
         }
         String file = path.getFileName().toString();
         if (Files.isRegularFile(path) && (file.endsWith(".tar.gz") || file.endsWith(".tgz"))) {
@@ -70,26 +75,33 @@ public final class ModelLoader {
         ModelDescriptor descriptor = descriptor(path);
         if (Files.isDirectory(path)) {
             if (!Files.isRegularFile(path.resolve("saved_model.pb"))) {
-                throw new InvalidModelException("model directory " + path + " holds no saved_model.pb: it is not a SavedModel");
+                throw new InvalidModelException(
+                        "model directory " + path + " holds no saved_model.pb: it is not a SavedModel");
             }
             return DjlModel.load(idOf(path), descriptor, path, device);
         }
         if (path.getFileName().toString().endsWith(".pb")) {
             try {
-                return DjlModel.load(idOf(path), descriptor, new FrozenGraphConverter(cacheDir).savedModelFor(path), device);
+                return DjlModel.load(
+                        idOf(path), descriptor, new FrozenGraphConverter(cacheDir).savedModelFor(path), device);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot convert the frozen graph " + path + " in " + cacheDir, e);
             }
         }
-        throw new InvalidModelException("model " + path + " is neither a SavedModel directory nor a frozen graph (.pb)");
+        throw new InvalidModelException(
+                "model " + path + " is neither a SavedModel directory nor a frozen graph (.pb)");
     }
 
     private SegmentationModel loadPulled(CatalogEntry entry) {
         try {
-            Path saved = new ModelDownloader(cacheDir).pulled(entry).orElseThrow(() -> new InvalidModelException("model "
-                    + entry.name() + " is in the catalog but not in the cache " + cacheDir + ": run segstream models pull "
-                    + entry.name() + " (it downloads " + entry.url() + ")"));
-            ModelDescriptor descriptor = overrides.apply(descriptorFile.map(DescriptorFile::read).orElse(entry.descriptor()));
+            Path saved = new ModelDownloader(cacheDir)
+                    .pulled(entry)
+                    .orElseThrow(() -> new InvalidModelException("model "
+                            + entry.name() + " is in the catalog but not in the cache " + cacheDir
+                            + ": run segstream models pull "
+                            + entry.name() + " (it downloads " + entry.url() + ")"));
+            ModelDescriptor descriptor =
+                    overrides.apply(descriptorFile.map(DescriptorFile::read).orElse(entry.descriptor()));
             return DjlModel.load(entry.name(), descriptor, saved, device);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the cache of model " + entry.name(), e);

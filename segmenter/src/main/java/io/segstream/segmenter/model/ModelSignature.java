@@ -12,6 +12,5 @@ final class ModelSignature {
     /** float32 [N,H,W,C], per-class scores, where a model exposes them. */
     static final String LOGITS = "logits";
 
-    private ModelSignature() {
-    }
+    private ModelSignature() {}
 }

@@ -30,7 +30,9 @@ final class ScoresTranslator implements NoBatchifyTranslator<List<RgbImage>, Lis
         NDArray named = outputs.get(logits);
         if (named == null || named.getShape().dimension() != 4) {
             throw new InvalidModelException("the model returned no '" + logits + "' logits [N,H,W,C], only "
-                    + outputs.stream().map(a -> a.getName() + " " + a.getDataType() + " " + a.getShape()).toList());
+                    + outputs.stream()
+                            .map(a -> a.getName() + " " + a.getDataType() + " " + a.getShape())
+                            .toList());
         }
         Shape shape = named.getShape();
         int n = (int) shape.get(0);

@@ -5,8 +5,7 @@ import io.segstream.protocol.LabelMap;
 /** Picture and label resizing and tiling for models that take a fixed size. */
 public final class Sizing {
 
-    private Sizing() {
-    }
+    private Sizing() {}
 
     /** Bilinear resize, sampling at pixel centres. */
     public static RgbImage resize(RgbImage src, int width, int height) {
@@ -28,8 +27,10 @@ public final class Sizing {
                 int x1 = Math.min(x0 + 1, src.width() - 1);
                 double wx = fx - x0;
                 for (int c = 0; c < 3; c++) {
-                    double top = (in[(y0 * src.width() + x0) * 3 + c] & 0xFF) * (1 - wx) + (in[(y0 * src.width() + x1) * 3 + c] & 0xFF) * wx;
-                    double bottom = (in[(y1 * src.width() + x0) * 3 + c] & 0xFF) * (1 - wx) + (in[(y1 * src.width() + x1) * 3 + c] & 0xFF) * wx;
+                    double top = (in[(y0 * src.width() + x0) * 3 + c] & 0xFF) * (1 - wx)
+                            + (in[(y0 * src.width() + x1) * 3 + c] & 0xFF) * wx;
+                    double bottom = (in[(y1 * src.width() + x0) * 3 + c] & 0xFF) * (1 - wx)
+                            + (in[(y1 * src.width() + x1) * 3 + c] & 0xFF) * wx;
                     out[(y * width + x) * 3 + c] = (byte) Math.round(top * (1 - wy) + bottom * wy);
                 }
             }

@@ -21,8 +21,7 @@ public final class TensorFlowNatives {
     private static final Logger LOG = LoggerFactory.getLogger(TensorFlowNatives.class);
     private static Path directory;
 
-    private TensorFlowNatives() {
-    }
+    private TensorFlowNatives() {}
 
     /** Loads the natives from the class path and points DJL at them; returns their directory. */
     public static synchronized Path prepare() {
@@ -34,14 +33,16 @@ public final class TensorFlowNatives {
         try {
             jni = Loader.load(org.tensorflow.internal.c_api.global.tensorflow.class);
         } catch (UnsatisfiedLinkError e) {
-            throw new IllegalStateException("cannot load the TensorFlow natives from the class path: is "
-                    + "org.tensorflow:tensorflow-core-native with the classifier of this platform ("
-                    + Loader.getPlatform() + ") on it? " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot load the TensorFlow natives from the class path: is "
+                            + "org.tensorflow:tensorflow-core-native with the classifier of this platform ("
+                            + Loader.getPlatform() + ") on it? " + e.getMessage(),
+                    e);
         }
         Path dir = Path.of(jni).getParent();
         if (!Files.isRegularFile(dir.resolve(System.mapLibraryName("jnitensorflow")))) {
-            throw new IllegalStateException("TensorFlow natives loaded from " + jni + " but " + dir
-                    + " holds no " + System.mapLibraryName("jnitensorflow"));
+            throw new IllegalStateException("TensorFlow natives loaded from " + jni + " but " + dir + " holds no "
+                    + System.mapLibraryName("jnitensorflow"));
         }
         System.setProperty("TENSORFLOW_LIBRARY_PATH", dir.toString());
         LOG.debug("TensorFlow natives for DJL in {}", dir);

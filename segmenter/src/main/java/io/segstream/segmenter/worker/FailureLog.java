@@ -37,7 +37,11 @@ public final class FailureLog {
         String key = counts.containsKey(cause) || counts.size() < MAX_CAUSES ? cause : "other causes";
         long[] n = counts.computeIfAbsent(key, k -> new long[1]);
         if (n[0] == 0) {
-            LOG.error("{} frame(s) not segmented: {}{}", frames, cause, example.isEmpty() ? "" : " (e.g. " + example + ")");
+            LOG.error(
+                    "{} frame(s) not segmented: {}{}",
+                    frames,
+                    cause,
+                    example.isEmpty() ? "" : " (e.g. " + example + ")");
             if (error != null) {
                 LOG.debug("The failure in full", error);
             }

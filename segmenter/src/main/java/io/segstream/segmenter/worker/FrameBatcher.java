@@ -53,8 +53,13 @@ final class FrameBatcher {
     /** Whether the model has segmented a frame yet: a failure it explains before that stops the segmenter. */
     private boolean segmentedOne;
 
-    FrameBatcher(SegmentationModel model, SegmentationModel.Predictor predictor, SegmenterConfig config,
-                 SegmenterMetrics metrics, FailureLog failures, Turns turns) {
+    FrameBatcher(
+            SegmentationModel model,
+            SegmentationModel.Predictor predictor,
+            SegmenterConfig config,
+            SegmenterMetrics metrics,
+            FailureLog failures,
+            Turns turns) {
         this.turns = turns;
         this.failures = failures;
         this.config = config;
@@ -66,9 +71,8 @@ final class FrameBatcher {
     }
 
     /** A decoded frame waiting for its batch; {@code slot} is its place in the answers. */
-    private record Waiting(int slot, ConsumerRecord<String, byte[]> record, FrameMeta meta, RgbImage image,
-                           Optional<Scale> scale) {
-    }
+    private record Waiting(
+            int slot, ConsumerRecord<String, byte[]> record, FrameMeta meta, RgbImage image, Optional<Scale> scale) {}
 
     /**
      * The answer to each record of the round, in the records' order; a record not in the wire
@@ -82,8 +86,11 @@ final class FrameBatcher {
         for (int i : turns.order(records)) {
             ConsumerRecord<String, byte[]> r = records.get(i);
             if (!CameraId.valid(r.key())) {
-                failures.failed("records whose key is not a camera id (" + CameraId.RULE + "), dropped without a mask",
-                        CameraId.quote(r.key()) + " at " + r.topic() + "-" + r.partition() + "@" + r.offset(), 1, null);
+                failures.failed(
+                        "records whose key is not a camera id (" + CameraId.RULE + "), dropped without a mask",
+                        CameraId.quote(r.key()) + " at " + r.topic() + "-" + r.partition() + "@" + r.offset(),
+                        1,
+                        null);
                 continue;
             }
             if (!config.segments(r.key())) {
@@ -93,7 +100,8 @@ final class FrameBatcher {
             try {
                 if (WireHeaders.isEndOfStream(r.headers())) {
                     run(batch, answers);
-                    LOG.info("End of stream {} forwarded after its last mask", WireHeaders.readEndOfStream(r.headers()));
+                    LOG.info(
+                            "End of stream {} forwarded after its last mask", WireHeaders.readEndOfStream(r.headers()));
                     answers.set(i, new ProducerRecord<>(masksTopic, r.partition(), r.key(), EMPTY, r.headers()));
                     continue;
                 }
@@ -107,8 +115,11 @@ final class FrameBatcher {
                 try {
                     scale = WireHeaders.readScale(r.headers());
                 } catch (MalformedRecordException e) {
-                    failures.failed("frames with a bad " + WireHeaders.SCALE + " header", "camera " + r.key() + " frame "
-                            + meta.sequence() + ": " + e.getMessage(), 1, null);
+                    failures.failed(
+                            "frames with a bad " + WireHeaders.SCALE + " header",
+                            "camera " + r.key() + " frame " + meta.sequence() + ": " + e.getMessage(),
+                            1,
+                            null);
                     answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
                     continue;
                 }
@@ -117,20 +128,29 @@ final class FrameBatcher {
                 try {
                     image = FrameDecoder.decode(r.value(), meta.width(), meta.height());
                 } catch (IllegalArgumentException e) {
-                    failures.failed("frame bytes that do not decode", "camera " + r.key() + " frame " + meta.sequence() + ": "
-                            + e.getMessage(), 1, e);
+                    failures.failed(
+                            "frame bytes that do not decode",
+                            "camera " + r.key() + " frame " + meta.sequence() + ": " + e.getMessage(),
+                            1,
+                            e);
                     answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
                     continue;
                 }
                 metrics.preprocess(Duration.ofNanos(System.nanoTime() - t0));
-                if (!batch.isEmpty() && (batch.size() == batchSize || !sameSize(batch.get(0).image(), image)
-                        || !batch.get(0).scale().equals(scale))) {
+                if (!batch.isEmpty()
+                        && (batch.size() == batchSize
+                                || !sameSize(batch.get(0).image(), image)
+                                || !batch.get(0).scale().equals(scale))) {
                     run(batch, answers);
                 }
                 batch.add(new Waiting(i, r, meta, image, scale));
             } catch (MalformedRecordException e) {
-                failures.failed("records not in the wire format, dropped without a mask", "camera " + CameraId.quote(r.key())
-                        + " at " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage(), 1, null);
+                failures.failed(
+                        "records not in the wire format, dropped without a mask",
+                        "camera " + CameraId.quote(r.key()) + " at " + r.topic() + "-" + r.partition() + "@"
+                                + r.offset() + ": " + e.getMessage(),
+                        1,
+                        null);
             } finally {
                 MDC.remove("camera");
             }
@@ -198,8 +218,8 @@ final class FrameBatcher {
         }
     }
 
-    private ProducerRecord<String, byte[]> mask(ConsumerRecord<String, byte[]> frame, FrameMeta meta, MaskStatus status,
-                                                byte[] png, long inferenceMicros) {
+    private ProducerRecord<String, byte[]> mask(
+            ConsumerRecord<String, byte[]> frame, FrameMeta meta, MaskStatus status, byte[] png, long inferenceMicros) {
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(masksTopic, frame.partition(), frame.key(), png);
         WireHeaders.writeMask(out.headers(), new MaskMeta(meta, model.id(), inferenceMicros, status));
         return out;

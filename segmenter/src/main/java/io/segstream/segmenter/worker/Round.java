@@ -16,8 +16,11 @@ import org.apache.kafka.common.TopicPartition;
  * @param later      left buffered for a later round, in the order polled
  * @param pause      partitions not to fetch from until their records left for later are answered
  */
-record Round(List<ConsumerRecord<String, byte[]>> now, Set<ConsumerRecord<String, byte[]>> superseded,
-             List<ConsumerRecord<String, byte[]>> later, Set<TopicPartition> pause) {
+record Round(
+        List<ConsumerRecord<String, byte[]>> now,
+        Set<ConsumerRecord<String, byte[]>> superseded,
+        List<ConsumerRecord<String, byte[]>> later,
+        Set<TopicPartition> pause) {
 
     Round {
         now = List.copyOf(now);

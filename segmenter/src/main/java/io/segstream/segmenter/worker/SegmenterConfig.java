@@ -25,8 +25,16 @@ import java.util.regex.Pattern;
  * @param cameras          the cameras this group segments (their ids match the whole pattern); the frames of others are
  *                         left to the group that runs their model. Empty: every camera
  */
-public record SegmenterConfig(String bootstrapServers, Topics topics, String groupId, int batchSize, Duration maxWait,
-                              Duration maxAge, Duration pollTimeout, Map<String, String> kafka, Optional<Pattern> cameras) {
+public record SegmenterConfig(
+        String bootstrapServers,
+        Topics topics,
+        String groupId,
+        int batchSize,
+        Duration maxWait,
+        Duration maxAge,
+        Duration pollTimeout,
+        Map<String, String> kafka,
+        Optional<Pattern> cameras) {
 
     public SegmenterConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -51,12 +59,21 @@ public record SegmenterConfig(String bootstrapServers, Topics topics, String gro
 
     /** Batches of up to 4 waiting at most 50 ms, live frames skipped when older than 1 s. */
     public static SegmenterConfig defaults(String bootstrapServers, Topics topics) {
-        return new SegmenterConfig(bootstrapServers, topics, Groups.SEGMENTER, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_WAIT,
-                DEFAULT_MAX_AGE, Duration.ofMillis(500), Map.of(), Optional.empty());
+        return new SegmenterConfig(
+                bootstrapServers,
+                topics,
+                Groups.SEGMENTER,
+                DEFAULT_BATCH_SIZE,
+                DEFAULT_BATCH_WAIT,
+                DEFAULT_MAX_AGE,
+                Duration.ofMillis(500),
+                Map.of(),
+                Optional.empty());
     }
 
     public SegmenterConfig withGroup(String group) {
-        return new SegmenterConfig(bootstrapServers, topics, group, batchSize, maxWait, maxAge, pollTimeout, kafka, cameras);
+        return new SegmenterConfig(
+                bootstrapServers, topics, group, batchSize, maxWait, maxAge, pollTimeout, kafka, cameras);
     }
 
     public SegmenterConfig withBatch(int size, Duration wait) {
@@ -64,21 +81,32 @@ public record SegmenterConfig(String bootstrapServers, Topics topics, String gro
     }
 
     public SegmenterConfig withMaxAge(Duration age) {
-        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, age, pollTimeout, kafka, cameras);
+        return new SegmenterConfig(
+                bootstrapServers, topics, groupId, batchSize, maxWait, age, pollTimeout, kafka, cameras);
     }
 
     /** Segments only the cameras whose ids match {@code pattern} entirely. */
     public SegmenterConfig withCameras(Pattern pattern) {
-        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, kafka,
+        return new SegmenterConfig(
+                bootstrapServers,
+                topics,
+                groupId,
+                batchSize,
+                maxWait,
+                maxAge,
+                pollTimeout,
+                kafka,
                 Optional.of(pattern));
     }
 
     /** Whether this group segments the camera's frames. */
     public boolean segments(String camera) {
-        return cameras.isEmpty() || camera != null && cameras.get().matcher(camera).matches();
+        return cameras.isEmpty()
+                || camera != null && cameras.get().matcher(camera).matches();
     }
 
     public SegmenterConfig withKafka(Map<String, String> properties) {
-        return new SegmenterConfig(bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, properties, cameras);
+        return new SegmenterConfig(
+                bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, properties, cameras);
     }
 }

@@ -30,17 +30,29 @@ public final class SegmenterMetrics {
 
     public SegmenterMetrics(MeterRegistry registry) {
         this.registry = registry;
-        framesIn = Counter.builder("segstream.segmenter.frames.in").description("Frame records taken from the frames topic")
+        framesIn = Counter.builder("segstream.segmenter.frames.in")
+                .description("Frame records taken from the frames topic")
                 .register(registry);
         for (MaskStatus s : MaskStatus.values()) {
-            masksOut.put(s, Counter.builder("segstream.segmenter.masks.out").tag("status", s.wireName())
-                    .description("Mask records published and acknowledged").register(registry));
+            masksOut.put(
+                    s,
+                    Counter.builder("segstream.segmenter.masks.out")
+                            .tag("status", s.wireName())
+                            .description("Mask records published and acknowledged")
+                            .register(registry));
         }
-        batchSize = DistributionSummary.builder("segstream.segmenter.batch.size").description("Frames per model call")
+        batchSize = DistributionSummary.builder("segstream.segmenter.batch.size")
+                .description("Frames per model call")
                 .register(registry);
-        preprocess = Timer.builder("segstream.segmenter.preprocess").description("Decoding a frame picture").register(registry);
-        inference = Timer.builder("segstream.segmenter.inference").description("One model call (a batch)").register(registry);
-        postprocess = Timer.builder("segstream.segmenter.postprocess").description("Encoding one mask").register(registry);
+        preprocess = Timer.builder("segstream.segmenter.preprocess")
+                .description("Decoding a frame picture")
+                .register(registry);
+        inference = Timer.builder("segstream.segmenter.inference")
+                .description("One model call (a batch)")
+                .register(registry);
+        postprocess = Timer.builder("segstream.segmenter.postprocess")
+                .description("Encoding one mask")
+                .register(registry);
         registry.gauge("segstream.segmenter.frames.held", held);
     }
 

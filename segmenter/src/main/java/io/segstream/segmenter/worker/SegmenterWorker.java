@@ -75,6 +75,7 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Claimed by run(), or by close() when run() never started: whoever claims it closes the clients. */
     private final AtomicBoolean claimed = new AtomicBoolean();
+
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong masksPublished = new AtomicLong();
     private final FailureLog failures = new FailureLog();
@@ -88,7 +89,10 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     }
 
     public SegmenterWorker(SegmenterConfig config, SegmentationModel model, SegmenterMetrics metrics) {
-        this(config, model, metrics,
+        this(
+                config,
+                model,
+                metrics,
                 new KafkaConsumer<>(consumerProps(config), new StringDeserializer(), new ByteArrayDeserializer()),
                 new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer()));
     }
@@ -97,8 +101,12 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
      * A worker on the given clients, which it owns and closes: the seam for unit tests of its
      * batching, commits and rebalances on Kafka's MockConsumer and MockProducer.
      */
-    SegmenterWorker(SegmenterConfig config, SegmentationModel model, SegmenterMetrics metrics,
-                    Consumer<String, byte[]> consumer, Producer<String, byte[]> producer) {
+    SegmenterWorker(
+            SegmenterConfig config,
+            SegmentationModel model,
+            SegmenterMetrics metrics,
+            Consumer<String, byte[]> consumer,
+            Producer<String, byte[]> producer) {
         this.config = config;
         this.model = model;
         this.metrics = metrics;
@@ -124,11 +132,19 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
             FrameBatcher batcher = new FrameBatcher(model, predictor, config, metrics, failures, turns);
             publishDescription();
             consumer.subscribe(List.of(config.topics().frames()), new DropRevoked());
-            LOG.info("Segmenter of group {} running model {} on {}: {} classes from {}; crop {}; frames {} at scale {}; "
-                            + "batches of up to {} waiting at most {} ms", config.groupId(), model.id(), model.device(),
-                    model.taxonomy().size(), model.info().classSource(),
-                    model.description().crop().map(Object::toString).orElse("none"), model.info().fitting().describe(),
-                    model.description().scale(), Math.min(config.batchSize(), model.maxBatch()), config.maxWait().toMillis());
+            LOG.info(
+                    "Segmenter of group {} running model {} on {}: {} classes from {}; crop {}; frames {} at scale {}; "
+                            + "batches of up to {} waiting at most {} ms",
+                    config.groupId(),
+                    model.id(),
+                    model.device(),
+                    model.taxonomy().size(),
+                    model.info().classSource(),
+                    model.description().crop().map(Object::toString).orElse("none"),
+                    model.info().fitting().describe(),
+                    model.description().scale(),
+                    Math.min(config.batchSize(), model.maxBatch()),
+                    config.maxWait().toMillis());
             while (running.get()) {
                 collect();
                 if (buffered.isEmpty()) {
@@ -184,7 +200,8 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
         boolean liveOnly = false;
         do {
             long remaining = Math.max(0, deadline - System.nanoTime());
-            Duration timeout = buffered.isEmpty() ? config.pollTimeout()
+            Duration timeout = buffered.isEmpty()
+                    ? config.pollTimeout()
                     : Duration.ofNanos(liveOnly ? Math.min(remaining, ARRIVAL_GAP.toNanos()) : remaining);
             int before = buffered.size();
             consumer.poll(timeout).forEach(buffered::add);
@@ -194,7 +211,9 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                 return; // live frames: latency beats a fuller batch, so a lone frame does not wait for company
             }
             liveOnly = allLive();
-        } while (running.get() && !buffered.isEmpty() && buffered.size() < config.batchSize()
+        } while (running.get()
+                && !buffered.isEmpty()
+                && buffered.size() < config.batchSize()
                 && System.nanoTime() < deadline);
     }
 
@@ -213,7 +232,8 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     private boolean allLive() {
         for (ConsumerRecord<String, byte[]> r : buffered) {
             try {
-                if (WireHeaders.isEndOfStream(r.headers()) || !WireHeaders.readFrame(r.headers()).live()) {
+                if (WireHeaders.isEndOfStream(r.headers())
+                        || !WireHeaders.readFrame(r.headers()).live()) {
                     return false;
                 }
             } catch (MalformedRecordException e) {
@@ -230,14 +250,17 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     private void publishDescription() {
         String json = ModelDescriptionJson.write(model.description());
         try {
-            producer.send(new ProducerRecord<>(config.topics().models(), model.id(), json.getBytes(StandardCharsets.UTF_8)))
+            producer.send(new ProducerRecord<>(
+                            config.topics().models(), model.id(), json.getBytes(StandardCharsets.UTF_8)))
                     .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WakeupException();
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the description of model " + model.id() + " could not be published on "
-                    + config.topics().models() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the description of model " + model.id() + " could not be published on "
+                            + config.topics().models() + ": " + e.getMessage(),
+                    e);
         }
         LOG.info("Model {} described on {}: {}", model.id(), config.topics().models(), json);
     }
@@ -247,7 +270,10 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
      * reaches the sink ahead of every mask that needs it.
      */
     private ProducerRecord<String, byte[]> descriptionOn(int partition) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(config.topics().masks(), partition, model.id(),
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(
+                config.topics().masks(),
+                partition,
+                model.id(),
                 ModelDescriptionJson.write(model.description()).getBytes(StandardCharsets.UTF_8));
         WireHeaders.writeModelDescription(r.headers());
         return r;
@@ -257,14 +283,18 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     private void commit(List<ConsumerRecord<String, byte[]>> work) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : work) {
-            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+            offsets.merge(
+                    new TopicPartition(r.topic(), r.partition()),
+                    new OffsetAndMetadata(r.offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         try {
             consumer.commitSync(offsets);
         } catch (CommitFailedException | RebalanceInProgressException e) {
-            LOG.warn("Offsets not committed ({}); another replica will answer these frames again and the sink "
-                    + "drops the duplicate masks", e.getMessage());
+            LOG.warn(
+                    "Offsets not committed ({}); another replica will answer these frames again and the sink "
+                            + "drops the duplicate masks",
+                    e.getMessage());
         }
     }
 
@@ -288,7 +318,8 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
             for (int i = 0; i < sent.size(); i++) {
                 sent.get(i).get();
                 if (!WireHeaders.isEndOfStream(answers.get(i).headers())) {
-                    metrics.maskOut(WireHeaders.readMask(answers.get(i).headers()).status());
+                    metrics.maskOut(
+                            WireHeaders.readMask(answers.get(i).headers()).status());
                 }
             }
             masksPublished.addAndGet(sent.size());
@@ -296,8 +327,10 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new WakeupException();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("masks could not be published; their frames stay uncommitted: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "masks could not be published; their frames stay uncommitted: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
@@ -329,19 +362,34 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     }
 
     private static Properties consumerProps(SegmenterConfig c) {
-        return KafkaClientProperties.consumer(c.bootstrapServers(), Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, c.groupId(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, POLL_BATCHES * c.batchSize(),
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_RECORD_BYTES), c.kafka());
+        return KafkaClientProperties.consumer(
+                c.bootstrapServers(),
+                Map.of(
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        c.groupId(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        POLL_BATCHES * c.batchSize(),
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        Topics.MAX_RECORD_BYTES),
+                c.kafka());
     }
 
     private static Properties producerProps(SegmenterConfig c) {
-        return KafkaClientProperties.producer(c.bootstrapServers(), Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES,
-                ProducerConfig.LINGER_MS_CONFIG, 5), c.kafka());
+        return KafkaClientProperties.producer(
+                c.bootstrapServers(),
+                Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        Topics.MAX_RECORD_BYTES,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                c.kafka());
     }
 }

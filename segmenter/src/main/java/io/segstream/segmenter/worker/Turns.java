@@ -73,15 +73,19 @@ final class Turns {
     }
 
     /** What a buffered record is to the planning: STALE is a live frame older than the maximum age. */
-    private enum Kind { OTHER, LIVE, STALE, RECORDED }
+    private enum Kind {
+        OTHER,
+        LIVE,
+        STALE,
+        RECORDED
+    }
 
     /** Live cameras count as sending until none of their frames came for this long. */
     private static final Duration LIVE_QUIET = Duration.ofSeconds(5);
     /** When a live frame was last buffered; 0: never. */
     private long liveSeenNanos;
 
-    private record Candidate(int index, int rank, long servedAt, long deadlineMicros) {
-    }
+    private record Candidate(int index, int rank, long servedAt, long deadlineMicros) {}
 
     Round plan(List<ConsumerRecord<String, byte[]>> buffered) {
         int n = buffered.size();
@@ -114,7 +118,8 @@ final class Turns {
         Set<String> served = new HashSet<>();
         // while live cameras send, every model call is short, even one of recorded frames alone
         int room = liveSending ? liveBatch() : batch;
-        // recorded inputs keep moving: a frame of theirs in every model call, or every other one when a call runs one frame
+        // recorded inputs keep moving: a frame of theirs in every model call,
+        // or every other one when a call runs one frame
         int liveRoom = live.isEmpty() || recorded.isEmpty() ? room : room > 1 ? room - 1 : recordedsTurn ? 0 : 1;
         if (!live.isEmpty() && !recorded.isEmpty()) {
             recordedsTurn = !recordedsTurn;
@@ -143,11 +148,12 @@ final class Turns {
         for (int i = 0; i < n; i++) {
             ConsumerRecord<String, byte[]> r = buffered.get(i);
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            boolean answerNow = !waiting.contains(tp) && switch (kinds[i]) {
-                case OTHER, STALE -> true;
-                case LIVE -> picked[i] || served.contains(r.key());
-                case RECORDED -> picked[i];
-            };
+            boolean answerNow = !waiting.contains(tp)
+                    && switch (kinds[i]) {
+                        case OTHER, STALE -> true;
+                        case LIVE -> picked[i] || served.contains(r.key());
+                        case RECORDED -> picked[i];
+                    };
             if (answerNow) {
                 now.add(r);
                 if (kinds[i] == Kind.LIVE && !picked[i]) {
@@ -192,7 +198,8 @@ final class Turns {
     }
 
     private static final Comparator<Candidate> NEWEST_FIRST = Comparator.comparingInt(Candidate::rank)
-            .thenComparingLong(Candidate::servedAt).thenComparingInt(Candidate::index);
+            .thenComparingLong(Candidate::servedAt)
+            .thenComparingInt(Candidate::index);
 
     private Candidate candidate(ConsumerRecord<String, byte[]> r, int index, int rank) {
         long deadline = WireHeaders.readFrame(r.headers()).captureMicros() + maxAge.toNanos() / 1000;

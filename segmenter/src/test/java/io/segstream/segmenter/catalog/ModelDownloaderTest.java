@@ -1,6 +1,5 @@
 package io.segstream.segmenter.catalog;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +9,7 @@ import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.RgbImage;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.Tools;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,7 +46,8 @@ class ModelDownloaderTest {
     @BeforeEach
     void serveTheArchive() throws Exception {
         Path tgz = dir.resolve("served.tar.gz");
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(Files.newOutputStream(tgz)))) {
+        try (TarArchiveOutputStream tar =
+                new TarArchiveOutputStream(new GzipCompressorOutputStream(Files.newOutputStream(tgz)))) {
             Path graph = Assets.require(Assets.FROZEN_GRAPH);
             TarArchiveEntry e = new TarArchiveEntry(graph.toFile(), "deeplab_test/frozen_inference_graph.pb");
             tar.putArchiveEntry(e);
@@ -61,7 +62,8 @@ class ModelDownloaderTest {
             ranges.add(range == null ? "" : range);
             int from = range == null ? 0 : Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
             if (from > 0) {
-                ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (archive.length - 1) + "/" + archive.length);
+                ex.getResponseHeaders()
+                        .set("Content-Range", "bytes " + from + "-" + (archive.length - 1) + "/" + archive.length);
             }
             ex.sendResponseHeaders(from > 0 ? 206 : 200, archive.length - from);
             OutputStream out = ex.getResponseBody();
@@ -86,8 +88,16 @@ class ModelDownloaderTest {
     }
 
     private CatalogEntry entry(Optional<String> sha) {
-        return new CatalogEntry("test-model", "a test", URI.create("http://127.0.0.1:" + server.getAddress().getPort()
-                + "/models/test.tar.gz"), "test.tar.gz", archive.length, sha, "cityscapes", "deeplab", Optional.empty());
+        return new CatalogEntry(
+                "test-model",
+                "a test",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/models/test.tar.gz"),
+                "test.tar.gz",
+                archive.length,
+                sha,
+                "cityscapes",
+                "deeplab",
+                Optional.empty());
     }
 
     @Test
@@ -101,19 +111,21 @@ class ModelDownloaderTest {
         assertThat(saved.resolve("saved_model.pb")).isRegularFile();
         assertThat(progress.size()).isGreaterThan(2);
         assertThat(progress.get(progress.size() - 1)).containsExactly(archive.length, archive.length);
-        assertThat(Files.readString(downloader.directory(entry).resolve("model.properties"))).contains("archiveSha256=" + sha(archive));
-        assertThat(downloader.pull(entry, (b, t) -> { })).isEqualTo(saved);
+        assertThat(Files.readString(downloader.directory(entry).resolve("model.properties")))
+                .contains("archiveSha256=" + sha(archive));
+        assertThat(downloader.pull(entry, (b, t) -> {})).isEqualTo(saved);
         assertThat(requests.get()).as("a second pull is a cache hit").isEqualTo(1);
         try (SegmentationModel model = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(saved);
-             SegmentationModel.Predictor p = model.newPredictor()) {
-            assertThat(p.segment(new RgbImage(64, 32, new byte[64 * 32 * 3])).width()).isEqualTo(64);
+                SegmentationModel.Predictor p = model.newPredictor()) {
+            assertThat(p.segment(new RgbImage(64, 32, new byte[64 * 32 * 3])).width())
+                    .isEqualTo(64);
         }
     }
 
     @Test
     void shouldResumeAnInterruptedDownloadWithARangeRequest() throws Exception {
         cutFirstResponseAfter = archive.length / 2;
-        Path saved = new ModelDownloader(dir.resolve("cache")).pull(entry(Optional.of(sha(archive))), (b, t) -> { });
+        Path saved = new ModelDownloader(dir.resolve("cache")).pull(entry(Optional.of(sha(archive))), (b, t) -> {});
 
         assertThat(saved.resolve("saved_model.pb")).isRegularFile();
         assertThat(requests.get()).isEqualTo(2);
@@ -126,33 +138,44 @@ class ModelDownloaderTest {
         CatalogEntry entry = entry(Optional.of("0".repeat(64)));
         ModelDownloader downloader = new ModelDownloader(dir.resolve("cache"));
 
-        assertThatThrownBy(() -> downloader.pull(entry, (b, t) -> { }))
-                .hasMessage("checksum mismatch for test.tar.gz: expected SHA-256 " + "0".repeat(64) + ", got " + sha(archive)
-                        + "; the file was removed, pull again");
+        assertThatThrownBy(() -> downloader.pull(entry, (b, t) -> {}))
+                .hasMessage("checksum mismatch for test.tar.gz: expected SHA-256 " + "0".repeat(64) + ", got "
+                        + sha(archive) + "; the file was removed, pull again");
         assertThat(downloader.directory(entry).resolve("test.tar.gz")).doesNotExist();
     }
 
     @Test
     void shouldSayWhatToDownloadWhereWhenOfflineAndUseAnArchivePlacedThereByHand() throws Exception {
-        CatalogEntry offline = new CatalogEntry("test-model", "a test", URI.create("http://127.0.0.1:" + Tools.freePort()
-                + "/models/test.tar.gz"), "test.tar.gz", archive.length, Optional.empty(), "cityscapes", "deeplab", Optional.empty());
+        CatalogEntry offline = new CatalogEntry(
+                "test-model",
+                "a test",
+                URI.create("http://127.0.0.1:" + Tools.freePort() + "/models/test.tar.gz"),
+                "test.tar.gz",
+                archive.length,
+                Optional.empty(),
+                "cityscapes",
+                "deeplab",
+                Optional.empty());
         ModelDownloader downloader = new ModelDownloader(dir.resolve("cache"));
         Path placed = downloader.directory(offline).resolve("test.tar.gz");
 
-        assertThatThrownBy(() -> downloader.pull(offline, (b, t) -> { }))
+        assertThatThrownBy(() -> downloader.pull(offline, (b, t) -> {}))
                 .hasMessageStartingWith("cannot download " + offline.url())
                 .hasMessageEndingWith("Offline? Download it by hand and place it at " + placed
                         + ", then run: segstream models pull test-model");
 
         Files.write(placed, archive);
-        assertThat(downloader.pull(offline, (b, t) -> { }).resolve("saved_model.pb")).isRegularFile();
+        assertThat(downloader.pull(offline, (b, t) -> {}).resolve("saved_model.pb"))
+                .isRegularFile();
     }
 
     @Test
     void shouldKeepTheBuiltInCatalogConsistent() {
         ModelCatalog catalog = ModelCatalog.builtIn();
 
-        assertThat(catalog.entries()).extracting(CatalogEntry::name).doesNotHaveDuplicates()
+        assertThat(catalog.entries())
+                .extracting(CatalogEntry::name)
+                .doesNotHaveDuplicates()
                 .allMatch(n -> n.matches("[a-z0-9]+(-[a-z0-9]+)*"))
                 .contains("deeplabv3-mobilenetv2-cityscapes", "deeplabv3plus-xception65-cityscapes");
         assertThat(catalog.entries()).allSatisfy(e -> {
@@ -174,8 +197,9 @@ class ModelDownloaderTest {
             assertThat(model.maxBatch()).isEqualTo(1);
         }
         assertThatThrownBy(() -> new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU)
-                .load(Path.of("deeplabv3-mobilenetv2-cityscapes")))
-                .hasMessage("model deeplabv3-mobilenetv2-cityscapes is in the catalog but not in the cache " + dir.resolve("cache")
+                        .load(Path.of("deeplabv3-mobilenetv2-cityscapes")))
+                .hasMessage("model deeplabv3-mobilenetv2-cityscapes is in the catalog but not in the cache "
+                        + dir.resolve("cache")
                         + ": run segstream models pull deeplabv3-mobilenetv2-cityscapes (it downloads "
                         + "http://download.tensorflow.org/models/deeplabv3_mnv2_cityscapes_train_2018_02_05.tar.gz)");
         Path garbage = Files.write(dir.resolve("broken.tar.gz"), new byte[] {1, 2, 3});
@@ -192,6 +216,7 @@ class ModelDownloaderTest {
     }
 
     private static String sha(byte[] bytes) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

@@ -1,6 +1,5 @@
 package io.segstream.segmenter.eval;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,6 +8,7 @@ import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +25,8 @@ class DirectEvaluatorTest {
     /** The Cityscapes frame and its 256x128 ground truth, in the layout the evaluator pairs. */
     private List<LabelledFrames.Pair> frankfurt() throws Exception {
         Path images = Files.createDirectories(dir.resolve("images"));
-        Files.createSymbolicLink(images.resolve("frankfurt_000000_000294_leftImg8bit.png"),
+        Files.createSymbolicLink(
+                images.resolve("frankfurt_000000_000294_leftImg8bit.png"),
                 Assets.require("cityscapes/frankfurt_000000_000294_leftImg8bit.png"));
         return LabelledFrames.pair(images, Assets.require("cityscapes/gt_256x128"));
     }
@@ -33,11 +34,14 @@ class DirectEvaluatorTest {
     @Test
     void shouldMatchTheReferenceAccuracyOfTheManifestOnTheCityscapesFrame() throws Exception {
         EvalReport report;
-        try (SegmentationModel model = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL))) {
-            report = new DirectEvaluator(model, LabelFormat.CITYSCAPES, Optional.empty()).evaluate(frankfurt(), p -> { });
+        try (SegmentationModel model =
+                new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL))) {
+            report =
+                    new DirectEvaluator(model, LabelFormat.CITYSCAPES, Optional.empty()).evaluate(frankfurt(), p -> {});
         }
 
-        // ../shared/assets/MANIFEST.md: 2048x1024 native, pixel accuracy 0.9777, mIoU 0.7773 over the 10 classes present
+        // ../shared/assets/MANIFEST.md: 2048x1024 native, pixel accuracy 0.9777,
+        // mIoU 0.7773 over the 10 classes present
         assertThat(report.frames()).isEqualTo(1);
         assertThat(report.classIoU()).hasSize(10);
         assertThat(report.meanIoU()).isCloseTo(0.7773, within(0.01));
@@ -47,10 +51,13 @@ class DirectEvaluatorTest {
 
     @Test
     void shouldPairCamVidFramesWithTheirLabelsAndMapCityscapesClassesOntoThem() throws Exception {
-        List<LabelledFrames.Pair> pairs = LabelledFrames.pair(Assets.require("camvid/images"), Assets.require("camvid/labels"));
+        List<LabelledFrames.Pair> pairs =
+                LabelledFrames.pair(Assets.require("camvid/images"), Assets.require("camvid/labels"));
 
         assertThat(pairs).hasSize(5);
-        assertThat(pairs).allSatisfy(p -> assertThat(p.labels().getFileName()).isEqualTo(p.image().getFileName()));
+        assertThat(pairs)
+                .allSatisfy(p ->
+                        assertThat(p.labels().getFileName()).isEqualTo(p.image().getFileName()));
         assertThat(LabelFormat.CAMVID.fromCityscapes(0)).as("road").isEqualTo(3);
         assertThat(LabelFormat.CAMVID.fromCityscapes(14)).as("truck").isEqualTo(8);
         assertThat(LabelFormat.CAMVID.fromCityscapes(18)).as("bicycle").isEqualTo(10);

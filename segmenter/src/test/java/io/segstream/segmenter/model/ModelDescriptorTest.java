@@ -1,6 +1,5 @@
 package io.segstream.segmenter.model;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.Scale;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.IntegrationTest;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -26,7 +26,8 @@ class ModelDescriptorTest {
     Path dir;
 
     private static RgbImage street(int w, int h) throws Exception {
-        BufferedImage city = ImageIO.read(Assets.require("cityscapes/frankfurt_000000_000294_leftImg8bit.png").toFile());
+        BufferedImage city = ImageIO.read(Assets.require("cityscapes/frankfurt_000000_000294_leftImg8bit.png")
+                .toFile());
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         img.createGraphics().drawImage(city, 0, 0, w, h, null);
         return FrameDecoder.toRgbImage(img);
@@ -34,14 +35,17 @@ class ModelDescriptorTest {
 
     private SegmentationModel load(String yaml) throws Exception {
         Path descriptor = Files.writeString(dir.resolve("descriptor.yaml"), yaml);
-        return new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU, Optional.of(descriptor)).load(Assets.require(Assets.SAVED_MODEL));
+        return new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU, Optional.of(descriptor))
+                .load(Assets.require(Assets.SAVED_MODEL));
     }
 
     @Test
     void shouldTakeTheDeepLabDefaultsWhenThereIsNoDescriptor() {
         assertThat(DescriptorFile.forModel(dir)).isEqualTo(ModelDescriptor.DEEPLAB);
         assertThat(DescriptorFile.beside(dir.resolve("graph.pb"))).isEqualTo(dir.resolve("graph.yaml"));
-        assertThat(ModelDescriptor.DEEPLAB.classes()).as("classes come from the graph").isEmpty();
+        assertThat(ModelDescriptor.DEEPLAB.classes())
+                .as("classes come from the graph")
+                .isEmpty();
     }
 
     @Test
@@ -69,18 +73,30 @@ class ModelDescriptorTest {
                 output: {kind: scores}
                 colours: []
                 """);
-        assertThatThrownBy(() -> DescriptorFile.read(bad)).isInstanceOf(InvalidModelException.class)
-                .hasMessage("model descriptor " + bad + ": unknown key 'colours'; input.type: one of [uint8, float32], got 'int4'; "
+        assertThatThrownBy(() -> DescriptorFile.read(bad))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessage("model descriptor " + bad
+                        + ": unknown key 'colours'; input.type: one of [uint8, float32], got 'int4'; "
                         + "input.mean: three numbers (R, G, B); size: policy resize needs width and height within 1..16384; "
                         + "output.kind: one of [labels, logits], got 'scores'");
     }
 
     @Test
     void shouldNormaliseFloatInputPerChannel() {
-        ModelDescriptor d = new ModelDescriptor(Optional.empty(), "x", ModelDescriptor.InputType.FLOAT32,
-                new float[] {100, 0, 50}, new float[] {2, 1, 10}, ModelDescriptor.SizePolicy.AUTO_SIZE, Scale.ONE, "labels",
-                ModelDescriptor.OutputKind.LABELS, Optional.of(Cityscapes.TAXONOMY), Map.of());
-        FloatBuffer f = new BatchTranslator(d).normalised(List.of(new RgbImage(1, 1, new byte[] {(byte) 200, 10, (byte) 150})));
+        ModelDescriptor d = new ModelDescriptor(
+                Optional.empty(),
+                "x",
+                ModelDescriptor.InputType.FLOAT32,
+                new float[] {100, 0, 50},
+                new float[] {2, 1, 10},
+                ModelDescriptor.SizePolicy.AUTO_SIZE,
+                Scale.ONE,
+                "labels",
+                ModelDescriptor.OutputKind.LABELS,
+                Optional.of(Cityscapes.TAXONOMY),
+                Map.of());
+        FloatBuffer f =
+                new BatchTranslator(d).normalised(List.of(new RgbImage(1, 1, new byte[] {(byte) 200, 10, (byte) 150})));
 
         assertThat(new float[] {f.get(0), f.get(1), f.get(2)}).containsExactly(50f, 10f, 10f);
     }
@@ -89,12 +105,13 @@ class ModelDescriptorTest {
     void shouldReadLogitsToTheSameLabelsAsTheLabelsOutput() throws Exception {
         RgbImage image = street(512, 256);
         LabelMap labels;
-        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
-             SegmentationModel.Predictor p = m.newPredictor()) {
+        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU)
+                        .load(Assets.require(Assets.SAVED_MODEL));
+                SegmentationModel.Predictor p = m.newPredictor()) {
             labels = p.segment(image);
         }
         try (SegmentationModel m = load("output: {name: logits, kind: logits}\n");
-             SegmentationModel.Predictor p = m.newPredictor()) {
+                SegmentationModel.Predictor p = m.newPredictor()) {
             assertThat(p.segment(image).labels()).isEqualTo(labels.labels());
         }
     }
@@ -103,12 +120,13 @@ class ModelDescriptorTest {
     void shouldResizeToTheModelsSizeAndGiveTheMaskAtTheFramesSize() throws Exception {
         RgbImage frame = street(1280, 720);
         LabelMap direct;
-        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
-             SegmentationModel.Predictor p = m.newPredictor()) {
+        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU)
+                        .load(Assets.require(Assets.SAVED_MODEL));
+                SegmentationModel.Predictor p = m.newPredictor()) {
             direct = Sizing.resizeNearest(p.segment(Sizing.resize(frame, 640, 360)), 1280, 720);
         }
         try (SegmentationModel m = load("size: {policy: resize, width: 640, height: 360}\n");
-             SegmentationModel.Predictor p = m.newPredictor()) {
+                SegmentationModel.Predictor p = m.newPredictor()) {
             LabelMap mask = p.segment(frame);
             assertThat(mask.width()).isEqualTo(1280);
             assertThat(mask.height()).isEqualTo(720);
@@ -120,12 +138,13 @@ class ModelDescriptorTest {
     void shouldCoverTheFrameWithTilesAndAgreeWithTheWholeFrameAwayFromTheSeams() throws Exception {
         RgbImage frame = street(1024, 512);
         LabelMap whole;
-        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL));
-             SegmentationModel.Predictor p = m.newPredictor()) {
+        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU)
+                        .load(Assets.require(Assets.SAVED_MODEL));
+                SegmentationModel.Predictor p = m.newPredictor()) {
             whole = p.segment(frame);
         }
         try (SegmentationModel m = load("size: {policy: tiles, width: 384, height: 384}\n");
-             SegmentationModel.Predictor p = m.newPredictor()) {
+                SegmentationModel.Predictor p = m.newPredictor()) {
             LabelMap tiled = p.segment(frame);
             assertThat(tiled.width()).isEqualTo(1024);
             assertThat(tiled.height()).isEqualTo(512);
@@ -133,13 +152,16 @@ class ModelDescriptorTest {
             for (int i = 0; i < whole.labels().length; i++) {
                 same += whole.labels()[i] == tiled.labels()[i] ? 1 : 0;
             }
-            assertThat(same / (double) whole.labels().length).as("agreement with the whole frame").isGreaterThan(0.85);
+            assertThat(same / (double) whole.labels().length)
+                    .as("agreement with the whole frame")
+                    .isGreaterThan(0.85);
         }
     }
 
     @Test
     void shouldRefuseADescriptorNamingAnOutputTheModelLacks() {
-        assertThatThrownBy(() -> load("output: {name: heatmap, kind: logits}\n")).isInstanceOf(InvalidModelException.class)
+        assertThatThrownBy(() -> load("output: {name: heatmap, kind: logits}\n"))
+                .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("has no 'heatmap' output (float32 [N,H,W,classes])");
     }
 
@@ -148,9 +170,11 @@ class ModelDescriptorTest {
         assertThatThrownBy(() -> load("""
                 output: {kind: logits}
                 classes: [{name: road, color: "#804080"}, {name: sky, color: "#4682b4"}]
-                """)).isInstanceOf(InvalidModelException.class)
+                """))
+                .isInstanceOf(InvalidModelException.class)
                 .hasMessageEndingWith("scores 19 classes, but the descriptor names 2");
-        assertThatThrownBy(() -> load("output: {name: labels, kind: logits}\n")).isInstanceOf(InvalidModelException.class)
+        assertThatThrownBy(() -> load("output: {name: labels, kind: logits}\n"))
+                .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("output 'labels' has shape")
                 .hasMessageEndingWith("but the descriptor reads it as logits float32 [N,H,W,classes]");
     }

@@ -1,12 +1,12 @@
 package io.segstream.segmenter.model;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MaskCodec;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.IntegrationTest;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,11 +37,13 @@ class ModelLoaderTest {
         FrozenGraphConverter converter = new FrozenGraphConverter(cache);
 
         Path first = converter.savedModelFor(frozen);
-        long written = Files.getLastModifiedTime(first.resolve("saved_model.pb")).toMillis();
+        long written =
+                Files.getLastModifiedTime(first.resolve("saved_model.pb")).toMillis();
         Path second = converter.savedModelFor(frozen);
 
         assertThat(second).isEqualTo(first);
-        assertThat(Files.getLastModifiedTime(second.resolve("saved_model.pb")).toMillis()).isEqualTo(written);
+        assertThat(Files.getLastModifiedTime(second.resolve("saved_model.pb")).toMillis())
+                .isEqualTo(written);
     }
 
     @Test
@@ -75,12 +77,13 @@ class ModelLoaderTest {
     }
 
     private double agreementWithReference(Path modelPath) throws IOException {
-        BufferedImage input = ImageIO.read(Assets.require("testvectors/cityscapes_segmentation.bmp").toFile());
-        LabelMap reference = MaskCodec.decode(Files.readAllBytes(
-                Assets.require("testvectors/cityscapes_segmentation_reference_labels.png")));
+        BufferedImage input = ImageIO.read(
+                Assets.require("testvectors/cityscapes_segmentation.bmp").toFile());
+        LabelMap reference = MaskCodec.decode(
+                Files.readAllBytes(Assets.require("testvectors/cityscapes_segmentation_reference_labels.png")));
         LabelMap predicted;
         try (SegmentationModel model = new ModelLoader(cache).load(modelPath);
-             SegmentationModel.Predictor predictor = model.newPredictor()) {
+                SegmentationModel.Predictor predictor = model.newPredictor()) {
             predicted = predictor.segment(FrameDecoder.toRgb(input));
         }
         assertThat(predicted.width()).isEqualTo(513);

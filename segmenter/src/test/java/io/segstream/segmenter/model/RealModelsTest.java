@@ -1,6 +1,5 @@
 package io.segstream.segmenter.model;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.LabelMap;
@@ -8,6 +7,7 @@ import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.Size;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,9 @@ class RealModelsTest {
             assertThat(d.crop()).as("export_model.py's crop, H 513 x W 1025").hasValue(new Size(1025, 513));
             assertThat(m.info().graph().classes()).hasValue(5);
             assertThat(d.taxonomy().size()).isEqualTo(5);
-            assertThat(d.taxonomy().get(0).name()).as("neutral names, never Cityscapes'").isEqualTo("class 0");
+            assertThat(d.taxonomy().get(0).name())
+                    .as("neutral names, never Cityscapes'")
+                    .isEqualTo("class 0");
             assertThat(d.sizing()).isEqualTo("fit");
             assertThat(m.info().graph().logits()).as("the export has no logits").isEmpty();
         }
@@ -45,7 +47,8 @@ class RealModelsTest {
         try (SegmentationModel m = load(Assets.SIGNATE_GRAPH, Optional.of(Assets.SIGNATE_DESCRIPTOR))) {
             ModelDescription d = m.description();
             assertThat(d.model()).isEqualTo("signate-deeplabv3plus-mnv3");
-            assertThat(d.taxonomy().classes()).extracting(c -> c.name())
+            assertThat(d.taxonomy().classes())
+                    .extracting(c -> c.name())
                     .containsExactly("background", "lane", "signal", "pedestrian", "car");
             assertThat(d.taxonomy().get(1).rgb()).isEqualTo(0x452f8e);
             assertThat(d.groups().drivable()).containsExactly(1);
@@ -64,30 +67,42 @@ class RealModelsTest {
             assertThat(m.info().graph().logits()).hasValue("logits");
         }
         try (SegmentationModel m = load(Assets.SAVED_MODEL, Optional.empty())) {
-            assertThat(m.description().taxonomy().get(0).name()).as("19 classes: Cityscapes").isEqualTo("road");
+            assertThat(m.description().taxonomy().get(0).name())
+                    .as("19 classes: Cityscapes")
+                    .isEqualTo("road");
             assertThat(m.description().groups().vehicles()).containsExactly(13, 14, 15, 16);
         }
     }
 
     @Test
     void shouldReproduceTheReferenceLabelsOfTheSignateExport() throws IOException {
-        assertThat(agreement(Assets.SIGNATE_GRAPH, "testvectors/signate_img0562_816x512.png",
-                "testvectors/signate_img0562_816x512_labels.png")).isGreaterThanOrEqualTo(0.99);
+        assertThat(agreement(
+                        Assets.SIGNATE_GRAPH,
+                        "testvectors/signate_img0562_816x512.png",
+                        "testvectors/signate_img0562_816x512_labels.png"))
+                .isGreaterThanOrEqualTo(0.99);
     }
 
     @Test
     void shouldReproduceTheReferenceLabelsOfTheDecoderModelInBothForms() throws IOException {
-        assertThat(agreement(Assets.ADE_SAVED_MODEL, "testvectors/udacity_f20_512x512.png",
-                "testvectors/udacity_f20_512x512_ade32_labels.png")).isGreaterThanOrEqualTo(0.99);
-        assertThat(agreement(Assets.ADE_FROZEN_GRAPH, "testvectors/udacity_f20_512x512.png",
-                "testvectors/udacity_f20_512x512_ade32_labels.png")).isGreaterThanOrEqualTo(0.99);
+        assertThat(agreement(
+                        Assets.ADE_SAVED_MODEL,
+                        "testvectors/udacity_f20_512x512.png",
+                        "testvectors/udacity_f20_512x512_ade32_labels.png"))
+                .isGreaterThanOrEqualTo(0.99);
+        assertThat(agreement(
+                        Assets.ADE_FROZEN_GRAPH,
+                        "testvectors/udacity_f20_512x512.png",
+                        "testvectors/udacity_f20_512x512_ade32_labels.png"))
+                .isGreaterThanOrEqualTo(0.99);
     }
 
     @Test
     void shouldFitAFrameLargerThanTheCropAndGiveTheMaskAtTheFramesSize() throws IOException {
-        RgbImage still = FrameDecoder.toRgb(ImageIO.read(Assets.require("stills/signate_img0562.jpg").toFile()));
+        RgbImage still = FrameDecoder.toRgb(
+                ImageIO.read(Assets.require("stills/signate_img0562.jpg").toFile()));
         try (SegmentationModel m = load(Assets.SIGNATE_GRAPH, Optional.of(Assets.SIGNATE_DESCRIPTOR));
-             SegmentationModel.Predictor p = m.newPredictor()) {
+                SegmentationModel.Predictor p = m.newPredictor()) {
             LabelMap mask = p.segment(still);
             assertThat(mask.width()).isEqualTo(1936);
             assertThat(mask.height()).isEqualTo(1216);
@@ -111,7 +126,8 @@ class RealModelsTest {
         RgbImage image = FrameDecoder.toRgb(ImageIO.read(Assets.require(input).toFile()));
         LabelMap reference = MaskCodec.decode(Files.readAllBytes(Assets.require(labels)));
         LabelMap predicted;
-        try (SegmentationModel m = load(model, Optional.empty()); SegmentationModel.Predictor p = m.newPredictor()) {
+        try (SegmentationModel m = load(model, Optional.empty());
+                SegmentationModel.Predictor p = m.newPredictor()) {
             predicted = p.segment(image);
         }
         assertThat(predicted.width()).isEqualTo(reference.width());

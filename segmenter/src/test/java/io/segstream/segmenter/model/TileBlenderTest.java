@@ -68,18 +68,19 @@ class TileBlenderTest {
 
         @Override
         public List<Scores> scores(List<RgbImage> images) {
-            return labels(images).stream().map(l -> {
-                float[] v = new float[l.labels().length * 8];
-                for (int p = 0; p < l.labels().length; p++) {
-                    v[p * 8 + l.labels()[p]] = 3f;
-                }
-                return new Scores(l.width(), l.height(), 8, v);
-            }).toList();
+            return labels(images).stream()
+                    .map(l -> {
+                        float[] v = new float[l.labels().length * 8];
+                        for (int p = 0; p < l.labels().length; p++) {
+                            v[p * 8 + l.labels()[p]] = 3f;
+                        }
+                        return new Scores(l.width(), l.height(), 8, v);
+                    })
+                    .toList();
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static LabelMap truth(RgbImage frame) {
@@ -116,7 +117,9 @@ class TileBlenderTest {
         LabelMap mask = tiled(false, SizePolicy.DEFAULT_OVERLAP, frame, runner);
 
         assertThat(mask.width()).isEqualTo(500);
-        assertThat(wrongInside(mask, truth(frame))).as("labels wrong inside the frame").isZero();
+        assertThat(wrongInside(mask, truth(frame)))
+                .as("labels wrong inside the frame")
+                .isZero();
         assertThat(runner.seen).as("every call was a tile of the crop").allMatch(s -> s.equals(new Size(200, 120)));
     }
 
@@ -124,7 +127,8 @@ class TileBlenderTest {
     void shouldAverageTheScoresOfOverlappingTiles() {
         RgbImage frame = gradient(500, 300);
 
-        assertThat(wrongInside(tiled(true, SizePolicy.DEFAULT_OVERLAP, frame, new EdgyRunner(true)), truth(frame))).isZero();
+        assertThat(wrongInside(tiled(true, SizePolicy.DEFAULT_OVERLAP, frame, new EdgyRunner(true)), truth(frame)))
+                .isZero();
     }
 
     @Test
@@ -132,6 +136,7 @@ class TileBlenderTest {
         RgbImage frame = gradient(600, 360);
 
         assertThat(wrongInside(tiled(false, 0, frame, new EdgyRunner(false)), truth(frame)))
-                .as("without overlap the tiles' edges show").isGreaterThan(1000);
+                .as("without overlap the tiles' edges show")
+                .isGreaterThan(1000);
     }
 }

@@ -1,11 +1,11 @@
 package io.segstream.segmenter.model;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.LabelMap;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
+import io.segstream.testkit.IntegrationTest;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,20 +49,25 @@ class TileSeamTest {
 
     private static SegmentationModel signate(String policy) throws Exception {
         Path descriptor = Files.writeString(cache.resolve(policy + ".yaml"), "size: {policy: " + policy + "}\n");
-        return new ModelLoader(cache, DeviceChoice.CPU, Optional.of(descriptor)).load(Assets.require(Assets.SIGNATE_GRAPH));
+        return new ModelLoader(cache, DeviceChoice.CPU, Optional.of(descriptor))
+                .load(Assets.require(Assets.SIGNATE_GRAPH));
     }
 
     @Test
     void shouldDisagreeWithTheWholeFrameNoMoreAlongTileBordersThanElsewhere() throws Exception {
         double[] blended = new double[2];
         double[] pasted = new double[2];
-        try (SegmentationModel fit = signate("fit"); SegmentationModel tiles = signate("tiles");
-             SegmentationModel nat = signate("native");
-             SegmentationModel.Predictor fitP = fit.newPredictor(); SegmentationModel.Predictor tileP = tiles.newPredictor();
-             SegmentationModel.Predictor natP = nat.newPredictor()) {
-            Fitting.Tiled plan = (Fitting.Tiled) tiles.info().fitting().plan(new io.segstream.protocol.Size(1280, 720),
-                    io.segstream.protocol.Scale.ONE);
-            boolean[] blendedBand = band(new TileBlender(plan).sources(), plan.scaled().width());
+        try (SegmentationModel fit = signate("fit");
+                SegmentationModel tiles = signate("tiles");
+                SegmentationModel nat = signate("native");
+                SegmentationModel.Predictor fitP = fit.newPredictor();
+                SegmentationModel.Predictor tileP = tiles.newPredictor();
+                SegmentationModel.Predictor natP = nat.newPredictor()) {
+            Fitting.Tiled plan = (Fitting.Tiled) tiles.info()
+                    .fitting()
+                    .plan(new io.segstream.protocol.Size(1280, 720), io.segstream.protocol.Scale.ONE);
+            boolean[] blendedBand =
+                    band(new TileBlender(plan).sources(), plan.scaled().width());
             boolean[] pastedBand = band(pastedSources(plan), plan.scaled().width());
             for (RgbImage frame : frames) {
                 LabelMap whole = fitP.segment(frame);
@@ -72,18 +77,23 @@ class TileSeamTest {
         }
         double blendedBand = blended[0];
         double blendedElsewhere = blended[1];
-        System.out.printf("tile seams: blended %.4f in the band, %.4f elsewhere; pasted %.4f, %.4f%n",
+        System.out.printf(
+                "tile seams: blended %.4f in the band, %.4f elsewhere; pasted %.4f, %.4f%n",
                 blendedBand, blendedElsewhere, pasted[0], pasted[1]);
-        assertThat(blendedBand).as("blended tiles: disagreement along the borders").isLessThanOrEqualTo(blendedElsewhere);
+        assertThat(blendedBand)
+                .as("blended tiles: disagreement along the borders")
+                .isLessThanOrEqualTo(blendedElsewhere);
     }
 
     /** Each pixel from the last tile covering it: the stitching that left a seam. */
     private static LabelMap pasted(RgbImage frame, Fitting.Tiled plan, SegmentationModel.Predictor p) {
         byte[] out = new byte[frame.width() * frame.height()];
         for (Fitting.Origin o : plan.origins()) {
-            LabelMap tile = p.segment(Sizing.crop(frame, o.x(), o.y(), plan.tile().width(), plan.tile().height()));
+            LabelMap tile = p.segment(Sizing.crop(
+                    frame, o.x(), o.y(), plan.tile().width(), plan.tile().height()));
             for (int y = 0; y < tile.height(); y++) {
-                System.arraycopy(tile.labels(), y * tile.width(), out, (o.y() + y) * frame.width() + o.x(), tile.width());
+                System.arraycopy(
+                        tile.labels(), y * tile.width(), out, (o.y() + y) * frame.width() + o.x(), tile.width());
             }
         }
         return new LabelMap(frame.width(), frame.height(), out);

@@ -1,6 +1,5 @@
 package io.segstream.segmenter.worker;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.FrameMeta;
@@ -19,7 +18,6 @@ import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +36,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,7 +52,8 @@ class ClipMasksIntegrationTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {Assets.SAVED_MODEL, Assets.FROZEN_GRAPH})
-    void shouldGiveEachFrameOfTheClipTheMaskOfTheModelCalledDirectly(String modelAsset, KafkaBroker kafka) throws Exception {
+    void shouldGiveEachFrameOfTheClipTheMaskOfTheModelCalledDirectly(String modelAsset, KafkaBroker kafka)
+            throws Exception {
         List<byte[]> jpegs = new ArrayList<>();
         for (BufferedImage img : Clips.decode(Assets.require(Assets.DRIVING_CLIP))) {
             jpegs.add(jpeg(img, 0.9f));
@@ -63,14 +61,22 @@ class ClipMasksIntegrationTest {
         Topics topics = TestTopics.create(kafka, "clip-masks", 2);
         UUID session = UUID.randomUUID();
         // one request at a time, each acknowledged before the next: a retried batch can only be a duplicate
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "max.in.flight.requests.per.connection", 1, "max.request.size", 16 << 20),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "max.in.flight.requests.per.connection",
+                        1,
+                        "max.request.size",
+                        16 << 20),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (int i = 0; i < jpegs.size(); i++) {
                 String camera = i % 2 == 0 ? "even" : "odd";
                 ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), 0, camera, jpegs.get(i));
-                WireHeaders.writeFrame(r.headers(), new FrameMeta(session, i, i * 40_000L, 1, 1280, 720,
-                        ImageEncoding.JPEG, 38, 25, false));
+                WireHeaders.writeFrame(
+                        r.headers(),
+                        new FrameMeta(session, i, i * 40_000L, 1, 1280, 720, ImageEncoding.JPEG, 38, 25, false));
                 p.send(r).get();
             }
         }
@@ -78,8 +84,8 @@ class ClipMasksIntegrationTest {
         SegmenterMetrics metrics = SegmenterMetrics.inMemory();
         List<ConsumerRecord<String, byte[]>> masks;
         try (SegmentationModel model = new ModelLoader(cache, DeviceChoice.CPU).load(Assets.require(modelAsset))) {
-            try (SegmenterWorker worker = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics),
-                    model, metrics)) {
+            try (SegmenterWorker worker =
+                    new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model, metrics)) {
                 Thread t = new Thread(worker, "worker");
                 t.start();
                 masks = TestTopics.read(kafka, topics.masks(), 38);
@@ -92,13 +98,17 @@ class ClipMasksIntegrationTest {
                     assertThat(meta.status()).isEqualTo(MaskStatus.OK);
                     assertThat(m.key()).isEqualTo(i % 2 == 0 ? "even" : "odd");
                     LabelMap expected = direct.segment(FrameDecoder.decode(jpegs.get(i)));
-                    assertThat(MaskCodec.decode(m.value()).labels()).as("mask of frame %d", i).isEqualTo(expected.labels());
+                    assertThat(MaskCodec.decode(m.value()).labels())
+                            .as("mask of frame %d", i)
+                            .isEqualTo(expected.labels());
                 }
             }
             if (modelAsset.equals(Assets.SAVED_MODEL)) {
                 assertThat(metrics.meanBatchSize()).as("frames per model call").isGreaterThan(1.5);
             } else {
-                assertThat(metrics.meanBatchSize()).as("a batch-1 model is served frame by frame").isEqualTo(1.0);
+                assertThat(metrics.meanBatchSize())
+                        .as("a batch-1 model is served frame by frame")
+                        .isEqualTo(1.0);
             }
         }
     }

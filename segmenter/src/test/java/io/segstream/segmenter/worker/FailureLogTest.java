@@ -16,12 +16,16 @@ class FailureLogTest {
             }
             log.failed("frame bytes that do not decode", 1, null);
 
-            assertThat(lines.errors()).containsExactly("4 frame(s) not segmented: the model failed: out of memory",
-                    "1 frame(s) not segmented: frame bytes that do not decode");
+            assertThat(lines.errors())
+                    .containsExactly(
+                            "4 frame(s) not segmented: the model failed: out of memory",
+                            "1 frame(s) not segmented: frame bytes that do not decode");
             log.summarise();
             assertThat(lines.errors()).contains("400 frame(s) in all not segmented: the model failed: out of memory");
         }
-        assertThat(log.counts()).containsExactly(java.util.Map.entry("the model failed: out of memory", 400L),
-                java.util.Map.entry("frame bytes that do not decode", 1L));
+        assertThat(log.counts())
+                .containsExactly(
+                        java.util.Map.entry("the model failed: out of memory", 400L),
+                        java.util.Map.entry("frame bytes that do not decode", 1L));
     }
 }

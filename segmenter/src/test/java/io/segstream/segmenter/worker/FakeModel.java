@@ -26,6 +26,7 @@ final class FakeModel implements SegmentationModel {
     final List<Integer> batches = new CopyOnWriteArrayList<>();
     /** How long the model takes a frame: a machine the cameras overload. */
     volatile long millisPerFrame;
+
     private final ModelDescription description = ModelDescription.of("fake", Taxonomy.neutral(2));
 
     @Override
@@ -40,8 +41,17 @@ final class FakeModel implements SegmentationModel {
 
     @Override
     public ModelInfo info() {
-        return new ModelInfo(new GraphFacts(Map.of("image", "uint8 [?,?,?,3]"), Map.of("labels", "int64 [?,?,?]"), "uint8",
-                Optional.empty(), OptionalInt.of(2), Optional.empty()), Fitting.NATIVE, "the fake", ModelDescriptor.OutputKind.LABELS,
+        return new ModelInfo(
+                new GraphFacts(
+                        Map.of("image", "uint8 [?,?,?,3]"),
+                        Map.of("labels", "int64 [?,?,?]"),
+                        "uint8",
+                        Optional.empty(),
+                        OptionalInt.of(2),
+                        Optional.empty()),
+                Fitting.NATIVE,
+                "the fake",
+                ModelDescriptor.OutputKind.LABELS,
                 "labels");
     }
 
@@ -75,8 +85,7 @@ final class FakeModel implements SegmentationModel {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -89,6 +98,5 @@ final class FakeModel implements SegmentationModel {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

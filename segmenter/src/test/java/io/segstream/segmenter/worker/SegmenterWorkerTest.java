@@ -1,6 +1,5 @@
 package io.segstream.segmenter.worker;
 
-import io.segstream.testkit.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.EndOfStream;
@@ -17,7 +16,6 @@ import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
-import io.segstream.testkit.RealKafka;
 import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @KafkaIntegrationTest
@@ -46,8 +43,10 @@ class SegmenterWorkerTest {
     void shouldAnswerEveryFrameWithAMaskKeepGoingPastCorruptBytesAndForwardTheEnd(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "segmenter", 1);
         UUID session = UUID.randomUUID();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             p.send(frame(topics, session, 0, new byte[] {1, 2, 3, 4}));
             p.send(frame(topics, session, 1, jpeg(64, 32)));
             ProducerRecord<String, byte[]> eos = new ProducerRecord<>(topics.frames(), "cam", new byte[0]);
@@ -57,7 +56,8 @@ class SegmenterWorkerTest {
 
         List<ConsumerRecord<String, byte[]>> masks;
         try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL));
-             SegmenterWorker worker = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model)) {
+                SegmenterWorker worker =
+                        new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model)) {
             Thread t = new Thread(worker, "worker");
             t.start();
             masks = TestTopics.read(kafka, topics.masks(), 3);
@@ -85,8 +85,10 @@ class SegmenterWorkerTest {
     void shouldAnswerPoisonRecordsWithoutStoppingAndKeepAnsweringTheHealthyCamera(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "segmenter-poison", 1);
         UUID session = UUID.randomUUID();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             ProducerRecord<String, byte[]> shortSeq = frame(topics, session, 0, jpeg(64, 32));
             shortSeq.headers().remove(WireHeaders.SEQUENCE);
             shortSeq.headers().add(WireHeaders.SEQUENCE, new byte[4]);
@@ -94,12 +96,19 @@ class SegmenterWorkerTest {
             ProducerRecord<String, byte[]> negativeEnd = new ProducerRecord<>(topics.frames(), "cam", new byte[0]);
             negativeEnd.headers().add(WireHeaders.TYPE, "eos".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             negativeEnd.headers().add(WireHeaders.SESSION, new byte[16]);
-            negativeEnd.headers().add(WireHeaders.FRAME_COUNT, java.nio.ByteBuffer.allocate(8).putLong(-5).array());
+            negativeEnd
+                    .headers()
+                    .add(
+                            WireHeaders.FRAME_COUNT,
+                            java.nio.ByteBuffer.allocate(8).putLong(-5).array());
             p.send(negativeEnd);
             p.send(new ProducerRecord<>(topics.frames(), "cam", new byte[15]));
             ProducerRecord<String, byte[]> liar = frame(topics, session, 0, jpeg(64, 32));
             liar.headers().remove(WireHeaders.WIDTH);
-            liar.headers().add(WireHeaders.WIDTH, java.nio.ByteBuffer.allocate(4).putInt(640).array());
+            liar.headers()
+                    .add(
+                            WireHeaders.WIDTH,
+                            java.nio.ByteBuffer.allocate(4).putInt(640).array());
             p.send(liar);
             ProducerRecord<String, byte[]> badKey = frame(topics, session, 0, jpeg(64, 32));
             p.send(new ProducerRecord<>(topics.frames(), null, "..", badKey.value(), badKey.headers()));
@@ -108,7 +117,8 @@ class SegmenterWorkerTest {
 
         List<ConsumerRecord<String, byte[]>> masks;
         try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL));
-             SegmenterWorker worker = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model)) {
+                SegmenterWorker worker =
+                        new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model)) {
             Thread t = new Thread(worker, "worker");
             t.start();
             masks = TestTopics.read(kafka, topics.masks(), 2);
@@ -120,7 +130,9 @@ class SegmenterWorkerTest {
 
         assertThat(masks).hasSize(2);
         MaskMeta liar = WireHeaders.readMask(masks.get(0).headers());
-        assertThat(liar.status()).as("a picture that is not the size its headers say").isEqualTo(MaskStatus.FAILED);
+        assertThat(liar.status())
+                .as("a picture that is not the size its headers say")
+                .isEqualTo(MaskStatus.FAILED);
         MaskMeta healthy = WireHeaders.readMask(masks.get(1).headers());
         assertThat(healthy.frame().sequence()).isEqualTo(1);
         assertThat(healthy.status()).isEqualTo(MaskStatus.OK);
@@ -130,7 +142,8 @@ class SegmenterWorkerTest {
     void shouldCloseAWorkerThatNeverRanAndNeverRunItAfterwards(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "segmenter-idle", 1);
         try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL))) {
-            SegmenterWorker worker = new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model);
+            SegmenterWorker worker =
+                    new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model);
             long start = System.nanoTime();
 
             worker.close();
@@ -143,7 +156,8 @@ class SegmenterWorkerTest {
 
     private static ProducerRecord<String, byte[]> frame(Topics topics, UUID session, long seq, byte[] value) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), "cam", value);
-        WireHeaders.writeFrame(r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 64, 32, ImageEncoding.JPEG, 2, 25, false));
+        WireHeaders.writeFrame(
+                r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 64, 32, ImageEncoding.JPEG, 2, 25, false));
         return r;
     }
 

@@ -50,7 +50,8 @@ class SegmenterWorkerUnitTest {
     }
 
     private SegmenterWorker worker(MockProducer<String, byte[]> producer, int batchSize, Duration maxAge) {
-        SegmenterConfig config = SegmenterConfig.defaults("unused:9092", TOPICS).withBatch(batchSize, Duration.ofMillis(200))
+        SegmenterConfig config = SegmenterConfig.defaults("unused:9092", TOPICS)
+                .withBatch(batchSize, Duration.ofMillis(200))
                 .withMaxAge(maxAge);
         return new SegmenterWorker(config, model, SegmenterMetrics.inMemory(), consumer, producer);
     }
@@ -82,11 +83,12 @@ class SegmenterWorkerUnitTest {
         return frame(camera, 0, offset, seq, live, captureMicros);
     }
 
-    private ConsumerRecord<String, byte[]> frame(String camera, int partition, long offset, long seq, boolean live,
-                                                 long captureMicros) throws Exception {
+    private ConsumerRecord<String, byte[]> frame(
+            String camera, int partition, long offset, long seq, boolean live, long captureMicros) throws Exception {
         ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(TOPICS.frames(), partition, offset, camera, jpeg());
-        WireHeaders.writeFrame(r.headers(), new FrameMeta(session, seq, seq * 40_000, captureMicros, 8, 8, ImageEncoding.JPEG,
-                -1, 25, live));
+        WireHeaders.writeFrame(
+                r.headers(),
+                new FrameMeta(session, seq, seq * 40_000, captureMicros, 8, 8, ImageEncoding.JPEG, -1, 25, live));
         return r;
     }
 
@@ -112,14 +114,18 @@ class SegmenterWorkerUnitTest {
     }
 
     private static List<ProducerRecord<String, byte[]>> masks(MockProducer<String, byte[]> p) {
-        return p.history().stream().filter(r -> r.topic().equals(TOPICS.masks()) && !WireHeaders.isModelDescription(r.headers()))
+        return p.history().stream()
+                .filter(r -> r.topic().equals(TOPICS.masks()) && !WireHeaders.isModelDescription(r.headers()))
                 .toList();
     }
 
     @Test
     void shouldBatchTheFramesOfSeveralCamerasIntoOneModelCallAndAnswerEachInOrder() throws Exception {
-        deliver(List.of(frame("cam-a", 0, 0, false, now()), frame("cam-b", 1, 0, false, now()),
-                frame("cam-a", 2, 1, false, now()), frame("cam-b", 3, 1, false, now())));
+        deliver(List.of(
+                frame("cam-a", 0, 0, false, now()),
+                frame("cam-b", 1, 0, false, now()),
+                frame("cam-a", 2, 1, false, now()),
+                frame("cam-b", 3, 1, false, now())));
         MockProducer<String, byte[]> producer = producer(true);
         SegmenterWorker worker = worker(producer, 4);
         Thread t = new Thread(worker, "worker");
@@ -136,9 +142,14 @@ class SegmenterWorkerUnitTest {
         MaskMeta first = WireHeaders.readMask(masks(producer).get(0).headers());
         assertThat(first.status()).isEqualTo(MaskStatus.OK);
         assertThat(WireHeaders.readBatchSize(masks(producer).get(0).headers())).isEqualTo(4);
-        assertThat(MaskCodec.decode(masks(producer).get(0).value()).at(0, 0)).as("red: class 1").isEqualTo(1);
-        assertThat(producer.history()).as("the model's description precedes its first mask on the partition")
-                .first().satisfies(r -> assertThat(WireHeaders.isModelDescription(r.headers()) || r.topic().equals(TOPICS.models()))
+        assertThat(MaskCodec.decode(masks(producer).get(0).value()).at(0, 0))
+                .as("red: class 1")
+                .isEqualTo(1);
+        assertThat(producer.history())
+                .as("the model's description precedes its first mask on the partition")
+                .first()
+                .satisfies(r -> assertThat(WireHeaders.isModelDescription(r.headers())
+                                || r.topic().equals(TOPICS.models()))
                         .isTrue());
         assertThat(committed).isEqualTo(4);
     }
@@ -151,12 +162,17 @@ class SegmenterWorkerUnitTest {
         Thread t = new Thread(worker, "worker");
         t.start();
 
-        await("the model's description on the models topic", () -> !producer.history().isEmpty());
+        await(
+                "the model's description on the models topic",
+                () -> !producer.history().isEmpty());
         producer.completeNext();
         await("two masks sent", () -> masks(producer).size() == 2);
-        await("the worker waiting for the acknowledgements", () -> t.getState() == Thread.State.WAITING
-                || t.getState() == Thread.State.TIMED_WAITING);
-        assertThat(consumer.committed(Set.of(FRAMES_0))).as("nothing committed before the acknowledgements").isEmpty();
+        await(
+                "the worker waiting for the acknowledgements",
+                () -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
+        assertThat(consumer.committed(Set.of(FRAMES_0)))
+                .as("nothing committed before the acknowledgements")
+                .isEmpty();
 
         while (producer.completeNext()) {
             // acknowledge the in-band description and both masks
@@ -183,7 +199,8 @@ class SegmenterWorkerUnitTest {
         worker.close();
         t.join(5000);
 
-        assertThat(masks(producer)).extracting(r -> WireHeaders.readMask(r.headers()).status())
+        assertThat(masks(producer))
+                .extracting(r -> WireHeaders.readMask(r.headers()).status())
                 .containsExactly(MaskStatus.SKIPPED_STALE, MaskStatus.OK);
         assertThat(model.batches).as("the stale frame never reached the model").containsExactly(1);
     }
@@ -195,8 +212,8 @@ class SegmenterWorkerUnitTest {
         model.millisPerFrame = 50;
         long newest = now();
         List<ConsumerRecord<String, byte[]>> frames = new ArrayList<>();
-        List<TopicPartition> partitions = List.of(FRAMES_0, new TopicPartition(TOPICS.frames(), 1),
-                new TopicPartition(TOPICS.frames(), 2));
+        List<TopicPartition> partitions =
+                List.of(FRAMES_0, new TopicPartition(TOPICS.frames(), 1), new TopicPartition(TOPICS.frames(), 2));
         for (int seq = 0; seq < 10; seq++) {
             for (int cam = 0; cam < 3; cam++) {
                 frames.add(frame("live-" + cam, cam, seq, seq, true, newest - (9 - seq) * 10_000L));
@@ -215,17 +232,26 @@ class SegmenterWorkerUnitTest {
 
         // then every camera's newest frame was inferred, most of its backlog skipped, and its masks are in order
         int inferred = model.batches.stream().mapToInt(Integer::intValue).sum();
-        assertThat(inferred).as("frames the model ran: no more than fit in the maximum age").isLessThanOrEqualTo(20);
+        assertThat(inferred)
+                .as("frames the model ran: no more than fit in the maximum age")
+                .isLessThanOrEqualTo(20);
         for (int cam = 0; cam < 3; cam++) {
             String id = "live-" + cam;
-            List<ProducerRecord<String, byte[]>> mine = masks(producer).stream().filter(r -> r.key().equals(id)).toList();
-            assertThat(mine).extracting(r -> WireHeaders.readMask(r.headers()).frame().sequence())
-                    .containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> (long) i).toList());
-            List<MaskStatus> statuses = mine.stream().map(r -> WireHeaders.readMask(r.headers()).status()).toList();
+            List<ProducerRecord<String, byte[]>> mine =
+                    masks(producer).stream().filter(r -> r.key().equals(id)).toList();
+            assertThat(mine)
+                    .extracting(r -> WireHeaders.readMask(r.headers()).frame().sequence())
+                    .containsExactlyElementsOf(
+                            IntStream.range(0, 10).mapToObj(i -> (long) i).toList());
+            List<MaskStatus> statuses = mine.stream()
+                    .map(r -> WireHeaders.readMask(r.headers()).status())
+                    .toList();
             assertThat(statuses.get(9)).as(id + "'s newest frame").isEqualTo(MaskStatus.OK);
         }
-        assertThat(masks(producer)).filteredOn(r -> WireHeaders.readMask(r.headers()).status() == MaskStatus.SKIPPED_STALE)
-                .as("the backlog skipped without the model").hasSize(30 - inferred);
+        assertThat(masks(producer))
+                .filteredOn(r -> WireHeaders.readMask(r.headers()).status() == MaskStatus.SKIPPED_STALE)
+                .as("the backlog skipped without the model")
+                .hasSize(30 - inferred);
     }
 
     @Test
@@ -246,9 +272,14 @@ class SegmenterWorkerUnitTest {
         worker.close();
         t.join(5000);
 
-        assertThat(masks(producer)).extracting(r -> WireHeaders.readMask(r.headers()).status()).containsOnly(MaskStatus.OK);
-        assertThat(masks(producer)).as("answered in the order the frames came").extracting(ProducerRecord::key)
-                .containsExactlyElementsOf(frames.stream().map(ConsumerRecord::key).toList());
+        assertThat(masks(producer))
+                .extracting(r -> WireHeaders.readMask(r.headers()).status())
+                .containsOnly(MaskStatus.OK);
+        assertThat(masks(producer))
+                .as("answered in the order the frames came")
+                .extracting(ProducerRecord::key)
+                .containsExactlyElementsOf(
+                        frames.stream().map(ConsumerRecord::key).toList());
     }
 
     @Test
@@ -270,8 +301,10 @@ class SegmenterWorkerUnitTest {
         // when
         t.start();
         await("twelve masks", () -> masks(producer).size() == 12);
-        await("the commits", () -> consumer.committed(Set.of(FRAMES_0)).containsKey(FRAMES_0)
-                && consumer.committed(Set.of(FRAMES_0)).get(FRAMES_0).offset() == 10);
+        await(
+                "the commits",
+                () -> consumer.committed(Set.of(FRAMES_0)).containsKey(FRAMES_0)
+                        && consumer.committed(Set.of(FRAMES_0)).get(FRAMES_0).offset() == 10);
         long committedLive = consumer.committed(Set.of(frames1)).get(frames1).offset();
         Set<TopicPartition> paused = consumer.paused();
         worker.close();
@@ -279,11 +312,17 @@ class SegmenterWorkerUnitTest {
 
         // then the live frames were answered in the first round, the recorded ones two at a time, all once and in order
         List<String> keys = masks(producer).stream().map(ProducerRecord::key).toList();
-        assertThat(keys.lastIndexOf("live")).as("the live frames' masks come before most recorded ones").isLessThan(4);
-        assertThat(masks(producer).stream().filter(r -> r.key().equals("rec"))
-                .map(r -> WireHeaders.readMask(r.headers()).frame().sequence()).toList())
+        assertThat(keys.lastIndexOf("live"))
+                .as("the live frames' masks come before most recorded ones")
+                .isLessThan(4);
+        assertThat(masks(producer).stream()
+                        .filter(r -> r.key().equals("rec"))
+                        .map(r -> WireHeaders.readMask(r.headers()).frame().sequence())
+                        .toList())
                 .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
-        assertThat(masks(producer)).extracting(r -> WireHeaders.readMask(r.headers()).status()).containsOnly(MaskStatus.OK);
+        assertThat(masks(producer))
+                .extracting(r -> WireHeaders.readMask(r.headers()).status())
+                .containsOnly(MaskStatus.OK);
         assertThat(committedLive).isEqualTo(2);
         assertThat(paused).as("nothing left waiting").isEmpty();
     }

@@ -51,7 +51,8 @@ final class OverlayFile implements AutoCloseable {
                 stats.newLine();
                 stats.flush();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the statistics beside " + video + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot write the statistics beside " + video + ": " + e.getMessage(), e);
             }
         });
     }

@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
 /** What the sink's pages are made of: their templates and uPlot, from its WebJar (org.webjars.npm:uplot). */
 public final class PageResources {
 
-    private static final String UPLOT = "META-INF/resources/webjars/uplot/" + webJarVersion("org.webjars.npm", "uplot") + "/dist/";
+    private static final String UPLOT =
+            "META-INF/resources/webjars/uplot/" + webJarVersion("org.webjars.npm", "uplot") + "/dist/";
 
-    private PageResources() {
-    }
+    private PageResources() {}
 
     /** uPlot's script (the build that defines the global {@code uPlot}). */
     public static byte[] uplotJs() {
@@ -43,7 +43,8 @@ public final class PageResources {
     public static byte[] bytes(String name) {
         try (InputStream in = PageResources.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("the resource " + name + " is not on the class path (the uPlot WebJar missing?)");
+                throw new IllegalStateException(
+                        "the resource " + name + " is not on the class path (the uPlot WebJar missing?)");
             }
             return in.readAllBytes();
         } catch (IOException e) {

@@ -91,10 +91,19 @@ public final class Recordings implements AutoCloseable {
         String name = String.format("%012d", frame.sequence());
         Path video = dir.resolve(name + ".mp4");
         Files.deleteIfExists(video);
-        LOG.info("Camera {}: writing the overlay of session {} from frame {} (joined into {} at its end)",
-                camera, frame.session(), frame.sequence(), cameraDir(camera).resolve(VIDEO));
-        return OverlayFile.open(video, dir.resolve(name + ".jsonl"), overlay.getWidth(), overlay.getHeight(),
-                frame.frameRate(), frame.captureMicros());
+        LOG.info(
+                "Camera {}: writing the overlay of session {} from frame {} (joined into {} at its end)",
+                camera,
+                frame.session(),
+                frame.sequence(),
+                cameraDir(camera).resolve(VIDEO));
+        return OverlayFile.open(
+                video,
+                dir.resolve(name + ".jsonl"),
+                overlay.getWidth(),
+                overlay.getHeight(),
+                frame.frameRate(),
+                frame.captureMicros());
     }
 
     private OverlayFile openLive(String camera, FrameMeta frame, BufferedImage overlay) throws IOException {
@@ -106,8 +115,13 @@ public final class Recordings implements AutoCloseable {
         }
         Path video = dir.resolve(name + ".mp4");
         LOG.info("Camera {}: writing live overlay {}", camera, video);
-        return OverlayFile.open(video, dir.resolve(name + ".jsonl"), overlay.getWidth(), overlay.getHeight(),
-                frame.frameRate(), frame.captureMicros());
+        return OverlayFile.open(
+                video,
+                dir.resolve(name + ".jsonl"),
+                overlay.getWidth(),
+                overlay.getHeight(),
+                frame.frameRate(),
+                frame.captureMicros());
     }
 
     private void closeLive(String camera, OverlayFile f) throws IOException {
@@ -138,7 +152,11 @@ public final class Recordings implements AutoCloseable {
             if (Files.isDirectory(parts)) {
                 long frames = join(camera, parts);
                 Files.writeString(cameraDir(camera).resolve(SUMMARY), summaryJson + "\n", StandardCharsets.UTF_8);
-                LOG.info("Camera {}: overlay finished with {} frames in {}", camera, frames, cameraDir(camera).resolve(VIDEO));
+                LOG.info(
+                        "Camera {}: overlay finished with {} frames in {}",
+                        camera,
+                        frames,
+                        cameraDir(camera).resolve(VIDEO));
                 writeReport(camera, summaryJson, taxonomy);
                 return frames;
             }
@@ -153,8 +171,9 @@ public final class Recordings implements AutoCloseable {
             }
             return 0;
         } catch (IOException e) {
-            throw new UncheckedIOException("camera " + camera + ": cannot finish the overlay of session " + session
-                    + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "camera " + camera + ": cannot finish the overlay of session " + session + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -174,13 +193,15 @@ public final class Recordings implements AutoCloseable {
         List<Path> videos;
         try (Stream<Path> s = Files.list(partsDir)) {
             videos = s.filter(p -> p.getFileName().toString().endsWith(".mp4"))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
         }
         List<Mp4Concat.Part> parts = new ArrayList<>();
         List<List<String>> lines = new ArrayList<>();
         for (int k = 0; k < videos.size(); k++) {
             long bound = k + 1 < videos.size() ? firstSequence(videos.get(k + 1)) : Long.MAX_VALUE;
-            Path jsonl = videos.get(k).resolveSibling(videos.get(k).getFileName().toString().replace(".mp4", ".jsonl"));
+            Path jsonl = videos.get(k)
+                    .resolveSibling(videos.get(k).getFileName().toString().replace(".mp4", ".jsonl"));
             List<String> kept = new ArrayList<>();
             if (Files.exists(jsonl)) {
                 for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
@@ -200,14 +221,21 @@ public final class Recordings implements AutoCloseable {
         List<String> stats = new ArrayList<>();
         for (int k = 0; k < parts.size(); k++) {
             if (taken[k] < parts.get(k).frames()) {
-                LOG.warn("Camera {}: part {} of the overlay holds {} of its {} frames (its writer died); "
-                        + "the missing frames are not in {}", camera, parts.get(k).file(), taken[k], parts.get(k).frames(), VIDEO);
+                LOG.warn(
+                        "Camera {}: part {} of the overlay holds {} of its {} frames (its writer died); "
+                                + "the missing frames are not in {}",
+                        camera,
+                        parts.get(k).file(),
+                        taken[k],
+                        parts.get(k).frames(),
+                        VIDEO);
             }
             stats.addAll(lines.get(k).subList(0, (int) taken[k]));
             frames += taken[k];
         }
         if (!parts.isEmpty()) {
-            Files.move(partial, dir.resolve(VIDEO), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    partial, dir.resolve(VIDEO), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.write(dir.resolve(STATS), stats, StandardCharsets.UTF_8);
         deleteTree(partsDir);
@@ -238,13 +266,14 @@ public final class Recordings implements AutoCloseable {
      */
     private Path cameraDir(String camera) {
         if (!CameraId.valid(camera)) {
-            throw new IllegalArgumentException("camera " + CameraId.quote(camera) + " is not a camera id (" + CameraId.RULE
-                    + "): nothing is written for it");
+            throw new IllegalArgumentException("camera " + CameraId.quote(camera) + " is not a camera id ("
+                    + CameraId.RULE + "): nothing is written for it");
         }
         Path root = outputDir.toAbsolutePath().normalize();
         Path dir = root.resolve(camera).normalize();
         if (!dir.getParent().equals(root)) {
-            throw new IllegalArgumentException("camera " + CameraId.quote(camera) + " would leave the output directory");
+            throw new IllegalArgumentException(
+                    "camera " + CameraId.quote(camera) + " would leave the output directory");
         }
         return dir;
     }

@@ -45,24 +45,27 @@ public final class Report {
     private static final String[] OBSTACLES = {"vehicles", "persons", "twoWheelers"};
     private static final String[] OBSTACLE_COLOURS = {"#1f77b4", "#d62728", "#9467bd"};
 
-    private Report() {
-    }
+    private Report() {}
 
     /**
      * Writes {@code dir/report.html} from {@code dir/stats.jsonl}; {@code taxonomy} gives the
      * classes' colours (a fixed palette without it).
      */
-    public static void write(Path dir, String camera, String summaryJson, Optional<Taxonomy> taxonomy) throws IOException {
+    public static void write(Path dir, String camera, String summaryJson, Optional<Taxonomy> taxonomy)
+            throws IOException {
         Path stats = dir.resolve(Recordings.STATS);
         Data data = Data.read(stats, taxonomy);
         ObjectNode page = JSON.createObjectNode();
         page.put("camera", camera);
         page.put("video", Recordings.VIDEO);
-        page.set("summary", summaryJson == null || summaryJson.isBlank() ? JSON.nullNode() : JSON.readTree(summaryJson));
+        page.set(
+                "summary", summaryJson == null || summaryJson.isBlank() ? JSON.nullNode() : JSON.readTree(summaryJson));
         page.set("data", data.toJson());
         String html = template()
                 .replace("/*UPLOT_CSS*/", new String(PageResources.uplotCss(), StandardCharsets.UTF_8))
-                .replace("/*UPLOT_JS*/", new String(PageResources.uplotJs(), StandardCharsets.UTF_8).replace("</script", "<\\/script"))
+                .replace(
+                        "/*UPLOT_JS*/",
+                        new String(PageResources.uplotJs(), StandardCharsets.UTF_8).replace("</script", "<\\/script"))
                 .replace("/*TITLE*/", escapeHtml(camera))
                 .replace("/*DATA*/", JSON.writeValueAsString(page).replace("<", "\\u003c"));
         Path partial = dir.resolve(FILE + ".partial");
@@ -129,9 +132,12 @@ public final class Report {
                     });
                 }
             }
-            List<String> drawn = peakAndSum.entrySet().stream().filter(e -> e.getValue()[0] >= MIN_PEAK)
+            List<String> drawn = peakAndSum.entrySet().stream()
+                    .filter(e -> e.getValue()[0] >= MIN_PEAK)
                     .sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[1]))
-                    .limit(MAX_CLASSES).map(Map.Entry::getKey).toList();
+                    .limit(MAX_CLASSES)
+                    .map(Map.Entry::getKey)
+                    .toList();
             Map<String, Integer> colours = new HashMap<>();
             taxonomy.ifPresent(t -> t.classes().forEach(c -> colours.put(c.name(), c.rgb())));
             Data d = new Data(frames, drawn, peakAndSum.size() - drawn.size(), colours);
@@ -182,7 +188,11 @@ public final class Report {
                 ObjectNode c = cls.addObject();
                 c.put("name", e.getKey());
                 Integer rgb = colours.get(e.getKey());
-                c.put("colour", rgb == null ? PALETTE[k % PALETTE.length] : String.format(Locale.ROOT, "#%06x", rgb & 0xFFFFFF));
+                c.put(
+                        "colour",
+                        rgb == null
+                                ? PALETTE[k % PALETTE.length]
+                                : String.format(Locale.ROOT, "#%06x", rgb & 0xFFFFFF));
                 c.set("values", e.getValue().toJson());
                 k++;
             }
@@ -201,8 +211,9 @@ public final class Report {
             return o;
         }
 
-        private static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-            "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+        private static final String[] PALETTE = {
+            "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"
+        };
     }
 
     /** One series: the mean (or the maximum) of each bucket's numbers; null where a bucket has none. */

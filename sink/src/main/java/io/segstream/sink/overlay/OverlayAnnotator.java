@@ -26,10 +26,11 @@ public final class OverlayAnnotator {
 
     /** Classes covering less of the frame than this stay out of the legend. */
     static final double LEGEND_MIN_FRACTION = 0.01;
+
     static final int LEGEND_MAX_ROWS = 8;
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private static final Color BAND = new Color(0, 0, 0, 150);
     private static final Color NO_MASK = new Color(200, 0, 0);
 
@@ -44,8 +45,14 @@ public final class OverlayAnnotator {
      * @param status         the mask status
      * @param rate           frames per second through the sink for this camera, NaN when unknown
      */
-    public void annotate(BufferedImage img, String camera, long captureMicros, long sequence, double rate,
-                         MaskStatus status, Map<String, Double> classFractions) {
+    public void annotate(
+            BufferedImage img,
+            String camera,
+            long captureMicros,
+            long sequence,
+            double rate,
+            MaskStatus status,
+            Map<String, Double> classFractions) {
         Graphics2D g = img.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -54,8 +61,12 @@ public final class OverlayAnnotator {
             FontMetrics fm = g.getFontMetrics();
             int line = fm.getHeight();
             int pad = Math.max(2, size / 3);
-            String text = String.format(Locale.ROOT, "%s  %s  #%d  %s", camera,
-                    TIME.format(Instant.ofEpochSecond(0, captureMicros * 1000)), sequence,
+            String text = String.format(
+                    Locale.ROOT,
+                    "%s  %s  #%d  %s",
+                    camera,
+                    TIME.format(Instant.ofEpochSecond(0, captureMicros * 1000)),
+                    sequence,
                     Double.isFinite(rate) ? String.format(Locale.ROOT, "%.1f fps", rate) : "- fps");
             band(g, 0, 0, fm.stringWidth(text) + 2 * pad, line + pad);
             g.setColor(Color.WHITE);
@@ -79,7 +90,8 @@ public final class OverlayAnnotator {
         List<Map.Entry<String, Double>> shown = fractions.entrySet().stream()
                 .filter(e -> e.getValue() >= LEGEND_MIN_FRACTION)
                 .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
-                .limit(LEGEND_MAX_ROWS).toList();
+                .limit(LEGEND_MAX_ROWS)
+                .toList();
         if (shown.isEmpty()) {
             return;
         }

@@ -11,6 +11,7 @@ public final class OverlayComposer {
 
     /** Per label, its colour's share of the blend (colour × alpha × 256), B, G, R; -1 for a label without colour. */
     private final int[] shareB = new int[256];
+
     private final int[] shareG = new int[256];
     private final int[] shareR = new int[256];
     /** Per level, the frame's share of the blend (level × (1 - alpha) × 256). */

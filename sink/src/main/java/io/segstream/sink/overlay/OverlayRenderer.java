@@ -27,8 +27,7 @@ public final class OverlayRenderer implements AutoCloseable {
         }
     };
 
-    private record Style(OverlayComposer composer, OverlayAnnotator annotator) {
-    }
+    private record Style(OverlayComposer composer, OverlayAnnotator annotator) {}
 
     /** @param alpha opacity of the class colours, 0..1 */
     public OverlayRenderer(double alpha) {
@@ -42,10 +41,18 @@ public final class OverlayRenderer implements AutoCloseable {
      * @param rate      frames per second through the sink for the camera, NaN when unknown
      * @param taxonomy  the classes of the model that made the mask: their colours and legend names
      */
-    public BufferedImage render(byte[] picture, String camera, FrameMeta frame, MaskStatus status, LabelMap mask,
-                                Map<String, Double> fractions, double rate, Taxonomy taxonomy) {
+    public BufferedImage render(
+            byte[] picture,
+            String camera,
+            FrameMeta frame,
+            MaskStatus status,
+            LabelMap mask,
+            Map<String, Double> fractions,
+            double rate,
+            Taxonomy taxonomy) {
         BufferedImage img = decoder.decode(picture);
-        Style style = styles.computeIfAbsent(taxonomy, t -> new Style(new OverlayComposer(t, alpha), new OverlayAnnotator(t)));
+        Style style = styles.computeIfAbsent(
+                taxonomy, t -> new Style(new OverlayComposer(t, alpha), new OverlayAnnotator(t)));
         if (mask != null) {
             style.composer().blend(img, mask);
         }

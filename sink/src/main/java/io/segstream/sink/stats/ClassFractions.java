@@ -8,8 +8,7 @@ import java.util.Map;
 /** The fraction of a frame's pixels in each class of the taxonomy. */
 public final class ClassFractions {
 
-    private ClassFractions() {
-    }
+    private ClassFractions() {}
 
     /** Class name to pixel fraction, in taxonomy order; labels outside the taxonomy count towards no class. */
     public static Map<String, Double> of(LabelMap mask, Taxonomy taxonomy) {

@@ -83,8 +83,11 @@ public record EgoCorridor(double top, double bottomWidth, double topWidth) {
         }
         Map<String, DrivingFigures.Obstacle> obstacles = new LinkedHashMap<>();
         for (int g = 0; g < names.size(); g++) {
-            obstacles.put(names.get(g), lowest[g] < 0 ? DrivingFigures.Obstacle.ABSENT
-                    : new DrivingFigures.Obstacle(true, Optional.of((lowest[g] + 1) / (double) h)));
+            obstacles.put(
+                    names.get(g),
+                    lowest[g] < 0
+                            ? DrivingFigures.Obstacle.ABSENT
+                            : new DrivingFigures.Obstacle(true, Optional.of((lowest[g] + 1) / (double) h)));
         }
         return new DrivingFigures(inside == 0 ? 0 : road / (double) inside, obstacles);
     }

@@ -54,8 +54,16 @@ public final class StatsAggregate {
         if (ok > 0) {
             classSums.forEach((name, sum) -> means.put(name, sum / ok));
         }
-        return new AggregateStats(ok + skipped + failed + missing, ok, skipped, failed, missing, lost, means,
-                endToEnd.percentiles(), inference.percentiles());
+        return new AggregateStats(
+                ok + skipped + failed + missing,
+                ok,
+                skipped,
+                failed,
+                missing,
+                lost,
+                means,
+                endToEnd.percentiles(),
+                inference.percentiles());
     }
 
     public byte[] toBytes() {
@@ -63,9 +71,14 @@ public final class StatsAggregate {
         for (String name : classSums.keySet()) {
             names += Integer.BYTES + name.getBytes(StandardCharsets.UTF_8).length + Double.BYTES;
         }
-        ByteBuffer b = ByteBuffer.allocate(5 * Long.BYTES + Integer.BYTES + names
-                + endToEnd.serializedSize() + inference.serializedSize());
-        b.putLong(ok).putLong(skipped).putLong(failed).putLong(missing).putLong(lost).putInt(classSums.size());
+        ByteBuffer b = ByteBuffer.allocate(
+                5 * Long.BYTES + Integer.BYTES + names + endToEnd.serializedSize() + inference.serializedSize());
+        b.putLong(ok)
+                .putLong(skipped)
+                .putLong(failed)
+                .putLong(missing)
+                .putLong(lost)
+                .putInt(classSums.size());
         classSums.forEach((name, sum) -> {
             byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
             b.putInt(utf8.length).put(utf8).putDouble(sum);

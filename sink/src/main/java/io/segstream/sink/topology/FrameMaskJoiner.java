@@ -88,12 +88,15 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
 
     @Override
     public void process(Record<String, byte[]> record) {
-        boolean fromFrames = context.recordMetadata().map(m -> m.topic().equals(framesTopic)).orElse(true);
+        boolean fromFrames =
+                context.recordMetadata().map(m -> m.topic().equals(framesTopic)).orElse(true);
         try {
             if (!fromFrames && WireHeaders.isModelDescription(record.headers())) {
                 described(record);
             } else if (!CameraId.valid(record.key())) {
-                refuse(record, "its key " + CameraId.quote(record.key()) + " is not a camera id (" + CameraId.RULE + ")");
+                refuse(
+                        record,
+                        "its key " + CameraId.quote(record.key()) + " is not a camera id (" + CameraId.RULE + ")");
             } else {
                 join(record, fromFrames);
             }
@@ -110,8 +113,13 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     private void refuse(Record<String, byte[]> record, String why) {
         refused++;
         if (refused <= MAX_REFUSED_LOGGED || refused % 1000 == 0) {
-            LOG.error("Record {} is dropped ({} so far): {}", context.recordMetadata()
-                    .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?"), refused, why);
+            LOG.error(
+                    "Record {} is dropped ({} so far): {}",
+                    context.recordMetadata()
+                            .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                            .orElse("?"),
+                    refused,
+                    why);
         }
     }
 
@@ -121,24 +129,38 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         if (WireHeaders.isEndOfStream(record.headers())) {
             EndOfStream eos = WireHeaders.readEndOfStream(record.headers());
             if (eos.frameCount() - progress(camera, eos.session()).next() > MAX_AHEAD) {
-                refuse(record, "camera " + camera + " session " + eos.session() + ": an end of stream after "
-                        + eos.frameCount() + " frames is more than " + MAX_AHEAD + " ahead of the next one expected");
+                refuse(
+                        record,
+                        "camera " + camera + " session " + eos.session() + ": an end of stream after "
+                                + eos.frameCount() + " frames is more than " + MAX_AHEAD
+                                + " ahead of the next one expected");
                 return;
             }
             Progress p = progress(camera, eos.session());
-            saveProgress(camera, eos.session(), new Progress(p.next(), eos.frameCount(), p.announced(),
-                    fromFrames ? p.masksEndedMs() : now, p.endedMs()));
+            saveProgress(
+                    camera,
+                    eos.session(),
+                    new Progress(
+                            p.next(),
+                            eos.frameCount(),
+                            p.announced(),
+                            fromFrames ? p.masksEndedMs() : now,
+                            p.endedMs()));
             emitReady(camera, eos.session());
             return;
         }
-        FrameMeta meta = fromFrames ? WireHeaders.readFrame(record.headers()) : WireHeaders.readMask(record.headers()).frame();
+        FrameMeta meta = fromFrames
+                ? WireHeaders.readFrame(record.headers())
+                : WireHeaders.readMask(record.headers()).frame();
         Progress p = progress(camera, meta.session());
         if (meta.sequence() < p.next() || p.announced()) {
             return; // a re-delivery of something already handed on
         }
         if (meta.sequence() - p.next() > MAX_AHEAD) {
-            refuse(record, "camera " + camera + " session " + meta.session() + ": sequence " + meta.sequence() + " is more than "
-                    + MAX_AHEAD + " ahead of the next one expected, " + p.next());
+            refuse(
+                    record,
+                    "camera " + camera + " session " + meta.session() + ": sequence " + meta.sequence()
+                            + " is more than " + MAX_AHEAD + " ahead of the next one expected, " + p.next());
             return;
         }
         if (p == Progress.NEW) {
@@ -155,8 +177,13 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         try {
             d = ModelDescriptionJson.read(record.value());
         } catch (MalformedRecordException e) {
-            LOG.error("Model description {} on {} is dropped: {}", record.key(), context.recordMetadata()
-                    .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("masks"), e.getMessage());
+            LOG.error(
+                    "Model description {} on {} is dropped: {}",
+                    record.key(),
+                    context.recordMetadata()
+                            .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                            .orElse("masks"),
+                    e.getMessage());
             return;
         }
         context.forward(new Record<>(d.model(), new SinkEvent.Described(d), record.timestamp()));
@@ -185,7 +212,8 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         Progress updated = after;
         if (updated.complete(updated.next()) && !updated.announced()) {
             long now = context.currentSystemTimeMs();
-            context.forward(new Record<>(camera, new SinkEvent.Ended(camera, new EndOfStream(session, updated.next())), now));
+            context.forward(
+                    new Record<>(camera, new SinkEvent.Ended(camera, new EndOfStream(session, updated.next())), now));
             updated = new Progress(updated.next(), updated.endOfStream(), true, updated.masksEndedMs(), now);
         }
         if (!updated.equals(before)) {
@@ -194,8 +222,14 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     }
 
     private void forwardJoined(String camera, StoredRecord frame, MaskMeta mask, byte[] maskValue, long maskTimestamp) {
-        SinkEvent joined = new SinkEvent.Joined(camera, WireHeaders.readFrame(frame.headers()), frame.value(),
-                frame.timestamp(), mask, maskValue, maskTimestamp);
+        SinkEvent joined = new SinkEvent.Joined(
+                camera,
+                WireHeaders.readFrame(frame.headers()),
+                frame.value(),
+                frame.timestamp(),
+                mask,
+                maskValue,
+                maskTimestamp);
         context.forward(new Record<>(camera, joined, Math.max(frame.timestamp(), maskTimestamp)));
     }
 
@@ -253,8 +287,8 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         long missing = 0;
         long now = context.currentSystemTimeMs();
         List<Long> held = new ArrayList<>();
-        try (KeyValueIterator<String, StoredRecord> it = frames.range(itemKey(camera, session, next),
-                itemKey(camera, session, proven - 1))) {
+        try (KeyValueIterator<String, StoredRecord> it =
+                frames.range(itemKey(camera, session, next), itemKey(camera, session, proven - 1))) {
             it.forEachRemaining(kv -> held.add(sequenceOf(kv.key)));
         }
         for (long sequence : held) {
@@ -284,8 +318,15 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
             deletePendingMasks(camera, session, next, proven);
             next = proven;
         }
-        LOG.warn("Camera {} session {}: {} mask(s) did not arrive within {} ms and {} frame(s) never arrived; "
-                + "moved on to sequence {}", camera, session, missing, maskTimeout.toMillis(), lost, next);
+        LOG.warn(
+                "Camera {} session {}: {} mask(s) did not arrive within {} ms and {} frame(s) never arrived; "
+                        + "moved on to sequence {}",
+                camera,
+                session,
+                missing,
+                maskTimeout.toMillis(),
+                lost,
+                next);
         saveIfChanged(camera, session, p, p.withNext(next));
         emitReady(camera, session);
     }
@@ -293,7 +334,8 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     /** Drops the masks held for sequences in [from, to), whose frames never came. */
     private void deletePendingMasks(String camera, UUID session, long from, long to) {
         List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, StoredRecord> it = masks.range(itemKey(camera, session, from), itemKey(camera, session, to - 1))) {
+        try (KeyValueIterator<String, StoredRecord> it =
+                masks.range(itemKey(camera, session, from), itemKey(camera, session, to - 1))) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
         keys.forEach(masks::delete);
@@ -352,8 +394,13 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         }
 
         byte[] toBytes() {
-            return ByteBuffer.allocate(4 * Long.BYTES + 1).putLong(next).putLong(endOfStream)
-                    .put((byte) (announced ? 1 : 0)).putLong(masksEndedMs).putLong(endedMs).array();
+            return ByteBuffer.allocate(4 * Long.BYTES + 1)
+                    .putLong(next)
+                    .putLong(endOfStream)
+                    .put((byte) (announced ? 1 : 0))
+                    .putLong(masksEndedMs)
+                    .putLong(endedMs)
+                    .array();
         }
 
         static Progress fromBytes(byte[] bytes) {

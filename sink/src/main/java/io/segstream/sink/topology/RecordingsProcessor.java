@@ -28,6 +28,7 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
     private final Map<String, BufferedImage> lastLive = new HashMap<>();
     /** Each camera's model classes, for the colours of its report. */
     private final Map<String, Taxonomy> taxonomies = new HashMap<>();
+
     private final CommitBarrier barrier;
     private final Runnable awaitWritten;
     private ProcessorContext<Void, Void> context;
@@ -56,7 +57,11 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
                 recordings.append(f.camera(), f.stats().frame(), overlay(f, rate), f.json());
             }
         } else if (record.value() instanceof StatsEvent.SessionDone d) {
-            recordings.finish(d.camera(), d.endOfStream().session(), d.json(), Optional.ofNullable(taxonomies.remove(d.camera())));
+            recordings.finish(
+                    d.camera(),
+                    d.endOfStream().session(),
+                    d.json(),
+                    Optional.ofNullable(taxonomies.remove(d.camera())));
             recent.remove(d.camera());
             lastLive.remove(d.camera());
         }
@@ -76,8 +81,15 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
                 return last;
             }
         }
-        BufferedImage img = renderer.render(f.picture(), f.camera(), frame, f.stats().status(), f.labels(),
-                f.stats().classFractions(), rate, f.taxonomy());
+        BufferedImage img = renderer.render(
+                f.picture(),
+                f.camera(),
+                frame,
+                f.stats().status(),
+                f.labels(),
+                f.stats().classFractions(),
+                rate,
+                f.taxonomy());
         if (frame.live()) {
             lastLive.put(f.camera(), img);
         }

@@ -17,22 +17,25 @@ public sealed interface SinkEvent {
      * @param maskTimestamp  broker timestamp of the mask record, ms (the join's time for a missing mask)
      * @param maskPng        the class map, empty unless the mask status is ok
      */
-    record Joined(String camera, FrameMeta frame, byte[] picture, long frameTimestamp,
-                  MaskMeta mask, byte[] maskPng, long maskTimestamp) implements SinkEvent {
-    }
+    record Joined(
+            String camera,
+            FrameMeta frame,
+            byte[] picture,
+            long frameTimestamp,
+            MaskMeta mask,
+            byte[] maskPng,
+            long maskTimestamp)
+            implements SinkEvent {}
 
     /** The frame records of {@code count} sequences from {@code first} on never arrived; the join moved past them. */
-    record Lost(String camera, UUID session, long first, long count) implements SinkEvent {
-    }
+    record Lost(String camera, UUID session, long first, long count) implements SinkEvent {}
 
     /**
      * A segmenter's description of its model, which came in-band on the masks partition before the
      * model's first mask there.
      */
-    record Described(ModelDescription description) implements SinkEvent {
-    }
+    record Described(ModelDescription description) implements SinkEvent {}
 
     /** Every frame of the session has been handed on. */
-    record Ended(String camera, EndOfStream endOfStream) implements SinkEvent {
-    }
+    record Ended(String camera, EndOfStream endOfStream) implements SinkEvent {}
 }

@@ -26,11 +26,11 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class SinkTopology {
 
-    private SinkTopology() {
-    }
+    private SinkTopology() {}
 
     /** The nodes, named once. */
     static final String FRAMES = "frames";
+
     static final String MASKS = "masks";
     static final String JOIN = "join";
     static final String STATISTICS = "statistics";
@@ -67,12 +67,16 @@ public final class SinkTopology {
         // The recordings come first among the statistics' children: a session's files are finished
         // before its end-of-stream record goes out on frame-stats.
         config.outputDir().ifPresent(dir -> {
-            t.addProcessor(RECORDINGS, () -> new RecordingsProcessor(new Recordings(dir, config.liveSegment()),
-                    config.overlayAlpha(), barrier), STATISTICS);
+            t.addProcessor(
+                    RECORDINGS,
+                    () -> new RecordingsProcessor(
+                            new Recordings(dir, config.liveSegment()), config.overlayAlpha(), barrier),
+                    STATISTICS);
         });
         board.ifPresent(b -> t.addProcessor(VIEW, () -> new ViewProcessor(b), STATISTICS));
         t.addProcessor(FRAME_STATS_RECORDS, FrameStatsRecords::new, STATISTICS);
-        t.addSink(FRAME_STATS, topics.frameStats(), new StringSerializer(), new StringSerializer(), FRAME_STATS_RECORDS);
+        t.addSink(
+                FRAME_STATS, topics.frameStats(), new StringSerializer(), new StringSerializer(), FRAME_STATS_RECORDS);
         t.addProcessor(WINDOWS, () -> new WindowProcessor(config.windows()), STATISTICS);
         t.addStateStore(store(WindowProcessor.STORE, STATS), WINDOWS);
         t.addSink(CAMERA_STATS, topics.cameraStats(), new StringSerializer(), new StringSerializer(), WINDOWS);

@@ -75,8 +75,13 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
             ended(e);
         } else if (record.value() instanceof SinkEvent.Described d) {
             models.put(d.description());
-            LOG.info("Model {} has {} classes: {}", d.description().model(), d.description().taxonomy().size(),
-                    d.description().taxonomy().classes().stream().map(c -> c.name()).toList());
+            LOG.info(
+                    "Model {} has {} classes: {}",
+                    d.description().model(),
+                    d.description().taxonomy().size(),
+                    d.description().taxonomy().classes().stream()
+                            .map(c -> c.name())
+                            .toList());
         }
     }
 
@@ -85,19 +90,24 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
      * the picture does not match its headers, the model was never described, or the mask does not
      * decode at the frame's size), the model, the decoded mask.
      */
-    private record Outcome(MaskMeta meta, Optional<ModelDescription> model, LabelMap mask, boolean pictureFits) {
-    }
+    private record Outcome(MaskMeta meta, Optional<ModelDescription> model, LabelMap mask, boolean pictureFits) {}
 
     private Outcome outcome(SinkEvent.Joined j) {
         FrameMeta frame = j.frame();
         MaskMeta meta = j.mask();
         Optional<Size> pictured = PictureSize.read(j.picture());
-        boolean pictureFits = pictured.isPresent() && pictured.get().width() == frame.width()
+        boolean pictureFits = pictured.isPresent()
+                && pictured.get().width() == frame.width()
                 && pictured.get().height() == frame.height();
         if (!pictureFits) {
-            LOG.error("Camera {} frame {}: the picture ({}) does not match its headers ({}x{}); the frame counts as failed "
-                    + "and is left out of the video", j.camera(), frame.sequence(),
-                    pictured.map(Size::toString).orElse("not a JPEG or PNG"), frame.width(), frame.height());
+            LOG.error(
+                    "Camera {} frame {}: the picture ({}) does not match its headers ({}x{}); the frame counts as failed "
+                            + "and is left out of the video",
+                    j.camera(),
+                    frame.sequence(),
+                    pictured.map(Size::toString).orElse("not a JPEG or PNG"),
+                    frame.width(),
+                    frame.height());
             return new Outcome(failed(meta), Optional.empty(), null, false);
         }
         if (meta.status() != MaskStatus.OK) {
@@ -106,8 +116,9 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
         Optional<ModelDescription> model = models.get(meta.modelId());
         if (model.isEmpty()) {
             if (undescribed.size() < MAX_REPORTED && undescribed.add(meta.modelId())) {
-                LOG.error("Masks of model {} came without its description (a record with ss.type=model on the masks "
-                        + "partition before them): their frames count as failed, since their classes are unknown",
+                LOG.error(
+                        "Masks of model {} came without its description (a record with ss.type=model on the masks "
+                                + "partition before them): their frames count as failed, since their classes are unknown",
                         meta.modelId());
             }
             return new Outcome(failed(meta), Optional.empty(), null, true);
@@ -115,8 +126,11 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
         try {
             return new Outcome(meta, model, MaskCodec.decode(j.maskPng(), frame.width(), frame.height()), true);
         } catch (MalformedRecordException e) {
-            LOG.error("Camera {} frame {}: the mask is refused and the frame counts as failed: {}", j.camera(),
-                    frame.sequence(), e.getMessage());
+            LOG.error(
+                    "Camera {} frame {}: the mask is refused and the frame counts as failed: {}",
+                    j.camera(),
+                    frame.sequence(),
+                    e.getMessage());
             return new Outcome(failed(meta), Optional.empty(), null, true);
         }
     }
@@ -135,13 +149,33 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
         Map<String, Double> fractions = mask == null ? Map.of() : ClassFractions.of(mask, taxonomy);
         long now = context.currentSystemTimeMs();
         double captureMs = frame.captureMicros() / 1000.0;
-        FrameStats stats = new FrameStats(j.camera(), frame, maskMeta.modelId(), maskMeta.status(), fractions,
-                mask == null ? Optional.empty() : Optional.of(corridor.measure(mask, model.get().groups())),
-                new FrameStats.Latencies(j.frameTimestamp() - captureMs, j.maskTimestamp() - j.frameTimestamp(),
-                        maskMeta.inferenceMicros() / 1000.0, now - captureMs));
+        FrameStats stats = new FrameStats(
+                j.camera(),
+                frame,
+                maskMeta.modelId(),
+                maskMeta.status(),
+                fractions,
+                mask == null
+                        ? Optional.empty()
+                        : Optional.of(corridor.measure(mask, model.get().groups())),
+                new FrameStats.Latencies(
+                        j.frameTimestamp() - captureMs,
+                        j.maskTimestamp() - j.frameTimestamp(),
+                        maskMeta.inferenceMicros() / 1000.0,
+                        now - captureMs));
         update(j.camera(), frame.session(), a -> a.add(stats));
-        context.forward(new Record<>(j.camera(), new StatsEvent.FrameDone(j.camera(), stats, StatsJson.frame(stats), maskMeta,
-                j.picture(), mask, taxonomy, o.pictureFits()), now));
+        context.forward(new Record<>(
+                j.camera(),
+                new StatsEvent.FrameDone(
+                        j.camera(),
+                        stats,
+                        StatsJson.frame(stats),
+                        maskMeta,
+                        j.picture(),
+                        mask,
+                        taxonomy,
+                        o.pictureFits()),
+                now));
     }
 
     private void ended(SinkEvent.Ended e) {
@@ -150,12 +184,23 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
         StatsAggregate stored = summaries.get(key);
         AggregateStats summary = (stored == null ? new StatsAggregate() : stored).stats();
         String json = StatsJson.endOfStream(e.camera(), e.endOfStream(), summary);
-        LOG.info("Camera {} session {} ended: {} frames ({} ok, {} skipped, {} failed, {} missing, {} lost), "
-                        + "end-to-end latency p50 {} ms, p99 {} ms", e.camera(), session, summary.frames(), summary.ok(),
-                summary.skipped(), summary.failed(), summary.missing(), summary.lost(),
-                ms(summary.endToEndMs().p50()), ms(summary.endToEndMs().p99()));
+        LOG.info(
+                "Camera {} session {} ended: {} frames ({} ok, {} skipped, {} failed, {} missing, {} lost), "
+                        + "end-to-end latency p50 {} ms, p99 {} ms",
+                e.camera(),
+                session,
+                summary.frames(),
+                summary.ok(),
+                summary.skipped(),
+                summary.failed(),
+                summary.missing(),
+                summary.lost(),
+                ms(summary.endToEndMs().p50()),
+                ms(summary.endToEndMs().p99()));
         summaries.delete(key);
-        context.forward(new Record<>(e.camera(), new StatsEvent.SessionDone(e.camera(), e.endOfStream(), json),
+        context.forward(new Record<>(
+                e.camera(),
+                new StatsEvent.SessionDone(e.camera(), e.endOfStream(), json),
                 context.currentSystemTimeMs()));
     }
 
@@ -176,5 +221,4 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
     private static String ms(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f", v) : "-";
     }
-
 }

@@ -21,15 +21,21 @@ sealed interface StatsEvent {
      * @param taxonomy    the classes of the mask's model (colours and names of the overlay)
      * @param pictureFits whether the picture is the size its headers say (a frame whose picture is not stays out of the video)
      */
-    record FrameDone(String camera, FrameStats stats, String json, MaskMeta mask, byte[] picture, LabelMap labels,
-                     Taxonomy taxonomy, boolean pictureFits) implements StatsEvent {
-    }
+    record FrameDone(
+            String camera,
+            FrameStats stats,
+            String json,
+            MaskMeta mask,
+            byte[] picture,
+            LabelMap labels,
+            Taxonomy taxonomy,
+            boolean pictureFits)
+            implements StatsEvent {}
 
     /**
      * A session ended; its summary.
      *
      * @param json the end-of-stream record carrying the summary (also summary.json)
      */
-    record SessionDone(String camera, EndOfStream endOfStream, String json) implements StatsEvent {
-    }
+    record SessionDone(String camera, EndOfStream endOfStream, String json) implements StatsEvent {}
 }

@@ -10,8 +10,7 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 final class StoreSerde {
 
-    private StoreSerde() {
-    }
+    private StoreSerde() {}
 
     static <T> Serde<T> of(Function<T, byte[]> write, Function<byte[], T> read) {
         return Serdes.serdeFrom(

@@ -19,7 +19,9 @@ record StoredRecord(long timestamp, long arrivedMs, Headers headers, byte[] valu
     byte[] toBytes() {
         int size = 2 * Long.BYTES + Integer.BYTES + Integer.BYTES + value.length;
         for (Header h : headers) {
-            size += 2 * Integer.BYTES + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
+            size += 2 * Integer.BYTES
+                    + h.key().getBytes(StandardCharsets.UTF_8).length
+                    + (h.value() == null ? 0 : h.value().length);
         }
         ByteBuffer b = ByteBuffer.allocate(size).putLong(timestamp).putLong(arrivedMs);
         Header[] all = headers.toArray();

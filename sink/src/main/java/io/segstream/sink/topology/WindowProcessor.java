@@ -39,7 +39,8 @@ final class WindowProcessor implements Processor<String, StatsEvent, String, Str
 
     WindowProcessor(List<Duration> sizes) {
         this.sizesMs = sizes.stream().map(Duration::toMillis).toList();
-        this.idleMs = Math.max(30_000, sizesMs.stream().mapToLong(Long::longValue).max().orElse(0));
+        this.idleMs = Math.max(
+                30_000, sizesMs.stream().mapToLong(Long::longValue).max().orElse(0));
     }
 
     @Override

@@ -103,6 +103,7 @@ public final class H264Mp4Writer implements VideoWriter {
     private int nextBuffer;
     /** Volatile: awaited by the committing thread too. */
     private volatile Future<?> lastWrite;
+
     private volatile IOException failure;
     private final ExecutorService encoder;
     private PointerPointer<BytePointer> bgrPlanes;
@@ -139,8 +140,13 @@ public final class H264Mp4Writer implements VideoWriter {
         check(avformat_alloc_output_context2(format, null, "mp4", file.toString()), "prepare");
         AVRational rate = av_d2q(frameRate, 100_000);
         codec = avcodec_alloc_context3(x264);
-        codec.width(outWidth).height(outHeight).pix_fmt(AV_PIX_FMT_YUV420P).time_base(av_inv_q(rate)).framerate(rate)
-                .gop_size((int) Math.max(1, Math.round(frameRate * 2))).thread_count(0);
+        codec.width(outWidth)
+                .height(outHeight)
+                .pix_fmt(AV_PIX_FMT_YUV420P)
+                .time_base(av_inv_q(rate))
+                .framerate(rate)
+                .gop_size((int) Math.max(1, Math.round(frameRate * 2)))
+                .thread_count(0);
         if ((format.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
             codec.flags(codec.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
         }
@@ -170,8 +176,17 @@ public final class H264Mp4Writer implements VideoWriter {
         yuv.format(AV_PIX_FMT_YUV420P).width(outWidth).height(outHeight);
         check(av_frame_get_buffer(yuv, 32), "allocate a picture for");
         packet = av_packet_alloc();
-        sws = sws_getContext(width, height, AV_PIX_FMT_BGR24, outWidth, outHeight, AV_PIX_FMT_YUV420P, SWS_BILINEAR,
-                null, null, (double[]) null);
+        sws = sws_getContext(
+                width,
+                height,
+                AV_PIX_FMT_BGR24,
+                outWidth,
+                outHeight,
+                AV_PIX_FMT_YUV420P,
+                SWS_BILINEAR,
+                null,
+                null,
+                (double[]) null);
         bgr[0] = new BytePointer((long) width * height * 3);
         bgr[1] = new BytePointer((long) width * height * 3);
         bgrPlanes = new PointerPointer<>(4); // sws_scale reads four plane pointers, even for a packed format
@@ -181,7 +196,7 @@ public final class H264Mp4Writer implements VideoWriter {
     /** @param picture a TYPE_3BYTE_BGR picture of the size given at construction */
     @Override
     public void write(BufferedImage picture) throws IOException {
-        write(picture, () -> { });
+        write(picture, () -> {});
     }
 
     /**
@@ -191,9 +206,12 @@ public final class H264Mp4Writer implements VideoWriter {
      */
     @Override
     public void write(BufferedImage picture, Runnable afterWritten) throws IOException {
-        if (picture.getType() != BufferedImage.TYPE_3BYTE_BGR || picture.getWidth() != width || picture.getHeight() != height) {
+        if (picture.getType() != BufferedImage.TYPE_3BYTE_BGR
+                || picture.getWidth() != width
+                || picture.getHeight() != height) {
             throw new IllegalArgumentException("frame " + frames + " for " + file + " is " + picture.getWidth() + "x"
-                    + picture.getHeight() + " of type " + picture.getType() + ", the video takes " + width + "x" + height
+                    + picture.getHeight() + " of type " + picture.getType() + ", the video takes " + width + "x"
+                    + height
                     + " 3-byte BGR");
         }
         rethrow();

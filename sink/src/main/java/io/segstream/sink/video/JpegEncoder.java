@@ -43,6 +43,7 @@ public final class JpegEncoder implements AutoCloseable {
 
     /** FFmpeg's quantiser scale, 2 (best) to 31; 4 is about ImageIO's quality 0.8. */
     private final int qscale;
+
     private AVCodecContext context;
     private AVFrame frame;
     private AVPacket packet;
@@ -62,12 +63,14 @@ public final class JpegEncoder implements AutoCloseable {
 
     public byte[] encode(BufferedImage picture) {
         if (picture.getType() != BufferedImage.TYPE_3BYTE_BGR) {
-            throw new IllegalArgumentException("the JPEG encoder takes 3-byte BGR pictures, got type " + picture.getType());
+            throw new IllegalArgumentException(
+                    "the JPEG encoder takes 3-byte BGR pictures, got type " + picture.getType());
         }
         int w = picture.getWidth() & ~1;
         int h = picture.getHeight() & ~1;
         if (w < 2 || h < 2) {
-            throw new IllegalArgumentException("picture of " + picture.getWidth() + "x" + picture.getHeight() + " is too small");
+            throw new IllegalArgumentException(
+                    "picture of " + picture.getWidth() + "x" + picture.getHeight() + " is too small");
         }
         if (context == null || w != width || h != height) {
             open(w, h);
@@ -102,7 +105,10 @@ public final class JpegEncoder implements AutoCloseable {
             throw new IllegalStateException("this FFmpeg build has no MJPEG encoder");
         }
         context = avcodec_alloc_context3(codec);
-        context.width(w).height(h).pix_fmt(AV_PIX_FMT_YUVJ420P).time_base(new AVRational().num(1).den(25));
+        context.width(w)
+                .height(h)
+                .pix_fmt(AV_PIX_FMT_YUVJ420P)
+                .time_base(new AVRational().num(1).den(25));
         context.flags(context.flags() | AV_CODEC_FLAG_QSCALE);
         if (avcodec_open2(context, codec, (PointerPointer<?>) null) < 0) {
             throw new IllegalStateException("cannot open FFmpeg's MJPEG encoder for " + w + "x" + h);
@@ -111,8 +117,8 @@ public final class JpegEncoder implements AutoCloseable {
         frame.width(w).height(h).format(AV_PIX_FMT_YUVJ420P);
         check(av_frame_get_buffer(frame, 0), "allocate a frame");
         packet = av_packet_alloc();
-        sws = sws_getCachedContext(sws, w, h, AV_PIX_FMT_BGR24, w, h, AV_PIX_FMT_YUVJ420P, SWS_BILINEAR, null, null,
-                (double[]) null);
+        sws = sws_getCachedContext(
+                sws, w, h, AV_PIX_FMT_BGR24, w, h, AV_PIX_FMT_YUVJ420P, SWS_BILINEAR, null, null, (double[]) null);
         width = w;
         height = h;
     }

@@ -47,11 +47,9 @@ import org.bytedeco.javacpp.PointerPointer;
 public final class Mp4Concat {
 
     /** A part file and how many of its frames to take. */
-    public record Part(Path file, long frames) {
-    }
+    public record Part(Path file, long frames) {}
 
-    private Mp4Concat() {
-    }
+    private Mp4Concat() {}
 
     /** @return the frames taken from each part; fewer than asked when a part holds fewer (its writer died) */
     public static long[] concat(List<Part> parts, Path out) throws IOException {
@@ -70,15 +68,22 @@ public final class Mp4Concat {
                 check(avformat_open_input(ifmt, part.file().toString(), null, null), "open", part.file());
                 try {
                     check(avformat_find_stream_info(ifmt, (PointerPointer<?>) null), "read", part.file());
-                    int vs = check(av_find_best_stream(ifmt, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0),
-                            "find the video in", part.file());
+                    int vs = check(
+                            av_find_best_stream(ifmt, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0),
+                            "find the video in",
+                            part.file());
                     AVStream ist = ifmt.streams(vs);
                     if (ost == null) {
                         ost = avformat_new_stream(ofmt, null);
-                        check(avcodec_parameters_copy(ost.codecpar(), ist.codecpar()), "copy the stream of", part.file());
+                        check(
+                                avcodec_parameters_copy(ost.codecpar(), ist.codecpar()),
+                                "copy the stream of",
+                                part.file());
                         ost.codecpar().codec_tag(0);
                         // a copy: ist.time_base() points into the first part's context, freed once it is read
-                        inputTimeBase = new AVRational().num(ist.time_base().num()).den(ist.time_base().den());
+                        inputTimeBase = new AVRational()
+                                .num(ist.time_base().num())
+                                .den(ist.time_base().den());
                         ost.time_base(inputTimeBase);
                         AVRational rate = ist.avg_frame_rate().num() > 0 ? ist.avg_frame_rate() : ist.r_frame_rate();
                         frameDuration = Math.max(1, av_rescale_q(1, av_inv_q(rate), inputTimeBase));

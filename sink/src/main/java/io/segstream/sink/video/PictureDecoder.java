@@ -72,13 +72,14 @@ public final class PictureDecoder implements AutoCloseable {
         }
         packet.data(input).size(picture.length);
         if (avcodec_send_packet(context, packet) < 0 || avcodec_receive_frame(context, frame) < 0) {
-            throw new IllegalArgumentException("frame picture is not a JPEG FFmpeg can decode (" + picture.length + " bytes)");
+            throw new IllegalArgumentException(
+                    "frame picture is not a JPEG FFmpeg can decode (" + picture.length + " bytes)");
         }
         try {
             int w = frame.width();
             int h = frame.height();
-            sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
-                    (double[]) null);
+            sws = sws_getCachedContext(
+                    sws, w, h, frame.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null, (double[]) null);
             long size = (long) w * h * 3;
             if (bgr.capacity() < size) {
                 bgr.close();

@@ -25,20 +25,39 @@ public final class CameraView {
     public static final int POINTS = 600;
 
     /** A frame as the sink handed it on; {@code version} grows by one with every frame of the camera. */
-    record Frame(long version, FrameStats stats, byte[] picture, LabelMap labels, Taxonomy taxonomy, boolean pictureFits,
-                 double rate) {
-    }
+    record Frame(
+            long version,
+            FrameStats stats,
+            byte[] picture,
+            LabelMap labels,
+            Taxonomy taxonomy,
+            boolean pictureFits,
+            double rate) {}
 
     /** One frame's figures for the charts. */
-    record Point(long version, long sequence, long captureMs, double endToEndMs, Map<String, Double> fractions,
-                 double drivable, Map<String, Double> nearest) {
-    }
+    record Point(
+            long version,
+            long sequence,
+            long captureMs,
+            double endToEndMs,
+            Map<String, Double> fractions,
+            double drivable,
+            Map<String, Double> nearest) {}
 
     /** The counters of the camera's current session. */
-    record State(String camera, UUID session, boolean live, boolean ended, long frames, long lengthHint,
-                 Map<MaskStatus, Long> statuses, double rate, long lastFrameMs, long version, String model,
-                 Taxonomy taxonomy) {
-    }
+    record State(
+            String camera,
+            UUID session,
+            boolean live,
+            boolean ended,
+            long frames,
+            long lengthHint,
+            Map<MaskStatus, Long> statuses,
+            double rate,
+            long lastFrameMs,
+            long version,
+            String model,
+            Taxonomy taxonomy) {}
 
     private final String camera;
     private final ArrayDeque<Point> points = new ArrayDeque<>();
@@ -58,8 +77,8 @@ public final class CameraView {
     }
 
     /** The sink handed a frame on at {@code nowMs}. */
-    synchronized void frame(FrameStats stats, byte[] picture, LabelMap labels, Taxonomy taxonomy, boolean pictureFits,
-                            long nowMs) {
+    synchronized void frame(
+            FrameStats stats, byte[] picture, LabelMap labels, Taxonomy taxonomy, boolean pictureFits, long nowMs) {
         if (!stats.frame().session().equals(session)) {
             session = stats.frame().session();
             statuses.clear();
@@ -91,8 +110,19 @@ public final class CameraView {
 
     /** The counters now ({@code nowMs}: the rate falls to 0 when frames stop). */
     synchronized State state(long nowMs) {
-        return new State(camera, session, live, ended, frames, lengthHint, new EnumMap<>(statuses), recentRate(nowMs),
-                lastFrameMs, version, latest == null ? null : latest.stats().model(), latest == null ? null : latest.taxonomy());
+        return new State(
+                camera,
+                session,
+                live,
+                ended,
+                frames,
+                lengthHint,
+                new EnumMap<>(statuses),
+                recentRate(nowMs),
+                lastFrameMs,
+                version,
+                latest == null ? null : latest.stats().model(),
+                latest == null ? null : latest.taxonomy());
     }
 
     /** The latest frame; null before the first. */
@@ -142,8 +172,14 @@ public final class CameraView {
             d.obstacles().forEach((group, o) -> o.nearestRow().ifPresent(r -> rows.put(group, r)));
             nearest = rows;
         }
-        return new Point(version, s.frame().sequence(), s.frame().captureMicros() / 1000, s.latencies().endToEndMs(),
-                s.classFractions(), drivable, nearest);
+        return new Point(
+                version,
+                s.frame().sequence(),
+                s.frame().captureMicros() / 1000,
+                s.latencies().endToEndMs(),
+                s.classFractions(),
+                drivable,
+                nearest);
     }
 
     /** Frames per second over the last second, NaN with fewer than two. */

@@ -34,8 +34,8 @@ public final class LiveBoard {
     }
 
     /** The sink handed a frame on. */
-    public void frame(String camera, FrameStats stats, byte[] picture, LabelMap labels, Taxonomy taxonomy,
-                      boolean pictureFits) {
+    public void frame(
+            String camera, FrameStats stats, byte[] picture, LabelMap labels, Taxonomy taxonomy, boolean pictureFits) {
         CameraView view = cameras.get(camera);
         if (view == null) {
             if (cameras.size() >= MAX_CAMERAS) {
@@ -72,7 +72,8 @@ public final class LiveBoard {
     }
 
     private synchronized void evictOldest() {
-        cameras.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().lastFrameMs()))
+        cameras.entrySet().stream()
+                .min(Comparator.comparingLong(e -> e.getValue().lastFrameMs()))
                 .ifPresent(e -> cameras.remove(e.getKey()));
     }
 }

@@ -101,7 +101,8 @@ public final class LiveView implements AutoCloseable {
     private final BlockingQueue<Painter> painters;
     private final Map<String, CameraImages> images = new HashMap<>();
     private final long renderIntervalNanos;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Counter framesServed;
     private final Counter bytesServed;
     private final Counter framesDropped;
@@ -118,8 +119,7 @@ public final class LiveView implements AutoCloseable {
     }
 
     /** A frame as shown: its JPEG and what the viewer is told of it. */
-    private record Rendered(CameraView.Frame frame, byte[] jpeg) {
-    }
+    private record Rendered(CameraView.Frame frame, byte[] jpeg) {}
 
     /**
      * Serves the view of {@code board} on {@code address}.
@@ -129,8 +129,15 @@ public final class LiveView implements AutoCloseable {
      * @param alpha          opacity of the class colours over the frame
      * @param maxFps         frames per second per camera rendered at most, whatever the viewers ask
      */
-    public LiveView(InetSocketAddress address, String advertisedHost, int advertisedPort, LiveBoard board,
-                    MeterRegistry registry, double alpha, double maxFps) throws IOException {
+    public LiveView(
+            InetSocketAddress address,
+            String advertisedHost,
+            int advertisedPort,
+            LiveBoard board,
+            MeterRegistry registry,
+            double alpha,
+            double maxFps)
+            throws IOException {
         if (!(maxFps > 0 && maxFps <= 120)) {
             throw new IllegalArgumentException("the live view's frame rate must be within (0, 120], got " + maxFps);
         }
@@ -144,16 +151,21 @@ public final class LiveView implements AutoCloseable {
         for (int i = 0; i < renderThreads; i++) {
             painters.add(new Painter(new OverlayRenderer(alpha), new JpegEncoder(JPEG_QSCALE)));
         }
-        this.framesServed = Counter.builder("segstream.view.frames").description("live frames sent to viewers")
+        this.framesServed = Counter.builder("segstream.view.frames")
+                .description("live frames sent to viewers")
                 .register(registry);
-        this.bytesServed = Counter.builder("segstream.view.bytes").description("bytes of live frames sent to viewers")
-                .baseUnit("bytes").register(registry);
+        this.bytesServed = Counter.builder("segstream.view.bytes")
+                .description("bytes of live frames sent to viewers")
+                .baseUnit("bytes")
+                .register(registry);
         this.framesDropped = Counter.builder("segstream.view.frames.dropped")
                 .description("frames a viewer skipped because it asked for the next one after a newer one came")
                 .register(registry);
         this.refused = Counter.builder("segstream.view.refused")
-                .description("frame requests refused (503) because " + MAX_WAITING + " were waiting").register(registry);
-        this.renders = Counter.builder("segstream.view.renders").description("live frames rendered and encoded")
+                .description("frame requests refused (503) because " + MAX_WAITING + " were waiting")
+                .register(registry);
+        this.renders = Counter.builder("segstream.view.renders")
+                .description("live frames rendered and encoded")
                 .register(registry);
         registry.gauge("segstream.view.waiting", waiting, w -> MAX_WAITING - w.availablePermits());
         server.createContext("/", get(this::page));
@@ -222,7 +234,8 @@ public final class LiveView implements AutoCloseable {
             case "/", "/index.html" -> send(ex, 200, "text/html; charset=utf-8", page("index.html"));
             case "/camera.html" -> {
                 String camera = q.get("camera");
-                Optional<String> owner = camera == null || !CameraId.valid(camera) ? Optional.empty() : elsewhere(camera);
+                Optional<String> owner =
+                        camera == null || !CameraId.valid(camera) ? Optional.empty() : elsewhere(camera);
                 if (owner.isPresent()) {
                     ex.getResponseHeaders().set("Location", owner.get() + "/camera.html?camera=" + encode(camera));
                     send(ex, 307, "text/plain; charset=utf-8", ("on " + owner.get()).getBytes(StandardCharsets.UTF_8));
@@ -230,7 +243,8 @@ public final class LiveView implements AutoCloseable {
                     send(ex, 200, "text/html; charset=utf-8", page("camera.html"));
                 }
             }
-            case "/assets/uPlot.iife.min.js" -> send(ex, 200, "text/javascript; charset=utf-8", PageResources.uplotJs());
+            case "/assets/uPlot.iife.min.js" ->
+                send(ex, 200, "text/javascript; charset=utf-8", PageResources.uplotJs());
             case "/assets/uPlot.min.css" -> send(ex, 200, "text/css; charset=utf-8", PageResources.uplotCss());
             case "/assets/view.css" -> send(ex, 200, "text/css; charset=utf-8", page("view.css"));
             default -> error(ex, 404, "no page " + path);
@@ -262,18 +276,22 @@ public final class LiveView implements AutoCloseable {
         List<String> others = instances.others();
         List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
         for (String other : others) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(other + "/api/cameras")).timeout(Duration.ofSeconds(2)).GET().build();
-            answers.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).thenApply(r -> {
-                try (InputStream in = r.body()) {
-                    byte[] body = in.readNBytes(MAX_PEER_BYTES + 1);
-                    if (r.statusCode() != 200 || body.length > MAX_PEER_BYTES) {
-                        throw new IOException("status " + r.statusCode() + ", " + body.length + " bytes");
-                    }
-                    return JSON.readTree(body);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(other + "/api/cameras"))
+                    .timeout(Duration.ofSeconds(2))
+                    .GET()
+                    .build();
+            answers.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                    .thenApply(r -> {
+                        try (InputStream in = r.body()) {
+                            byte[] body = in.readNBytes(MAX_PEER_BYTES + 1);
+                            if (r.statusCode() != 200 || body.length > MAX_PEER_BYTES) {
+                                throw new IOException("status " + r.statusCode() + ", " + body.length + " bytes");
+                            }
+                            return JSON.readTree(body);
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
         }
         for (int i = 0; i < others.size(); i++) {
             try {
@@ -320,7 +338,9 @@ public final class LiveView implements AutoCloseable {
         ArrayNode classes = out.putArray("classes");
         if (s.taxonomy() != null) {
             for (SegmentationClass k : s.taxonomy().classes()) {
-                classes.addObject().put("name", k.name()).put("colour", String.format(Locale.ROOT, "#%06x", k.rgb() & 0xFFFFFF));
+                classes.addObject()
+                        .put("name", k.name())
+                        .put("colour", String.format(Locale.ROOT, "#%06x", k.rgb() & 0xFFFFFF));
             }
         }
         ArrayNode points = out.putArray("points");
@@ -363,7 +383,8 @@ public final class LiveView implements AutoCloseable {
         }
         if (r == null || r.jpeg() == null) { // nothing newer, or a picture that does not decode: the viewer asks again
             if (r != null) {
-                ex.getResponseHeaders().set("X-Segstream-Version", Long.toString(r.frame().version()));
+                ex.getResponseHeaders()
+                        .set("X-Segstream-Version", Long.toString(r.frame().version()));
             }
             ex.sendResponseHeaders(204, -1);
             return;
@@ -371,8 +392,10 @@ public final class LiveView implements AutoCloseable {
         CameraView.Frame f = r.frame();
         long dropped = after >= 0 && f.version() > after + 1 ? f.version() - after - 1 : 0;
         ex.getResponseHeaders().set("X-Segstream-Version", Long.toString(f.version()));
-        ex.getResponseHeaders().set("X-Segstream-Sequence", Long.toString(f.stats().frame().sequence()));
-        ex.getResponseHeaders().set("X-Segstream-Capture-Ms", Long.toString(f.stats().frame().captureMicros() / 1000));
+        ex.getResponseHeaders()
+                .set("X-Segstream-Sequence", Long.toString(f.stats().frame().sequence()));
+        ex.getResponseHeaders()
+                .set("X-Segstream-Capture-Ms", Long.toString(f.stats().frame().captureMicros() / 1000));
         ex.getResponseHeaders().set("X-Segstream-Status", f.stats().status().wireName());
         ex.getResponseHeaders().set("X-Segstream-Dropped", Long.toString(dropped));
         ex.getResponseHeaders().set("Cache-Control", "no-store");
@@ -451,10 +474,23 @@ public final class LiveView implements AutoCloseable {
         Painter painter = painters.take();
         try {
             renders.increment();
-            return painter.jpeg().encode(painter.overlay().render(f.picture(), f.stats().camera(), f.stats().frame(),
-                    f.stats().status(), f.labels(), f.stats().classFractions(), f.rate(), f.taxonomy()));
+            return painter.jpeg()
+                    .encode(painter.overlay()
+                            .render(
+                                    f.picture(),
+                                    f.stats().camera(),
+                                    f.stats().frame(),
+                                    f.stats().status(),
+                                    f.labels(),
+                                    f.stats().classFractions(),
+                                    f.rate(),
+                                    f.taxonomy()));
         } catch (RuntimeException e) {
-            LOG.debug("Frame {} of {} did not render: {}", f.stats().frame().sequence(), f.stats().camera(), e.toString());
+            LOG.debug(
+                    "Frame {} of {} did not render: {}",
+                    f.stats().frame().sequence(),
+                    f.stats().camera(),
+                    e.toString());
             return null;
         } finally {
             painters.add(painter);
@@ -480,7 +516,8 @@ public final class LiveView implements AutoCloseable {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 try {
-                    q.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    q.putIfAbsent(
+                            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException malformed) {
                     // a malformed escape: the parameter is ignored

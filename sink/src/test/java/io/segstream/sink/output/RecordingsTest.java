@@ -82,20 +82,34 @@ class RecordingsTest {
         Recordings recordings = new Recordings(inside, Duration.ofMinutes(5));
         try {
             for (String key : List.of("..", ".", "../../x", "/some/absolute/dir", "a/b")) {
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> recordings.append(key, meta(0, false), picture(0), line(0)))
-                        .as(key).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a camera id");
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                                () -> recordings.append(key, meta(0, false), picture(0), line(0)))
+                        .as(key)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("is not a camera id");
             }
         } finally {
             recordings.close();
         }
         try (Stream<Path> written = Files.walk(out)) {
-            assertThat(written.filter(Files::isRegularFile).toList()).as("files written anywhere").isEmpty();
+            assertThat(written.filter(Files::isRegularFile).toList())
+                    .as("files written anywhere")
+                    .isEmpty();
         }
     }
 
     private FrameMeta meta(long seq, boolean live) {
-        return new FrameMeta(session, seq, seq * 100_000, 1_700_000_000_000_000L + seq * 100_000, W, H,
-                ImageEncoding.JPEG, -1, 10, live);
+        return new FrameMeta(
+                session,
+                seq,
+                seq * 100_000,
+                1_700_000_000_000_000L + seq * 100_000,
+                W,
+                H,
+                ImageEncoding.JPEG,
+                -1,
+                10,
+                live);
     }
 
     private static String line(long seq) {

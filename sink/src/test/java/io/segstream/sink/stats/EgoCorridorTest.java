@@ -36,10 +36,10 @@ class EgoCorridorTest {
         // a rectangle: x in [25,75), y in [50,100): 2500 pixels
         EgoCorridor corridor = new EgoCorridor(0.5, 0.5, 0.5);
         byte[] m = mask(Cityscapes.ROAD);
-        paint(m, 40, 60, 60, 70, Cityscapes.CAR);       // 200 pixels inside, lowest row 69
-        paint(m, 0, 10, 80, 90, Cityscapes.PERSON);     // outside the corridor
-        paint(m, 70, 80, 90, 95, Cityscapes.BICYCLE);   // x 70..74 inside, lowest row 94
-        paint(m, 45, 55, 10, 20, Cityscapes.TRUCK);     // above the corridor
+        paint(m, 40, 60, 60, 70, Cityscapes.CAR); // 200 pixels inside, lowest row 69
+        paint(m, 0, 10, 80, 90, Cityscapes.PERSON); // outside the corridor
+        paint(m, 70, 80, 90, 95, Cityscapes.BICYCLE); // x 70..74 inside, lowest row 94
+        paint(m, 45, 55, 10, 20, Cityscapes.TRUCK); // above the corridor
 
         DrivingFigures d = corridor.measure(new LabelMap(100, 100, m), CITYSCAPES_GROUPS);
 
@@ -55,7 +55,7 @@ class EgoCorridorTest {
         // top at half height, 0.8 wide at the bottom, 0 wide at the top: a triangle
         EgoCorridor corridor = new EgoCorridor(0.5, 0.8, 0.0);
         byte[] m = mask(Cityscapes.SIDEWALK);
-        paint(m, 0, 100, 50, 52, Cityscapes.ROAD);   // the two rows under the apex: almost no corridor there
+        paint(m, 0, 100, 50, 52, Cityscapes.ROAD); // the two rows under the apex: almost no corridor there
 
         long inside = 0;
         long roadInside = 0;
@@ -77,7 +77,8 @@ class EgoCorridorTest {
 
     @Test
     void shouldRefuseACorridorOutsideTheImage() {
-        assertThatThrownBy(() -> new EgoCorridor(1.0, 0.5, 0.1)).hasMessageStartingWith("ego corridor: top must be in [0,1)");
+        assertThatThrownBy(() -> new EgoCorridor(1.0, 0.5, 0.1))
+                .hasMessageStartingWith("ego corridor: top must be in [0,1)");
         assertThatThrownBy(() -> new EgoCorridor(0.5, 0, 0.1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

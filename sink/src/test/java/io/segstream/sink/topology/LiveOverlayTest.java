@@ -61,25 +61,33 @@ class LiveOverlayTest {
     void shouldShowTheLastOverlayAgainForALiveFrameSkippedAsStale() throws Exception {
         Path out = Files.createDirectories(dir.resolve("out"));
         Topics topics = Topics.DEFAULT;
-        SinkConfig config = new SinkConfig("unused:9092", topics, "sink-test", dir.resolve("state"), Optional.of(out), 0.0);
+        SinkConfig config =
+                new SinkConfig("unused:9092", topics, "sink-test", dir.resolve("state"), Optional.of(out), 0.0);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sink-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
         MaskStatus[] statuses = {MaskStatus.OK, MaskStatus.SKIPPED_STALE, MaskStatus.SKIPPED_STALE, MaskStatus.OK};
         try (TopologyTestDriver driver = new TopologyTestDriver(SinkTopology.build(config), props)) {
-            TestInputTopic<String, byte[]> frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
-            TestInputTopic<String, byte[]> masks = driver.createInputTopic(topics.masks(), new StringSerializer(), new ByteArraySerializer());
+            TestInputTopic<String, byte[]> frames =
+                    driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
+            TestInputTopic<String, byte[]> masks =
+                    driver.createInputTopic(topics.masks(), new StringSerializer(), new ByteArraySerializer());
             RecordHeaders described = new RecordHeaders();
             WireHeaders.writeModelDescription(described);
-            masks.pipeInput(new TestRecord<>("test-model", ModelDescriptionJson.write(ModelDescription.of("test-model",
-                    Cityscapes.TAXONOMY)).getBytes(StandardCharsets.UTF_8), described));
+            masks.pipeInput(new TestRecord<>(
+                    "test-model",
+                    ModelDescriptionJson.write(ModelDescription.of("test-model", Cityscapes.TAXONOMY))
+                            .getBytes(StandardCharsets.UTF_8),
+                    described));
             for (int seq = 0; seq < statuses.length; seq++) {
                 RecordHeaders h = new RecordHeaders();
                 WireHeaders.writeFrame(h, meta(seq));
                 frames.pipeInput(new TestRecord<>("cam", picture(COLOURS[seq]), h));
                 RecordHeaders m = new RecordHeaders();
                 WireHeaders.writeMask(m, new MaskMeta(meta(seq), "test-model", 1000, statuses[seq]));
-                byte[] mask = statuses[seq] == MaskStatus.OK ? MaskCodec.encode(new LabelMap(W, H, new byte[W * H])) : new byte[0];
+                byte[] mask = statuses[seq] == MaskStatus.OK
+                        ? MaskCodec.encode(new LabelMap(W, H, new byte[W * H]))
+                        : new byte[0];
                 masks.pipeInput(new TestRecord<>("cam", mask, m));
             }
             RecordHeaders end = new RecordHeaders();
@@ -92,21 +100,37 @@ class LiveOverlayTest {
         try (Stream<Path> files = Files.list(out.resolve("cam").resolve("live"))) {
             video = files.filter(f -> f.toString().endsWith(".mp4")).findFirst().orElseThrow();
         }
-        List<String> lines = Files.readAllLines(video.resolveSibling(video.getFileName().toString().replace(".mp4", ".jsonl")));
+        List<String> lines = Files.readAllLines(
+                video.resolveSibling(video.getFileName().toString().replace(".mp4", ".jsonl")));
         assertThat(lines).hasSize(4);
         assertThat(lines.get(1)).contains("\"status\":\"skipped-stale\"");
         List<BufferedImage> shown = decode(video);
         assertThat(shown).hasSize(4);
         // the blend is transparent (alpha 0): each picture is its frame's colour, where it was drawn
         assertThat(centre(shown.get(0))).as("frame 0, red").isEqualTo(Color.RED.getRGB() & 0xE0E0E0);
-        assertThat(centre(shown.get(1))).as("frame 1, skipped: frame 0 again, not green").isEqualTo(Color.RED.getRGB() & 0xE0E0E0);
-        assertThat(centre(shown.get(2))).as("frame 2, skipped: frame 0 again, not blue").isEqualTo(Color.RED.getRGB() & 0xE0E0E0);
-        assertThat(centre(shown.get(3))).as("frame 3, segmented: its own picture").isEqualTo(Color.WHITE.getRGB() & 0xE0E0E0);
+        assertThat(centre(shown.get(1)))
+                .as("frame 1, skipped: frame 0 again, not green")
+                .isEqualTo(Color.RED.getRGB() & 0xE0E0E0);
+        assertThat(centre(shown.get(2)))
+                .as("frame 2, skipped: frame 0 again, not blue")
+                .isEqualTo(Color.RED.getRGB() & 0xE0E0E0);
+        assertThat(centre(shown.get(3)))
+                .as("frame 3, segmented: its own picture")
+                .isEqualTo(Color.WHITE.getRGB() & 0xE0E0E0);
     }
 
     private FrameMeta meta(long seq) {
-        return new FrameMeta(session, seq, seq * 100_000, 1_700_000_000_000_000L + seq * 100_000, W, H, ImageEncoding.PNG,
-                -1, 10, true);
+        return new FrameMeta(
+                session,
+                seq,
+                seq * 100_000,
+                1_700_000_000_000_000L + seq * 100_000,
+                W,
+                H,
+                ImageEncoding.PNG,
+                -1,
+                10,
+                true);
     }
 
     private static byte[] picture(Color c) throws Exception {
@@ -127,7 +151,8 @@ class LiveOverlayTest {
 
     private static List<BufferedImage> decode(Path video) throws Exception {
         List<BufferedImage> out = new ArrayList<>();
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile());
+                Java2DFrameConverter c = new Java2DFrameConverter()) {
             g.start();
             Frame f;
             while ((f = g.grabImage()) != null) {

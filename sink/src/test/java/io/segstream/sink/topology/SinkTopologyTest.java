@@ -257,7 +257,8 @@ class SinkTopologyTest {
         assertThat(summary.get("skipped").asLong()).isEqualTo(1);
         assertThat(summary.get("classes").get("road").asDouble()).isEqualTo(0.5);
         assertThat(summary.get("classes").get("car").asDouble()).isEqualTo(0.5);
-        assertThat(summary.get("latencyMs").get("inference").get("max").asDouble()).isEqualTo(1.0);
+        assertThat(summary.get("latencyMs").get("inference").get("max").asDouble())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -270,7 +271,9 @@ class SinkTopologyTest {
 
         List<JsonNode> closed = windowRecords();
 
-        assertThat(closed).extracting(n -> n.get("window").get("sizeMs").asLong() + "@" + n.get("window").get("startMs").asLong() % 10_000)
+        assertThat(closed)
+                .extracting(n -> n.get("window").get("sizeMs").asLong() + "@"
+                        + n.get("window").get("startMs").asLong() % 10_000)
                 .containsExactly("1000@0", "1000@1000", "2000@0");
         JsonNode first = closed.get(0);
         assertThat(first.get("frames").asLong()).isEqualTo(3);
@@ -281,15 +284,21 @@ class SinkTopologyTest {
         JsonNode second = closed.get(1);
         assertThat(second.get("frames").asLong()).isEqualTo(2);
         assertThat(second.get("classes").get("car").asDouble()).isEqualTo(1.0);
-        assertThat(second.get("latencyMs").get("endToEnd").get("p50").isNumber()).isTrue();
+        assertThat(second.get("latencyMs").get("endToEnd").get("p50").isNumber())
+                .isTrue();
 
         sendEndOfStream(6);
         List<JsonNode> rest = windowRecords();
-        assertThat(rest).extracting(n -> n.get("window").get("sizeMs").asLong() + "@" + n.get("window").get("startMs").asLong() % 10_000)
+        assertThat(rest)
+                .extracting(n -> n.get("window").get("sizeMs").asLong() + "@"
+                        + n.get("window").get("startMs").asLong() % 10_000)
                 .containsExactly("1000@2000", "2000@2000");
         assertThat(closed.get(2).get("frames").asLong()).isEqualTo(5);
-        long oneSecondFrames = closed.stream().filter(n -> n.get("window").get("sizeMs").asLong() == 1000)
-                .mapToLong(n -> n.get("frames").asLong()).sum() + rest.get(0).get("frames").asLong();
+        long oneSecondFrames = closed.stream()
+                        .filter(n -> n.get("window").get("sizeMs").asLong() == 1000)
+                        .mapToLong(n -> n.get("frames").asLong())
+                        .sum()
+                + rest.get(0).get("frames").asLong();
         assertThat(oneSecondFrames).isEqualTo(6);
     }
 
@@ -319,10 +328,15 @@ class SinkTopologyTest {
 
         JsonNode driving = only.get("driving");
         assertThat(driving.get("corridor").get("drivable").asDouble()).isCloseTo(5.0 / 6, within(1e-6));
-        assertThat(driving.get("obstacles").get("vehicles").get("present").asBoolean()).isTrue();
-        assertThat(driving.get("obstacles").get("vehicles").get("nearestRow").asDouble()).isEqualTo(0.75);
-        assertThat(driving.get("obstacles").get("persons").get("present").asBoolean()).as("the person is outside").isFalse();
-        assertThat(driving.get("obstacles").get("persons").get("nearestRow").isNull()).isTrue();
+        assertThat(driving.get("obstacles").get("vehicles").get("present").asBoolean())
+                .isTrue();
+        assertThat(driving.get("obstacles").get("vehicles").get("nearestRow").asDouble())
+                .isEqualTo(0.75);
+        assertThat(driving.get("obstacles").get("persons").get("present").asBoolean())
+                .as("the person is outside")
+                .isFalse();
+        assertThat(driving.get("obstacles").get("persons").get("nearestRow").isNull())
+                .isTrue();
         assertThat(only.get("classes").get("car").asDouble()).isEqualTo(1.0 / 32);
         assertThat(only.get("classes").get("person").asDouble()).isEqualTo(1.0 / 32);
         assertThat(only.get("classes").get("road").asDouble()).isEqualTo(30.0 / 32);
@@ -330,11 +344,21 @@ class SinkTopologyTest {
 
     @Test
     void shouldSpeakTheTermsOfTheModelThatMadeTheMask() throws IOException {
-        Taxonomy signate = new Taxonomy("signate", List.of(new SegmentationClass(0, "background", 0x000000),
-                new SegmentationClass(1, "lane", 0x452f8e), new SegmentationClass(2, "signal", 0xffff00),
-                new SegmentationClass(3, "pedestrian", 0xff0000), new SegmentationClass(4, "car", 0x0000ff)));
-        describe(new ModelDescription("signate", signate, new DrivingGroups(List.of(1), List.of(4), List.of(3), List.of()),
-                Optional.of(new Size(1025, 513)), "fit", Scale.ONE));
+        Taxonomy signate = new Taxonomy(
+                "signate",
+                List.of(
+                        new SegmentationClass(0, "background", 0x000000),
+                        new SegmentationClass(1, "lane", 0x452f8e),
+                        new SegmentationClass(2, "signal", 0xffff00),
+                        new SegmentationClass(3, "pedestrian", 0xff0000),
+                        new SegmentationClass(4, "car", 0x0000ff)));
+        describe(new ModelDescription(
+                "signate",
+                signate,
+                new DrivingGroups(List.of(1), List.of(4), List.of(3), List.of()),
+                Optional.of(new Size(1025, 513)),
+                "fit",
+                Scale.ONE));
         byte[] labels = new byte[W * H];
         Arrays.fill(labels, (byte) 1);
         labels[2 * W + 3] = 4;
@@ -346,13 +370,21 @@ class SinkTopologyTest {
         JsonNode only = out.get(0);
 
         assertThat(only.get("model").asText()).isEqualTo("signate");
-        assertThat(only.get("classes").fieldNames()).toIterable()
+        assertThat(only.get("classes").fieldNames())
+                .toIterable()
                 .containsExactly("background", "lane", "signal", "pedestrian", "car");
         assertThat(only.get("classes").get("lane").asDouble()).isEqualTo(31.0 / 32);
-        assertThat(only.get("driving").get("corridor").get("drivable").asDouble()).as("lane is drivable")
+        assertThat(only.get("driving").get("corridor").get("drivable").asDouble())
+                .as("lane is drivable")
                 .isCloseTo(5.0 / 6, within(1e-6));
-        assertThat(only.get("driving").get("obstacles").get("vehicles").get("nearestRow").asDouble()).isEqualTo(0.75);
-        assertThat(out.get(1).get("summary").get("classes").fieldNames()).toIterable()
+        assertThat(only.get("driving")
+                        .get("obstacles")
+                        .get("vehicles")
+                        .get("nearestRow")
+                        .asDouble())
+                .isEqualTo(0.75);
+        assertThat(out.get(1).get("summary").get("classes").fieldNames())
+                .toIterable()
                 .containsExactly("background", "lane", "signal", "pedestrian", "car");
     }
 
@@ -380,7 +412,9 @@ class SinkTopologyTest {
 
         List<JsonNode> out = statsRecords();
 
-        assertThat(out).extracting(n -> n.has("endOfStream") ? "eos" : n.get("sequence").asText())
+        assertThat(out)
+                .extracting(
+                        n -> n.has("endOfStream") ? "eos" : n.get("sequence").asText())
                 .containsExactly("0", Long.toString(FrameMaskJoiner.MAX_AHEAD), "eos");
         assertThat(out.get(2).get("summary").get("lost").asLong()).isEqualTo(FrameMaskJoiner.MAX_AHEAD - 1);
     }
@@ -389,8 +423,9 @@ class SinkTopologyTest {
     void shouldRefusePoisonRecordsAndKeepTheHealthyCameraExactlyOnce() throws IOException {
         sendFrame(0);
         RecordHeaders farAhead = new RecordHeaders();
-        WireHeaders.writeFrame(farAhead, new FrameMeta(session, Long.MAX_VALUE, 0, BASE_CAPTURE_US, W, H, ImageEncoding.PNG,
-                4, 25, false));
+        WireHeaders.writeFrame(
+                farAhead,
+                new FrameMeta(session, Long.MAX_VALUE, 0, BASE_CAPTURE_US, W, H, ImageEncoding.PNG, 4, 25, false));
         frames.pipeInput(new TestRecord<>("cam", picture, farAhead));
         RecordHeaders shortSeq = new RecordHeaders();
         WireHeaders.writeFrame(shortSeq, meta(1));
@@ -400,12 +435,18 @@ class SinkTopologyTest {
         RecordHeaders huge = new RecordHeaders();
         WireHeaders.writeFrame(huge, meta(1));
         huge.remove(WireHeaders.WIDTH);
-        huge.add(WireHeaders.WIDTH, java.nio.ByteBuffer.allocate(4).putInt(100_000).array());
+        huge.add(
+                WireHeaders.WIDTH,
+                java.nio.ByteBuffer.allocate(4).putInt(100_000).array());
         frames.pipeInput(new TestRecord<>("cam", picture, huge));
         RecordHeaders badEnd = new RecordHeaders();
         badEnd.add(WireHeaders.TYPE, "eos".getBytes(StandardCharsets.UTF_8));
-        badEnd.add(WireHeaders.SESSION, java.nio.ByteBuffer.allocate(16).putLong(1).putLong(2).array());
-        badEnd.add(WireHeaders.FRAME_COUNT, java.nio.ByteBuffer.allocate(8).putLong(-5).array());
+        badEnd.add(
+                WireHeaders.SESSION,
+                java.nio.ByteBuffer.allocate(16).putLong(1).putLong(2).array());
+        badEnd.add(
+                WireHeaders.FRAME_COUNT,
+                java.nio.ByteBuffer.allocate(8).putLong(-5).array());
         frames.pipeInput(new TestRecord<>("cam", new byte[0], badEnd));
         for (String key : List.of("../../x", "/some/absolute/dir", "..", "a/b")) {
             RecordHeaders h = new RecordHeaders();
@@ -422,7 +463,8 @@ class SinkTopologyTest {
 
         assertThat(out).extracting(TestRecord::key).containsOnly("cam");
         assertThat(out).hasSize(3);
-        assertThat(JSON.readTree(out.get(2).value()).get("summary").get("ok").asLong()).isEqualTo(2);
+        assertThat(JSON.readTree(out.get(2).value()).get("summary").get("ok").asLong())
+                .isEqualTo(2);
         assertThat(windowRecords()).extracting(n -> n.get("camera").asText()).containsOnly("cam");
     }
 

@@ -15,7 +15,8 @@ class StoredRecordTest {
         headers.add("empty", new byte[0]);
         headers.add("ss.seq", new byte[] {9});
 
-        StoredRecord back = StoredRecord.fromBytes(new StoredRecord(1234L, 5678L, headers, new byte[] {1, 2, 3}).toBytes());
+        StoredRecord back =
+                StoredRecord.fromBytes(new StoredRecord(1234L, 5678L, headers, new byte[] {1, 2, 3}).toBytes());
 
         assertThat(back.timestamp()).isEqualTo(1234L);
         assertThat(back.arrivedMs()).isEqualTo(5678L);

@@ -40,7 +40,9 @@ class H264Mp4WriterTest {
                 writer.write(picture(96, 64, i), () -> done.add(n));
             }
             writer.awaitWritten();
-            assertThat(done).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
+            assertThat(done)
+                    .containsExactlyElementsOf(
+                            java.util.stream.IntStream.range(0, 20).boxed().toList());
         }
         assertThat(decoded(video)).isEqualTo(20);
     }
@@ -64,7 +66,8 @@ class H264Mp4WriterTest {
     void shouldRefuseAPictureOfAnotherSizeNamingBoth() throws Exception {
         try (H264Mp4Writer writer = new H264Mp4Writer(dir.resolve("x.mp4"), 96, 64, 25, H264Mp4Writer.PRESET)) {
             assertThatThrownBy(() -> writer.write(picture(64, 64, 0)))
-                    .hasMessageContaining("64x64").hasMessageContaining("96x64");
+                    .hasMessageContaining("64x64")
+                    .hasMessageContaining("96x64");
         }
     }
 

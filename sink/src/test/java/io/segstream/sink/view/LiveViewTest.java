@@ -45,7 +45,8 @@ class LiveViewTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final LiveBoard board = new LiveBoard();
     private final UUID session = UUID.randomUUID();
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private LiveView view;
     private String base;
 
@@ -76,9 +77,13 @@ class LiveViewTest {
         assertThat(cam.get("statuses").get("skipped-stale").asLong()).isEqualTo(1);
 
         JsonNode figures = json(get("/api/camera?camera=cam&after=1"));
-        assertThat(figures.get("points")).extracting(p -> p.get("sequence").asLong()).containsExactly(1L, 2L);
-        assertThat(figures.get("points").get(0).get("fractions").get("road").asDouble()).isEqualTo(0.5);
-        assertThat(figures.get("points").get(0).get("nearest").get("vehicles").asDouble()).isEqualTo(0.75);
+        assertThat(figures.get("points"))
+                .extracting(p -> p.get("sequence").asLong())
+                .containsExactly(1L, 2L);
+        assertThat(figures.get("points").get(0).get("fractions").get("road").asDouble())
+                .isEqualTo(0.5);
+        assertThat(figures.get("points").get(0).get("nearest").get("vehicles").asDouble())
+                .isEqualTo(0.75);
         assertThat(figures.get("classes").get(0).get("name").asText()).isEqualTo("road");
         assertThat(figures.get("classes").get(0).get("colour").asText()).matches("#[0-9a-f]{6}");
     }
@@ -93,11 +98,12 @@ class LiveViewTest {
         BufferedImage shown = ImageIO.read(new ByteArrayInputStream(first.body()));
         assertThat(shown.getWidth()).isEqualTo(W);
         assertThat(shown.getHeight()).isEqualTo(H);
-        long version = Long.parseLong(first.headers().firstValue("X-Segstream-Version").orElseThrow());
+        long version =
+                Long.parseLong(first.headers().firstValue("X-Segstream-Version").orElseThrow());
 
         // a request for the frame after the shown one waits for it
-        CompletableFuture<HttpResponse<byte[]>> waiting = http.sendAsync(request("/api/frame?camera=cam&after=" + version),
-                HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> waiting = http.sendAsync(
+                request("/api/frame?camera=cam&after=" + version), HttpResponse.BodyHandlers.ofByteArray());
         Thread.sleep(200);
         assertThat(waiting).isNotDone();
         frame("cam", 1, MaskStatus.OK);
@@ -106,7 +112,8 @@ class LiveViewTest {
         HttpResponse<byte[]> next = waiting.get();
         assertThat(next.statusCode()).isEqualTo(200);
         // the viewer gets the latest (it came while the request was under way, or before it was answered)
-        long sequence = Long.parseLong(next.headers().firstValue("X-Segstream-Sequence").orElseThrow());
+        long sequence =
+                Long.parseLong(next.headers().firstValue("X-Segstream-Sequence").orElseThrow());
         assertThat(sequence).isBetween(1L, 3L);
         HttpResponse<byte[]> latest = get("/api/frame?camera=cam&after=" + version);
         assertThat(latest.headers().firstValue("X-Segstream-Sequence")).contains("3");
@@ -128,8 +135,11 @@ class LiveViewTest {
         assertThat(json(get("/api/camera?camera=nobody")).get("error").asText()).contains("no frames of camera nobody");
         assertThat(get("/api/camera?camera=nobody").statusCode()).isEqualTo(404);
         assertThat(get("/api/cameras?camera=" + "x".repeat(2000)).statusCode()).isEqualTo(414);
-        HttpResponse<byte[]> post = http.send(HttpRequest.newBuilder(URI.create(base + "/api/cameras"))
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> post = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/cameras"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(get("/").statusCode()).isEqualTo(200);
         assertThat(new String(get("/assets/uPlot.iife.min.js").body())).contains("uPlot");
@@ -168,7 +178,8 @@ class LiveViewTest {
         long version = 1;
         List<CompletableFuture<HttpResponse<byte[]>>> waiting = new ArrayList<>();
         for (int i = 0; i < LiveView.MAX_WAITING + 4; i++) {
-            waiting.add(http.sendAsync(request("/api/frame?camera=cam&after=" + version), HttpResponse.BodyHandlers.ofByteArray()));
+            waiting.add(http.sendAsync(
+                    request("/api/frame?camera=cam&after=" + version), HttpResponse.BodyHandlers.ofByteArray()));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (registry.counter("segstream.view.refused").count() < 4 && System.nanoTime() < deadline) {
@@ -217,7 +228,8 @@ class LiveViewTest {
                 while (System.nanoTime() - t0 < 2_000_000_000L) {
                     try {
                         HttpResponse<byte[]> r = get("/api/frame?camera=cam&after=" + after);
-                        after = Long.parseLong(r.headers().firstValue("X-Segstream-Version").orElse(Long.toString(after)));
+                        after = Long.parseLong(
+                                r.headers().firstValue("X-Segstream-Version").orElse(Long.toString(after)));
                         shown.addAndGet(r.statusCode() == 200 ? 1 : 0);
                     } catch (Exception e) {
                         return;
@@ -236,7 +248,9 @@ class LiveViewTest {
         // 2 s at 5 frames/s: 10 slots, and the first render, whatever 3 viewers of a 200 frames/s camera ask
         assertThat(renders).isBetween(6.0, 12.0);
         assertThat(shown.get()).as("frames the three viewers got").isBetween(3 * 6L, 3 * 12L);
-        assertThat(registry.counter("segstream.view.frames.dropped").count()).as("skipped frames counted").isGreaterThan(100);
+        assertThat(registry.counter("segstream.view.frames.dropped").count())
+                .as("skipped frames counted")
+                .isGreaterThan(100);
     }
 
     @Test
@@ -245,21 +259,29 @@ class LiveViewTest {
             frame("cam-" + i, 0, MaskStatus.OK);
         }
         assertThat(board.states()).hasSizeLessThanOrEqualTo(LiveBoard.MAX_CAMERAS);
-        assertThat(board.camera("cam-" + (LiveBoard.MAX_CAMERAS + 10))).as("the newest camera is kept").isPresent();
+        assertThat(board.camera("cam-" + (LiveBoard.MAX_CAMERAS + 10)))
+                .as("the newest camera is kept")
+                .isPresent();
         assertThat(json(get("/api/cameras")).get("cameras").size()).isLessThanOrEqualTo(LiveBoard.MAX_CAMERAS);
     }
 
     // ---- helpers ----
 
     private void frame(String camera, long seq, MaskStatus status) throws Exception {
-        FrameMeta meta = new FrameMeta(session, seq, seq * 100_000, System.currentTimeMillis() * 1000, W, H,
-                ImageEncoding.JPEG, -1, 10, true);
+        FrameMeta meta = new FrameMeta(
+                session, seq, seq * 100_000, System.currentTimeMillis() * 1000, W, H, ImageEncoding.JPEG, -1, 10, true);
         byte[] labels = new byte[W * H]; // road (0) in the top half, sky (10) in the bottom half
         for (int i = labels.length / 2; i < labels.length; i++) {
             labels[i] = 10;
         }
-        FrameStats stats = new FrameStats(camera, meta, "test-model", status, Map.of("road", 0.5, "sky", 0.5),
-                Optional.of(new DrivingFigures(0.9, Map.of("vehicles", new DrivingFigures.Obstacle(true, Optional.of(0.75))))),
+        FrameStats stats = new FrameStats(
+                camera,
+                meta,
+                "test-model",
+                status,
+                Map.of("road", 0.5, "sky", 0.5),
+                Optional.of(new DrivingFigures(
+                        0.9, Map.of("vehicles", new DrivingFigures.Obstacle(true, Optional.of(0.75))))),
                 new FrameStats.Latencies(1, 2, 3, 40));
         board.frame(camera, stats, jpeg(), new LabelMap(W, H, labels), Cityscapes.TAXONOMY, true);
     }
@@ -276,7 +298,10 @@ class LiveViewTest {
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build();
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
     }
 
     private HttpResponse<byte[]> get(String path) throws Exception {
