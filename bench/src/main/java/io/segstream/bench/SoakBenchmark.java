@@ -96,12 +96,20 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
         Process p = pb.start();
         long started = System.nanoTime();
         List<long[]> rss = new ArrayList<>(); // {seconds since start, resident KB}
+        List<long[]> heap = new ArrayList<>(); // {seconds since start, heap KB in use after a full GC}
         long end = started + Duration.ofMinutes(minutes).toNanos();
         while (System.nanoTime() < end && p.isAlive()) {
             Thread.sleep(SAMPLE.toMillis());
             long kb = residentKb(p);
             rss.add(new long[] {(System.nanoTime() - started) / 1_000_000_000L, kb});
-            System.out.printf(Locale.ROOT, "  %4d s: resident %d MB%n", rss.get(rss.size() - 1)[0], kb / 1024);
+            long seconds = rss.get(rss.size() - 1)[0];
+            String afterGc = "";
+            if (seconds % 60 < SAMPLE.toSeconds()) {
+                long heapKb = heapAfterGcKb(p);
+                heap.add(new long[] {seconds, heapKb});
+                afterGc = ", heap after a full GC " + heapKb / 1024 + " MB";
+            }
+            System.out.printf(Locale.ROOT, "  %4d s: resident %d MB%s%n", seconds, kb / 1024, afterGc);
         }
         long stopAt = System.nanoTime();
         p.destroy(); // SIGTERM to the launcher, which is the JVM (exec)
@@ -111,6 +119,11 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
             p.destroyForcibly();
         }
         report(out, log, rss, stopped ? p.exitValue() : -1, stopSeconds);
+        System.out.printf(
+                Locale.ROOT,
+                "heap in use after a full GC (once a minute): %s; slope after warm-up %.1f MB/min%n",
+                heap.stream().map(h -> h[1] / 1024 + " MB").toList(),
+                slopeMbPerMinute(heap));
     }
 
     private void report(Path out, Path log, List<long[]> rss, int exit, double stopSeconds) throws IOException {
@@ -286,6 +299,24 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
                 out.add(JSON.readTree(line));
             }
         }
+        return out;
+    }
+
+    private static final Pattern HEAP_USED = Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K");
+
+    /** The JVM's heap in use right after a full GC (jcmd GC.run, then GC.heap_info): what it really holds. */
+    private static long heapAfterGcKb(Process p) throws IOException, InterruptedException {
+        jcmd(p, "GC.run");
+        Matcher m = HEAP_USED.matcher(jcmd(p, "GC.heap_info"));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static String jcmd(Process p, String command) throws IOException, InterruptedException {
+        Process j = new ProcessBuilder("jcmd", Long.toString(p.pid()), command)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        j.waitFor();
         return out;
     }
 

@@ -103,47 +103,64 @@ public record SinkConfig(
     }
 
     public SinkConfig withMaskTimeout(Duration t) {
-        return new SinkConfig(
-                bootstrapServers,
-                topics,
-                applicationId,
-                stateDir,
-                outputDir,
-                overlayAlpha,
-                corridor,
-                t,
-                windows,
-                liveSegment,
-                kafka);
+        Copy c = new Copy(this);
+        c.maskTimeout = t;
+        return c.build();
     }
 
     public SinkConfig withWindows(List<Duration> w) {
-        return new SinkConfig(
-                bootstrapServers,
-                topics,
-                applicationId,
-                stateDir,
-                outputDir,
-                overlayAlpha,
-                corridor,
-                maskTimeout,
-                w,
-                liveSegment,
-                kafka);
+        Copy c = new Copy(this);
+        c.windows = w;
+        return c.build();
     }
 
     public SinkConfig withKafka(Map<String, String> k) {
-        return new SinkConfig(
-                bootstrapServers,
-                topics,
-                applicationId,
-                stateDir,
-                outputDir,
-                overlayAlpha,
-                corridor,
-                maskTimeout,
-                windows,
-                liveSegment,
-                k);
+        Copy c = new Copy(this);
+        c.kafka = k;
+        return c.build();
+    }
+
+    /** A copy of a config to change some components of: every wither goes through it. */
+    private static final class Copy {
+        private String bootstrapServers;
+        private Topics topics;
+        private String applicationId;
+        private Path stateDir;
+        private Optional<Path> outputDir;
+        private double overlayAlpha;
+        private EgoCorridor corridor;
+        private Duration maskTimeout;
+        private List<Duration> windows;
+        private Duration liveSegment;
+        private Map<String, String> kafka;
+
+        Copy(SinkConfig c) {
+            bootstrapServers = c.bootstrapServers;
+            topics = c.topics;
+            applicationId = c.applicationId;
+            stateDir = c.stateDir;
+            outputDir = c.outputDir;
+            overlayAlpha = c.overlayAlpha;
+            corridor = c.corridor;
+            maskTimeout = c.maskTimeout;
+            windows = c.windows;
+            liveSegment = c.liveSegment;
+            kafka = c.kafka;
+        }
+
+        SinkConfig build() {
+            return new SinkConfig(
+                    bootstrapServers,
+                    topics,
+                    applicationId,
+                    stateDir,
+                    outputDir,
+                    overlayAlpha,
+                    corridor,
+                    maskTimeout,
+                    windows,
+                    liveSegment,
+                    kafka);
+        }
     }
 }

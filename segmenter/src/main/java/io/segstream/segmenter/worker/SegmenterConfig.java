@@ -72,31 +72,29 @@ public record SegmenterConfig(
     }
 
     public SegmenterConfig withGroup(String group) {
-        return new SegmenterConfig(
-                bootstrapServers, topics, group, batchSize, maxWait, maxAge, pollTimeout, kafka, cameras);
+        Copy c = new Copy(this);
+        c.groupId = group;
+        return c.build();
     }
 
     public SegmenterConfig withBatch(int size, Duration wait) {
-        return new SegmenterConfig(bootstrapServers, topics, groupId, size, wait, maxAge, pollTimeout, kafka, cameras);
+        Copy c = new Copy(this);
+        c.batchSize = size;
+        c.maxWait = wait;
+        return c.build();
     }
 
     public SegmenterConfig withMaxAge(Duration age) {
-        return new SegmenterConfig(
-                bootstrapServers, topics, groupId, batchSize, maxWait, age, pollTimeout, kafka, cameras);
+        Copy c = new Copy(this);
+        c.maxAge = age;
+        return c.build();
     }
 
     /** Segments only the cameras whose ids match {@code pattern} entirely. */
     public SegmenterConfig withCameras(Pattern pattern) {
-        return new SegmenterConfig(
-                bootstrapServers,
-                topics,
-                groupId,
-                batchSize,
-                maxWait,
-                maxAge,
-                pollTimeout,
-                kafka,
-                Optional.of(pattern));
+        Copy c = new Copy(this);
+        c.cameras = Optional.of(pattern);
+        return c.build();
     }
 
     /** Whether this group segments the camera's frames. */
@@ -106,7 +104,38 @@ public record SegmenterConfig(
     }
 
     public SegmenterConfig withKafka(Map<String, String> properties) {
-        return new SegmenterConfig(
-                bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, properties, cameras);
+        Copy c = new Copy(this);
+        c.kafka = properties;
+        return c.build();
+    }
+
+    /** A copy of a config to change some components of: every wither goes through it. */
+    private static final class Copy {
+        private String bootstrapServers;
+        private Topics topics;
+        private String groupId;
+        private int batchSize;
+        private Duration maxWait;
+        private Duration maxAge;
+        private Duration pollTimeout;
+        private Map<String, String> kafka;
+        private Optional<Pattern> cameras;
+
+        Copy(SegmenterConfig c) {
+            bootstrapServers = c.bootstrapServers;
+            topics = c.topics;
+            groupId = c.groupId;
+            batchSize = c.batchSize;
+            maxWait = c.maxWait;
+            maxAge = c.maxAge;
+            pollTimeout = c.pollTimeout;
+            kafka = c.kafka;
+            cameras = c.cameras;
+        }
+
+        SegmenterConfig build() {
+            return new SegmenterConfig(
+                    bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, kafka, cameras);
+        }
     }
 }

@@ -326,4 +326,33 @@ class SegmenterWorkerUnitTest {
         assertThat(committedLive).isEqualTo(2);
         assertThat(paused).as("nothing left waiting").isEmpty();
     }
+
+    @Test
+    void shouldAnswerAStaleBacklogWithoutDecodingOrInferringItAndServeTheFreshFrameAfterIt() throws Exception {
+        // given a live camera's backlog of 300 frames a minute old, then one fresh frame
+        long old = now() - 60_000_000L;
+        List<ConsumerRecord<String, byte[]>> frames = new ArrayList<>();
+        for (int seq = 0; seq < 300; seq++) {
+            frames.add(frame("live", seq, seq, true, old));
+        }
+        frames.add(frame("live", 300, 300, true, now()));
+        deliver(frames);
+        MockProducer<String, byte[]> producer = producer(true);
+        SegmenterWorker worker = worker(producer, 4, Duration.ofSeconds(1));
+        Thread t = new Thread(worker, "worker");
+
+        // when
+        t.start();
+        await("301 masks", () -> masks(producer).size() == 301);
+        worker.close();
+        t.join(5000);
+
+        // then
+        assertThat(model.batches).as("the model ran the fresh frame alone").containsExactly(1);
+        assertThat(masks(producer).subList(0, 300))
+                .extracting(r -> WireHeaders.readMask(r.headers()).status())
+                .containsOnly(MaskStatus.SKIPPED_STALE);
+        assertThat(WireHeaders.readMask(masks(producer).get(300).headers()).status())
+                .isEqualTo(MaskStatus.OK);
+    }
 }
