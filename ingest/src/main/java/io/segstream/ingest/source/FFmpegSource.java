@@ -157,27 +157,38 @@ public final class FFmpegSource implements FrameSource {
     }
 
     private Optional<DecodedFrame> grab(boolean keyFrameOnly) throws IOException {
+        Frame frame = grabFrame(true, keyFrameOnly);
+        return frame == null
+                ? Optional.empty()
+                : Optional.of(new DecodedFrame(pixels.toPicture(frame), frame.timestamp));
+    }
+
+    /** The next video frame decoded (converted when {@code processing}), or null at the end; notes key frames. */
+    private Frame grabFrame(boolean processing, boolean keyFrameOnly) throws IOException {
         Frame frame;
         FFmpegLogging.clearLastError();
         try {
-            frame = grabber.grabFrame(false, true, true, keyFrameOnly, false);
+            frame = grabber.grabFrame(false, true, processing, keyFrameOnly, false);
         } catch (FrameGrabber.Exception e) {
             throw new IOException("decoding failed: " + FFmpegLogging.reason(e), e);
         }
-        if (frame == null) {
-            return Optional.empty();
-        }
-        noteKeyFrame(frame);
-        return Optional.of(new DecodedFrame(pixels.toPicture(frame), frame.timestamp));
-    }
-
-    private void noteKeyFrame(Frame frame) {
-        if (frame.keyFrame) {
-            if (lastKeyPts != Long.MIN_VALUE && frame.timestamp > lastKeyPts) {
-                keyFrameInterval = Optional.of(Duration.ofNanos((frame.timestamp - lastKeyPts) * 1000));
-            }
+        if (frame != null && frame.keyFrame) {
+            keyFrameInterval = between(lastKeyPts, frame.timestamp).or(() -> keyFrameInterval);
             lastKeyPts = frame.timestamp;
         }
+        return frame;
+    }
+
+    /**
+     * The time from one key frame to the next, from their presentation times in microseconds as
+     * the stream gives them (anything): empty unless the second comes after the first.
+     */
+    static Optional<Duration> between(long previousMicros, long micros) {
+        if (previousMicros == Long.MIN_VALUE || micros <= previousMicros || micros - previousMicros < 0) {
+            return Optional.empty(); // none yet, not later, or so far apart that the difference overflows
+        }
+        long d = micros - previousMicros;
+        return Optional.of(Duration.ofSeconds(d / 1_000_000, (d % 1_000_000) * 1000));
     }
 
     @Override
@@ -188,18 +199,8 @@ public final class FFmpegSource implements FrameSource {
     /** Decodes the next frame (later ones may refer to it) but neither converts nor copies its picture. */
     @Override
     public OptionalLong skip() throws IOException {
-        Frame frame;
-        FFmpegLogging.clearLastError();
-        try {
-            frame = grabber.grabFrame(false, true, false, false, false);
-        } catch (FrameGrabber.Exception e) {
-            throw new IOException("decoding failed: " + FFmpegLogging.reason(e), e);
-        }
-        if (frame == null) {
-            return OptionalLong.empty();
-        }
-        noteKeyFrame(frame);
-        return OptionalLong.of(frame.timestamp);
+        Frame frame = grabFrame(false, false);
+        return frame == null ? OptionalLong.empty() : OptionalLong.of(frame.timestamp);
     }
 
     @Override

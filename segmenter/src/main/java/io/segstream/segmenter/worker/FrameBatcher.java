@@ -83,7 +83,7 @@ final class FrameBatcher {
         framesRun = 0;
         List<ProducerRecord<String, byte[]>> answers = new ArrayList<>(Collections.nCopies(records.size(), null));
         List<Waiting> batch = new ArrayList<>(batchSize);
-        for (int i : turns.order(records)) {
+        for (int i : round.order()) {
             ConsumerRecord<String, byte[]> r = records.get(i);
             if (!CameraId.valid(r.key())) {
                 failures.failed(

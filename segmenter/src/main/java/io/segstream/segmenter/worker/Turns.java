@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -98,7 +99,6 @@ final class Turns {
             kinds[i] = kind(buffered.get(i));
             if (kinds[i] == Kind.LIVE || kinds[i] == Kind.STALE) {
                 liveSeenNanos = nowNanos;
-                kinds[i] = kinds[i] == Kind.STALE ? Kind.OTHER : Kind.LIVE;
             }
             if (kinds[i] == Kind.LIVE) {
                 String camera = buffered.get(i).key();
@@ -115,6 +115,7 @@ final class Turns {
             live.sort(NEWEST_FIRST);
         }
         boolean[] picked = new boolean[n];
+        List<Integer> picks = new ArrayList<>(batch);
         Set<String> served = new HashSet<>();
         // while live cameras send, every model call is short, even one of recorded frames alone
         int room = liveSending ? liveBatch() : batch;
@@ -128,6 +129,7 @@ final class Turns {
             if (liveRoom > 0) {
                 liveRoom--;
                 picked[c.index()] = true;
+                picks.add(c.index());
                 if (behind) {
                     served.add(buffered.get(c.index()).key());
                 }
@@ -137,6 +139,7 @@ final class Turns {
         for (int i : recorded) {
             if (room > 0) {
                 picked[i] = true;
+                picks.add(i);
                 room--;
             }
         }
@@ -145,6 +148,8 @@ final class Turns {
         Set<ConsumerRecord<String, byte[]>> superseded = Collections.newSetFromMap(new IdentityHashMap<>());
         Set<TopicPartition> waiting = new HashSet<>();
         Set<TopicPartition> pause = new HashSet<>();
+        int[] placeInNow = new int[n];
+        Arrays.fill(placeInNow, -1);
         for (int i = 0; i < n; i++) {
             ConsumerRecord<String, byte[]> r = buffered.get(i);
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -155,6 +160,7 @@ final class Turns {
                         case RECORDED -> picked[i];
                     };
             if (answerNow) {
+                placeInNow[i] = now.size();
                 now.add(r);
                 if (kinds[i] == Kind.LIVE && !picked[i]) {
                     superseded.add(r);
@@ -167,34 +173,21 @@ final class Turns {
                 }
             }
         }
-        return new Round(now, superseded, later, later.size() > bound ? waiting : pause);
-    }
-
-    /**
-     * The order in which a round's records take their turns: its live frames by rank (each
-     * camera's newest first), cameras served longest ago first, then the others as they came.
-     */
-    List<Integer> order(List<ConsumerRecord<String, byte[]>> records) {
-        Map<String, Integer> newer = new HashMap<>();
-        List<Candidate> live = new ArrayList<>();
-        List<Integer> others = new ArrayList<>();
-        for (int i = records.size() - 1; i >= 0; i--) {
-            ConsumerRecord<String, byte[]> r = records.get(i);
-            if (kind(r) == Kind.LIVE) {
-                int rank = newer.merge(r.key(), 1, Integer::sum) - 1;
-                live.add(candidate(r, i, rank));
-            } else {
-                others.add(0, i);
+        // the frames the model runs take their turns first, in the order picked; the rest as they came
+        List<Integer> order = new ArrayList<>(now.size());
+        boolean[] first = new boolean[now.size()];
+        for (int i : picks) {
+            if (placeInNow[i] >= 0) { // a pick behind a frame left for later waits with it
+                order.add(placeInNow[i]);
+                first[placeInNow[i]] = true;
             }
         }
-        live.sort(Comparator.comparingInt(Candidate::index));
-        if (behind(live)) {
-            live.sort(NEWEST_FIRST);
+        for (int k = 0; k < now.size(); k++) {
+            if (!first[k]) {
+                order.add(k);
+            }
         }
-        List<Integer> out = new ArrayList<>(records.size());
-        live.forEach(c -> out.add(c.index()));
-        out.addAll(others);
-        return out;
+        return new Round(now, order, superseded, later, later.size() > bound ? waiting : pause);
     }
 
     private static final Comparator<Candidate> NEWEST_FIRST = Comparator.comparingInt(Candidate::rank)
@@ -202,7 +195,10 @@ final class Turns {
             .thenComparingInt(Candidate::index);
 
     private Candidate candidate(ConsumerRecord<String, byte[]> r, int index, int rank) {
-        long deadline = WireHeaders.readFrame(r.headers()).captureMicros() + maxAge.toNanos() / 1000;
+        long capture = WireHeaders.readFrame(r.headers()).captureMicros();
+        long ageMicros = maxAge.toNanos() / 1000;
+        // a foreign producer's capture time may be anything: the deadline saturates instead of wrapping
+        long deadline = capture > Long.MAX_VALUE - ageMicros ? Long.MAX_VALUE : capture + ageMicros;
         return new Candidate(index, rank, servedAt.getOrDefault(r.key(), Long.MIN_VALUE), deadline);
     }
 
@@ -256,8 +252,8 @@ final class Turns {
         if (!meta.live() || maxAge.isZero()) {
             return false;
         }
-        long ageMicros = nowMicros() - meta.captureMicros();
-        return ageMicros > maxAge.toNanos() / 1000;
+        // compared without subtracting the capture time, which may be anything a producer wrote
+        return meta.captureMicros() < nowMicros() - maxAge.toNanos() / 1000;
     }
 
     /** LIVE: a live frame the model could run; STALE: one too old; RECORDED: a recorded frame; OTHER: the rest. */

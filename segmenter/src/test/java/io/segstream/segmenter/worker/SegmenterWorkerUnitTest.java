@@ -355,4 +355,33 @@ class SegmenterWorkerUnitTest {
         assertThat(WireHeaders.readMask(masks(producer).get(300).headers()).status())
                 .isEqualTo(MaskStatus.OK);
     }
+
+    @Test
+    void shouldAnswerLiveFramesWithHostileCaptureTimesAndKeepServingTheOtherCamera() throws Exception {
+        // given live frames whose capture times are the extremes a foreign producer can write
+        List<ConsumerRecord<String, byte[]>> frames = List.of(
+                frame("far-past", 0, 0, true, Long.MIN_VALUE),
+                frame("far-future", 1, 0, true, Long.MAX_VALUE),
+                frame("far-future", 2, 1, true, Long.MAX_VALUE),
+                frame("live", 3, 0, true, now()));
+        deliver(frames);
+        MockProducer<String, byte[]> producer = producer(true);
+        SegmenterWorker worker = worker(producer, 4, Duration.ofSeconds(1));
+        Thread t = new Thread(worker, "worker");
+
+        // when
+        t.start();
+        await("four masks", () -> masks(producer).size() == 4);
+        worker.close();
+        t.join(5000);
+
+        // then every frame is answered once, in order, the one from the far past as stale
+        assertThat(masks(producer))
+                .extracting(ProducerRecord::key)
+                .containsExactly("far-past", "far-future", "far-future", "live");
+        assertThat(WireHeaders.readMask(masks(producer).get(0).headers()).status())
+                .isEqualTo(MaskStatus.SKIPPED_STALE);
+        assertThat(WireHeaders.readMask(masks(producer).get(3).headers()).status())
+                .isEqualTo(MaskStatus.OK);
+    }
 }

@@ -1,0 +1,31 @@
+package io.segstream.ingest.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The key-frame interval from presentation times a stream wrote, which may be anything. */
+class KeyFrameIntervalTest {
+
+    @Test
+    void shouldMeasureTheTimeBetweenTwoKeyFrames() {
+        assertThat(FFmpegSource.between(1_000_000, 2_520_000)).contains(Duration.ofMillis(1520));
+    }
+
+    @Test
+    void shouldGiveNothingBeforeTheSecondKeyFrameOrForTimesThatGoBack() {
+        assertThat(FFmpegSource.between(Long.MIN_VALUE, 40_000)).isEmpty();
+        assertThat(FFmpegSource.between(2_000_000, 1_000_000)).isEmpty();
+        assertThat(FFmpegSource.between(5, 5)).isEmpty();
+    }
+
+    @Test
+    void shouldNeitherOverflowNorTurnNegativeOnHostileTimes() {
+        assertThat(FFmpegSource.between(Long.MIN_VALUE + 1, Long.MAX_VALUE))
+                .as("difference overflows")
+                .isEmpty();
+        assertThat(FFmpegSource.between(0, Long.MAX_VALUE))
+                .hasValueSatisfying(d -> assertThat(d).isPositive().isGreaterThan(Duration.ofDays(36_500)));
+    }
+}
