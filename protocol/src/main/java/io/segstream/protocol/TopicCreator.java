@@ -50,14 +50,24 @@ public final class TopicCreator {
 
     /**
      * Describes the topics, retrying while a topic just created is not yet known to the broker that
-     * answers (its metadata propagates a moment after the creation returns).
+     * answers, or has a partition without a leader yet (its metadata propagates a moment after the
+     * creation returns).
      */
     private static Map<String, TopicDescription> describe(Admin admin, Collection<TopicSpec> specs)
             throws InterruptedException, ExecutionException {
         List<String> names = specs.stream().map(TopicSpec::name).toList();
         for (int attempt = 1; ; attempt++) {
             try {
-                return admin.describeTopics(names).allTopicNames().get();
+                Map<String, TopicDescription> described =
+                        admin.describeTopics(names).allTopicNames().get();
+                boolean led = described.values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (led || attempt >= DESCRIBE_ATTEMPTS) {
+                    return described;
+                }
+                // a producer writing before its partition has a leader gets NOT_LEADER and may send out of order
+                LOG.debug("Partitions without a leader yet, retry {} of {}", attempt, DESCRIBE_ATTEMPTS - 1);
+                Thread.sleep(100L * attempt);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt >= DESCRIBE_ATTEMPTS) {
                     throw e;
