@@ -4,6 +4,7 @@ import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import java.io.PrintStream;
@@ -49,9 +50,7 @@ final class ProgressWatcher implements AutoCloseable {
                         kafka),
                 new StringDeserializer(),
                 new StringDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topics.frameStats()).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition()))
-                .toList();
+        List<TopicPartition> partitions = Partitions.of(consumer, topics.frameStats());
         this.consumer.assign(partitions);
         this.consumer.seekToBeginning(partitions);
         this.out = out;

@@ -1,6 +1,7 @@
 package io.segstream.app;
 
 import io.segstream.protocol.KafkaClientProperties;
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +28,7 @@ final class TopicReader {
                         Map.of()),
                 new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+            List<TopicPartition> parts = Partitions.fromBeginning(c, topic);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 c.poll(Duration.ofMillis(200)).forEach(out::add);

@@ -3,6 +3,7 @@ package io.segstream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.Topics;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.IntegrationTest;
@@ -263,9 +264,7 @@ class BrokerRestartIT {
                         ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"),
                 new StringDeserializer(),
                 new StringDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.withPrefix("").frameStats()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
+            List<TopicPartition> parts = Partitions.of(c, Topics.withPrefix("").frameStats());
             long n = 0;
             for (Map.Entry<TopicPartition, Long> e : c.endOffsets(parts).entrySet()) {
                 n += e.getValue() - c.beginningOffsets(List.of(e.getKey())).get(e.getKey());

@@ -42,6 +42,7 @@ class DeployManifestsTest {
     private static final Path ROOT =
             Path.of(System.getProperty("segstream.root")).toAbsolutePath();
     private static final ObjectMapper YAML = new YAMLMapper();
+    private static final String DOCKERFILE = "deploy/Dockerfile";
     private static final Map<String, CommandSpec> SERVICES = services();
     /** Deployment / compose service / container name to the segstream command it runs. */
     private static final Map<String, String> COMMAND_OF =
@@ -85,9 +86,10 @@ class DeployManifestsTest {
             assertThat(prometheusTargets)
                     .as("Prometheus target of %s", s.getKey())
                     .containsEntry(s.getKey(), port);
-            String dockerfile = service.get("build").get("dockerfile").asText();
-            assertThat(entrypointCommand(ROOT.resolve(dockerfile)))
-                    .as("command of %s", dockerfile)
+            assertThat(service.get("build").get("dockerfile").asText()).isEqualTo(DOCKERFILE);
+            String target = service.get("build").get("target").asText();
+            assertThat(entrypointCommand(target))
+                    .as("command of target %s", target)
                     .isEqualTo(s.getValue());
         }
         String topics = services.get("topics").get("command").toString();
@@ -212,46 +214,43 @@ class DeployManifestsTest {
                     .sorted()
                     .toList();
         }
-        assertThat(dockerfiles)
-                .extracting(p -> ROOT.relativize(p).toString())
-                .containsExactlyInAnyOrder(
-                        "deploy/ingest/Dockerfile",
-                        "deploy/segmenter/Dockerfile",
-                        "deploy/segmenter/Dockerfile.gpu",
-                        "deploy/sink/Dockerfile");
-        Set<String> modules = rootModules();
-        for (Path dockerfile : dockerfiles) {
-            String text = Files.readString(dockerfile, StandardCharsets.UTF_8).replace("\\\n", " ");
-            Set<String> copied = new TreeSet<>();
-            for (String line : text.split("\n")) {
-                if (line.startsWith("COPY ") && !line.contains("--from=")) {
-                    String[] parts = line.substring(5).trim().split("\\s+");
-                    for (int i = 0; i < parts.length - 1; i++) {
-                        assertThat(ROOT.resolve(parts[i]))
-                                .as("%s copies %s", dockerfile, parts[i])
-                                .exists();
-                        copied.add(parts[i].replaceAll("/.*", ""));
-                    }
+        assertThat(dockerfiles).extracting(p -> ROOT.relativize(p).toString()).containsExactly(DOCKERFILE);
+        String text = Files.readString(ROOT.resolve(DOCKERFILE), StandardCharsets.UTF_8)
+                .replace("\\\n", " ");
+        Set<String> copied = new TreeSet<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("COPY ") && !line.contains("--from=")) {
+                String[] parts = line.substring(5).trim().split("\\s+");
+                for (int i = 0; i < parts.length - 1; i++) {
+                    assertThat(ROOT.resolve(parts[i]))
+                            .as("the build copies %s", parts[i])
+                            .exists();
+                    copied.add(parts[i].replaceAll("/.*", ""));
                 }
             }
-            for (String module : modules) {
-                assertThat(copied)
-                        .as("%s copies module %s, which the reactor reads", dockerfile, module)
-                        .contains(module);
-            }
-            Matcher pl = Pattern.compile("-pl (\\S+)").matcher(text);
-            assertThat(pl.find()).isTrue();
-            for (String m : pl.group(1).split(",")) {
-                assertThat(modules).as("%s builds module %s", dockerfile, m).contains(m);
-            }
-            String command = entrypointCommand(dockerfile);
-            assertThat(SERVICES).as("%s runs a segstream service", dockerfile).containsKey(command);
-            Matcher expose = Pattern.compile("EXPOSE (\\d+)").matcher(text);
-            assertThat(expose.find()).isTrue();
+        }
+        Set<String> modules = rootModules();
+        assertThat(copied).as("the build copies every module the reactor reads").containsAll(modules);
+        Matcher pl = Pattern.compile("-pl (\\S+)").matcher(text);
+        assertThat(pl.find()).isTrue();
+        for (String m : pl.group(1).split(",")) {
+            assertThat(modules).as("the build builds module %s", m).contains(m);
+        }
+        Map<String, String> stages = stages();
+        assertThat(stages).containsKeys("ingest", "segmenter", "segmenter-gpu", "sink");
+        for (String image : List.of("ingest", "segmenter", "segmenter-gpu", "sink")) {
+            String command = entrypointCommand(image);
+            assertThat(SERVICES).as("image %s runs a segstream service", image).containsKey(command);
+            Matcher expose = Pattern.compile("EXPOSE (\\d+)").matcher(stages.get(image));
+            assertThat(expose.find()).as("image %s exposes a port", image).isTrue();
             assertThat(expose.group(1))
-                    .as("%s exposes the metrics port", dockerfile)
+                    .as("image %s exposes the metrics port", image)
                     .isEqualTo(defaultOf(command, "--metrics-port"));
         }
+        assertThat(stages.get("segmenter-gpu")).contains("--from=build-gpu").contains("SEGSTREAM_DEVICE=gpu");
+        assertThat(Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8))
+                .as("the GPU build's profile")
+                .contains("<id>gpu</id>");
     }
 
     private static void assertVariablesRead(String command, Set<String> variables, String where) {
@@ -268,11 +267,27 @@ class DeployManifestsTest {
         return SERVICES.get(command).findOption(option).defaultValue();
     }
 
-    private static String entrypointCommand(Path dockerfile) throws IOException {
+    /** The build stages of the Dockerfile by name: the images are its targets. */
+    private static Map<String, String> stages() throws IOException {
+        Map<String, String> out = new HashMap<>();
+        String[] parts = Files.readString(ROOT.resolve(DOCKERFILE), StandardCharsets.UTF_8)
+                .split("(?m)^(?=FROM )");
+        for (String part : parts) {
+            Matcher name = Pattern.compile("^FROM \\S+ AS (\\S+)").matcher(part);
+            if (name.find()) {
+                out.put(name.group(1), part);
+            }
+        }
+        return out;
+    }
+
+    private static String entrypointCommand(String target) throws IOException {
+        String stage = stages().get(target);
+        assertThat(stage).as("%s has a target %s", DOCKERFILE, target).isNotNull();
         Matcher m = Pattern.compile("ENTRYPOINT \\[.*\"io\\.segstream\\.app\\.Main\", \"([a-z]+)\"]")
-                .matcher(Files.readString(dockerfile, StandardCharsets.UTF_8));
+                .matcher(stage);
         assertThat(m.find())
-                .as("%s starts io.segstream.app.Main with a command", dockerfile)
+                .as("target %s starts io.segstream.app.Main with a command", target)
                 .isTrue();
         return m.group(1);
     }

@@ -10,6 +10,7 @@ import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.segmenter.model.DeviceChoice;
@@ -145,11 +146,7 @@ class ScaleOutIntegrationTest {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, String> c =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topics.frameStats()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+            List<TopicPartition> parts = Partitions.fromBeginning(c, topics.frameStats());
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (!ended.containsAll(sessions) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {

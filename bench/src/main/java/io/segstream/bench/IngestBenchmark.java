@@ -39,23 +39,23 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
                         + "median of %d runs%n",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
-                Clips.FRAMES,
+                Inputs.FRAMES,
                 JPEG_QUALITY,
                 FFMPEG_QSCALE,
                 repeats);
         List<String> rows = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
-                Path clip = Clips.prepare(work, assets, size[0], size[1]);
-                double anchor = Clips.medianFps(repeats, Clips.FRAMES, () -> anchorNanos(clip));
-                double ingest = Clips.medianFps(repeats, Clips.FRAMES, () -> ingestNanos(kafka, clip));
+                Path clip = Inputs.prepare(work, assets, size[0], size[1]);
+                double anchor = Inputs.medianFps(repeats, Inputs.FRAMES, () -> anchorNanos(clip));
+                double ingest = Inputs.medianFps(repeats, Inputs.FRAMES, () -> ingestNanos(kafka, clip));
                 long ffmpegBytes = anchorBytes(clip);
                 rows.add(String.format(
                         Locale.ROOT,
                         "%-6s  ffmpeg %7.1f fps (%6.1f KB/frame)   ingest %7.1f fps   ratio %.2f",
                         size[1] + "p",
                         anchor,
-                        ffmpegBytes / 1024.0 / Clips.FRAMES,
+                        ffmpegBytes / 1024.0 / Inputs.FRAMES,
                         ingest,
                         ingest / anchor));
                 System.out.println(rows.get(rows.size() - 1));
@@ -66,7 +66,7 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
     }
 
     private long anchorNanos(Path clip) throws Exception {
-        return Clips.run(List.of(
+        return Inputs.run(List.of(
                 "ffmpeg",
                 "-hide_banner",
                 "-loglevel",
@@ -87,7 +87,7 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
 
     private long anchorBytes(Path clip) throws Exception {
         Path out = work.resolve("anchor.mjpeg");
-        Clips.run(List.of(
+        Inputs.run(List.of(
                 "ffmpeg",
                 "-hide_banner",
                 "-loglevel",
@@ -123,7 +123,7 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
                             CameraSpec.of("bench", clip.toString()).withEncoding(ImageEncoding.JPEG, JPEG_QUALITY))
                     .get(10, TimeUnit.MINUTES);
             long took = System.nanoTime() - t0;
-            if (!r.succeeded() || r.frames() != Clips.FRAMES) {
+            if (!r.succeeded() || r.frames() != Inputs.FRAMES) {
                 throw new IllegalStateException("ingest did not publish every frame: " + r);
             }
             return took;

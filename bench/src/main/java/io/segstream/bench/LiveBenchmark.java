@@ -6,6 +6,7 @@ import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
@@ -18,6 +19,8 @@ import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
+import io.segstream.testkit.Clips;
+import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -37,10 +40,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -61,7 +62,7 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
             Pattern.compile("\"ingest\":([0-9.]+),\"segment\":([0-9.]+),\"inference\":([0-9.]+)");
 
     void run() throws Exception {
-        Path clip = Clips.prepare(work, assets, 1280, 720);
+        Path clip = Inputs.prepare(work, assets, 1280, 720);
         System.out.printf(
                 Locale.ROOT,
                 "live benchmark: %d cores, Java %s, 720p driving clip as a live camera, %d s per run%n",
@@ -103,10 +104,10 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
 
     /** Milliseconds per call of one predictor on the clip's frames, one by one, after a warm-up. */
     private static List<Double> modelAlone(SegmentationModel model, Path clip) throws Exception {
-        List<BufferedImage> frames = Clips.frames(clip);
+        List<BufferedImage> frames = Clips.decode(clip);
         List<RgbImage> images = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            images.add(FrameDecoder.decode(Clips.jpeg(frames.get(i * 7 % frames.size()), 1280, 720)));
+            images.add(FrameDecoder.decode(Inputs.jpeg(frames.get(i * 7 % frames.size()), 1280, 720)));
         }
         List<Double> ms = new ArrayList<>();
         try (SegmentationModel.Predictor p = model.newPredictor()) {
@@ -178,17 +179,9 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
         int skipped = 0;
         int total = 0;
         Set<UUID> ended = new HashSet<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        kafka.bootstrapServers(),
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
-                new StringDeserializer(),
-                new StringDeserializer())) {
-            TopicPartition p = new TopicPartition(topics.frameStats(), 0);
-            c.assign(List.of(p));
-            c.seekToBeginning(List.of(p));
+        try (KafkaConsumer<String, String> c =
+                TestTopics.committedConsumer(kafka.bootstrapServers(), new StringDeserializer())) {
+            Partitions.fromBeginning(c, topics.frameStats());
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (!ended.containsAll(sessions) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {

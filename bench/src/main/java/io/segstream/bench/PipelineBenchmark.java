@@ -8,6 +8,7 @@ import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.KafkaClientProperties;
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
@@ -20,6 +21,8 @@ import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
+import io.segstream.testkit.Clips;
+import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +35,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -60,18 +61,18 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
                 System.getProperty("java.version"),
                 WIDTH,
                 HEIGHT,
-                Clips.FRAMES,
+                Inputs.FRAMES,
                 repeats);
-        Path clip = Clips.prepare(work, assets, WIDTH, HEIGHT);
-        List<BufferedImage> frames = Clips.frames(clip);
+        Path clip = Inputs.prepare(work, assets, WIDTH, HEIGHT);
+        List<BufferedImage> frames = Clips.decode(clip);
         try (SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
                         .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"));
                 EmbeddedKafka kafka = EmbeddedKafka.start()) {
             List<RgbImage> images = new ArrayList<>();
             for (BufferedImage f : frames) {
-                images.add(FrameDecoder.decode(Clips.jpeg(f, WIDTH, HEIGHT)));
+                images.add(FrameDecoder.decode(Inputs.jpeg(f, WIDTH, HEIGHT)));
             }
-            double alone = Clips.medianFps(repeats, images.size(), () -> aloneNanos(model, images));
+            double alone = Inputs.medianFps(repeats, images.size(), () -> aloneNanos(model, images));
             System.out.printf(Locale.ROOT, "model alone  %6.2f fps%n", alone);
             List<Double> rates = new ArrayList<>();
             pipelineFps(kafka, model, clip); // warm-up
@@ -139,17 +140,9 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
         long first = -1;
         long last = -1;
         long frames = 0;
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        kafka.bootstrapServers(),
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
-                new StringDeserializer(),
-                new StringDeserializer())) {
-            TopicPartition p = new TopicPartition(topics.frameStats(), 0);
-            c.assign(List.of(p));
-            c.seekToBeginning(List.of(p));
+        try (KafkaConsumer<String, String> c =
+                TestTopics.committedConsumer(kafka.bootstrapServers(), new StringDeserializer())) {
+            Partitions.fromBeginning(c, topics.frameStats());
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             boolean ended = false;
             while (!ended && System.nanoTime() < deadline) {

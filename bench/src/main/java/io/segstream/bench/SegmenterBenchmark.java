@@ -13,6 +13,7 @@ import io.segstream.segmenter.model.RgbImage;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
+import io.segstream.testkit.Clips;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +45,7 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
                 repeats);
-        List<BufferedImage> clip = Clips.frames(assets.resolve("video/udacity_vehicle_detection_test_video.mp4"));
+        List<BufferedImage> clip = Clips.decode(assets.resolve("video/udacity_vehicle_detection_test_video.mp4"));
         List<String> rows = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
@@ -53,12 +54,12 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
                 List<byte[]> jpegs = new ArrayList<>();
                 List<RgbImage> decoded = new ArrayList<>();
                 for (int i = 0; i < size[2]; i++) {
-                    byte[] jpeg = Clips.jpeg(clip.get(i * clip.size() / size[2]), size[0], size[1]);
+                    byte[] jpeg = Inputs.jpeg(clip.get(i * clip.size() / size[2]), size[0], size[1]);
                     jpegs.add(jpeg);
                     decoded.add(FrameDecoder.decode(jpeg));
                 }
-                double anchor = Clips.medianFps(repeats, decoded.size(), () -> directNanos(model, decoded));
-                double segmenter = Clips.medianFps(repeats, jpegs.size(), () -> workerNanos(kafka, model, jpegs));
+                double anchor = Inputs.medianFps(repeats, decoded.size(), () -> directNanos(model, decoded));
+                double segmenter = Inputs.medianFps(repeats, jpegs.size(), () -> workerNanos(kafka, model, jpegs));
                 rows.add(String.format(
                         Locale.ROOT,
                         "%dx%-5d DJL loop %6.2f fps   segmenter %6.2f fps   ratio %.2f",

@@ -34,14 +34,14 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
                         + "median of %d runs%n",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
-                Clips.FRAMES,
+                Inputs.FRAMES,
                 H264Mp4Writer.PRESET,
                 H264Mp4Writer.TUNE,
                 H264Mp4Writer.CRF,
                 repeats);
         List<String> rows = new ArrayList<>();
         for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
-            Path frames = jpegFrames(Clips.prepare(work, assets, size[0], size[1]), size[1]);
+            Path frames = jpegFrames(Inputs.prepare(work, assets, size[0], size[1]), size[1]);
             List<byte[]> jpegs = new ArrayList<>();
             try (Stream<Path> s = Files.list(frames)) {
                 for (Path f : s.sorted().toList()) {
@@ -49,8 +49,8 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
                 }
             }
             byte[] mask = MaskCodec.encode(drivingMask(size[0], size[1]));
-            double anchor = Clips.medianFps(repeats, Clips.FRAMES, () -> anchorNanos(frames, size[1]));
-            double sink = Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, size[0], size[1]));
+            double anchor = Inputs.medianFps(repeats, Inputs.FRAMES, () -> anchorNanos(frames, size[1]));
+            double sink = Inputs.medianFps(repeats, Inputs.FRAMES, () -> sinkNanos(jpegs, mask, size[0], size[1]));
             rows.add(String.format(
                     Locale.ROOT,
                     "%-6s  ffmpeg %6.1f fps   sink overlay %6.1f fps   ratio %.2f",
@@ -71,7 +71,7 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
             return dir;
         }
         Files.createDirectories(dir);
-        Clips.run(List.of(
+        Inputs.run(List.of(
                 "ffmpeg",
                 "-hide_banner",
                 "-loglevel",
@@ -92,7 +92,7 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
 
     private long anchorNanos(Path frames, int height) throws Exception {
         Path out = work.resolve("anchor-" + height + "p.mp4");
-        return Clips.run(List.of(
+        return Inputs.run(List.of(
                 "ffmpeg",
                 "-hide_banner",
                 "-loglevel",
@@ -147,8 +147,8 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
             }
         }
         long took = System.nanoTime() - t0;
-        if (jpegs.size() != Clips.FRAMES) {
-            throw new IllegalStateException("expected " + Clips.FRAMES + " frames, got " + jpegs.size());
+        if (jpegs.size() != Inputs.FRAMES) {
+            throw new IllegalStateException("expected " + Inputs.FRAMES + " frames, got " + jpegs.size());
         }
         return took;
     }

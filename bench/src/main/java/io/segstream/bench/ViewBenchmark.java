@@ -52,13 +52,13 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
                         + "per camera, median of %d runs%n",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
-                Clips.FRAMES,
+                Inputs.FRAMES,
                 width,
                 height,
                 LiveView.DEFAULT_MAX_FPS,
                 repeats);
         SinkBenchmark sink = new SinkBenchmark(work, assets, repeats);
-        Path frames = sink.jpegFrames(Clips.prepare(work, assets, width, height), height);
+        Path frames = sink.jpegFrames(Inputs.prepare(work, assets, width, height), height);
         List<byte[]> jpegs = new ArrayList<>();
         try (Stream<Path> s = Files.list(frames)) {
             for (Path f : s.sorted().toList()) {
@@ -66,11 +66,11 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
             }
         }
         byte[] mask = MaskCodec.encode(SinkBenchmark.drivingMask(width, height));
-        double none = Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, width, height, -1, null));
-        double idle = Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, width, height, 0, null));
+        double none = Inputs.medianFps(repeats, Inputs.FRAMES, () -> sinkNanos(jpegs, mask, width, height, -1, null));
+        double idle = Inputs.medianFps(repeats, Inputs.FRAMES, () -> sinkNanos(jpegs, mask, width, height, 0, null));
         Seen seen = new Seen();
         double watched =
-                Clips.medianFps(repeats, Clips.FRAMES, () -> sinkNanos(jpegs, mask, width, height, VIEWERS, seen));
+                Inputs.medianFps(repeats, Inputs.FRAMES, () -> sinkNanos(jpegs, mask, width, height, VIEWERS, seen));
         System.out.printf(
                 Locale.ROOT,
                 "720p  no view %6.1f fps   view, no viewer %6.1f fps (ratio %.2f)   %d viewers %6.1f fps "

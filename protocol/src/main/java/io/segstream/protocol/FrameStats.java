@@ -3,7 +3,6 @@ package io.segstream.protocol;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,12 +24,7 @@ public record FrameStats(
         Latencies latencies) {
 
     public FrameStats {
-        Objects.requireNonNull(camera, "camera");
-        Objects.requireNonNull(frame, "frame");
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(latencies, "latencies");
-        Objects.requireNonNull(driving, "driving");
+        Checks.nonNull("camera frame model status latencies driving", camera, frame, model, status, latencies, driving);
         classFractions = Collections.unmodifiableMap(new LinkedHashMap<>(classFractions));
     }
 

@@ -1,7 +1,5 @@
 package io.segstream.protocol;
 
-import java.util.Objects;
-
 /**
  * What a mask record says about itself besides the frame it belongs to.
  *
@@ -13,8 +11,6 @@ import java.util.Objects;
 public record MaskMeta(FrameMeta frame, String modelId, long inferenceMicros, MaskStatus status) {
 
     public MaskMeta {
-        Objects.requireNonNull(frame, "frame");
-        Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(status, "status");
+        Checks.nonNull("frame modelId status", frame, modelId, status);
     }
 }

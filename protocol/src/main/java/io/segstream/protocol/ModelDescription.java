@@ -1,6 +1,5 @@
 package io.segstream.protocol;
 
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,12 +23,7 @@ public record ModelDescription(
     public static final int MAX_ID = 200;
 
     public ModelDescription {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(taxonomy, "taxonomy");
-        Objects.requireNonNull(groups, "groups");
-        Objects.requireNonNull(crop, "crop");
-        Objects.requireNonNull(sizing, "sizing");
-        Objects.requireNonNull(scale, "scale");
+        Checks.nonNull("model taxonomy groups crop sizing scale", model, taxonomy, groups, crop, sizing, scale);
         if (model.isBlank() || model.length() > MAX_ID || model.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("model id must be 1.." + MAX_ID + " printable characters");
         }

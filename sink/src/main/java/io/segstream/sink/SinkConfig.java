@@ -1,12 +1,12 @@
 package io.segstream.sink;
 
+import io.segstream.protocol.Checks;
 import io.segstream.protocol.Topics;
 import io.segstream.sink.stats.EgoCorridor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -75,14 +75,9 @@ public record SinkConfig(
     }
 
     public SinkConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        Objects.requireNonNull(topics, "topics");
-        Objects.requireNonNull(applicationId, "applicationId");
-        Objects.requireNonNull(stateDir, "stateDir");
-        Objects.requireNonNull(outputDir, "outputDir");
-        Objects.requireNonNull(corridor, "corridor");
-        Objects.requireNonNull(maskTimeout, "maskTimeout");
-        Objects.requireNonNull(liveSegment, "liveSegment");
+        Checks.nonNull("bootstrapServers topics applicationId", bootstrapServers, topics, applicationId);
+        Checks.nonNull("stateDir outputDir corridor maskTimeout", stateDir, outputDir, corridor, maskTimeout);
+        Checks.nonNull("liveSegment", liveSegment);
         windows = List.copyOf(windows);
         kafka = Map.copyOf(kafka);
         if (!(overlayAlpha >= 0 && overlayAlpha <= 1)) {

@@ -1,5 +1,6 @@
 package io.segstream.testkit;
 
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Topics of one test on a shared broker: a fresh prefix, created like the services create them, and read back. */
@@ -57,22 +59,24 @@ public final class TestTopics {
         return read(kafka, topic, Integer.MAX_VALUE, true);
     }
 
-    private static List<ConsumerRecord<String, byte[]>> read(
-            KafkaBroker kafka, String topic, int count, boolean descriptions) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+    /** A consumer of what transactions committed (read_committed), keys as text; assign it partitions. */
+    public static <V> KafkaConsumer<String, V> committedConsumer(String bootstrapServers, Deserializer<V> values) {
+        return new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        kafka.bootstrapServers(),
+                        bootstrapServers,
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                         "read_committed"),
                 new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+                values);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> read(
+            KafkaBroker kafka, String topic, int count, boolean descriptions) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c =
+                committedConsumer(kafka.bootstrapServers(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = Partitions.fromBeginning(c, topic);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline

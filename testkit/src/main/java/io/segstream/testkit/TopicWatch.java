@@ -1,5 +1,6 @@
 package io.segstream.testkit;
 
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.WireHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +26,7 @@ public final class TopicWatch implements AutoCloseable {
                 Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
-        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition()))
-                .toList();
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
+        List<TopicPartition> parts = Partitions.fromBeginning(consumer, topic);
     }
 
     /** Polls until the records seen so far satisfy {@code done}; fails the test after {@code timeout}. */

@@ -14,6 +14,7 @@ import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.ModelDescriptionJson;
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.TopicSpec;
 import io.segstream.protocol.Topics;
@@ -267,9 +268,7 @@ public final class ShadowRun {
     private KafkaConsumer<String, byte[]> atEnd(String topic, Map<String, String> props) {
         KafkaConsumer<String, byte[]> c =
                 new KafkaConsumer<>(consumerProps(props), new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition()))
-                .toList();
+        List<TopicPartition> parts = Partitions.of(c, topic);
         c.assign(parts);
         c.seekToEnd(parts);
         parts.forEach(c::position);
@@ -386,9 +385,7 @@ public final class ShadowRun {
                 Integer.toString(Topics.MAX_RECORD_BYTES));
         try (KafkaConsumer<String, byte[]> c =
                 new KafkaConsumer<>(consumerProps(consumer), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
+            List<TopicPartition> parts = Partitions.of(c, topic);
             c.assign(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             if (start.isPresent()) {

@@ -4,9 +4,9 @@ import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceKind;
 import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.CameraId;
+import io.segstream.protocol.Checks;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -43,12 +43,7 @@ public record CameraSpec(
     public static final int STILL_JPEG_QUALITY = 95;
 
     public CameraSpec {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(targetFps, "targetFps");
-        Objects.requireNonNull(maxSize, "maxSize");
-        Objects.requireNonNull(encoding, "encoding");
-        Objects.requireNonNull(scale, "scale");
+        Checks.nonNull("id source targetFps maxSize encoding scale", id, source, targetFps, maxSize, encoding, scale);
         if (!CameraId.valid(id)) {
             throw new IllegalArgumentException("camera id " + CameraId.quote(id) + " must be " + CameraId.RULE
                     + " (it names the output directory)");

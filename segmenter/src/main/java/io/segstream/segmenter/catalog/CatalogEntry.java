@@ -1,10 +1,10 @@
 package io.segstream.segmenter.catalog;
 
+import io.segstream.protocol.Checks;
 import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.Size;
 import io.segstream.segmenter.model.ModelDescriptor;
 import java.net.URI;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,11 +41,7 @@ public record CatalogEntry(
     }
 
     public CatalogEntry {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(archive, "archive");
-        Objects.requireNonNull(sha256, "sha256");
-        Objects.requireNonNull(crop, "crop");
+        Checks.nonNull("name url archive sha256 crop", name, url, archive, sha256, crop);
         if (!archive.endsWith(".tar.gz") && !archive.endsWith(".tgz")) {
             throw new IllegalArgumentException(
                     "catalog entry " + name + ": the archive must be a .tar.gz, got " + archive);

@@ -1,5 +1,6 @@
 package io.segstream.segmenter.model;
 
+import io.segstream.protocol.Checks;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
 import io.segstream.protocol.Taxonomy;
@@ -110,14 +111,8 @@ public record ModelDescriptor(
             Map.of());
 
     public ModelDescriptor {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(input, "input");
-        Objects.requireNonNull(inputType, "inputType");
-        Objects.requireNonNull(size, "size");
-        Objects.requireNonNull(scale, "scale");
-        Objects.requireNonNull(output, "output");
-        Objects.requireNonNull(outputKind, "outputKind");
-        Objects.requireNonNull(classes, "classes");
+        Checks.nonNull("id input inputType size scale output", id, input, inputType, size, scale, output);
+        Checks.nonNull("outputKind classes", outputKind, classes);
         groups = Map.copyOf(groups);
         if (mean.length != 3 || std.length != 3) {
             throw new IllegalArgumentException("mean and std take three values (R, G, B)");

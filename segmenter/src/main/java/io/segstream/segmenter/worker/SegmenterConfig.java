@@ -1,10 +1,10 @@
 package io.segstream.segmenter.worker;
 
+import io.segstream.protocol.Checks;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -37,13 +37,8 @@ public record SegmenterConfig(
         Optional<Pattern> cameras) {
 
     public SegmenterConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        Objects.requireNonNull(topics, "topics");
-        Objects.requireNonNull(groupId, "groupId");
-        Objects.requireNonNull(maxWait, "maxWait");
-        Objects.requireNonNull(maxAge, "maxAge");
-        Objects.requireNonNull(pollTimeout, "pollTimeout");
-        Objects.requireNonNull(cameras, "cameras");
+        Checks.nonNull("bootstrapServers topics groupId maxWait", bootstrapServers, topics, groupId, maxWait);
+        Checks.nonNull("maxAge pollTimeout cameras", maxAge, pollTimeout, cameras);
         kafka = Map.copyOf(kafka);
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);

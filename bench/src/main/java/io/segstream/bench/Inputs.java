@@ -9,19 +9,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
 /** The benchmark's inputs, made once with Debian's ffmpeg from the real driving clip in the assets. */
-final class Clips {
+final class Inputs {
 
     /** The asset clip is 38 frames; looped 8 times it lasts long enough to time. */
     static final int LOOPS = 8;
 
     static final int FRAMES = 38 * LOOPS;
 
-    private Clips() {}
+    private Inputs() {}
 
     /** The driving clip at {@code width}x{@code height}, H.264, no audio, {@value #FRAMES} frames. */
     static Path prepare(Path work, Path assets, int width, int height) throws IOException, InterruptedException {
@@ -88,21 +85,6 @@ final class Clips {
             throw new IOException(String.join(" ", command) + " exited with " + code);
         }
         return took;
-    }
-
-    /** Every frame of a clip, decoded. */
-    static List<BufferedImage> frames(Path clip) throws Exception {
-        List<BufferedImage> out = new ArrayList<>();
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile());
-                Java2DFrameConverter c = new Java2DFrameConverter()) {
-            g.start();
-            Frame f;
-            while ((f = g.grabImage()) != null) {
-                BufferedImage img = c.getBufferedImage(f);
-                out.add(new BufferedImage(img.getColorModel(), img.copyData(null), false, null));
-            }
-        }
-        return out;
     }
 
     /** A picture scaled to {@code w}x{@code h}, as JPEG. */
