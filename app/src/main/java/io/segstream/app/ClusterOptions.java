@@ -3,15 +3,13 @@ package io.segstream.app;
 import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The Kafka cluster a service works on, and the topics it creates there when they are missing. */
@@ -42,31 +40,17 @@ final class ClusterOptions {
                     "Replication factor of the topics when this service creates them (default: ${DEFAULT-VALUE}).")
     short replicationFactor;
 
-    @Option(
-            names = "--kafka-property",
-            paramLabel = "KEY=VALUE",
-            split = EnvironmentDefaults.SEPARATOR,
-            description =
-                    "A Kafka client property for every client of this service (security, timeouts, ...); repeatable.")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
-    @Option(
-            names = "--kafka-config",
-            paramLabel = "FILE",
-            description =
-                    "Kafka client properties from a Java properties file (security, credentials), under --kafka-property.")
-    Optional<Path> kafkaConfig = Optional.empty();
-
-    private Map<String, String> fromFile = Map.of();
+    @Mixin
+    KafkaClientOptions client;
 
     /** The Kafka client properties of every client of this service: --kafka-config's, then --kafka-property's. */
     Map<String, String> kafka() {
-        return KafkaConfigFile.merge(fromFile, kafkaProperties);
+        return client.properties();
     }
 
     /** Adds each problem with the options, naming the option. */
     void validate(List<String> problems) {
-        kafkaConfig.ifPresent(f -> fromFile = KafkaConfigFile.load(f, problems));
+        client.validate(problems);
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
         }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * environment variable instead: {@code SEGSTREAM_} and the option's long name in capitals, '-' as
  * '_' ({@code --bootstrap-servers} is {@code SEGSTREAM_BOOTSTRAP_SERVERS}). Repeatable options take
  * their values separated by ';'. The command line wins over the environment, the environment over
- * the built-in default. {@code run}, {@code eval} and {@code models} read no environment.
+ * the built-in default (the metrics port's differs by service: {@link MetricsOptions}). {@code run}, {@code eval} and {@code models} read no environment.
  */
 final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
 
@@ -36,7 +36,9 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
             return null;
         }
         String value = env.get(variable(option));
-        return value == null || value.isEmpty() && !option.type().equals(String.class) ? null : value;
+        return value == null || value.isEmpty() && !option.type().equals(String.class)
+                ? MetricsOptions.defaultValue(option)
+                : value;
     }
 
     /** The environment variable of an option. */

@@ -51,13 +51,6 @@ final class EvalCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(
-            names = {"-m", "--model"},
-            required = true,
-            paramLabel = "PATH",
-            description = "A SavedModel directory or a frozen .pb.")
-    Path model;
-
     @Option(names = "--images", required = true, paramLabel = "DIR", description = "The pictures (PNG/JPEG).")
     Path images;
 
@@ -110,7 +103,7 @@ final class EvalCommand implements Callable<Integer> {
     Optional<Path> json;
 
     @Mixin
-    ModelOptions modelOptions;
+    ModelFileOptions modelOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -155,7 +148,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         EvalReport direct;
         List<ScaleResult> atScales = new ArrayList<>();
-        try (SegmentationModel m = modelOptions.loader(deviceChoice).load(model)) {
+        try (SegmentationModel m = modelOptions.load(deviceChoice)) {
             System.err.println("segstream eval: " + frames.size() + " frames, model " + m.id() + " called directly ("
                     + m.info().fitting().describe() + ")");
             DirectEvaluator evaluator = new DirectEvaluator(m, labelFormat, feed);
@@ -208,7 +201,7 @@ final class EvalCommand implements Callable<Integer> {
                     + (png ? "PNG" : "JPEG quality " + quality()) + ")");
             int code = new EmbeddedRun(new EmbeddedRun.Settings(
                             List.of(camera),
-                            model,
+                            modelOptions.model,
                             modelOptions.loader(deviceChoice),
                             out,
                             Optional.of(kafka.bootstrapServers()),
@@ -283,7 +276,7 @@ final class EvalCommand implements Callable<Integer> {
     private String json(
             LabelFormat f, int frames, EvalReport direct, Optional<EvalReport> piped, List<ScaleResult> atScales) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("model", model.toString());
+        root.put("model", modelOptions.model.toString());
         root.put("format", f.name().toLowerCase(Locale.ROOT));
         root.put("frames", frames);
         root.set("direct", JSON.valueToTree(direct));

@@ -113,14 +113,8 @@ final class IngestCommand implements Callable<Integer> {
             })
     List<String> segmenterGroup = new ArrayList<>();
 
-    @Option(
-            names = "--metrics-port",
-            defaultValue = "9400",
-            description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
-    int metricsPort;
-
     @Mixin
-    MetricsAddressOption metricsAddress;
+    MetricsOptions endpoint;
 
     @Override
     public Integer call() throws Exception {
@@ -129,7 +123,7 @@ final class IngestCommand implements Callable<Integer> {
         List<CameraSpec> specs = cameras(problems);
         IngestConfig settings = null;
         cluster.validate(problems);
-        metricsAddress.validate(problems, metricsPort);
+        endpoint.validate(problems);
         if (problems.isEmpty()) {
             try {
                 settings = IngestConfig.defaults(cluster.bootstrapServers, cluster.topics())
@@ -152,7 +146,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (Ingest ingest = new Ingest(settings, new IngestMetrics(registry))) {
-            return runner.serve(metricsAddress, metricsPort, registry, new Running(ingest, specs, runner));
+            return runner.serve(endpoint, registry, new Running(ingest, specs, runner));
         }
     }
 

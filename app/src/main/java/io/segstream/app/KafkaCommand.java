@@ -71,7 +71,7 @@ final class KafkaCommand implements Callable<Integer> {
             return runner.refuse(List.of("the broker did not start: " + rootMessage(e)));
         }
         runner.print("ready at " + kafka.bootstrapServers() + ", data in " + dataDir.toAbsolutePath());
-        return runner.serve(null, 0, null, new Running(kafka));
+        return runner.serve(null, null, new Running(kafka));
     }
 
     private static String rootMessage(Throwable e) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How the commands that run a model load it: cache, descriptor, scale and size policy, device. */
-final class ModelOptions {
+class ModelOptions {
 
     @Mixin
     ModelCacheOption cache;

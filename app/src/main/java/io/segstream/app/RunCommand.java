@@ -8,9 +8,7 @@ import io.segstream.segmenter.model.DeviceChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,13 +43,6 @@ final class RunCommand implements Callable<Integer> {
     Optional<Path> config;
 
     @Option(
-            names = {"-m", "--model"},
-            required = true,
-            paramLabel = "PATH",
-            description = "A SavedModel directory or a frozen DeepLab graph (.pb).")
-    Path model;
-
-    @Option(
             names = {"-o", "--out"},
             required = true,
             paramLabel = "DIR",
@@ -64,21 +55,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Use this Kafka cluster instead of the in-process broker.")
     Optional<String> bootstrapServers;
 
-    @Option(
-            names = "--kafka-property",
-            paramLabel = "KEY=VALUE",
-            split = EnvironmentDefaults.SEPARATOR,
-            description =
-                    "A Kafka client property for every client of the run (security, timeouts, ...) with --bootstrap-servers; repeatable.")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
-    @Option(
-            names = "--kafka-config",
-            paramLabel = "FILE",
-            description =
-                    "With --bootstrap-servers: Kafka client properties from a Java properties file (security, credentials), "
-                            + "under --kafka-property.")
-    Optional<Path> kafkaConfig = Optional.empty();
+    @Mixin
+    KafkaClientOptions client;
 
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names (default: none).")
     String topicPrefix;
@@ -106,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
     SinkOptions sink;
 
     @Mixin
-    ModelOptions modelOptions;
+    ModelFileOptions modelOptions;
 
     @Mixin
     BatchOptions batch;
@@ -141,12 +119,11 @@ final class RunCommand implements Callable<Integer> {
         if (jpegQuality.isPresent() && (jpegQuality.get() < 1 || jpegQuality.get() > 100)) {
             problems.add("--jpeg-quality must be 1..100, got " + jpegQuality.get());
         }
-        if ((!kafkaProperties.isEmpty() || kafkaConfig.isPresent()) && bootstrapServers.isEmpty()) {
+        if (client.given() && bootstrapServers.isEmpty()) {
             problems.add(
                     "--kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only");
         }
-        Map<String, String> fromFile =
-                kafkaConfig.map(f -> KafkaConfigFile.load(f, problems)).orElse(Map.of());
+        client.validate(problems);
         sink.validate(problems);
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             problems.add("--stall-timeout must be positive, got " + stallTimeout);
@@ -189,11 +166,11 @@ final class RunCommand implements Callable<Integer> {
         }
         EmbeddedRun run = new EmbeddedRun(new EmbeddedRun.Settings(
                 cameras,
-                model,
+                modelOptions.model,
                 modelOptions.loader(deviceChoice),
                 out,
                 bootstrapServers,
-                KafkaConfigFile.merge(fromFile, kafkaProperties),
+                client.properties(),
                 topicPrefix,
                 partitions != null ? partitions : Math.max(1, Math.min(MAX_DEFAULT_PARTITIONS, cameras.size())),
                 sink,

@@ -13,7 +13,6 @@ import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterMetrics;
 import io.segstream.segmenter.worker.SegmenterWorker;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,15 +44,8 @@ final class SegmentCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(
-            names = {"-m", "--model"},
-            required = true,
-            paramLabel = "PATH",
-            description = "A SavedModel directory or a frozen DeepLab graph (.pb).")
-    Path model;
-
     @Mixin
-    ModelOptions modelOptions;
+    ModelFileOptions modelOptions;
 
     @Mixin
     BatchOptions batch;
@@ -73,14 +65,8 @@ final class SegmentCommand implements Callable<Integer> {
             })
     Optional<String> cameras = Optional.empty();
 
-    @Option(
-            names = "--metrics-port",
-            defaultValue = "9401",
-            description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
-    int metricsPort;
-
     @Mixin
-    MetricsAddressOption metricsAddress;
+    MetricsOptions endpoint;
 
     @Override
     public Integer call() throws Exception {
@@ -96,13 +82,13 @@ final class SegmentCommand implements Callable<Integer> {
             problems.add("--cameras: not a regular expression: " + e.getDescription());
         }
         batch.validate(problems);
-        metricsAddress.validate(problems, metricsPort);
+        endpoint.validate(problems);
         if (!problems.isEmpty()) {
             return runner.refuse(problems);
         }
         SegmentationModel loaded;
         try {
-            loaded = modelOptions.loader(deviceChoice).load(model);
+            loaded = modelOptions.load(deviceChoice);
         } catch (InvalidModelException e) {
             return runner.refuse(List.of("model refused: " + e.getMessage()));
         }
@@ -127,7 +113,7 @@ final class SegmentCommand implements Callable<Integer> {
                 .withMaxAge(batch.maxAge)
                 .withKafka(cluster.kafka());
         try (SegmenterWorker worker = new SegmenterWorker(config, m, metrics)) {
-            return runner.serve(metricsAddress, metricsPort, registry, new Running(worker, m, runner));
+            return runner.serve(endpoint, registry, new Running(worker, m, runner));
         }
     }
 

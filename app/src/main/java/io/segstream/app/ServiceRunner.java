@@ -53,8 +53,8 @@ final class ServiceRunner {
      * Serves {@code /metrics} from {@code registry} and {@code /health} from the service on
      * {@code metrics}' port (none when it is 0) while the service runs; the exit code it ended with.
      */
-    int serve(MetricsAddressOption metrics, int port, PrometheusMeterRegistry registry, Service service)
-            throws Exception {
+    int serve(MetricsOptions metrics, PrometheusMeterRegistry registry, Service service) throws Exception {
+        int port = metrics == null ? 0 : metrics.port();
         try (AutoCloseable http =
                 port == 0 ? () -> {} : new HttpEndpoint(metrics.on(port), registry, service::health)) {
             if (port != 0) {

@@ -38,15 +38,8 @@ final class ShadowCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(
-            names = {"-m", "--model"},
-            required = true,
-            paramLabel = "PATH",
-            description = "The candidate model.")
-    Path model;
-
     @Mixin
-    ModelOptions modelOptions;
+    ModelFileOptions modelOptions;
 
     @Option(
             names = "--shadow-prefix",
@@ -145,7 +138,7 @@ final class ShadowCommand implements Callable<Integer> {
             problems.forEach(p -> System.err.println("segstream shadow: " + p));
             return ExitCode.REFUSED.code();
         }
-        try (SegmentationModel candidate = modelOptions.loader(device).load(model)) {
+        try (SegmentationModel candidate = modelOptions.load(device)) {
             ShadowRun.Settings settings = new ShadowRun.Settings(
                     cluster.bootstrapServers,
                     cluster.kafka(),

@@ -67,14 +67,8 @@ final class SinkCommand implements Callable<Integer> {
     @Mixin
     SinkOptions sink;
 
-    @Option(
-            names = "--metrics-port",
-            defaultValue = "9402",
-            description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
-    int metricsPort;
-
     @Mixin
-    MetricsAddressOption metricsAddress;
+    MetricsOptions endpoint;
 
     @Mixin
     ViewOptions view;
@@ -87,7 +81,7 @@ final class SinkCommand implements Callable<Integer> {
         ServiceRunner runner = new ServiceRunner("sink");
         List<String> problems = new ArrayList<>();
         cluster.validate(problems);
-        metricsAddress.validate(problems, metricsPort);
+        endpoint.validate(problems);
         sink.validate(problems);
         view.validate(problems);
         for (Path dir : outputDir.map(d -> List.of(stateDir, d)).orElse(List.of(stateDir))) {
@@ -127,7 +121,7 @@ final class SinkCommand implements Callable<Integer> {
                 LOG.info("Live view on {}/", v.url());
             });
             metrics.bindTo(registry);
-            return runner.serve(metricsAddress, metricsPort, registry, new Running(service, runner));
+            return runner.serve(endpoint, registry, new Running(service, runner));
         }
     }
 

@@ -264,7 +264,7 @@ class DeployManifestsTest {
     }
 
     private static String defaultOf(String command, String option) {
-        return SERVICES.get(command).findOption(option).defaultValue();
+        return SERVICES.get(command).findOption(option).defaultValueString();
     }
 
     /** The build stages of the Dockerfile by name: the images are its targets. */
@@ -345,7 +345,7 @@ class DeployManifestsTest {
     }
 
     private static Map<String, CommandSpec> services() {
-        CommandLine main = new CommandLine(new Main());
+        CommandLine main = new CommandLine(new Main()).setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
         Map<String, CommandSpec> out = new HashMap<>();
         for (String name : EnvironmentDefaults.SERVICES) {
             out.put(name, main.getSubcommands().get(name).getCommandSpec());

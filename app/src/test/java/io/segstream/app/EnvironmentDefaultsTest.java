@@ -19,11 +19,11 @@ class EnvironmentDefaultsTest {
         SegmentCommand segment = parse(new SegmentCommand(), env, "--metrics-port", "1234");
 
         assertThat(segment.cluster.bootstrapServers).isEqualTo("kafka:9092");
-        assertThat(segment.model).hasToString("/models/deeplab");
+        assertThat(segment.modelOptions.model).hasToString("/models/deeplab");
         assertThat(segment.batch.batchSize).isEqualTo(8);
-        assertThat(segment.cluster.kafkaProperties)
+        assertThat(segment.cluster.client.properties)
                 .containsExactlyInAnyOrderEntriesOf(Map.of("session.timeout.ms", "6000", "security.protocol", "SSL"));
-        assertThat(segment.metricsPort).as("the command line wins").isEqualTo(1234);
+        assertThat(segment.endpoint.port()).as("the command line wins").isEqualTo(1234);
     }
 
     @Test
@@ -34,7 +34,7 @@ class EnvironmentDefaultsTest {
 
         assertThat(ingest.cameras).containsExactly("front=rtsp://a/1", "rear=rtsp://b/2");
         assertThat(ingest.png).isTrue();
-        assertThat(ingest.metricsPort).isEqualTo(9400);
+        assertThat(ingest.endpoint.port()).isEqualTo(9400);
     }
 
     @Test
@@ -42,10 +42,8 @@ class EnvironmentDefaultsTest {
         RunCommand run = parse(
                 new RunCommand(),
                 Map.of("SEGSTREAM_BOOTSTRAP_SERVERS", "kafka:9092", "SEGSTREAM_OUT", "/x"),
-                "--model",
-                "m",
-                "--out",
-                "o");
+                "--model=m",
+                "--out=o");
 
         assertThat(run.bootstrapServers).isEmpty();
     }

@@ -29,21 +29,14 @@ class EvalCommandTest {
         Path json = work.resolve("eval-" + transport.length + ".json");
         String[] base = {
             "eval",
-            "--model",
-            Assets.require(Assets.SAVED_MODEL).toString(),
-            "--images",
-            Assets.require("camvid/images").toString(),
-            "--labels",
-            Assets.require("camvid/labels").toString(),
-            "--format",
-            "camvid",
+            "--model=" + Assets.require(Assets.SAVED_MODEL).toString(),
+            "--images=" + Assets.require("camvid/images").toString(),
+            "--labels=" + Assets.require("camvid/labels").toString(),
+            "--format=camvid",
             "--pipeline",
-            "--device",
-            "cpu",
-            "--model-cache",
-            work.resolve("cache").toString(),
-            "--json",
-            json.toString()
+            "--device=cpu",
+            "--model-cache=" + work.resolve("cache").toString(),
+            "--json=" + json.toString()
         };
         String[] args = new String[base.length + transport.length];
         System.arraycopy(base, 0, args, 0, base.length);
@@ -86,22 +79,14 @@ class EvalCommandTest {
         Path json = work.resolve("scales.json");
         StdErr.Captured run = StdErr.capture(() -> Main.execute(
                 "eval",
-                "--model",
-                Assets.require(Assets.SAVED_MODEL).toString(),
-                "--images",
-                Assets.require("camvid/images").toString(),
-                "--labels",
-                Assets.require("camvid/labels").toString(),
-                "--format",
-                "camvid",
-                "--scales",
-                "1,2",
-                "--device",
-                "cpu",
-                "--model-cache",
-                work.resolve("cache").toString(),
-                "--json",
-                json.toString()));
+                "--model=" + Assets.require(Assets.SAVED_MODEL).toString(),
+                "--images=" + Assets.require("camvid/images").toString(),
+                "--labels=" + Assets.require("camvid/labels").toString(),
+                "--format=camvid",
+                "--scales=1,2",
+                "--device=cpu",
+                "--model-cache=" + work.resolve("cache").toString(),
+                "--json=" + json.toString()));
 
         assertThat(run.code()).as(run.stderr()).isZero();
         JsonNode scales = new ObjectMapper().readTree(json.toFile()).get("scales");

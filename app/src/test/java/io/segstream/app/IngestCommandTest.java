@@ -39,22 +39,14 @@ class IngestCommandTest {
 
         StdErr.Captured run = StdErr.capture(() -> Main.execute(
                 "ingest",
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--topic-prefix",
-                prefix,
-                "--partitions",
-                "2",
-                "--config",
-                config.toString(),
-                "--camera",
-                "from-cli=" + a,
-                "--camera",
-                "gone=" + missing,
-                "--metrics-port",
-                "0",
-                "--max-in-flight",
-                "0"));
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + prefix,
+                "--partitions=2",
+                "--config=" + config.toString(),
+                "--camera=from-cli=" + a,
+                "--camera=gone=" + missing,
+                "--metrics-port=0",
+                "--max-in-flight=0"));
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.stderr())
@@ -82,14 +74,10 @@ class IngestCommandTest {
 
         StdErr.Captured run = StdErr.capture(() -> Main.execute(
                 "ingest",
-                "--config",
-                config.toString(),
-                "--camera",
-                "nonsense",
-                "--camera",
-                "ok=/data/y.mp4",
-                "--jpeg-quality",
-                "0"));
+                "--config=" + config.toString(),
+                "--camera=nonsense",
+                "--camera=ok=/data/y.mp4",
+                "--jpeg-quality=0"));
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.stderr().lines().toList())

@@ -50,14 +50,10 @@ class KafkaConfigFileTest {
     void shouldRefuseAServiceWhoseConfigFileIsMissingBeforeConnecting() throws Exception {
         StdErr.Captured run = StdErr.capture(() -> Main.execute(
                 "sink",
-                "--bootstrap-servers",
-                "127.0.0.1:1",
-                "--kafka-config",
-                dir.resolve("nope.properties").toString(),
-                "--metrics-port",
-                "0",
-                "--view-port",
-                "0"));
+                "--bootstrap-servers=127.0.0.1:1",
+                "--kafka-config=" + dir.resolve("nope.properties").toString(),
+                "--metrics-port=0",
+                "--view-port=0"));
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.stderr())

@@ -38,7 +38,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,28 +54,18 @@ class LauncherIT {
 
     @Test
     void shouldRunTheReadmeCommandOnTheDrivingClip() throws Exception {
-        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
         Path clip = Assets.require(Assets.DRIVING_CLIP);
         Path model = Assets.require(Assets.SAVED_MODEL);
         Path log = work.resolve("launcher.log");
 
-        ProcessBuilder pb = new ProcessBuilder(
-                        root.resolve("segstream").toString(),
-                        "run",
-                        "--input",
-                        clip.toString(),
-                        "--model",
-                        model.toString(),
-                        "--out",
-                        work.resolve("out").toString(),
-                        "--model-cache",
-                        work.resolve("cache").toString())
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("SEGSTREAM_NO_BUILD", "1");
-        pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx2g");
-        Process p = pb.start();
+        Process p = Launcher.start(
+                log,
+                "2g",
+                "run",
+                "--input=" + clip.toString(),
+                "--model=" + model.toString(),
+                "--out=" + work.resolve("out").toString(),
+                "--model-cache=" + work.resolve("cache").toString());
         boolean finished = p.waitFor(5, TimeUnit.MINUTES);
         if (!finished) {
             p.destroyForcibly();
@@ -95,32 +84,21 @@ class LauncherIT {
 
     @Test
     void shouldRunALiveCameraUntilStoppedThenFinishEveryFrameItSent() throws Exception {
-        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
         Path model = Assets.require(Assets.SAVED_MODEL);
         Path log = work.resolve("launcher.log");
         String url = "http://127.0.0.1:" + Tools.freePort() + "/front.ts";
 
         int viewPort = Tools.freePort();
         try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url)) {
-            ProcessBuilder pb = new ProcessBuilder(
-                            root.resolve("segstream").toString(),
-                            "run",
-                            "--input",
-                            url,
-                            "--model",
-                            model.toString(),
-                            "--out",
-                            work.resolve("out").toString(),
-                            "--model-cache",
-                            work.resolve("cache").toString(),
-                            "--view-port",
-                            Integer.toString(viewPort))
-                    .directory(root.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            pb.environment().put("SEGSTREAM_NO_BUILD", "1");
-            pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx2g");
-            Process p = pb.start();
+            Process p = Launcher.start(
+                    log,
+                    "2g",
+                    "run",
+                    "--input=" + url,
+                    "--model=" + model.toString(),
+                    "--out=" + work.resolve("out").toString(),
+                    "--model-cache=" + work.resolve("cache").toString(),
+                    "--view-port=" + Integer.toString(viewPort));
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (framesDone(read(log)) < 20 && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(200);
@@ -157,7 +135,9 @@ class LauncherIT {
                             video.resolveSibling(video.getFileName().toString().replace(".mp4", ".jsonl")))
                     .size();
             assertThat(lines).as("statistics of every frame sent").isGreaterThanOrEqualTo(20);
-            assertThat(videoFrames(video)).as("a finished, playable overlay").isEqualTo(lines);
+            assertThat(Clips.frameCount(video))
+                    .as("a finished, playable overlay")
+                    .isEqualTo(lines);
             List<String> names;
             try (java.util.stream.Stream<Path> files = Files.list(live)) {
                 names = files.map(f -> f.getFileName().toString()).sorted().toList();
@@ -171,7 +151,6 @@ class LauncherIT {
     @Test
     @ExtendWith(RealKafka.class)
     void shouldServeALiveCameraWithHealthAndMetricsAndCloseItsSessionWhenStopped(KafkaBroker kafka) throws Exception {
-        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
         Path log = work.resolve("ingest.log");
         String url = "http://127.0.0.1:" + Tools.freePort() + "/front.ts";
         int metricsPort = Tools.freePort();
@@ -180,23 +159,14 @@ class LauncherIT {
         HttpClient http = HttpClient.newHttpClient();
 
         try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url)) {
-            ProcessBuilder pb = new ProcessBuilder(
-                            root.resolve("segstream").toString(),
-                            "ingest",
-                            "--bootstrap-servers",
-                            kafka.bootstrapServers(),
-                            "--topic-prefix",
-                            prefix,
-                            "--camera",
-                            "front=" + url,
-                            "--metrics-port",
-                            Integer.toString(metricsPort))
-                    .directory(root.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            pb.environment().put("SEGSTREAM_NO_BUILD", "1");
-            pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
-            Process p = pb.start();
+            Process p = Launcher.start(
+                    log,
+                    "1g",
+                    "ingest",
+                    "--bootstrap-servers=" + kafka.bootstrapServers(),
+                    "--topic-prefix=" + prefix,
+                    "--camera=front=" + url,
+                    "--metrics-port=" + Integer.toString(metricsPort));
             try (TopicWatch frames = new TopicWatch(kafka, topics.frames())) {
                 frames.await("20 frames", Duration.ofMinutes(2), records -> records.size() >= 20);
 
@@ -248,7 +218,6 @@ class LauncherIT {
     @Test
     @ExtendWith(RealKafka.class)
     void shouldGiveEveryFrameOneResultWhenASegmenterProcessIsKilled(KafkaBroker kafka) throws Exception {
-        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
         Topics topics = TestTopics.create(kafka, "launcher-kill", 4);
         String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
         String group = prefix + Groups.SEGMENTER;
@@ -260,8 +229,8 @@ class LauncherIT {
                     Clips.write(work.resolve(id + ".mp4"), frames, 320, 192, avcodec.AV_CODEC_ID_H264)
                             .toString()));
         }
-        Process doomed = segmenter(root, kafka, prefix, group, "doomed");
-        Process survivor = segmenter(root, kafka, prefix, group, "survivor");
+        Process doomed = segmenter(kafka, prefix, group, "doomed");
+        Process survivor = segmenter(kafka, prefix, group, "survivor");
         try (SinkService sink = new SinkService(new SinkConfig(
                         kafka.bootstrapServers(),
                         topics,
@@ -313,14 +282,13 @@ class LauncherIT {
     @Test
     @ExtendWith(RealKafka.class)
     void shouldKeepEveryFrameOnceWhenASinkProcessIsKilledAndStartedAgain(KafkaBroker kafka) throws Exception {
-        Path root = Path.of(System.getProperty("segstream.root")).toAbsolutePath();
         Topics topics = TestTopics.create(kafka, "launcher-sink", 1);
         String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
         String group = prefix + Groups.SEGMENTER;
         Path out = work.resolve("out");
         int port = Tools.freePort();
         Path clip = Assets.require(Assets.DRIVING_CLIP);
-        Process first = sink(root, kafka, prefix, out, port, "sink-1");
+        Process first = sink(kafka, prefix, out, port, "sink-1");
         Process second = null;
         try (io.segstream.segmenter.model.SegmentationModel model = new io.segstream.segmenter.model.ModelLoader(
                                 work.resolve("cache"), io.segstream.segmenter.model.DeviceChoice.CPU)
@@ -353,7 +321,7 @@ class LauncherIT {
 
             first.destroyForcibly();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            second = sink(root, kafka, prefix, out, port, "sink-2");
+            second = sink(kafka, prefix, out, port, "sink-2");
 
             java.util.Set<java.util.UUID> sessions =
                     java.util.Set.copyOf(result.get(3, TimeUnit.MINUTES).sessions());
@@ -382,7 +350,7 @@ class LauncherIT {
                 .extracting(l -> Long.parseLong(l.replaceAll(".*\"sequence\":(\\d+).*", "$1")))
                 .containsExactlyElementsOf(
                         java.util.stream.LongStream.range(0, 38).boxed().toList());
-        assertThat(videoFrames(out.resolve("clip").resolve("overlay.mp4")))
+        assertThat(Clips.frameCount(out.resolve("clip").resolve("overlay.mp4")))
                 .as("overlay frames; sink output:%n%s", read(work.resolve("sink-2.log")))
                 .isEqualTo(38);
         Matcher resumed =
@@ -393,65 +361,36 @@ class LauncherIT {
                 .isBetween(1, 37);
     }
 
-    private Process sink(Path root, KafkaBroker kafka, String prefix, Path out, int port, String name)
-            throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(
-                        root.resolve("segstream").toString(),
-                        "sink",
-                        "--topic-prefix",
-                        prefix,
-                        "--application-id",
-                        prefix + "sink",
-                        "--state-dir",
-                        work.resolve("sink-state").toString(),
-                        "--output-dir",
-                        out.toString(),
-                        "--metrics-port",
-                        Integer.toString(port),
-                        "--kafka-property",
-                        "session.timeout.ms=6000",
-                        "--kafka-property",
-                        "heartbeat.interval.ms=1000")
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile());
-        pb.environment().put("SEGSTREAM_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        pb.environment().put("SEGSTREAM_NO_BUILD", "1");
-        pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
-        return pb.start();
+    private Process sink(KafkaBroker kafka, String prefix, Path out, int port, String name) throws IOException {
+        return Launcher.start(
+                work.resolve(name + ".log"),
+                "1g",
+                Map.of("SEGSTREAM_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
+                "sink",
+                "--topic-prefix=" + prefix,
+                "--application-id=" + prefix + "sink",
+                "--state-dir=" + work.resolve("sink-state").toString(),
+                "--output-dir=" + out.toString(),
+                "--metrics-port=" + Integer.toString(port),
+                "--kafka-property=session.timeout.ms=6000",
+                "--kafka-property=heartbeat.interval.ms=1000");
     }
 
-    private Process segmenter(Path root, KafkaBroker kafka, String prefix, String group, String name)
-            throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(
-                        root.resolve("segstream").toString(),
-                        "segment",
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--topic-prefix",
-                        prefix,
-                        "--group",
-                        group,
-                        "--model",
-                        Assets.require(Assets.SAVED_MODEL).toString(),
-                        "--model-cache",
-                        work.resolve("cache").toString(),
-                        "--device",
-                        "cpu",
-                        "--batch-size",
-                        "2",
-                        "--metrics-port",
-                        "0",
-                        "--kafka-property",
-                        "session.timeout.ms=6000",
-                        "--kafka-property",
-                        "heartbeat.interval.ms=1000")
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile());
-        pb.environment().put("SEGSTREAM_NO_BUILD", "1");
-        pb.environment().put("SEGSTREAM_JAVA_OPTS", "-Xmx1g");
-        return pb.start();
+    private Process segmenter(KafkaBroker kafka, String prefix, String group, String name) throws IOException {
+        return Launcher.start(
+                work.resolve(name + ".log"),
+                "1g",
+                "segment",
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + prefix,
+                "--group=" + group,
+                "--model=" + Assets.require(Assets.SAVED_MODEL).toString(),
+                "--model-cache=" + work.resolve("cache").toString(),
+                "--device=cpu",
+                "--batch-size=2",
+                "--metrics-port=0",
+                "--kafka-property=session.timeout.ms=6000",
+                "--kafka-property=heartbeat.interval.ms=1000");
     }
 
     private static int framesDone(String output) {
@@ -461,17 +400,6 @@ class LauncherIT {
             last = Integer.parseInt(m.group(1));
         }
         return last;
-    }
-
-    static long videoFrames(Path video) throws Exception {
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
-            g.start();
-            long n = 0;
-            while (g.grabImage() != null) {
-                n++;
-            }
-            return n;
-        }
     }
 
     private static String read(Path log) throws IOException {

@@ -52,12 +52,10 @@ class ModelsCommandTest {
                 "models",
                 "inspect",
                 Assets.require(Assets.SIGNATE_GRAPH).toString(),
-                "--model-descriptor",
-                Assets.project(Assets.SIGNATE_DESCRIPTOR).toString(),
-                "--device",
-                "cpu",
-                "--model-cache",
-                cache.toString());
+                "--model-descriptor="
+                        + Assets.project(Assets.SIGNATE_DESCRIPTOR).toString(),
+                "--device=cpu",
+                "--model-cache=" + cache.toString());
 
         assertThat(inspected.code()).as(inspected.out()).isZero();
         assertThat(inspected.out())
@@ -75,12 +73,9 @@ class ModelsCommandTest {
                 "models",
                 "inspect",
                 Assets.require(Assets.SIGNATE_GRAPH).toString(),
-                "--size-policy",
-                "native",
-                "--device",
-                "cpu",
-                "--model-cache",
-                cache.toString());
+                "--size-policy=native",
+                "--device=cpu",
+                "--model-cache=" + cache.toString());
 
         assertThat(forced.code()).isEqualTo(1);
         assertThat(forced.out())

@@ -38,20 +38,13 @@ class RealModelsRunTest {
         String prefix = TestTopics.uniquePrefix("models");
         List<String> args = new ArrayList<>(List.of(
                 "run",
-                "--input",
-                input,
-                "--model",
-                Assets.require(model).toString(),
-                "--out",
-                out.toString(),
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--topic-prefix",
-                prefix,
-                "--model-cache",
-                work.resolve("cache").toString(),
-                "--device",
-                "cpu"));
+                "--input=" + input,
+                "--model=" + Assets.require(model).toString(),
+                "--out=" + out.toString(),
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + prefix,
+                "--model-cache=" + work.resolve("cache").toString(),
+                "--device=cpu"));
         args.addAll(List.of(more));
         StdErr.Captured c = StdErr.capture(() -> Main.execute(args.toArray(String[]::new)));
         return new Run(c.code(), out, prefix, c.stderr());
@@ -63,8 +56,8 @@ class RealModelsRunTest {
                 kafka,
                 Assets.require(Assets.DRIVING_CLIP).toString(),
                 Assets.SIGNATE_GRAPH,
-                "--model-descriptor",
-                Assets.project(Assets.SIGNATE_DESCRIPTOR).toString());
+                "--model-descriptor="
+                        + Assets.project(Assets.SIGNATE_DESCRIPTOR).toString());
 
         assertThat(r.code()).as(r.stderr()).isZero();
         List<String> names = List.of("background", "lane", "signal", "pedestrian", "car");
@@ -93,8 +86,8 @@ class RealModelsRunTest {
                     kafka,
                     Assets.require(Assets.DRIVING_CLIP).toString(),
                     model,
-                    "--model-descriptor",
-                    Assets.project(Assets.ADE_DESCRIPTOR).toString());
+                    "--model-descriptor="
+                            + Assets.project(Assets.ADE_DESCRIPTOR).toString());
 
             assertThat(r.code()).as(model + ": " + r.stderr()).isZero();
             List<JsonNode> stats = checkClip(kafka, r, null);
@@ -119,8 +112,8 @@ class RealModelsRunTest {
                 kafka,
                 Assets.require("stills/signate_img0562.jpg").toString(),
                 Assets.SIGNATE_GRAPH,
-                "--model-descriptor",
-                Assets.project(Assets.SIGNATE_DESCRIPTOR).toString());
+                "--model-descriptor="
+                        + Assets.project(Assets.SIGNATE_DESCRIPTOR).toString());
 
         assertThat(r.code()).as(r.stderr()).isZero();
         List<JsonNode> stats = RunOutputs.statsLines(r.out(), "signate_img0562");

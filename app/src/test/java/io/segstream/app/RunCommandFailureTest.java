@@ -36,12 +36,9 @@ class RunCommandFailureTest {
                 Assets.require(Assets.SAVED_MODEL).toString(),
                 "-o",
                 out.toString(),
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--topic-prefix",
-                TestTopics.uniquePrefix("fail"),
-                "--model-cache",
-                work.resolve("cache").toString()));
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + TestTopics.uniquePrefix("fail"),
+                "--model-cache=" + work.resolve("cache").toString()));
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.stderr())
@@ -62,8 +59,7 @@ class RunCommandFailureTest {
                 notAModel.toString(),
                 "-o",
                 work.resolve("out").toString(),
-                "--model-cache",
-                work.resolve("cache").toString()));
+                "--model-cache=" + work.resolve("cache").toString()));
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.stderr()).contains("segstream: model refused:").contains(notAModel.toString());

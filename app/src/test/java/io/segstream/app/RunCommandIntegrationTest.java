@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.LabelMap;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.TestTopics;
@@ -49,17 +50,13 @@ class RunCommandIntegrationTest {
 
         int code = Main.execute(
                 "run",
-                "--input",
-                clip.toString(),
-                "--model",
-                Assets.require(Assets.SAVED_MODEL).toString(),
-                "--out",
-                out.toString(),
-                "--model-cache",
-                work.resolve("cache").toString());
+                "--input=" + clip.toString(),
+                "--model=" + Assets.require(Assets.SAVED_MODEL).toString(),
+                "--out=" + out.toString(),
+                "--model-cache=" + work.resolve("cache").toString());
 
         assertThat(code).isZero();
-        int decoded = decodedFrameCount(clip);
+        int decoded = Clips.frameCount(clip);
         assertThat(statsLines(out)).hasSize(decoded);
         assertThat(overlayFrameCount(out.resolve(CAMERA).resolve("overlay.mp4")))
                 .isEqualTo(decoded);
@@ -75,7 +72,7 @@ class RunCommandIntegrationTest {
     private static Duration clipDuration(Path clip) throws Exception {
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile())) {
             g.start();
-            return Duration.ofMillis(Math.round(decodedFrameCount(clip) * 1000 / g.getFrameRate()));
+            return Duration.ofMillis(Math.round(Clips.frameCount(clip) * 1000 / g.getFrameRate()));
         }
     }
 
@@ -86,21 +83,15 @@ class RunCommandIntegrationTest {
 
         int code = Main.execute(
                 "run",
-                "--input",
-                clip.toString(),
-                "--model",
-                model.toString(),
-                "--out",
-                out.toString(),
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--topic-prefix",
-                prefix,
-                "--model-cache",
-                work.resolve("cache").toString());
+                "--input=" + clip.toString(),
+                "--model=" + model.toString(),
+                "--out=" + out.toString(),
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + prefix,
+                "--model-cache=" + work.resolve("cache").toString());
 
         assertThat(code).isZero();
-        int decoded = decodedFrameCount(clip);
+        int decoded = Clips.frameCount(clip);
         assertThat(decoded).isEqualTo(38);
 
         List<JsonNode> stats = statsLines(out);
@@ -192,17 +183,6 @@ class RunCommandIntegrationTest {
 
     private static List<JsonNode> statsLines(Path out) throws IOException {
         return RunOutputs.statsLines(out, CAMERA);
-    }
-
-    private static int decodedFrameCount(Path clip) throws Exception {
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile())) {
-            g.start();
-            int n = 0;
-            while (g.grabImage() != null) {
-                n++;
-            }
-            return n;
-        }
     }
 
     private static int overlayFrameCount(Path video) throws Exception {

@@ -17,10 +17,8 @@ class RunCommandOptionsTest {
                 "m",
                 "-o",
                 "o",
-                "--kafka-property",
-                "security.protocol=SASL_SSL",
-                "--partitions",
-                "0"));
+                "--kafka-property=security.protocol=SASL_SSL",
+                "--partitions=0"));
 
         assertThat(run.code()).isEqualTo(ExitCode.REFUSED.code());
         assertThat(run.stderr())

@@ -83,8 +83,8 @@ class SecureClusterIntegrationTest {
             Topics topics = Topics.withPrefix(PREFIX);
             String group = PREFIX + Groups.SEGMENTER;
             String appId = PREFIX + SinkConfig.DEFAULT_APPLICATION_ID;
-            try (Admin admin =
-                    Admin.create(KafkaClientProperties.admin(bootstrap, Map.of(), client(security, "admin")))) {
+            try (Admin admin = Admin.create(
+                    KafkaClientProperties.admin(bootstrap, Map.of(), EmbeddedKafka.client(security, "admin")))) {
                 TopicCreator.ensure(admin, topics.specs(2, (short) 1, Duration.ofHours(1)));
                 admin.createAcls(acls(topics, group, appId)).all().get(30, TimeUnit.SECONDS);
             }
@@ -100,16 +100,16 @@ class SecureClusterIntegrationTest {
                                     appId,
                                     Files.createDirectories(work.resolve("state")),
                                     Optional.empty())
-                            .withKafka(client(security, "sink")));
+                            .withKafka(EmbeddedKafka.client(security, "sink")));
                     SegmenterWorker segmenter = new SegmenterWorker(
                             SegmenterConfig.defaults(bootstrap, topics)
                                     .withGroup(group)
-                                    .withKafka(client(security, "segmenter")),
+                                    .withKafka(EmbeddedKafka.client(security, "segmenter")),
                             model);
                     Ingest ingest = new Ingest(
                             IngestConfig.defaults(bootstrap, topics)
                                     .withSegmenterGroup(group)
-                                    .withKafka(client(security, "ingest")),
+                                    .withKafka(EmbeddedKafka.client(security, "ingest")),
                             IngestMetrics.inMemory())) {
                 sink.start();
                 new Thread(segmenter, "segmenter").start();
@@ -118,7 +118,7 @@ class SecureClusterIntegrationTest {
                 assertThat(result.succeeded()).as("ingest: %s", result.error()).isTrue();
                 KafkaBroker asAdmin = broker(bootstrap);
                 stats = ScaleOutIntegrationTest.frameStatsUntilEnded(
-                        asAdmin, topics, Set.copyOf(result.sessions()), client(security, "admin"));
+                        asAdmin, topics, Set.copyOf(result.sessions()), EmbeddedKafka.client(security, "admin"));
             }
             assertThat(stats.get("cam"))
                     .as("frame-stats through the secured cluster")
@@ -133,16 +133,11 @@ class SecureClusterIntegrationTest {
             long t0 = System.nanoTime();
             StdErr.Captured refused = StdErr.capture(() -> Main.execute(
                     "ingest",
-                    "--bootstrap-servers",
-                    bootstrap,
-                    "--topic-prefix",
-                    PREFIX,
-                    "--kafka-config",
-                    wrong.toString(),
-                    "--camera",
-                    "cam=" + clip,
-                    "--metrics-port",
-                    "0"));
+                    "--bootstrap-servers=" + bootstrap,
+                    "--topic-prefix=" + PREFIX,
+                    "--kafka-config=" + wrong.toString(),
+                    "--camera=cam=" + clip,
+                    "--metrics-port=0"));
             assertThat(refused.code()).as(refused.stderr()).isEqualTo(2);
             assertThat(refused.stderr())
                     .contains("segstream ingest: cannot create the topics on " + bootstrap)
@@ -156,16 +151,11 @@ class SecureClusterIntegrationTest {
             t0 = System.nanoTime();
             StdErr.Captured denied = StdErr.capture(() -> Main.execute(
                     "ingest",
-                    "--bootstrap-servers",
-                    bootstrap,
-                    "--topic-prefix",
-                    PREFIX,
-                    "--kafka-config",
-                    outsider.toString(),
-                    "--camera",
-                    "cam=" + clip,
-                    "--metrics-port",
-                    "0"));
+                    "--bootstrap-servers=" + bootstrap,
+                    "--topic-prefix=" + PREFIX,
+                    "--kafka-config=" + outsider.toString(),
+                    "--camera=cam=" + clip,
+                    "--metrics-port=0"));
             assertThat(denied.code()).as(denied.stderr()).isEqualTo(2);
             assertThat(denied.stderr())
                     .contains("segstream ingest: cannot create the topics on " + bootstrap)
@@ -215,26 +205,9 @@ class SecureClusterIntegrationTest {
                 new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW));
     }
 
-    /** The client properties of {@code user}, as a service gets them from its --kafka-config file. */
-    private static Map<String, String> client(EmbeddedKafka.Security s, String user) {
-        return Map.of(
-                "security.protocol",
-                "SASL_SSL",
-                "sasl.mechanism",
-                "SCRAM-SHA-512",
-                "sasl.jaas.config",
-                EmbeddedKafka.jaas(user, s.users().get(user)),
-                "ssl.truststore.type",
-                "PKCS12",
-                "ssl.truststore.location",
-                s.truststore().toString(),
-                "ssl.truststore.password",
-                s.truststorePassword());
-    }
-
     private Path config(String name, EmbeddedKafka.Security s, String user, String password) throws Exception {
         StringBuilder b = new StringBuilder();
-        Map<String, String> props = new HashMap<>(client(s, user));
+        Map<String, String> props = new HashMap<>(EmbeddedKafka.client(s, user));
         props.put("sasl.jaas.config", EmbeddedKafka.jaas(user, password));
         props.forEach((k, v) ->
                 b.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));

@@ -59,20 +59,13 @@ class ShadowIntegrationTest {
         out = work.resolve("production");
         int code = Main.execute(
                 "run",
-                "--input",
-                Assets.require(Assets.DRIVING_CLIP).toString(),
-                "--model",
-                Assets.require(Assets.SAVED_MODEL).toString(),
-                "--out",
-                out.toString(),
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--topic-prefix",
-                prefix,
-                "--model-cache",
-                work.resolve("cache").toString(),
-                "--device",
-                "cpu");
+                "--input=" + Assets.require(Assets.DRIVING_CLIP).toString(),
+                "--model=" + Assets.require(Assets.SAVED_MODEL).toString(),
+                "--out=" + out.toString(),
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + prefix,
+                "--model-cache=" + work.resolve("cache").toString(),
+                "--device=cpu");
         assertThat(code).isZero();
         for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, prefix + "frames")) {
             if (!WireHeaders.isEndOfStream(r.headers())) {
@@ -91,24 +84,17 @@ class ShadowIntegrationTest {
         Path report = work.resolve(name);
         List<String> args = new ArrayList<>(List.of(
                 "shadow",
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--topic-prefix",
-                prefix,
-                "--shadow-prefix",
-                shadowPrefix,
-                "--model",
-                Assets.require(model).toString(),
-                "--from",
-                instant(captureBySequence.get(fromSeq)).toString(),
-                "--to",
-                instant(captureBySequence.get(toSeq) + (toSeq == 37 ? 1 : 0)).toString(),
-                "--out",
-                report.toString(),
-                "--model-cache",
-                work.resolve("cache").toString(),
-                "--device",
-                "cpu"));
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + prefix,
+                "--shadow-prefix=" + shadowPrefix,
+                "--model=" + Assets.require(model).toString(),
+                "--from=" + instant(captureBySequence.get(fromSeq)).toString(),
+                "--to="
+                        + instant(captureBySequence.get(toSeq) + (toSeq == 37 ? 1 : 0))
+                                .toString(),
+                "--out=" + report.toString(),
+                "--model-cache=" + work.resolve("cache").toString(),
+                "--device=cpu"));
         args.addAll(List.of(more));
         StdErr.Captured run = StdErr.capture(() -> Main.execute(args.toArray(String[]::new)));
         assertThat(run.code()).as(run.stderr()).isZero();
@@ -200,10 +186,10 @@ class ShadowIntegrationTest {
                 0,
                 37,
                 Assets.ADE_SAVED_MODEL,
-                "--model-descriptor",
-                Assets.project(Assets.ADE_DESCRIPTOR).toString(),
-                "--mapping",
-                Assets.project("descriptors/ade20k32-to-cityscapes.yaml").toString());
+                "--model-descriptor=" + Assets.project(Assets.ADE_DESCRIPTOR).toString(),
+                "--mapping="
+                        + Assets.project("descriptors/ade20k32-to-cityscapes.yaml")
+                                .toString());
         assertThat(ade.frames())
                 .hasSize(38)
                 .allSatisfy(f -> assertThat(f.get("compared").asBoolean()).isTrue());
@@ -254,20 +240,13 @@ class ShadowIntegrationTest {
                     .isTrue();
             int produced = Main.execute(
                     "run",
-                    "--input",
-                    Assets.require(Assets.DRIVING_CLIP).toString(),
-                    "--model",
-                    Assets.require(Assets.SAVED_MODEL).toString(),
-                    "--out",
-                    work.resolve("production-2").toString(),
-                    "--bootstrap-servers",
-                    kafka.bootstrapServers(),
-                    "--topic-prefix",
-                    prefix,
-                    "--model-cache",
-                    work.resolve("cache").toString(),
-                    "--device",
-                    "cpu");
+                    "--input=" + Assets.require(Assets.DRIVING_CLIP).toString(),
+                    "--model=" + Assets.require(Assets.SAVED_MODEL).toString(),
+                    "--out=" + work.resolve("production-2").toString(),
+                    "--bootstrap-servers=" + kafka.bootstrapServers(),
+                    "--topic-prefix=" + prefix,
+                    "--model-cache=" + work.resolve("cache").toString(),
+                    "--device=cpu");
             assertThat(produced).isZero();
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(150);
             while (compared(kafka, shadowPrefix) < 38 && System.nanoTime() < deadline) {

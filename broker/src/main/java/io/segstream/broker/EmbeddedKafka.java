@@ -227,14 +227,18 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The client settings of the super user, for the broker's own readiness check. */
     private static Map<String, String> adminClient(Security s) {
-        String admin = s.admin();
+        return client(s, s.admin());
+    }
+
+    /** The client settings of {@code user} on a secured broker: SASL_SSL, SCRAM-SHA-512, its truststore. */
+    public static Map<String, String> client(Security s, String user) {
         return Map.of(
                 "security.protocol",
                 "SASL_SSL",
                 "sasl.mechanism",
                 "SCRAM-SHA-512",
                 "sasl.jaas.config",
-                jaas(admin, s.users().get(admin)),
+                jaas(user, s.users().get(user)),
                 "ssl.truststore.type",
                 "PKCS12",
                 "ssl.truststore.location",

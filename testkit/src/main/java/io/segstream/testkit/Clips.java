@@ -57,6 +57,18 @@ public final class Clips {
         return out;
     }
 
+    /** How many pictures FFmpeg decodes from a video. */
+    public static int frameCount(Path video) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
+            g.start();
+            int n = 0;
+            while (g.grabImage() != null) {
+                n++;
+            }
+            return n;
+        }
+    }
+
     public static int level(int frame) {
         return Math.min(255, 20 * frame + 10);
     }

@@ -3,6 +3,7 @@ package io.segstream.sink.video;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.segstream.testkit.Clips;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class H264Mp4WriterTest {
         writer.awaitWritten(); // what the sink does before each commit
         // no close(): as if the process had been killed
 
-        assertThat(decoded(video)).isEqualTo(10);
+        assertThat(Clips.frameCount(video)).isEqualTo(10);
         writer.close();
     }
 
@@ -44,7 +45,7 @@ class H264Mp4WriterTest {
                     .containsExactlyElementsOf(
                             java.util.stream.IntStream.range(0, 20).boxed().toList());
         }
-        assertThat(decoded(video)).isEqualTo(20);
+        assertThat(Clips.frameCount(video)).isEqualTo(20);
     }
 
     @Test
@@ -59,7 +60,7 @@ class H264Mp4WriterTest {
             g.start();
             assertThat(List.of(g.getImageWidth(), g.getImageHeight())).containsExactly(96, 64);
         }
-        assertThat(decoded(video)).isEqualTo(2);
+        assertThat(Clips.frameCount(video)).isEqualTo(2);
     }
 
     @Test
@@ -78,16 +79,5 @@ class H264Mp4WriterTest {
         g.fillRect(0, 0, w, h);
         g.dispose();
         return img;
-    }
-
-    private static long decoded(Path video) throws Exception {
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
-            g.start();
-            long n = 0;
-            while (g.grabImage() != null) {
-                n++;
-            }
-            return n;
-        }
     }
 }
