@@ -147,27 +147,11 @@ class BrokerRestartIT {
     /** The driving clip played {@value #LOOPS} times: a recorded input of a few hundred frames. */
     private Path loopedClip() throws Exception {
         Path clip = work.resolve("drive.mp4");
-        Process p = new ProcessBuilder(
-                        Tools.ffmpeg().toString(),
-                        "-hide_banner",
-                        "-nostdin",
-                        "-loglevel",
-                        "error",
-                        "-stream_loop",
-                        Integer.toString(LOOPS - 1),
-                        "-i",
-                        Assets.require(Assets.DRIVING_CLIP).toString(),
-                        "-an",
-                        "-c:v",
-                        "libx264",
-                        "-preset",
-                        "ultrafast",
-                        "-y",
-                        clip.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("ffmpeg: %s", output).isZero();
+        Tools.runFfmpeg(
+                "-stream_loop {} -i {} -an -c:v libx264 -preset ultrafast {}",
+                LOOPS - 1,
+                Assets.require(Assets.DRIVING_CLIP),
+                clip);
         assertThat(Clips.frameCount(clip)).as("frames of the looped clip").isEqualTo(FRAMES);
         return clip;
     }

@@ -9,6 +9,7 @@ import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
+import io.segstream.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,44 +67,12 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
     }
 
     private long anchorNanos(Path clip) throws Exception {
-        return Inputs.run(List.of(
-                "ffmpeg",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-nostdin",
-                "-i",
-                clip.toString(),
-                "-an",
-                "-c:v",
-                "mjpeg",
-                "-q:v",
-                FFMPEG_QSCALE,
-                "-f",
-                "image2pipe",
-                "-y",
-                "/dev/null"));
+        return Tools.runFfmpeg("-i {} -an -c:v mjpeg -q:v {} -f image2pipe /dev/null", clip, FFMPEG_QSCALE);
     }
 
     private long anchorBytes(Path clip) throws Exception {
         Path out = work.resolve("anchor.mjpeg");
-        Inputs.run(List.of(
-                "ffmpeg",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-nostdin",
-                "-i",
-                clip.toString(),
-                "-an",
-                "-c:v",
-                "mjpeg",
-                "-q:v",
-                FFMPEG_QSCALE,
-                "-f",
-                "image2pipe",
-                "-y",
-                out.toString()));
+        Tools.runFfmpeg("-i {} -an -c:v mjpeg -q:v {} -f image2pipe {}", clip, FFMPEG_QSCALE, out);
         long size = Files.size(out);
         Files.delete(out);
         return size;

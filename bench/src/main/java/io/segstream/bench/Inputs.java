@@ -1,5 +1,6 @@
 package io.segstream.bench;
 
+import io.segstream.testkit.Tools;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,28 +32,13 @@ final class Inputs {
             return out;
         }
         Files.createDirectories(work);
-        run(List.of(
-                "ffmpeg",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-stream_loop",
-                Integer.toString(LOOPS - 1),
-                "-i",
-                source.toString(),
-                "-an",
-                "-vf",
-                "scale=" + width + ":" + height,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "medium",
-                "-crf",
-                "20",
-                "-pix_fmt",
-                "yuv420p",
-                out.toString()));
+        Tools.runFfmpeg(
+                "-stream_loop {} -i {} -an -vf scale={}:{} -c:v libx264 -preset medium -crf 20 -pix_fmt yuv420p {}",
+                LOOPS - 1,
+                source,
+                width,
+                height,
+                out);
         return out;
     }
 
@@ -70,21 +56,6 @@ final class Inputs {
         }
         Collections.sort(times);
         return frames / (times.get(times.size() / 2) / 1e9);
-    }
-
-    /** Runs a command to its end and returns its wall time in nanoseconds. */
-    static long run(List<String> command) throws IOException, InterruptedException {
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(new ArrayList<>(command))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        int code = p.waitFor();
-        long took = System.nanoTime() - t0;
-        if (code != 0) {
-            throw new IOException(String.join(" ", command) + " exited with " + code);
-        }
-        return took;
     }
 
     /** A picture scaled to {@code w}x{@code h}, as JPEG. */

@@ -9,6 +9,7 @@ import io.segstream.protocol.MaskStatus;
 import io.segstream.sink.overlay.OverlayRenderer;
 import io.segstream.sink.stats.ClassFractions;
 import io.segstream.sink.video.H264Mp4Writer;
+import io.segstream.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,55 +72,24 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
             return dir;
         }
         Files.createDirectories(dir);
-        Inputs.run(List.of(
-                "ffmpeg",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-nostdin",
-                "-i",
-                clip.toString(),
-                "-an",
-                "-c:v",
-                "mjpeg",
-                "-q:v",
+        Tools.runFfmpeg(
+                "-i {} -an -c:v mjpeg -q:v {} -start_number 0 {}",
+                clip,
                 IngestBenchmark.FFMPEG_QSCALE,
-                "-start_number",
-                "0",
-                dir.resolve("%05d.jpg").toString()));
+                dir.resolve("%05d.jpg"));
         return dir;
     }
 
     private long anchorNanos(Path frames, int height) throws Exception {
         Path out = work.resolve("anchor-" + height + "p.mp4");
-        return Inputs.run(List.of(
-                "ffmpeg",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-nostdin",
-                "-framerate",
-                "25",
-                "-start_number",
-                "0",
-                "-i",
-                frames.resolve("%05d.jpg").toString(),
-                "-c:v",
-                "libx264",
-                "-preset",
+        return Tools.runFfmpeg(
+                "-framerate 25 -start_number 0 -i {} -c:v libx264 -preset {} -tune {} -crf {} -pix_fmt yuv420p "
+                        + "-movflags frag_every_frame+empty_moov+default_base_moof -f mp4 {}",
+                frames.resolve("%05d.jpg"),
                 H264Mp4Writer.PRESET,
-                "-tune",
                 H264Mp4Writer.TUNE,
-                "-crf",
-                Integer.toString(H264Mp4Writer.CRF),
-                "-pix_fmt",
-                "yuv420p",
-                "-movflags",
-                "frag_every_frame+empty_moov+default_base_moof",
-                "-f",
-                "mp4",
-                "-y",
-                out.toString()));
+                H264Mp4Writer.CRF,
+                out);
     }
 
     private long sinkNanos(List<byte[]> jpegs, byte[] maskPng, int width, int height) throws Exception {

@@ -2,6 +2,7 @@ package io.segstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segstream.testkit.Tools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -336,24 +337,7 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
         if (Files.exists(done) && Files.exists(to)) {
             return to;
         }
-        Process ffmpeg = new ProcessBuilder(
-                        "ffmpeg",
-                        "-v",
-                        "error",
-                        "-y",
-                        "-stream_loop",
-                        Integer.toString(times),
-                        "-i",
-                        clip.toString(),
-                        "-an",
-                        "-c:v",
-                        "copy",
-                        to.toString())
-                .inheritIO()
-                .start();
-        if (ffmpeg.waitFor() != 0) {
-            throw new IOException("ffmpeg could not loop " + clip + " into " + to);
-        }
+        Tools.runFfmpeg("-stream_loop {} -i {} -an -c:v copy {}", times, clip, to);
         Files.writeString(done, "");
         return to;
     }

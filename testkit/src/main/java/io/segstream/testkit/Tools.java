@@ -3,8 +3,11 @@ package io.segstream.testkit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -20,6 +23,50 @@ public final class Tools {
 
     public static Path ffmpeg() {
         return require("ffmpeg", "ffmpeg");
+    }
+
+    /**
+     * Runs Debian's ffmpeg to its end, quietly (errors only, no terminal input, overwriting its output).
+     *
+     * @param template its arguments as words separated by spaces, each {@code {}} replaced by the next
+     *     of {@code values} (so a path with spaces stays one argument)
+     * @return its wall time in nanoseconds
+     * @throws IOException naming the command and what it printed when it fails
+     */
+    public static long runFfmpeg(String template, Object... values) throws IOException, InterruptedException {
+        List<String> command =
+                new ArrayList<>(List.of(ffmpeg().toString(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"));
+        command.addAll(words(template, values));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        if (code != 0) {
+            throw new IOException(String.join(" ", command) + " exited with " + code + ": " + output.strip());
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** The words of {@code template} (separated by spaces), each {@code {}} replaced by the next value. */
+    public static List<String> words(String template, Object... values) {
+        List<String> out = new ArrayList<>();
+        int next = 0;
+        for (String word : template.strip().split(" +")) {
+            StringBuilder b = new StringBuilder();
+            int at = 0;
+            for (int i = word.indexOf("{}"); i >= 0; i = word.indexOf("{}", at)) {
+                if (next == values.length) {
+                    throw new IllegalArgumentException("more {} than values in: " + template);
+                }
+                b.append(word, at, i).append(values[next++]);
+                at = i + 2;
+            }
+            out.add(b.append(word.substring(at)).toString());
+        }
+        if (next != values.length) {
+            throw new IllegalArgumentException(values.length + " values for " + next + " {} in: " + template);
+        }
+        return out;
     }
 
     public static Path rtspServer() {
