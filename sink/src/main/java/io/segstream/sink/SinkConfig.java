@@ -1,6 +1,7 @@
 package io.segstream.sink;
 
 import io.segstream.protocol.Checks;
+import io.segstream.protocol.Records;
 import io.segstream.protocol.Topics;
 import io.segstream.sink.stats.EgoCorridor;
 import java.nio.file.Path;
@@ -98,64 +99,14 @@ public record SinkConfig(
     }
 
     public SinkConfig withMaskTimeout(Duration t) {
-        Copy c = new Copy(this);
-        c.maskTimeout = t;
-        return c.build();
+        return Records.with(this, "maskTimeout", t);
     }
 
     public SinkConfig withWindows(List<Duration> w) {
-        Copy c = new Copy(this);
-        c.windows = w;
-        return c.build();
+        return Records.with(this, "windows", w);
     }
 
     public SinkConfig withKafka(Map<String, String> k) {
-        Copy c = new Copy(this);
-        c.kafka = k;
-        return c.build();
-    }
-
-    /** A copy of a config to change some components of: every wither goes through it. */
-    private static final class Copy {
-        private String bootstrapServers;
-        private Topics topics;
-        private String applicationId;
-        private Path stateDir;
-        private Optional<Path> outputDir;
-        private double overlayAlpha;
-        private EgoCorridor corridor;
-        private Duration maskTimeout;
-        private List<Duration> windows;
-        private Duration liveSegment;
-        private Map<String, String> kafka;
-
-        Copy(SinkConfig c) {
-            bootstrapServers = c.bootstrapServers;
-            topics = c.topics;
-            applicationId = c.applicationId;
-            stateDir = c.stateDir;
-            outputDir = c.outputDir;
-            overlayAlpha = c.overlayAlpha;
-            corridor = c.corridor;
-            maskTimeout = c.maskTimeout;
-            windows = c.windows;
-            liveSegment = c.liveSegment;
-            kafka = c.kafka;
-        }
-
-        SinkConfig build() {
-            return new SinkConfig(
-                    bootstrapServers,
-                    topics,
-                    applicationId,
-                    stateDir,
-                    outputDir,
-                    overlayAlpha,
-                    corridor,
-                    maskTimeout,
-                    windows,
-                    liveSegment,
-                    kafka);
-        }
+        return Records.with(this, "kafka", k);
     }
 }

@@ -1,6 +1,7 @@
 package io.segstream.ingest.camera;
 
 import io.segstream.protocol.Groups;
+import io.segstream.protocol.Records;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -102,10 +103,7 @@ public record IngestConfig(
     }
 
     public IngestConfig withTimeouts(Duration io, Duration stall) {
-        Copy c = new Copy(this);
-        c.ioTimeout = io;
-        c.stallTimeout = stall;
-        return c.build();
+        return Records.with(this, "ioTimeout", io, "stallTimeout", stall);
     }
 
     /** The backoff ending at {@code max}, starting at the default minimum (or at {@code max} when that is shorter). */
@@ -114,31 +112,21 @@ public record IngestConfig(
     }
 
     public IngestConfig withBackoff(Duration min, Duration max) {
-        Copy c = new Copy(this);
-        c.backoffMin = min;
-        c.backoffMax = max;
-        return c.build();
+        return Records.with(this, "backoffMin", min, "backoffMax", max);
     }
 
     public IngestConfig withMaxInFlight(int n, List<String> groups) {
-        Copy c = new Copy(this);
-        c.maxInFlight = n;
-        c.segmenterGroups = groups;
-        return c.build();
+        return Records.with(this, "maxInFlight", n, "segmenterGroups", groups);
     }
 
     /** Further Kafka client properties (security, ...) for the producer and the admin client, applied last. */
     public IngestConfig withKafka(Map<String, String> properties) {
-        Copy c = new Copy(this);
-        c.kafka = properties;
-        return c.build();
+        return Records.with(this, "kafka", properties);
     }
 
     /** Live cameras publish at most {@code n} frames ahead of the segmenters and drop the others; 0 = no bound. */
     public IngestConfig withLiveAhead(int n) {
-        Copy c = new Copy(this);
-        c.liveAhead = n;
-        return c.build();
+        return Records.with(this, "liveAhead", n);
     }
 
     public IngestConfig withSegmenterGroup(String group) {
@@ -146,9 +134,7 @@ public record IngestConfig(
     }
 
     public IngestConfig withRecordedAttempts(int n) {
-        Copy c = new Copy(this);
-        c.recordedAttempts = n;
-        return c.build();
+        return Records.with(this, "recordedAttempts", n);
     }
 
     private static void positive(String name, Duration d) {
@@ -160,61 +146,6 @@ public record IngestConfig(
 
     /** Pins each camera to its partition of the frames topic. */
     public IngestConfig withPartitions(Map<String, Integer> pinned) {
-        Copy c = new Copy(this);
-        c.partitions = pinned;
-        return c.build();
-    }
-
-    /** A copy of a config to change some components of: every wither goes through it. */
-    private static final class Copy {
-        private String bootstrapServers;
-        private Topics topics;
-        private Duration ioTimeout;
-        private Duration stallTimeout;
-        private Duration backoffMin;
-        private Duration backoffMax;
-        private int recordedAttempts;
-        private int maxInFlight;
-        private List<String> segmenterGroups;
-        private int liveQueue;
-        private int liveMaxUnacked;
-        private int liveAhead;
-        private Map<String, String> kafka;
-        private Map<String, Integer> partitions;
-
-        Copy(IngestConfig c) {
-            bootstrapServers = c.bootstrapServers;
-            topics = c.topics;
-            ioTimeout = c.ioTimeout;
-            stallTimeout = c.stallTimeout;
-            backoffMin = c.backoffMin;
-            backoffMax = c.backoffMax;
-            recordedAttempts = c.recordedAttempts;
-            maxInFlight = c.maxInFlight;
-            segmenterGroups = c.segmenterGroups;
-            liveQueue = c.liveQueue;
-            liveMaxUnacked = c.liveMaxUnacked;
-            liveAhead = c.liveAhead;
-            kafka = c.kafka;
-            partitions = c.partitions;
-        }
-
-        IngestConfig build() {
-            return new IngestConfig(
-                    bootstrapServers,
-                    topics,
-                    ioTimeout,
-                    stallTimeout,
-                    backoffMin,
-                    backoffMax,
-                    recordedAttempts,
-                    maxInFlight,
-                    segmenterGroups,
-                    liveQueue,
-                    liveMaxUnacked,
-                    liveAhead,
-                    kafka,
-                    partitions);
-        }
+        return Records.with(this, "partitions", pinned);
     }
 }

@@ -2,6 +2,7 @@ package io.segstream.segmenter.worker;
 
 import io.segstream.protocol.Checks;
 import io.segstream.protocol.Groups;
+import io.segstream.protocol.Records;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.Map;
@@ -67,29 +68,20 @@ public record SegmenterConfig(
     }
 
     public SegmenterConfig withGroup(String group) {
-        Copy c = new Copy(this);
-        c.groupId = group;
-        return c.build();
+        return Records.with(this, "groupId", group);
     }
 
     public SegmenterConfig withBatch(int size, Duration wait) {
-        Copy c = new Copy(this);
-        c.batchSize = size;
-        c.maxWait = wait;
-        return c.build();
+        return Records.with(this, "batchSize", size, "maxWait", wait);
     }
 
     public SegmenterConfig withMaxAge(Duration age) {
-        Copy c = new Copy(this);
-        c.maxAge = age;
-        return c.build();
+        return Records.with(this, "maxAge", age);
     }
 
     /** Segments only the cameras whose ids match {@code pattern} entirely. */
     public SegmenterConfig withCameras(Pattern pattern) {
-        Copy c = new Copy(this);
-        c.cameras = Optional.of(pattern);
-        return c.build();
+        return Records.with(this, "cameras", Optional.of(pattern));
     }
 
     /** Whether this group segments the camera's frames. */
@@ -99,38 +91,6 @@ public record SegmenterConfig(
     }
 
     public SegmenterConfig withKafka(Map<String, String> properties) {
-        Copy c = new Copy(this);
-        c.kafka = properties;
-        return c.build();
-    }
-
-    /** A copy of a config to change some components of: every wither goes through it. */
-    private static final class Copy {
-        private String bootstrapServers;
-        private Topics topics;
-        private String groupId;
-        private int batchSize;
-        private Duration maxWait;
-        private Duration maxAge;
-        private Duration pollTimeout;
-        private Map<String, String> kafka;
-        private Optional<Pattern> cameras;
-
-        Copy(SegmenterConfig c) {
-            bootstrapServers = c.bootstrapServers;
-            topics = c.topics;
-            groupId = c.groupId;
-            batchSize = c.batchSize;
-            maxWait = c.maxWait;
-            maxAge = c.maxAge;
-            pollTimeout = c.pollTimeout;
-            kafka = c.kafka;
-            cameras = c.cameras;
-        }
-
-        SegmenterConfig build() {
-            return new SegmenterConfig(
-                    bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, kafka, cameras);
-        }
+        return Records.with(this, "kafka", properties);
     }
 }
