@@ -8,18 +8,13 @@ import picocli.CommandLine.Option;
 /** How a segmenter batches and which live frames it skips. */
 final class BatchOptions {
 
-    @Option(
-            names = "--batch-size",
-            description = "Most frames per model call, across cameras (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size")
     int batchSize = SegmenterConfig.DEFAULT_BATCH_SIZE;
 
-    @Option(names = "--batch-wait", description = "Longest wait for a batch to fill (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-wait")
     Duration batchWait = SegmenterConfig.DEFAULT_BATCH_WAIT;
 
-    @Option(
-            names = "--max-age",
-            description =
-                    "Skip a live camera's frame older than this when its turn comes; PT0S never skips (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-age")
     Duration maxAge = SegmenterConfig.DEFAULT_MAX_AGE;
 
     void validate(List<String> problems) {

@@ -18,26 +18,16 @@ final class ClusterOptions {
     /** Retention of frames and masks in topics the services create. */
     static final Duration FRAME_RETENTION = Duration.ofHours(24);
 
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT",
-            description = "The Kafka cluster (env SEGSTREAM_BOOTSTRAP_SERVERS); required.")
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT")
     String bootstrapServers;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names.")
+    @Option(names = "--topic-prefix", defaultValue = "")
     String topicPrefix;
 
-    @Option(
-            names = "--partitions",
-            defaultValue = "1",
-            description = "Partitions of the topics when this service creates them (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "1")
     int partitions;
 
-    @Option(
-            names = "--replication-factor",
-            defaultValue = "1",
-            description =
-                    "Replication factor of the topics when this service creates them (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--replication-factor", defaultValue = "1")
     short replicationFactor;
 
     @Mixin

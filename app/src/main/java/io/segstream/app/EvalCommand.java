@@ -51,55 +51,31 @@ final class EvalCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "The pictures (PNG/JPEG).")
+    @Option(names = "--images", required = true, paramLabel = "DIR")
     Path images;
 
-    @Option(
-            names = "--labels",
-            required = true,
-            paramLabel = "DIR",
-            description = "Their ground truth, paired by name (X.png, or Cityscapes' X_gtFine_labelTrainIds.png).")
+    @Option(names = "--labels", required = true, paramLabel = "DIR")
     Path labels;
 
-    @Option(
-            names = "--format",
-            defaultValue = "cityscapes",
-            paramLabel = "cityscapes|camvid",
-            description =
-                    "How the labels are coded: Cityscapes labelTrainIds (255 ignored) or CamVid's 11 classes (11 ignored) "
-                            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "cityscapes", paramLabel = "cityscapes|camvid")
     String format;
 
-    @Option(
-            names = "--size",
-            paramLabel = "WxH",
-            description = "Feed the model this size in the direct run (default: each picture's own).")
+    @Option(names = "--size", paramLabel = "WxH")
     Optional<String> size;
 
-    @Option(
-            names = "--scales",
-            split = ",",
-            paramLabel = "S[,S...]",
-            description = {
-                "Run the model directly at each of these inference scales (a factor like 1.5, or a width like 912px)",
-                "and print mean IoU, pixel accuracy and ms per frame for each, to choose a scale with numbers."
-            })
+    @Option(names = "--scales", split = ",", paramLabel = "S[,S...]")
     List<String> scales = new ArrayList<>();
 
-    @Option(
-            names = "--pipeline",
-            description = "Also send the pictures through the whole pipeline on an in-process broker.")
+    @Option(names = "--pipeline")
     boolean pipeline;
 
-    @Option(
-            names = "--jpeg-quality",
-            description = "JPEG quality of the frames in the pipeline (default: 95, as for any picture sequence).")
+    @Option(names = "--jpeg-quality")
     Optional<Integer> jpegQuality;
 
-    @Option(names = "--png", description = "Send the frames through the pipeline as lossless PNG instead of JPEG.")
+    @Option(names = "--png")
     boolean png;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+    @Option(names = "--json", paramLabel = "FILE")
     Optional<Path> json;
 
     @Mixin

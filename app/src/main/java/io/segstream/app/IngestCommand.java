@@ -44,73 +44,43 @@ final class IngestCommand implements Callable<Integer> {
 
     @Option(
             names = {"-c", "--config"},
-            paramLabel = "FILE",
-            description = "A cameras file (YAML); see the README.")
+            paramLabel = "FILE")
     Optional<Path> config;
 
-    @Option(
-            names = "--camera",
-            paramLabel = "ID=SOURCE",
-            split = EnvironmentDefaults.SEPARATOR,
-            description = "A camera: its id and its source (URL, device, file or image directory/glob). Repeatable.")
+    @Option(names = "--camera", paramLabel = "ID=SOURCE", split = EnvironmentDefaults.SEPARATOR)
     List<String> cameras = new ArrayList<>();
 
-    @Option(
-            names = "--mode",
-            paramLabel = "live|recorded",
-            description = "Mode of the --camera cameras (default: by source).")
+    @Option(names = "--mode", paramLabel = "live|recorded")
     Optional<String> mode;
 
-    @Option(names = "--fps", description = "Target frame rate of the --camera cameras (default: every frame).")
+    @Option(names = "--fps")
     Optional<String> fps;
 
-    @Option(
-            names = "--max-size",
-            paramLabel = "WxH",
-            description = "Downscale the --camera cameras to fit (default: source size).")
+    @Option(names = "--max-size", paramLabel = "WxH")
     Optional<String> maxSize;
 
-    @Option(names = "--jpeg-quality", description = "JPEG quality of the --camera cameras, 1-100 (default: 90).")
+    @Option(names = "--jpeg-quality")
     Optional<String> jpegQuality;
 
-    @Option(names = "--png", description = "Publish the --camera cameras as lossless PNG.")
+    @Option(names = "--png")
     boolean png;
 
-    @Option(
-            names = "--io-timeout",
-            description = "Bound on every blocking FFmpeg call on a network source (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--io-timeout")
     Duration ioTimeout = IngestConfig.DEFAULT_IO_TIMEOUT;
 
-    @Option(
-            names = "--stall-timeout",
-            description = "Restart a live source silent this long (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stall-timeout")
     Duration stallTimeout = IngestConfig.DEFAULT_STALL_TIMEOUT;
 
-    @Option(names = "--backoff-max", description = "Longest wait between reconnects (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backoff-max")
     Duration backoffMax = IngestConfig.DEFAULT_BACKOFF_MAX;
 
-    @Option(
-            names = "--max-in-flight",
-            description =
-                    "Recorded inputs: most frames per camera published but not yet segmented; 0 = no bound (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-in-flight")
     int maxInFlight = IngestConfig.DEFAULT_MAX_IN_FLIGHT;
 
-    @Option(
-            names = "--live-ahead",
-            paramLabel = "N",
-            description =
-                    "Live cameras: most frames per camera published but not yet segmented; the others are dropped "
-                            + "before they are encoded, so an overloaded pipeline segments fresh frames; 0 = no bound (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--live-ahead", paramLabel = "N")
     int liveAhead = 0;
 
-    @Option(
-            names = "--segmenter-group",
-            split = ",",
-            description = {
-                "The segmenters' consumer group (default: the topic prefix + " + Groups.SEGMENTER
-                        + "); repeat it (or separate by commas)",
-                "when several groups each segment some cameras: a frame counts as segmented once every group is past it."
-            })
+    @Option(names = "--segmenter-group", split = ",")
     List<String> segmenterGroup = new ArrayList<>();
 
     @Mixin

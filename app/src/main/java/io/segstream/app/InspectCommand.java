@@ -39,11 +39,7 @@ final class InspectCommand implements Callable<Integer> {
             description = "A SavedModel directory, a frozen .pb, a .tar.gz or a pulled catalog name.")
     Path model;
 
-    @Option(
-            names = "--size",
-            defaultValue = "1280x720",
-            paramLabel = "WxH",
-            description = "The camera frame size to time one inference at (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", defaultValue = "1280x720", paramLabel = "WxH")
     String size;
 
     @Mixin

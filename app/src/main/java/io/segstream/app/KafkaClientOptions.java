@@ -10,18 +10,10 @@ import picocli.CommandLine.Option;
 /** Kafka client properties for every client of a command: --kafka-config's file, then --kafka-property's. */
 final class KafkaClientOptions {
 
-    @Option(
-            names = "--kafka-property",
-            paramLabel = "KEY=VALUE",
-            split = EnvironmentDefaults.SEPARATOR,
-            description = "A Kafka client property for every client (security, timeouts, ...); repeatable.")
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = EnvironmentDefaults.SEPARATOR)
     Map<String, String> properties = new LinkedHashMap<>();
 
-    @Option(
-            names = "--kafka-config",
-            paramLabel = "FILE",
-            description =
-                    "Kafka client properties from a Java properties file (security, credentials), under --kafka-property.")
+    @Option(names = "--kafka-config", paramLabel = "FILE")
     Optional<Path> file = Optional.empty();
 
     private Map<String, String> fromFile = Map.of();

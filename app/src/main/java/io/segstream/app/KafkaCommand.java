@@ -21,29 +21,16 @@ import picocli.CommandLine.Option;
         })
 final class KafkaCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--data-dir",
-            defaultValue = "kafka-data",
-            paramLabel = "DIR",
-            description =
-                    "The broker's data (topics, offsets, transactions); formatted when empty, kept across restarts "
-                            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "kafka-data", paramLabel = "DIR")
     Path dataDir;
 
-    @Option(
-            names = "--address",
-            defaultValue = "127.0.0.1",
-            paramLabel = "HOST",
-            description = "Address the broker listens on and advertises to clients (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--address", defaultValue = "127.0.0.1", paramLabel = "HOST")
     String address;
 
-    @Option(names = "--port", defaultValue = "9092", description = "Port for clients (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "9092")
     int port;
 
-    @Option(
-            names = "--controller-port",
-            defaultValue = "9093",
-            description = "Port of its KRaft controller, on the same address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--controller-port", defaultValue = "9093")
     int controllerPort;
 
     @Override

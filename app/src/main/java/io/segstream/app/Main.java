@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 /** The segstream command line. */
 @Command(
         name = "segstream",
+        resourceBundle = "io.segstream.app.Options",
         mixinStandardHelpOptions = true,
         version = "segstream 0.1.0",
         description = "Streaming semantic segmentation of driving video on Apache Kafka.",

@@ -19,19 +19,10 @@ final class MetricsOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec service;
 
-    @Option(
-            names = PORT,
-            paramLabel = "PORT",
-            description = "Port of GET /metrics (Prometheus) and GET /health; 0 = none (default: ${DEFAULT-VALUE}).")
+    @Option(names = PORT, paramLabel = "PORT")
     Integer port;
 
-    @Option(
-            names = "--metrics-address",
-            defaultValue = "0.0.0.0",
-            paramLabel = "HOST",
-            description =
-                    "Address the metrics and health endpoint binds to (default: ${DEFAULT-VALUE}, every interface; "
-                            + "127.0.0.1 keeps it on this host).")
+    @Option(names = "--metrics-address", defaultValue = "0.0.0.0", paramLabel = "HOST")
     String address;
 
     /** The default of {@code option} when it is this mixin's port (shown in the help), else null. */

@@ -7,10 +7,7 @@ import picocli.CommandLine.Option;
 /** {@code --model-cache}: where pulled and converted models are kept. */
 final class ModelCacheOption {
 
-    @Option(
-            names = "--model-cache",
-            paramLabel = "DIR",
-            description = "Where converted models are kept (default: ~/.cache/segstream/models).")
+    @Option(names = "--model-cache", paramLabel = "DIR")
     Optional<Path> modelCache;
 
     Path cache() {

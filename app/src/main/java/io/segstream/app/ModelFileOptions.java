@@ -11,8 +11,7 @@ final class ModelFileOptions extends ModelOptions {
     @Option(
             names = {"-m", "--model"},
             required = true,
-            paramLabel = "PATH",
-            description = "The model: a SavedModel directory or a frozen DeepLab graph (.pb).")
+            paramLabel = "PATH")
     Path model;
 
     /** Loads --model on {@code choice}; call {@link #validate} first. */

@@ -18,35 +18,16 @@ class ModelOptions {
     @Mixin
     ModelCacheOption cache;
 
-    @Option(
-            names = "--model-descriptor",
-            paramLabel = "FILE",
-            description =
-                    "How to feed the model and read it (YAML); default: segstream-model.yaml beside the model, else DeepLab's layout.")
+    @Option(names = "--model-descriptor", paramLabel = "FILE")
     Optional<Path> modelDescriptor;
 
-    @Option(
-            names = "--scale",
-            paramLabel = "S",
-            description =
-                    "Inference scale of the frames: a factor (2) or a width (912px), capped by a model's fixed crop; "
-                            + "overrides the descriptor's (default: the descriptor's, else 1).")
+    @Option(names = "--scale", paramLabel = "S")
     Optional<String> scale = Optional.empty();
 
-    @Option(
-            names = "--size-policy",
-            paramLabel = "auto|native|fit|resize|tiles",
-            description =
-                    "How frames are fitted to the model; overrides the descriptor's (default: the descriptor's, else auto: "
-                            + "fit into the graph's fixed crop when it has one, else native).")
+    @Option(names = "--size-policy", paramLabel = "auto|native|fit|resize|tiles")
     Optional<String> sizePolicy = Optional.empty();
 
-    @Option(
-            names = "--device",
-            defaultValue = "auto",
-            paramLabel = "gpu|cpu|auto",
-            description =
-                    "Where the model runs; auto takes the first GPU TensorFlow sees, else the CPU (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto")
     String device;
 
     /** The device asked for; a problem is added, and auto returned, when the text is not one. */

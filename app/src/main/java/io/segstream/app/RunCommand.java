@@ -29,55 +29,39 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = {"-i", "--input"},
-            paramLabel = "SOURCE",
-            description = {
-                "A video file, image directory/glob, or camera URL (rtsp, http(s), udp, rtp, srt, /dev/videoN);",
-                "repeat for several. The camera id is its name without extension. Live cameras run until Ctrl-C."
-            })
+            paramLabel = "SOURCE")
     List<String> inputs = new ArrayList<>();
 
     @Option(
             names = {"-c", "--config"},
-            paramLabel = "FILE",
-            description = "Cameras file (YAML), as for 'segstream ingest'.")
+            paramLabel = "FILE")
     Optional<Path> config;
 
     @Option(
             names = {"-o", "--out"},
             required = true,
-            paramLabel = "DIR",
-            description = "Output directory.")
+            paramLabel = "DIR")
     Path out;
 
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT",
-            description = "Use this Kafka cluster instead of the in-process broker.")
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT")
     Optional<String> bootstrapServers;
 
     @Mixin
     KafkaClientOptions client;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topic names (default: none).")
+    @Option(names = "--topic-prefix", defaultValue = "")
     String topicPrefix;
 
-    @Option(
-            names = "--partitions",
-            paramLabel = "N",
-            description =
-                    "Partitions of the frames and masks topics when created " + "(default: one per camera, at most "
-                            + MAX_DEFAULT_PARTITIONS + "); the cameras take them in turn.")
+    @Option(names = "--partitions", paramLabel = "N")
     Integer partitions;
 
     /** The most partitions the run creates of itself: a cameras file of thousands does not make thousands. */
     static final int MAX_DEFAULT_PARTITIONS = 64;
 
-    @Option(
-            names = "--jpeg-quality",
-            description = "JPEG quality of published frames, 1-100 (default: 90 for video, 95 for picture sequences).")
+    @Option(names = "--jpeg-quality")
     Optional<Integer> jpegQuality;
 
-    @Option(names = "--png", description = "Publish frames as lossless PNG instead of JPEG.")
+    @Option(names = "--png")
     boolean png;
 
     @Mixin
@@ -95,19 +79,10 @@ final class RunCommand implements Callable<Integer> {
     /** The live view's port unless --view-port says otherwise (any free one when it is taken). */
     static final int DEFAULT_VIEW_PORT = 8090;
 
-    @Option(
-            names = "--live-ahead",
-            defaultValue = "2",
-            paramLabel = "N",
-            description =
-                    "Live cameras: most frames per camera published but not yet segmented; the others are dropped "
-                            + "before they are encoded; 0 = no bound (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--live-ahead", defaultValue = "2", paramLabel = "N")
     int liveAhead;
 
-    @Option(
-            names = "--stall-timeout",
-            defaultValue = "PT5M",
-            description = "Give up when no frame has come through for this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stall-timeout", defaultValue = "PT5M")
     Duration stallTimeout;
 
     @Override

@@ -50,19 +50,10 @@ final class SegmentCommand implements Callable<Integer> {
     @Mixin
     BatchOptions batch;
 
-    @Option(
-            names = "--group",
-            description = "Consumer group of the replicas (default: the topic prefix + " + Groups.SEGMENTER + ").")
+    @Option(names = "--group")
     Optional<String> group = Optional.empty();
 
-    @Option(
-            names = "--cameras",
-            paramLabel = "REGEX",
-            description = {
-                "Segment only the cameras whose ids match this regular expression entirely (default: all).",
-                "Several groups, each with its own model and --group, can split the cameras of one pipeline;",
-                "give ingest every group with --segmenter-group."
-            })
+    @Option(names = "--cameras", paramLabel = "REGEX")
     Optional<String> cameras = Optional.empty();
 
     @Mixin

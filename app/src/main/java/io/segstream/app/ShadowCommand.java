@@ -41,67 +41,37 @@ final class ShadowCommand implements Callable<Integer> {
     @Mixin
     ModelFileOptions modelOptions;
 
-    @Option(
-            names = "--shadow-prefix",
-            defaultValue = "shadow.",
-            paramLabel = "P",
-            description =
-                    "Prefix of the candidate's masks, models and comparison (<P>shadow) topics (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--shadow-prefix", defaultValue = "shadow.", paramLabel = "P")
     String shadowPrefix;
 
-    @Option(
-            names = "--cameras",
-            paramLabel = "REGEX",
-            description = "The cameras shadowed (ids matching entirely; default: all).")
+    @Option(names = "--cameras", paramLabel = "REGEX")
     Optional<String> cameras = Optional.empty();
 
-    @Option(
-            names = "--from",
-            paramLabel = "INSTANT",
-            description =
-                    "Replay: capture time of the first frame, ISO-8601 (2026-11-30T05:00:00Z); without it, --live.")
+    @Option(names = "--from", paramLabel = "INSTANT")
     Optional<String> from = Optional.empty();
 
-    @Option(
-            names = "--live",
-            description = "Shadow new frames as they come, until stopped (Ctrl-C, SIGTERM), a summary per --window.")
+    @Option(names = "--live")
     boolean live;
 
-    @Option(
-            names = "--window",
-            defaultValue = "PT1M",
-            description = "Live: the length of a summary window (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "PT1M")
     Duration window;
 
-    @Option(
-            names = "--to",
-            paramLabel = "INSTANT",
-            description = "Capture time the replay ends, exclusive (default: now).")
+    @Option(names = "--to", paramLabel = "INSTANT")
     Optional<String> to = Optional.empty();
 
-    @Option(
-            names = "--mapping",
-            paramLabel = "FILE",
-            description = "Candidate class to production class pairs (YAML); default: classes of the same name.")
+    @Option(names = "--mapping", paramLabel = "FILE")
     Optional<Path> mapping = Optional.empty();
 
     @Option(
             names = {"-o", "--out"},
             required = true,
-            paramLabel = "DIR",
-            description = "Where the report and summary go.")
+            paramLabel = "DIR")
     Path out;
 
-    @Option(
-            names = "--max-frames",
-            defaultValue = "20000",
-            description = "The most frames one replay takes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-frames", defaultValue = "20000")
     int maxFrames;
 
-    @Option(
-            names = "--show",
-            defaultValue = "4",
-            description = "Most-disagreeing frames shown in the report (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--show", defaultValue = "4")
     int show;
 
     @Override

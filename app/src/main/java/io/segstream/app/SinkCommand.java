@@ -44,24 +44,15 @@ final class SinkCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(
-            names = "--application-id",
-            description =
-                    "Kafka Streams application id the sink instances share (default: the topic prefix + segstream-sink).")
+    @Option(names = "--application-id")
     Optional<String> applicationId = Optional.empty();
 
-    @Option(
-            names = "--state-dir",
-            defaultValue = "sink-state",
-            paramLabel = "DIR",
-            description = "Local state of Kafka Streams, rebuilt from Kafka when lost (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-dir", defaultValue = "sink-state", paramLabel = "DIR")
     Path stateDir;
 
     @Option(
             names = {"-o", "--output-dir"},
-            paramLabel = "DIR",
-            description =
-                    "Where the overlay videos, stats.jsonl and summaries go, one directory per camera; none: statistics only.")
+            paramLabel = "DIR")
     Optional<Path> outputDir;
 
     @Mixin

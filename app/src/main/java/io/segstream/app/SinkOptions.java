@@ -18,36 +18,20 @@ import picocli.CommandLine.Option;
  */
 final class SinkOptions {
 
-    @Option(names = "--overlay-alpha", description = "Opacity of the class colours, 0-1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--overlay-alpha")
     double overlayAlpha = SinkConfig.DEFAULT_OVERLAY_ALPHA;
 
-    @Option(
-            names = "--corridor",
-            paramLabel = "TOP,BOTTOM_WIDTH,TOP_WIDTH",
-            description = {
-                "The ego corridor of the driving figures: its top as a fraction of the image height from the top,",
-                "its widths at the bottom and top as fractions of the image width (default: ${DEFAULT-VALUE})."
-            })
+    @Option(names = "--corridor", paramLabel = "TOP,BOTTOM_WIDTH,TOP_WIDTH")
     String corridor = EgoCorridor.DEFAULT.text();
 
-    @Option(
-            names = "--mask-timeout",
-            description = {
-                "Hand a frame on without its mask (status missing) once a later mask of its",
-                "session has waited this long, ISO-8601 (default: ${DEFAULT-VALUE})."
-            })
+    @Option(names = "--mask-timeout")
     Duration maskTimeout = SinkConfig.DEFAULT_MASK_TIMEOUT;
 
-    @Option(
-            names = "--windows",
-            paramLabel = "DURATION[,DURATION...]",
-            description = "The camera-stats tumbling window lengths, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--windows", paramLabel = "DURATION[,DURATION...]")
     String windows = String.join(
             ",", SinkConfig.DEFAULT_WINDOWS.stream().map(Duration::toString).toList());
 
-    @Option(
-            names = "--live-file-length",
-            description = "Capture time per rolling overlay file of a live camera (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--live-file-length")
     Duration liveFileLength = SinkConfig.DEFAULT_LIVE_SEGMENT;
 
     /** Adds each problem with the options, naming the option. */

@@ -16,36 +16,16 @@ final class ViewOptions {
 
     private static final String HOST = "[A-Za-z0-9.:\\[\\]%-]{1,253}";
 
-    @Option(
-            names = "--view-port",
-            paramLabel = "PORT",
-            description =
-                    "Port of the live view (web UI of the cameras); 0 = none (default: 9403 for sink, 8090 for run, "
-                            + "which takes any free port when 8090 is taken).")
+    @Option(names = "--view-port", paramLabel = "PORT")
     Integer port;
 
-    @Option(
-            names = "--view-address",
-            defaultValue = "127.0.0.1",
-            paramLabel = "HOST",
-            description =
-                    "Address the live view binds to (default: ${DEFAULT-VALUE}, this host only; 0.0.0.0: every interface).")
+    @Option(names = "--view-address", defaultValue = "127.0.0.1", paramLabel = "HOST")
     String address;
 
-    @Option(
-            names = "--view-advertised",
-            paramLabel = "HOST[:PORT]",
-            description =
-                    "Where browsers and the other sink instances reach this one's view (default: the bound address, "
-                            + "or this host's name when bound to every interface).")
+    @Option(names = "--view-advertised", paramLabel = "HOST[:PORT]")
     Optional<String> advertised = Optional.empty();
 
-    @Option(
-            names = "--view-max-fps",
-            defaultValue = "10",
-            paramLabel = "FPS",
-            description = "Frames per second per camera the live view renders at most, whatever its viewers ask "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--view-max-fps", defaultValue = "10", paramLabel = "FPS")
     double maxFps = LiveView.DEFAULT_MAX_FPS;
 
     /** No view (a run inside another command). */
