@@ -40,6 +40,13 @@ public final class Main implements Runnable {
     static int execute(Map<String, String> env, String... args) {
         return new CommandLine(new Main())
                 .setDefaultValueProvider(new EnvironmentDefaults(env))
+                .setParameterExceptionHandler((e, given) -> {
+                    // one line naming the option and why, not the whole usage: --help shows that
+                    CommandLine cmd = e.getCommandLine();
+                    cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+                    cmd.getErr().println("(" + cmd.getCommandSpec().qualifiedName() + " --help shows every option)");
+                    return ExitCode.REFUSED.code();
+                })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     LoggerFactory.getLogger(Main.class).debug("segstream failed", e);
                     cmd.getErr().println("segstream: " + e.getMessage());

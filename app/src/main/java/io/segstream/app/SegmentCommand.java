@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -53,8 +52,8 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--group")
     Optional<String> group = Optional.empty();
 
-    @Option(names = "--cameras", paramLabel = "REGEX")
-    Optional<String> cameras = Optional.empty();
+    @Option(names = "--cameras", paramLabel = "REGEX", converter = RegexConverter.class)
+    Optional<Pattern> cameras = Optional.empty();
 
     @Mixin
     MetricsOptions endpoint;
@@ -66,12 +65,6 @@ final class SegmentCommand implements Callable<Integer> {
         cluster.validate(problems);
         DeviceChoice deviceChoice = modelOptions.device(problems);
         modelOptions.validate(problems);
-        Optional<Pattern> cameraPattern = Optional.empty();
-        try {
-            cameraPattern = cameras.map(Pattern::compile);
-        } catch (PatternSyntaxException e) {
-            problems.add("--cameras: not a regular expression: " + e.getDescription());
-        }
         batch.validate(problems);
         endpoint.validate(problems);
         if (!problems.isEmpty()) {
@@ -87,17 +80,16 @@ final class SegmentCommand implements Callable<Integer> {
             if (cluster.ensureTopics("segment") != 0) {
                 return ExitCode.REFUSED.code();
             }
-            return serve(runner, m, cluster.topics(), cameraPattern);
+            return serve(runner, m, cluster.topics(), cameras);
         }
     }
 
-    private int serve(ServiceRunner runner, SegmentationModel m, Topics topics, Optional<Pattern> cameraPattern)
+    private int serve(ServiceRunner runner, SegmentationModel m, Topics topics, Optional<Pattern> cameras)
             throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SegmenterMetrics metrics = new SegmenterMetrics(registry);
         SegmenterConfig base = SegmenterConfig.defaults(cluster.bootstrapServers, topics);
-        SegmenterConfig config = cameraPattern
-                .map(base::withCameras)
+        SegmenterConfig config = cameras.map(base::withCameras)
                 .orElse(base)
                 .withGroup(group.orElse(cluster.prefixed(Groups.SEGMENTER)))
                 .withBatch(batch.batchSize, batch.batchWait)

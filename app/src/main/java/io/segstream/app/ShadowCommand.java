@@ -18,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,8 +43,8 @@ final class ShadowCommand implements Callable<Integer> {
     @Option(names = "--shadow-prefix", defaultValue = "shadow.", paramLabel = "P")
     String shadowPrefix;
 
-    @Option(names = "--cameras", paramLabel = "REGEX")
-    Optional<String> cameras = Optional.empty();
+    @Option(names = "--cameras", paramLabel = "REGEX", converter = RegexConverter.class)
+    Optional<Pattern> cameras = Optional.empty();
 
     @Option(names = "--from", paramLabel = "INSTANT")
     Optional<String> from = Optional.empty();
@@ -80,12 +79,6 @@ final class ShadowCommand implements Callable<Integer> {
         cluster.validate(problems);
         DeviceChoice device = modelOptions.device(problems);
         modelOptions.validate(problems);
-        Optional<Pattern> cameraPattern = Optional.empty();
-        try {
-            cameraPattern = cameras.map(Pattern::compile);
-        } catch (PatternSyntaxException e) {
-            problems.add("--cameras: not a regular expression: " + e.getDescription());
-        }
         if (live == from.isPresent()) {
             problems.add("give either --from (and --to) to replay a range, or --live");
         }
@@ -114,7 +107,7 @@ final class ShadowCommand implements Callable<Integer> {
                     cluster.kafka(),
                     cluster.topics(),
                     shadowPrefix,
-                    cameraPattern,
+                    cameras,
                     start,
                     end,
                     mapping,

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Options of {@code segstream run} refused before anything starts (no broker, no model needed). */
+/** Options refused before anything starts (no broker, no model needed), as {@code segstream run} before anything starts (no broker, no model needed). */
 class RunCommandOptionsTest {
 
     @Test
@@ -25,5 +25,18 @@ class RunCommandOptionsTest {
                 .contains(
                         "segstream: --kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only")
                 .contains("--partitions must be >= 1, got 0");
+    }
+
+    @Test
+    void shouldRefuseAnOptionThatDoesNotParseWithOneLineNamingIt() throws Exception {
+        StdErr.Captured segment =
+                StdErr.capture(() -> Main.execute("segment", "--bootstrap-servers=k:9092", "-m", "m", "--cameras=a["));
+
+        assertThat(segment.code()).isEqualTo(ExitCode.REFUSED.code());
+        assertThat(segment.stderr().lines())
+                .containsExactly(
+                        "segstream segment: Invalid value for option '--cameras': not a regular expression: "
+                                + "Unclosed character class",
+                        "(segstream segment --help shows every option)");
     }
 }

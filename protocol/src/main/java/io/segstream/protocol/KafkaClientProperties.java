@@ -36,6 +36,20 @@ public final class KafkaClientProperties {
         }
     }
 
+    /**
+     * What every producer of the pipeline's records sets: acknowledged by all in-sync replicas,
+     * idempotent (a retry writes no duplicate), records up to {@link Topics#MAX_RECORD_BYTES}, 5 ms linger.
+     */
+    public static final Map<String, Object> PIPELINE_PRODUCER = Map.of(
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            Topics.MAX_RECORD_BYTES,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5);
+
     private KafkaClientProperties() {}
 
     /**

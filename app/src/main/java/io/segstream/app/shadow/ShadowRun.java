@@ -127,6 +127,10 @@ public final class ShadowRun {
 
     /** Replays the range; 0 when frames were compared, 1 when the range held none, 2 when production cannot be read. */
     public int replay() throws IOException {
+        return readingProduction(this::replayRange);
+    }
+
+    private int replayRange() throws IOException, InterruptedException, ExecutionException {
         String comparisons = comparisonsTopic();
         Topics shadow = Topics.withPrefix(s.shadowPrefix());
         try (KafkaProducer<String, byte[]> producer = prepare(shadow)) {
@@ -148,13 +152,6 @@ public final class ShadowRun {
             }
             comparer.finish();
             return ExitCode.OK.code();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCode.REFUSED.code();
-        } catch (ExecutionException e) {
-            System.err.println("segstream shadow: cannot read the production topics: "
-                    + e.getCause().getMessage());
-            return ExitCode.REFUSED.code();
         }
     }
 
@@ -197,8 +194,13 @@ public final class ShadowRun {
         return live(window, running, () -> {});
     }
 
-    /** As {@link #live(Duration, java.util.function.BooleanSupplier)}; {@code ready} runs once it reads from the topics' ends. */
+    /** As {@link #live(Duration, BooleanSupplier)}; {@code ready} runs once it reads from the topics' ends. */
     public int live(Duration window, BooleanSupplier running, Runnable ready) throws IOException {
+        return readingProduction(() -> shadowLive(window, running, ready));
+    }
+
+    private int shadowLive(Duration window, BooleanSupplier running, Runnable ready)
+            throws IOException, InterruptedException, ExecutionException {
         String comparisons = comparisonsTopic();
         Topics shadow = Topics.withPrefix(s.shadowPrefix());
         Map<String, String> consumer = Map.of(
@@ -248,6 +250,18 @@ public final class ShadowRun {
             comparer.window(windowStart, System.currentTimeMillis());
             comparer.report();
             return ExitCode.OK.code();
+        }
+    }
+
+    /** Work that reads production's topics. */
+    private interface Reading {
+        int run() throws IOException, InterruptedException, ExecutionException;
+    }
+
+    /** The exit code of {@code work}; 2 with one line when production's topics cannot be read. */
+    private static int readingProduction(Reading work) throws IOException {
+        try {
+            return work.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.REFUSED.code();

@@ -37,6 +37,38 @@ public record CameraStatus(
         STOPPED
     }
 
+    /**
+     * The status of {@code camera} now.
+     *
+     * @param lastFrameNanos {@link System#nanoTime()} when its last frame came; 0 before the first
+     * @param lastError      the last error, or null
+     */
+    public static CameraStatus of(
+            CameraSpec camera,
+            boolean live,
+            State state,
+            long lastFrameNanos,
+            long published,
+            long dropped,
+            long reconnects,
+            long sessions,
+            String lastError) {
+        Optional<Duration> age = lastFrameNanos == 0
+                ? Optional.empty()
+                : Optional.of(Duration.ofNanos(System.nanoTime() - lastFrameNanos));
+        return new CameraStatus(
+                camera.id(),
+                camera.input(),
+                live,
+                state,
+                age,
+                published,
+                dropped,
+                reconnects,
+                sessions,
+                Optional.ofNullable(lastError));
+    }
+
     /** Whether this camera is as it should be: streaming, or a recorded input not failed. */
     public boolean healthy() {
         return switch (state) {

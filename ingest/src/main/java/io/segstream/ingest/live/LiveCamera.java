@@ -425,19 +425,16 @@ public final class LiveCamera implements Camera {
 
     @Override
     public CameraStatus status() {
-        long last = lastFrameNanos;
-        Optional<Duration> age = last == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - last));
-        return new CameraStatus(
-                camera.id(),
-                camera.input(),
+        return CameraStatus.of(
+                camera,
                 true,
                 stopped ? CameraStatus.State.STOPPED : state,
-                age,
+                lastFrameNanos,
                 metrics.publishedCount(),
                 metrics.droppedCount(),
                 metrics.reconnectCount(),
                 sessions.get(),
-                Optional.ofNullable(lastError));
+                lastError);
     }
 
     /** Stops reading, sends what waits and the end of the current session, then completes the result. */

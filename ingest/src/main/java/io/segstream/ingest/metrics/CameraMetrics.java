@@ -26,43 +26,24 @@ public final class CameraMetrics {
     private final AtomicLong lastFrameEpochMillis = new AtomicLong();
 
     CameraMetrics(MeterRegistry registry, String camera) {
-        decoded = Counter.builder("segstream.ingest.frames.decoded")
-                .tag("camera", camera)
-                .description("Frames decoded from the source")
-                .register(registry);
-        published = Counter.builder("segstream.ingest.frames.published")
-                .tag("camera", camera)
-                .description("Frames acknowledged by Kafka")
-                .register(registry);
-        droppedQueue = Counter.builder("segstream.ingest.frames.dropped")
-                .tag("camera", camera)
-                .tag("reason", "kafka-slow")
-                .description(
-                        "Frames dropped: the oldest waiting frame of a live source when Kafka is slower than the camera,"
-                                + " or frames skipped to reach the target frame rate")
-                .register(registry);
-        droppedSampling = Counter.builder("segstream.ingest.frames.dropped")
-                .tag("camera", camera)
-                .tag("reason", "sampling")
-                .register(registry);
-        droppedAhead = Counter.builder("segstream.ingest.frames.dropped")
-                .tag("camera", camera)
-                .tag("reason", "segmenters-behind")
-                .register(registry);
-        reconnects = Counter.builder("segstream.ingest.reconnects")
-                .tag("camera", camera)
-                .description("Times a live source was reopened after it failed, ended or stalled")
-                .register(registry);
-        failures = Counter.builder("segstream.ingest.failures")
-                .tag("camera", camera)
-                .description("Failed attempts to open or read the source")
-                .register(registry);
+        Tags tags = Tags.of("camera", camera);
+        decoded = counter(registry, "frames.decoded", tags, "Frames decoded from the source");
+        published = counter(registry, "frames.published", tags, "Frames acknowledged by Kafka");
+        String dropped =
+                "Frames dropped: the oldest waiting frame of a live source when Kafka is slower than the camera,"
+                        + " or frames skipped to reach the target frame rate";
+        droppedQueue = counter(registry, "frames.dropped", tags.and("reason", "kafka-slow"), dropped);
+        droppedSampling = counter(registry, "frames.dropped", tags.and("reason", "sampling"), dropped);
+        droppedAhead = counter(registry, "frames.dropped", tags.and("reason", "segmenters-behind"), dropped);
+        reconnects = counter(
+                registry, "reconnects", tags, "Times a live source was reopened after it failed, ended or stalled");
+        failures = counter(registry, "failures", tags, "Failed attempts to open or read the source");
         decodeTime = Timer.builder("segstream.ingest.decode")
-                .tag("camera", camera)
+                .tags(tags)
                 .description("Time to decode one frame")
                 .register(registry);
         publishTime = Timer.builder("segstream.ingest.publish")
-                .tag("camera", camera)
+                .tags(tags)
                 .description("Time from handing a frame to the producer to its acknowledgement")
                 .register(registry);
         registry.gauge(
@@ -70,6 +51,13 @@ public final class CameraMetrics {
                 Tags.of("camera", camera),
                 lastFrameEpochMillis,
                 t -> t.get() == 0 ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0);
+    }
+
+    private static Counter counter(MeterRegistry registry, String name, Tags tags, String description) {
+        return Counter.builder("segstream.ingest." + name)
+                .tags(tags)
+                .description(description)
+                .register(registry);
     }
 
     public void decoded(Duration took) {

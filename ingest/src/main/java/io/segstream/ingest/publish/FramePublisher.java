@@ -7,6 +7,7 @@ import io.segstream.protocol.Scale;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
@@ -85,17 +86,12 @@ public final class FramePublisher implements AutoCloseable {
      * The publisher's own producer settings. Frames are 50 KB to a few MB: a batch bigger than a frame
      * is pooled and reused instead of allocated per record.
      */
-    private static final Map<String, Object> OWN = Map.of(
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-            Topics.MAX_RECORD_BYTES,
-            ProducerConfig.BUFFER_MEMORY_CONFIG,
-            4L * Topics.MAX_RECORD_BYTES,
-            ProducerConfig.LINGER_MS_CONFIG,
-            5,
-            ProducerConfig.BATCH_SIZE_CONFIG,
-            1024 * 1024);
+    private static final Map<String, Object> OWN = own();
+
+    private static Map<String, Object> own() {
+        Map<String, Object> own = new HashMap<>(KafkaClientProperties.PIPELINE_PRODUCER);
+        own.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * Topics.MAX_RECORD_BYTES);
+        own.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
+        return Map.copyOf(own);
+    }
 }

@@ -286,19 +286,16 @@ public final class RecordedCamera implements Camera {
 
     @Override
     public CameraStatus status() {
-        long last = lastFrameNanos;
-        Optional<Duration> age = last == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - last));
-        return new CameraStatus(
-                camera.id(),
-                camera.input(),
+        return CameraStatus.of(
+                camera,
                 false,
                 state,
-                age,
+                lastFrameNanos,
                 metrics.publishedCount(),
                 0,
                 0,
                 state == CameraStatus.State.CONNECTING ? 0 : 1,
-                Optional.ofNullable(lastError));
+                lastError);
     }
 
     private IngestResult failed(Optional<UUID> session, long frames, String reason) {

@@ -44,16 +44,16 @@ public final class SegmenterMetrics {
         batchSize = DistributionSummary.builder("segstream.segmenter.batch.size")
                 .description("Frames per model call")
                 .register(registry);
-        preprocess = Timer.builder("segstream.segmenter.preprocess")
-                .description("Decoding a frame picture")
-                .register(registry);
-        inference = Timer.builder("segstream.segmenter.inference")
-                .description("One model call (a batch)")
-                .register(registry);
-        postprocess = Timer.builder("segstream.segmenter.postprocess")
-                .description("Encoding one mask")
-                .register(registry);
+        preprocess = timer(registry, "preprocess", "Decoding a frame picture");
+        inference = timer(registry, "inference", "One model call (a batch)");
+        postprocess = timer(registry, "postprocess", "Encoding one mask");
         registry.gauge("segstream.segmenter.frames.held", held);
+    }
+
+    private static Timer timer(MeterRegistry registry, String name, String description) {
+        return Timer.builder("segstream.segmenter." + name)
+                .description(description)
+                .register(registry);
     }
 
     public static SegmenterMetrics inMemory() {

@@ -33,7 +33,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -379,17 +378,6 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     }
 
     private static Properties producerProps(SegmenterConfig c) {
-        return KafkaClientProperties.producer(
-                c.bootstrapServers(),
-                Map.of(
-                        ProducerConfig.ACKS_CONFIG,
-                        "all",
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                        true,
-                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                        Topics.MAX_RECORD_BYTES,
-                        ProducerConfig.LINGER_MS_CONFIG,
-                        5),
-                c.kafka());
+        return KafkaClientProperties.producer(c.bootstrapServers(), KafkaClientProperties.PIPELINE_PRODUCER, c.kafka());
     }
 }

@@ -97,13 +97,7 @@ public final class Recordings implements AutoCloseable {
                 frame.session(),
                 frame.sequence(),
                 cameraDir(camera).resolve(VIDEO));
-        return OverlayFile.open(
-                video,
-                dir.resolve(name + ".jsonl"),
-                overlay.getWidth(),
-                overlay.getHeight(),
-                frame.frameRate(),
-                frame.captureMicros());
+        return open(dir, name, frame, overlay);
     }
 
     private OverlayFile openLive(String camera, FrameMeta frame, BufferedImage overlay) throws IOException {
@@ -115,8 +109,13 @@ public final class Recordings implements AutoCloseable {
         }
         Path video = dir.resolve(name + ".mp4");
         LOG.info("Camera {}: writing live overlay {}", camera, video);
+        return open(dir, name, frame, overlay);
+    }
+
+    /** {@code dir/name.mp4} with its statistics beside it in {@code dir/name.jsonl}, from {@code frame} on. */
+    private static OverlayFile open(Path dir, String name, FrameMeta frame, BufferedImage overlay) throws IOException {
         return OverlayFile.open(
-                video,
+                dir.resolve(name + ".mp4"),
                 dir.resolve(name + ".jsonl"),
                 overlay.getWidth(),
                 overlay.getHeight(),

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segstream.protocol.CameraId;
+import io.segstream.protocol.HttpServers;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.SegmentationClass;
 import io.segstream.sink.output.PageResources;
@@ -17,7 +18,6 @@ import io.segstream.sink.overlay.OverlayRenderer;
 import io.segstream.sink.video.JpegEncoder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -36,8 +36,6 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -83,16 +81,6 @@ public final class LiveView implements AutoCloseable {
     public static final double DEFAULT_MAX_FPS = 10;
     /** FFmpeg's JPEG quantiser scale of the live frames (2 best, 31 worst). */
     static final int JPEG_QSCALE = 5;
-
-    static {
-        // The JDK's server reads these once; without them a client that never finishes its request holds a thread.
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", "5");
-        }
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-            System.setProperty("sun.net.httpserver.maxRspTime", "5");
-        }
-    }
 
     private final HttpServer server;
     private final LiveBoard board;
@@ -143,7 +131,7 @@ public final class LiveView implements AutoCloseable {
         }
         this.renderIntervalNanos = (long) (1e9 / maxFps);
         this.board = board;
-        this.server = HttpServer.create(address, 64);
+        this.server = HttpServers.create(address, 64, MAX_WAITING + 8, "segstream-view");
         this.self = "http://" + (advertisedHost != null ? advertisedHost : address.getHostString()) + ":"
                 + (advertisedPort != 0 ? advertisedPort : server.getAddress().getPort());
         int renderThreads = 2;
@@ -172,11 +160,6 @@ public final class LiveView implements AutoCloseable {
         server.createContext("/api/cameras", get(this::cameras));
         server.createContext("/api/camera", get(this::camera));
         server.createContext("/api/frame", get(this::frame));
-        server.setExecutor(Executors.newFixedThreadPool(MAX_WAITING + 8, r -> {
-            Thread t = new Thread(r, "segstream-view");
-            t.setDaemon(true);
-            return t;
-        }));
         server.start();
     }
 
@@ -552,22 +535,13 @@ public final class LiveView implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int code, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(code, -1);
-            return;
-        }
-        ex.sendResponseHeaders(code, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
+        HttpServers.send(ex, code, type, body);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        ((ExecutorService) server.getExecutor()).shutdownNow();
+        HttpServers.stop(server);
         Painter p;
         while ((p = painters.poll()) != null) {
             p.close();
