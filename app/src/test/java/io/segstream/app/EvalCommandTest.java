@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.IntegrationTest;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -25,23 +27,26 @@ class EvalCommandTest {
     @TempDir
     Path work;
 
+    /** The eval command line on the CamVid sample with the Cityscapes model on the CPU, writing {@code json}. */
+    private String[] camvid(Path json, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "eval",
+                "--model=" + Assets.require(Assets.SAVED_MODEL),
+                "--images=" + Assets.require("camvid/images"),
+                "--labels=" + Assets.require("camvid/labels"),
+                "--format=camvid",
+                "--device=cpu",
+                "--model-cache=" + work.resolve("cache"),
+                "--json=" + json));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
     private JsonNode eval(String... transport) throws Exception {
         Path json = work.resolve("eval-" + transport.length + ".json");
-        String[] base = {
-            "eval",
-            "--model=" + Assets.require(Assets.SAVED_MODEL).toString(),
-            "--images=" + Assets.require("camvid/images").toString(),
-            "--labels=" + Assets.require("camvid/labels").toString(),
-            "--format=camvid",
-            "--pipeline",
-            "--device=cpu",
-            "--model-cache=" + work.resolve("cache").toString(),
-            "--json=" + json.toString()
-        };
-        String[] args = new String[base.length + transport.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(transport, 0, args, base.length, transport.length);
-        assertThat(Main.execute(args)).isZero();
+        List<String> more = new ArrayList<>(List.of("--pipeline"));
+        more.addAll(List.of(transport));
+        assertThat(Main.execute(camvid(json, more.toArray(String[]::new)))).isZero();
         return new ObjectMapper().readTree(json.toFile());
     }
 
@@ -77,16 +82,8 @@ class EvalCommandTest {
     @Test
     void shouldShowTheGainOfAScaleOnTheCamVidFramesWithTheCityscapesModel() throws Exception {
         Path json = work.resolve("scales.json");
-        StdErr.Captured run = StdErr.capture(() -> Main.execute(
-                "eval",
-                "--model=" + Assets.require(Assets.SAVED_MODEL).toString(),
-                "--images=" + Assets.require("camvid/images").toString(),
-                "--labels=" + Assets.require("camvid/labels").toString(),
-                "--format=camvid",
-                "--scales=1,2",
-                "--device=cpu",
-                "--model-cache=" + work.resolve("cache").toString(),
-                "--json=" + json.toString()));
+        String[] args = camvid(json, "--scales=1,2");
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(args));
 
         assertThat(run.code()).as(run.stderr()).isZero();
         JsonNode scales = new ObjectMapper().readTree(json.toFile()).get("scales");

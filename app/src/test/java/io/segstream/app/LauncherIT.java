@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -155,7 +156,7 @@ class LauncherIT {
         String url = "http://127.0.0.1:" + Tools.freePort() + "/front.ts";
         int metricsPort = Tools.freePort();
         Topics topics = TestTopics.create(kafka, "launcher-ingest", 1);
-        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String prefix = TestTopics.prefix(topics);
         HttpClient http = HttpClient.newHttpClient();
 
         try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url)) {
@@ -219,7 +220,7 @@ class LauncherIT {
     @ExtendWith(RealKafka.class)
     void shouldGiveEveryFrameOneResultWhenASegmenterProcessIsKilled(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "launcher-kill", 4);
-        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String prefix = TestTopics.prefix(topics);
         String group = prefix + Groups.SEGMENTER;
         int frames = 24;
         List<CameraSpec> cameras = new java.util.ArrayList<>();
@@ -231,13 +232,12 @@ class LauncherIT {
         }
         Process doomed = segmenter(kafka, prefix, group, "doomed");
         Process survivor = segmenter(kafka, prefix, group, "survivor");
-        try (SinkService sink = new SinkService(new SinkConfig(
+        try (SinkService sink = new SinkService(SinkConfig.defaults(
                         kafka.bootstrapServers(),
                         topics,
                         prefix + "sink",
                         Files.createDirectories(work.resolve("state")),
-                        java.util.Optional.empty(),
-                        0.5));
+                        Optional.empty()));
                 TopicWatch masks = new TopicWatch(kafka, topics.masks());
                 Ingest ingest = new Ingest(
                         IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(8, List.of(group)),
@@ -283,7 +283,7 @@ class LauncherIT {
     @ExtendWith(RealKafka.class)
     void shouldKeepEveryFrameOnceWhenASinkProcessIsKilledAndStartedAgain(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "launcher-sink", 1);
-        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String prefix = TestTopics.prefix(topics);
         String group = prefix + Groups.SEGMENTER;
         Path out = work.resolve("out");
         int port = Tools.freePort();

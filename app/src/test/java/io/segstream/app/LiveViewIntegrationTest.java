@@ -66,7 +66,7 @@ class LiveViewIntegrationTest {
     @Test
     void shouldShowOnEveryInstanceACameraThatAnotherHoldsAndFollowItWhenItMoves(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "view", 4);
-        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String prefix = TestTopics.prefix(topics);
         String group = prefix + Groups.SEGMENTER;
         String url = "http://127.0.0.1:" + Tools.freePort() + "/front.ts";
         try (ToolProcess camera = LivePattern.send(work.resolve("camera.log"), "-f", "mpegts", "-listen", "1", url);
@@ -107,13 +107,12 @@ class LiveViewIntegrationTest {
                     LiveView.DEFAULT_MAX_FPS);
             open.add(view);
             SinkService sink = new SinkService(
-                    new SinkConfig(
+                    SinkConfig.defaults(
                             kafka.bootstrapServers(),
                             topics,
                             prefix + "sink",
                             Files.createDirectories(work.resolve("state-" + name)),
-                            Optional.empty(),
-                            0.5),
+                            Optional.empty()),
                     Optional.of(board),
                     Optional.of(view.hostPort()));
             open.add(0, sink);

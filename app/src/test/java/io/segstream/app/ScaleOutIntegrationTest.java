@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +65,7 @@ class ScaleOutIntegrationTest {
     @Test
     void shouldGiveEveryFrameExactlyOneResultWhenAReplicaDiesMidStream(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "scale-out", 4);
-        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String prefix = TestTopics.prefix(topics);
         String group = prefix + Groups.SEGMENTER;
         List<CameraSpec> cameras = new ArrayList<>();
         for (String id : List.of("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f")) {
@@ -78,13 +79,12 @@ class ScaleOutIntegrationTest {
         long masks;
         try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU)
                         .load(Assets.require(Assets.SAVED_MODEL));
-                SinkService sink = new SinkService(new SinkConfig(
+                SinkService sink = new SinkService(SinkConfig.defaults(
                         kafka.bootstrapServers(),
                         topics,
                         prefix + "sink",
                         Files.createDirectories(work.resolve("state")),
-                        java.util.Optional.empty(),
-                        0.5))) {
+                        Optional.empty()))) {
             sink.start();
             SegmenterConfig config = SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
                     .withGroup(group)

@@ -130,44 +130,15 @@ class SecureClusterIntegrationTest {
 
             // wrong credentials: one line, at once
             Path wrong = config("wrong.properties", security, "ingest", "not-the-password");
-            long t0 = System.nanoTime();
-            StdErr.Captured refused = StdErr.capture(() -> Main.execute(
-                    "ingest",
-                    "--bootstrap-servers=" + bootstrap,
-                    "--topic-prefix=" + PREFIX,
-                    "--kafka-config=" + wrong.toString(),
-                    "--camera=cam=" + clip,
-                    "--metrics-port=0"));
-            assertThat(refused.code()).as(refused.stderr()).isEqualTo(2);
-            assertThat(refused.stderr())
-                    .contains("segstream ingest: cannot create the topics on " + bootstrap)
-                    .contains("Authentication failed");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0))
-                    .as("refused, not hung")
-                    .isLessThan(Duration.ofSeconds(30));
+            String refused = refusedAtOnce(bootstrap, wrong, clip);
+            assertThat(refused).contains("Authentication failed");
 
             // a principal without ACLs: one line, at once
             Path outsider = config("outsider.properties", security, "outsider", users.get("outsider"));
-            t0 = System.nanoTime();
-            StdErr.Captured denied = StdErr.capture(() -> Main.execute(
-                    "ingest",
-                    "--bootstrap-servers=" + bootstrap,
-                    "--topic-prefix=" + PREFIX,
-                    "--kafka-config=" + outsider.toString(),
-                    "--camera=cam=" + clip,
-                    "--metrics-port=0"));
-            assertThat(denied.code()).as(denied.stderr()).isEqualTo(2);
-            assertThat(denied.stderr())
-                    .contains("segstream ingest: cannot create the topics on " + bootstrap)
-                    .containsIgnoringCase("authoriz");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0))
-                    .as("refused, not hung")
-                    .isLessThan(Duration.ofSeconds(30));
-            (refused.stderr() + denied.stderr())
-                    .lines()
-                    .filter(l -> l.startsWith("segstream"))
-                    .forEach(System.out::println);
-            assertThat(denied.stderr() + refused.stderr())
+            String denied = refusedAtOnce(bootstrap, outsider, clip);
+            assertThat(denied).containsIgnoringCase("authoriz");
+            (refused + denied).lines().filter(l -> l.startsWith("segstream")).forEach(System.out::println);
+            assertThat(denied + refused)
                     .as("no secret in the output")
                     .doesNotContain("not-the-password")
                     .doesNotContain("outsider-secret");
@@ -203,6 +174,24 @@ class SecureClusterIntegrationTest {
         return new AclBinding(
                 new ResourcePattern(type, name, pattern),
                 new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW));
+    }
+
+    /** What ingest printed when the cluster refused it at start-up with {@code kafkaConfig}, at once, exit code 2. */
+    private static String refusedAtOnce(String bootstrap, Path kafkaConfig, Path clip) throws Exception {
+        long t0 = System.nanoTime();
+        StdErr.Captured refused = StdErr.capture(() -> Main.execute(
+                "ingest",
+                "--bootstrap-servers=" + bootstrap,
+                "--topic-prefix=" + PREFIX,
+                "--kafka-config=" + kafkaConfig,
+                "--camera=cam=" + clip,
+                "--metrics-port=0"));
+        assertThat(refused.code()).as(refused.stderr()).isEqualTo(2);
+        assertThat(refused.stderr()).contains("segstream ingest: cannot create the topics on " + bootstrap);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                .as("refused, not hung")
+                .isLessThan(Duration.ofSeconds(30));
+        return refused.stderr();
     }
 
     private Path config(String name, EmbeddedKafka.Security s, String user, String password) throws Exception {

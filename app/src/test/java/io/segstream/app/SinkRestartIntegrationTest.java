@@ -57,7 +57,7 @@ class SinkRestartIntegrationTest {
     @Test
     void shouldKeepEveryFrameExactlyOnceAcrossARestart(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "sink-restart", 1);
-        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String prefix = TestTopics.prefix(topics);
         String group = prefix + Groups.SEGMENTER;
         Path out = work.resolve("out");
         Path clip = Assets.require(Assets.DRIVING_CLIP);
@@ -119,13 +119,8 @@ class SinkRestartIntegrationTest {
 
     private static SinkConfig config(KafkaBroker kafka, Topics topics, String prefix, Path state, Path out)
             throws Exception {
-        return new SinkConfig(
-                kafka.bootstrapServers(),
-                topics,
-                prefix + "sink",
-                Files.createDirectories(state),
-                Optional.of(out),
-                0.5);
+        return SinkConfig.defaults(
+                kafka.bootstrapServers(), topics, prefix + "sink", Files.createDirectories(state), Optional.of(out));
     }
 
     /** Waits until at least {@code count} frame statistics are committed; returns how many there are. */

@@ -48,7 +48,7 @@ class TwoModelsIntegrationTest {
     void shouldReportEachCameraInTheTermsOfTheModelThatSegmentsIt(KafkaBroker kafka, @TempDir Path work)
             throws Exception {
         Topics topics = TestTopics.create(kafka, "two-models", 2);
-        String prefix = topics.frames().substring(0, topics.frames().length() - "frames".length());
+        String prefix = TestTopics.prefix(topics);
         String clip = Assets.require(Assets.DRIVING_CLIP).toString();
         List<CameraSpec> cameras = List.of(
                 CameraSpec.of("city-front", clip).withTargetFps(5),
@@ -61,13 +61,12 @@ class TwoModelsIntegrationTest {
                                 DeviceChoice.CPU,
                                 Optional.of(Assets.project(Assets.SIGNATE_DESCRIPTOR)))
                         .load(Assets.require(Assets.SIGNATE_GRAPH));
-                SinkService sink = new SinkService(new SinkConfig(
+                SinkService sink = new SinkService(SinkConfig.defaults(
                         kafka.bootstrapServers(),
                         topics,
                         prefix + "sink",
                         Files.createDirectories(work.resolve("state")),
-                        Optional.empty(),
-                        0.5));
+                        Optional.empty()));
                 SegmenterWorker cityGroup = new SegmenterWorker(
                         SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
                                 .withGroup(prefix + "city")

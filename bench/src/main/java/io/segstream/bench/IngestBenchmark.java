@@ -13,7 +13,6 @@ import io.segstream.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,26 +43,19 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
                 JPEG_QUALITY,
                 FFMPEG_QSCALE,
                 repeats);
-        List<String> rows = new ArrayList<>();
+        Inputs.Rows rows = new Inputs.Rows();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
                 Path clip = Inputs.prepare(work, assets, size[0], size[1]);
                 double anchor = Inputs.medianFps(repeats, Inputs.FRAMES, () -> anchorNanos(clip));
                 double ingest = Inputs.medianFps(repeats, Inputs.FRAMES, () -> ingestNanos(kafka, clip));
                 long ffmpegBytes = anchorBytes(clip);
-                rows.add(String.format(
-                        Locale.ROOT,
+                rows.add(
                         "%-6s  ffmpeg %7.1f fps (%6.1f KB/frame)   ingest %7.1f fps   ratio %.2f",
-                        size[1] + "p",
-                        anchor,
-                        ffmpegBytes / 1024.0 / Inputs.FRAMES,
-                        ingest,
-                        ingest / anchor));
-                System.out.println(rows.get(rows.size() - 1));
+                        size[1] + "p", anchor, ffmpegBytes / 1024.0 / Inputs.FRAMES, ingest, ingest / anchor);
             }
         }
-        System.out.println("summary:");
-        rows.forEach(r -> System.out.println("  " + r));
+        rows.summary();
     }
 
     private long anchorNanos(Path clip) throws Exception {

@@ -1,5 +1,7 @@
 package io.segstream.bench;
 
+import io.segstream.segmenter.model.RgbImage;
+import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.testkit.Tools;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /** The benchmark's inputs, made once with Debian's ffmpeg from the real driving clip in the assets. */
@@ -56,6 +59,33 @@ final class Inputs {
         }
         Collections.sort(times);
         return frames / (times.get(times.size() / 2) / 1e9);
+    }
+
+    /** A benchmark's result rows: each printed as it comes, and all again under "summary:" at the end. */
+    static final class Rows {
+        private final List<String> rows = new ArrayList<>();
+
+        void add(String format, Object... args) {
+            String row = String.format(Locale.ROOT, format, args);
+            rows.add(row);
+            System.out.println(row);
+        }
+
+        void summary() {
+            System.out.println("summary:");
+            rows.forEach(r -> System.out.println("  " + r));
+        }
+    }
+
+    /** Nanoseconds the model takes over {@code images}, one call each on one predictor. */
+    static long modelNanos(SegmentationModel model, List<RgbImage> images) {
+        try (SegmentationModel.Predictor p = model.newPredictor()) {
+            long t0 = System.nanoTime();
+            for (RgbImage image : images) {
+                p.segment(image);
+            }
+            return System.nanoTime() - t0;
+        }
     }
 
     /** A picture scaled to {@code w}x{@code h}, as JPEG. */

@@ -134,8 +134,8 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
         long heapThird;
         long heapEnd;
         long started = System.currentTimeMillis();
-        try (SinkService sink = new SinkService(new SinkConfig(
-                        kafka.bootstrapServers(), topics, group + ".sink", state, Optional.empty(), 0.5));
+        try (SinkService sink = new SinkService(SinkConfig.defaults(
+                        kafka.bootstrapServers(), topics, group + ".sink", state, Optional.empty()));
                 SegmenterWorker segmenter = new SegmenterWorker(
                         SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
                                 .withGroup(group),

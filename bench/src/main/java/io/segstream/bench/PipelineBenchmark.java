@@ -72,7 +72,7 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
             for (BufferedImage f : frames) {
                 images.add(FrameDecoder.decode(Inputs.jpeg(f, WIDTH, HEIGHT)));
             }
-            double alone = Inputs.medianFps(repeats, images.size(), () -> aloneNanos(model, images));
+            double alone = Inputs.medianFps(repeats, images.size(), () -> Inputs.modelNanos(model, images));
             System.out.printf(Locale.ROOT, "model alone  %6.2f fps%n", alone);
             List<Double> rates = new ArrayList<>();
             pipelineFps(kafka, model, clip); // warm-up
@@ -91,16 +91,6 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
                     alone,
                     pipeline,
                     pipeline / alone);
-        }
-    }
-
-    private static long aloneNanos(SegmentationModel model, List<RgbImage> images) {
-        try (SegmentationModel.Predictor p = model.newPredictor()) {
-            long t0 = System.nanoTime();
-            for (RgbImage image : images) {
-                p.segment(image);
-            }
-            return System.nanoTime() - t0;
         }
     }
 

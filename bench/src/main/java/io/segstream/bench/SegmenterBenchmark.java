@@ -46,7 +46,7 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
                 System.getProperty("java.version"),
                 repeats);
         List<BufferedImage> clip = Clips.decode(assets.resolve("video/udacity_vehicle_detection_test_video.mp4"));
-        List<String> rows = new ArrayList<>();
+        Inputs.Rows rows = new Inputs.Rows();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 SegmentationModel model = new ModelLoader(work.resolve("models"), DeviceChoice.CPU)
                         .load(assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"))) {
@@ -58,31 +58,14 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
                     jpegs.add(jpeg);
                     decoded.add(FrameDecoder.decode(jpeg));
                 }
-                double anchor = Inputs.medianFps(repeats, decoded.size(), () -> directNanos(model, decoded));
+                double anchor = Inputs.medianFps(repeats, decoded.size(), () -> Inputs.modelNanos(model, decoded));
                 double segmenter = Inputs.medianFps(repeats, jpegs.size(), () -> workerNanos(kafka, model, jpegs));
-                rows.add(String.format(
-                        Locale.ROOT,
+                rows.add(
                         "%dx%-5d DJL loop %6.2f fps   segmenter %6.2f fps   ratio %.2f",
-                        size[0],
-                        size[1],
-                        anchor,
-                        segmenter,
-                        segmenter / anchor));
-                System.out.println(rows.get(rows.size() - 1));
+                        size[0], size[1], anchor, segmenter, segmenter / anchor);
             }
         }
-        System.out.println("summary:");
-        rows.forEach(r -> System.out.println("  " + r));
-    }
-
-    private static long directNanos(SegmentationModel model, List<RgbImage> frames) {
-        try (SegmentationModel.Predictor p = model.newPredictor()) {
-            long t0 = System.nanoTime();
-            for (RgbImage f : frames) {
-                p.segment(f);
-            }
-            return System.nanoTime() - t0;
-        }
+        rows.summary();
     }
 
     /** A fresh worker and topics; one frame warms it up, then the clock runs until the frames' masks are acknowledged. */

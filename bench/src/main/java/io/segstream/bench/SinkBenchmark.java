@@ -40,7 +40,7 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
                 H264Mp4Writer.TUNE,
                 H264Mp4Writer.CRF,
                 repeats);
-        List<String> rows = new ArrayList<>();
+        Inputs.Rows rows = new Inputs.Rows();
         for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
             Path frames = jpegFrames(Inputs.prepare(work, assets, size[0], size[1]), size[1]);
             List<byte[]> jpegs = new ArrayList<>();
@@ -52,17 +52,11 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
             byte[] mask = MaskCodec.encode(drivingMask(size[0], size[1]));
             double anchor = Inputs.medianFps(repeats, Inputs.FRAMES, () -> anchorNanos(frames, size[1]));
             double sink = Inputs.medianFps(repeats, Inputs.FRAMES, () -> sinkNanos(jpegs, mask, size[0], size[1]));
-            rows.add(String.format(
-                    Locale.ROOT,
+            rows.add(
                     "%-6s  ffmpeg %6.1f fps   sink overlay %6.1f fps   ratio %.2f",
-                    size[1] + "p",
-                    anchor,
-                    sink,
-                    sink / anchor));
-            System.out.println(rows.get(rows.size() - 1));
+                    size[1] + "p", anchor, sink, sink / anchor);
         }
-        System.out.println("summary:");
-        rows.forEach(r -> System.out.println("  " + r));
+        rows.summary();
     }
 
     /** The clip's frames as ingest publishes them: JPEG at about quality 90. */

@@ -14,10 +14,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Topics of one test on a shared broker: a fresh prefix, created like the services create them, and read back. */
 public final class TestTopics {
@@ -29,6 +33,12 @@ public final class TestTopics {
     /** A prefix no other test on the broker uses, e.g. "ingest-1a2b3c4d.". */
     public static String uniquePrefix(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    }
+
+    /** The prefix {@link #create} gave the topics (what a service takes as --topic-prefix). */
+    public static String prefix(Topics topics) {
+        return topics.frames()
+                .substring(0, topics.frames().length() - Topics.DEFAULT.frames().length());
     }
 
     /** Creates the pipeline's topics under a fresh prefix. */
@@ -57,6 +67,14 @@ public final class TestTopics {
     /** The model descriptions ({@code ss.type=model}) on the masks topic up to its end now. */
     public static List<ConsumerRecord<String, byte[]>> readDescriptions(KafkaBroker kafka, String topic) {
         return read(kafka, topic, Integer.MAX_VALUE, true);
+    }
+
+    /** A producer of records with text keys and byte values, as a test writes frames and masks. */
+    public static KafkaProducer<String, byte[]> producer(KafkaBroker kafka) {
+        return new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /** A consumer of what transactions committed (read_committed), keys as text; assign it partitions. */

@@ -33,6 +33,15 @@ class ModelDescriptorTest {
         return FrameDecoder.toRgbImage(img);
     }
 
+    /** The labels of the model as it is, without a descriptor. */
+    private LabelMap segmentAsIs(RgbImage image) throws Exception {
+        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU)
+                        .load(Assets.require(Assets.SAVED_MODEL));
+                SegmentationModel.Predictor p = m.newPredictor()) {
+            return p.segment(image);
+        }
+    }
+
     private SegmentationModel load(String yaml) throws Exception {
         Path descriptor = Files.writeString(dir.resolve("descriptor.yaml"), yaml);
         return new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU, Optional.of(descriptor))
@@ -104,12 +113,7 @@ class ModelDescriptorTest {
     @Test
     void shouldReadLogitsToTheSameLabelsAsTheLabelsOutput() throws Exception {
         RgbImage image = street(512, 256);
-        LabelMap labels;
-        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU)
-                        .load(Assets.require(Assets.SAVED_MODEL));
-                SegmentationModel.Predictor p = m.newPredictor()) {
-            labels = p.segment(image);
-        }
+        LabelMap labels = segmentAsIs(image);
         try (SegmentationModel m = load("output: {name: logits, kind: logits}\n");
                 SegmentationModel.Predictor p = m.newPredictor()) {
             assertThat(p.segment(image).labels()).isEqualTo(labels.labels());
@@ -119,12 +123,7 @@ class ModelDescriptorTest {
     @Test
     void shouldResizeToTheModelsSizeAndGiveTheMaskAtTheFramesSize() throws Exception {
         RgbImage frame = street(1280, 720);
-        LabelMap direct;
-        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU)
-                        .load(Assets.require(Assets.SAVED_MODEL));
-                SegmentationModel.Predictor p = m.newPredictor()) {
-            direct = Sizing.resizeNearest(p.segment(Sizing.resize(frame, 640, 360)), 1280, 720);
-        }
+        LabelMap direct = Sizing.resizeNearest(segmentAsIs(Sizing.resize(frame, 640, 360)), 1280, 720);
         try (SegmentationModel m = load("size: {policy: resize, width: 640, height: 360}\n");
                 SegmentationModel.Predictor p = m.newPredictor()) {
             LabelMap mask = p.segment(frame);
@@ -137,12 +136,7 @@ class ModelDescriptorTest {
     @Test
     void shouldCoverTheFrameWithTilesAndAgreeWithTheWholeFrameAwayFromTheSeams() throws Exception {
         RgbImage frame = street(1024, 512);
-        LabelMap whole;
-        try (SegmentationModel m = new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU)
-                        .load(Assets.require(Assets.SAVED_MODEL));
-                SegmentationModel.Predictor p = m.newPredictor()) {
-            whole = p.segment(frame);
-        }
+        LabelMap whole = segmentAsIs(frame);
         try (SegmentationModel m = load("size: {policy: tiles, width: 384, height: 384}\n");
                 SegmentationModel.Predictor p = m.newPredictor()) {
             LabelMap tiled = p.segment(frame);

@@ -22,14 +22,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,10 +40,7 @@ class SegmenterWorkerTest {
     void shouldAnswerEveryFrameWithAMaskKeepGoingPastCorruptBytesAndForwardTheEnd(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "segmenter", 1);
         UUID session = UUID.randomUUID();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = TestTopics.producer(kafka)) {
             p.send(frame(topics, session, 0, new byte[] {1, 2, 3, 4}));
             p.send(frame(topics, session, 1, jpeg(64, 32)));
             ProducerRecord<String, byte[]> eos = new ProducerRecord<>(topics.frames(), "cam", new byte[0]);
@@ -85,10 +79,7 @@ class SegmenterWorkerTest {
     void shouldAnswerPoisonRecordsWithoutStoppingAndKeepAnsweringTheHealthyCamera(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "segmenter-poison", 1);
         UUID session = UUID.randomUUID();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = TestTopics.producer(kafka)) {
             ProducerRecord<String, byte[]> shortSeq = frame(topics, session, 0, jpeg(64, 32));
             shortSeq.headers().remove(WireHeaders.SEQUENCE);
             shortSeq.headers().add(WireHeaders.SEQUENCE, new byte[4]);

@@ -71,7 +71,7 @@ class SinkTopologyTest {
     @BeforeEach
     void start() {
         Topics topics = Topics.DEFAULT;
-        SinkConfig config = new SinkConfig("unused:9092", topics, "sink-test", state, Optional.empty(), 0.5)
+        SinkConfig config = SinkConfig.defaults("unused:9092", topics, "sink-test", state, Optional.empty())
                 .withMaskTimeout(Duration.ofSeconds(5))
                 .withWindows(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)));
         Properties props = new Properties();
@@ -196,6 +196,13 @@ class SinkTopologyTest {
         assertThat(stats.isEmpty()).isTrue();
     }
 
+    /** The statistics that come once the mask timeout has passed, after exactly one that came before it. */
+    private List<TestRecord<String, String>> afterTheMaskTimeout() throws IOException {
+        assertThat(statsRecords()).as("before the mask timeout").hasSize(1);
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        return stats.readRecordsToList();
+    }
+
     @Test
     void shouldMoveOnWhenTheMasksEndOfStreamHasWaitedPastTheTimeout() throws IOException {
         sendFrame(0);
@@ -203,10 +210,7 @@ class SinkTopologyTest {
         sendMask(0, MaskStatus.OK, 0);
         sendEndOfStream(2);
         sendMaskEndOfStream(2);
-        assertThat(statsRecords()).hasSize(1);
-
-        driver.advanceWallClockTime(Duration.ofSeconds(6));
-        List<TestRecord<String, String>> rest = stats.readRecordsToList();
+        List<TestRecord<String, String>> rest = afterTheMaskTimeout();
 
         assertThat(rest).hasSize(2);
         assertThat(JSON.readTree(rest.get(0).value()).get("status").asText()).isEqualTo("missing");
@@ -224,10 +228,7 @@ class SinkTopologyTest {
         sendMask(2, MaskStatus.OK, 0);
         sendEndOfStream(3);
         sendMaskEndOfStream(3);
-        assertThat(statsRecords()).hasSize(1);
-
-        driver.advanceWallClockTime(Duration.ofSeconds(6));
-        List<TestRecord<String, String>> rest = stats.readRecordsToList();
+        List<TestRecord<String, String>> rest = afterTheMaskTimeout();
 
         assertThat(rest).hasSize(2);
         assertThat(JSON.readTree(rest.get(0).value()).get("sequence").asLong()).isEqualTo(2);
