@@ -24,6 +24,7 @@ import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
+import io.segstream.testkit.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,65 +225,25 @@ class SecureClusterIntegrationTest {
         Path cert = work.resolve("broker.crt");
         Path truststore = work.resolve("trust.p12");
         String pass = "store-" + UUID.randomUUID();
+        String store = "-storetype PKCS12 -storepass {}";
         keytool(
                 keytool,
-                "-genkeypair",
-                "-alias",
-                "broker",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "2",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=IP:127.0.0.1",
-                "-keystore",
-                keystore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
+                "-genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 2 -dname CN=127.0.0.1 "
+                        + "-ext SAN=IP:127.0.0.1 -keystore {} " + store + " -keypass {}",
+                keystore,
                 pass,
-                "-keypass",
                 pass);
-        keytool(
-                keytool,
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "broker",
-                "-keystore",
-                keystore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                pass,
-                "-file",
-                cert.toString());
-        keytool(
-                keytool,
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "broker",
-                "-file",
-                cert.toString(),
-                "-keystore",
-                truststore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                pass);
+        keytool(keytool, "-exportcert -rfc -alias broker -keystore {} " + store + " -file {}", keystore, pass, cert);
+        keytool(keytool, "-importcert -noprompt -alias broker -file {} -keystore {} " + store, cert, truststore, pass);
         return new EmbeddedKafka.Security(keystore, pass, truststore, pass, "admin", users);
     }
 
-    private static void keytool(Path keytool, String... args) throws Exception {
+    /** Runs the JDK's keytool with the arguments of {@code template} ({@link Tools#words}). */
+    private static void keytool(Path keytool, String template, Object... values) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(keytool.toString()));
-        cmd.addAll(List.of(args));
+        cmd.addAll(Tools.words(template, values));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("keytool %s: %s", args[0], out).isZero();
+        assertThat(p.waitFor()).as("keytool %s: %s", cmd.get(1), out).isZero();
     }
 }

@@ -42,6 +42,17 @@ public final class HttpServers {
         return server;
     }
 
+    /** Whether the request is a GET or HEAD; any other is answered 405 here. */
+    public static boolean readOnly(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return true;
+        }
+        ex.getResponseHeaders().set("Allow", "GET, HEAD");
+        ex.sendResponseHeaders(405, -1);
+        return false;
+    }
+
     /** Sends {@code body} as {@code type} with {@code code}; to a HEAD request the headers only. */
     public static void send(HttpExchange ex, int code, String type, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);

@@ -47,10 +47,7 @@ public final class HttpEndpoint implements AutoCloseable {
 
     private static void reply(HttpExchange ex, int code, String type, String body) throws IOException {
         try (ex) {
-            String method = ex.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                ex.sendResponseHeaders(405, -1);
+            if (!HttpServers.readOnly(ex)) {
                 return;
             }
             HttpServers.send(ex, code, type, body.getBytes(StandardCharsets.UTF_8));

@@ -203,13 +203,7 @@ public final class ShadowRun {
             throws IOException, InterruptedException, ExecutionException {
         String comparisons = comparisonsTopic();
         Topics shadow = Topics.withPrefix(s.shadowPrefix());
-        Map<String, String> consumer = Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                "false",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                Integer.toString(Topics.MAX_RECORD_BYTES));
+        Map<String, String> consumer = PRODUCTION_READER;
         try (KafkaProducer<String, byte[]> producer = prepare(shadow);
                 KafkaConsumer<String, byte[]> frames = atEnd(s.production().frames(), consumer);
                 KafkaConsumer<String, byte[]> maskRecords = atEnd(s.production().masks(), consumer)) {
@@ -252,6 +246,15 @@ public final class ShadowRun {
             return ExitCode.OK.code();
         }
     }
+
+    /** How the shadow reads production's topics: what was committed, by assignment, nothing committed back. */
+    private static final Map<String, String> PRODUCTION_READER = Map.of(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            "false",
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+            Integer.toString(Topics.MAX_RECORD_BYTES));
 
     /** Work that reads production's topics. */
     private interface Reading {
@@ -390,13 +393,7 @@ public final class ShadowRun {
      * {@code start} (or the beginning) up to the end offsets as they are now.
      */
     private void readAll(String topic, Optional<Instant> start, Consumer<ConsumerRecord<String, byte[]>> each) {
-        Map<String, String> consumer = Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                "false",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                Integer.toString(Topics.MAX_RECORD_BYTES));
+        Map<String, String> consumer = PRODUCTION_READER;
         try (KafkaConsumer<String, byte[]> c =
                 new KafkaConsumer<>(consumerProps(consumer), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = Partitions.of(c, topic);

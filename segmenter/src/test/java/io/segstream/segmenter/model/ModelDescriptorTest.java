@@ -42,6 +42,14 @@ class ModelDescriptorTest {
         }
     }
 
+    /** The labels of the model read through the descriptor {@code yaml}. */
+    private LabelMap segmentWith(String yaml, RgbImage image) throws Exception {
+        try (SegmentationModel m = load(yaml);
+                SegmentationModel.Predictor p = m.newPredictor()) {
+            return p.segment(image);
+        }
+    }
+
     private SegmentationModel load(String yaml) throws Exception {
         Path descriptor = Files.writeString(dir.resolve("descriptor.yaml"), yaml);
         return new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU, Optional.of(descriptor))
@@ -114,42 +122,34 @@ class ModelDescriptorTest {
     void shouldReadLogitsToTheSameLabelsAsTheLabelsOutput() throws Exception {
         RgbImage image = street(512, 256);
         LabelMap labels = segmentAsIs(image);
-        try (SegmentationModel m = load("output: {name: logits, kind: logits}\n");
-                SegmentationModel.Predictor p = m.newPredictor()) {
-            assertThat(p.segment(image).labels()).isEqualTo(labels.labels());
-        }
+        assertThat(segmentWith("output: {name: logits, kind: logits}\n", image).labels())
+                .isEqualTo(labels.labels());
     }
 
     @Test
     void shouldResizeToTheModelsSizeAndGiveTheMaskAtTheFramesSize() throws Exception {
         RgbImage frame = street(1280, 720);
         LabelMap direct = Sizing.resizeNearest(segmentAsIs(Sizing.resize(frame, 640, 360)), 1280, 720);
-        try (SegmentationModel m = load("size: {policy: resize, width: 640, height: 360}\n");
-                SegmentationModel.Predictor p = m.newPredictor()) {
-            LabelMap mask = p.segment(frame);
-            assertThat(mask.width()).isEqualTo(1280);
-            assertThat(mask.height()).isEqualTo(720);
-            assertThat(mask.labels()).isEqualTo(direct.labels());
-        }
+        LabelMap mask = segmentWith("size: {policy: resize, width: 640, height: 360}\n", frame);
+        assertThat(mask.width()).isEqualTo(1280);
+        assertThat(mask.height()).isEqualTo(720);
+        assertThat(mask.labels()).isEqualTo(direct.labels());
     }
 
     @Test
     void shouldCoverTheFrameWithTilesAndAgreeWithTheWholeFrameAwayFromTheSeams() throws Exception {
         RgbImage frame = street(1024, 512);
         LabelMap whole = segmentAsIs(frame);
-        try (SegmentationModel m = load("size: {policy: tiles, width: 384, height: 384}\n");
-                SegmentationModel.Predictor p = m.newPredictor()) {
-            LabelMap tiled = p.segment(frame);
-            assertThat(tiled.width()).isEqualTo(1024);
-            assertThat(tiled.height()).isEqualTo(512);
-            int same = 0;
-            for (int i = 0; i < whole.labels().length; i++) {
-                same += whole.labels()[i] == tiled.labels()[i] ? 1 : 0;
-            }
-            assertThat(same / (double) whole.labels().length)
-                    .as("agreement with the whole frame")
-                    .isGreaterThan(0.85);
+        LabelMap tiled = segmentWith("size: {policy: tiles, width: 384, height: 384}\n", frame);
+        assertThat(tiled.width()).isEqualTo(1024);
+        assertThat(tiled.height()).isEqualTo(512);
+        int same = 0;
+        for (int i = 0; i < whole.labels().length; i++) {
+            same += whole.labels()[i] == tiled.labels()[i] ? 1 : 0;
         }
+        assertThat(same / (double) whole.labels().length)
+                .as("agreement with the whole frame")
+                .isGreaterThan(0.85);
     }
 
     @Test

@@ -19,10 +19,12 @@ import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -36,6 +38,27 @@ class SegmenterWorkerTest {
     @TempDir
     Path cache;
 
+    /**
+     * Runs a segmenter over what the test sent until {@code count} masks came, checks {@code whileRunning}
+     * with the worker still going on, then stops it; the masks.
+     */
+    private List<ConsumerRecord<String, byte[]>> segment(
+            KafkaBroker kafka, Topics topics, int count, Consumer<SegmenterWorker> whileRunning) throws Exception {
+        try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL));
+                SegmenterWorker worker =
+                        new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model)) {
+            Thread t = new Thread(worker, "worker");
+            t.start();
+            List<ConsumerRecord<String, byte[]>> masks = TestTopics.read(kafka, topics.masks(), count);
+            assertThat(t.isAlive()).as("the worker goes on").isTrue();
+            whileRunning.accept(worker);
+            worker.close();
+            t.join(10_000);
+            assertThat(t.isAlive()).as("the worker stopped").isFalse();
+            return masks;
+        }
+    }
+
     @Test
     void shouldAnswerEveryFrameWithAMaskKeepGoingPastCorruptBytesAndForwardTheEnd(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "segmenter", 1);
@@ -48,17 +71,7 @@ class SegmenterWorkerTest {
             p.send(eos).get();
         }
 
-        List<ConsumerRecord<String, byte[]>> masks;
-        try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL));
-                SegmenterWorker worker =
-                        new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model)) {
-            Thread t = new Thread(worker, "worker");
-            t.start();
-            masks = TestTopics.read(kafka, topics.masks(), 3);
-            worker.close();
-            t.join(10_000);
-            assertThat(t.isAlive()).isFalse();
-        }
+        List<ConsumerRecord<String, byte[]>> masks = segment(kafka, topics, 3, worker -> {});
 
         assertThat(masks).hasSize(3);
         MaskMeta failed = WireHeaders.readMask(masks.get(0).headers());
@@ -97,27 +110,20 @@ class SegmenterWorkerTest {
             ProducerRecord<String, byte[]> liar = frame(topics, session, 0, jpeg(64, 32));
             liar.headers().remove(WireHeaders.WIDTH);
             liar.headers()
-                    .add(
-                            WireHeaders.WIDTH,
-                            java.nio.ByteBuffer.allocate(4).putInt(640).array());
+                    .add(WireHeaders.WIDTH, ByteBuffer.allocate(4).putInt(640).array());
             p.send(liar);
             ProducerRecord<String, byte[]> badKey = frame(topics, session, 0, jpeg(64, 32));
             p.send(new ProducerRecord<>(topics.frames(), null, "..", badKey.value(), badKey.headers()));
             p.send(frame(topics, session, 1, jpeg(64, 32))).get();
         }
 
-        List<ConsumerRecord<String, byte[]>> masks;
-        try (SegmentationModel model = new ModelLoader(cache).load(Assets.require(Assets.SAVED_MODEL));
-                SegmenterWorker worker =
-                        new SegmenterWorker(SegmenterConfig.defaults(kafka.bootstrapServers(), topics), model)) {
-            Thread t = new Thread(worker, "worker");
-            t.start();
-            masks = TestTopics.read(kafka, topics.masks(), 2);
-            assertThat(t.isAlive()).as("the worker goes on").isTrue();
-            assertThat(worker.failures().counts().keySet()).as("causes").hasSize(3);
-            worker.close();
-            t.join(10_000);
-        }
+        List<ConsumerRecord<String, byte[]>> masks = segment(
+                kafka,
+                topics,
+                2,
+                worker -> assertThat(worker.failures().counts().keySet())
+                        .as("causes")
+                        .hasSize(3));
 
         assertThat(masks).hasSize(2);
         MaskMeta liar = WireHeaders.readMask(masks.get(0).headers());

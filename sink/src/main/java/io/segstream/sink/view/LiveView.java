@@ -191,10 +191,7 @@ public final class LiveView implements AutoCloseable {
     private HttpHandler get(Handler h) {
         return ex -> {
             try (ex) {
-                String method = ex.getRequestMethod();
-                if (!method.equals("GET") && !method.equals("HEAD")) {
-                    ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                    ex.sendResponseHeaders(405, -1);
+                if (!HttpServers.readOnly(ex)) {
                     return;
                 }
                 String raw = ex.getRequestURI().getRawQuery();
