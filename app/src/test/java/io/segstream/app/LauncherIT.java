@@ -10,7 +10,6 @@ import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
-import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
@@ -33,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -232,12 +230,7 @@ class LauncherIT {
         }
         Process doomed = segmenter(kafka, prefix, group, "doomed");
         Process survivor = segmenter(kafka, prefix, group, "survivor");
-        try (SinkService sink = new SinkService(SinkConfig.defaults(
-                        kafka.bootstrapServers(),
-                        topics,
-                        prefix + "sink",
-                        Files.createDirectories(work.resolve("state")),
-                        Optional.empty()));
+        try (SinkService sink = new SinkService(TestSinks.config(kafka, topics, work.resolve("state")));
                 TopicWatch masks = new TopicWatch(kafka, topics.masks());
                 Ingest ingest = new Ingest(
                         IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(8, List.of(group)),

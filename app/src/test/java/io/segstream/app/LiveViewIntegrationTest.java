@@ -16,7 +16,6 @@ import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
-import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import io.segstream.sink.view.LiveBoard;
 import io.segstream.sink.view.LiveView;
@@ -32,7 +31,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,12 +105,7 @@ class LiveViewIntegrationTest {
                     LiveView.DEFAULT_MAX_FPS);
             open.add(view);
             SinkService sink = new SinkService(
-                    SinkConfig.defaults(
-                            kafka.bootstrapServers(),
-                            topics,
-                            prefix + "sink",
-                            Files.createDirectories(work.resolve("state-" + name)),
-                            Optional.empty()),
+                    TestSinks.config(kafka, topics, work.resolve("state-" + name)),
                     Optional.of(board),
                     Optional.of(view.hostPort()));
             open.add(0, sink);

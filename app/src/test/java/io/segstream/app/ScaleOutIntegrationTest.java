@@ -18,21 +18,18 @@ import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
-import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.TestTopics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -65,8 +62,8 @@ class ScaleOutIntegrationTest {
     @Test
     void shouldGiveEveryFrameExactlyOneResultWhenAReplicaDiesMidStream(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "scale-out", 4);
-        String prefix = TestTopics.prefix(topics);
-        String group = prefix + Groups.SEGMENTER;
+
+        String group = TestTopics.prefix(topics) + Groups.SEGMENTER;
         List<CameraSpec> cameras = new ArrayList<>();
         for (String id : List.of("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f")) {
             cameras.add(CameraSpec.of(
@@ -79,12 +76,7 @@ class ScaleOutIntegrationTest {
         long masks;
         try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU)
                         .load(Assets.require(Assets.SAVED_MODEL));
-                SinkService sink = new SinkService(SinkConfig.defaults(
-                        kafka.bootstrapServers(),
-                        topics,
-                        prefix + "sink",
-                        Files.createDirectories(work.resolve("state")),
-                        Optional.empty()))) {
+                SinkService sink = new SinkService(TestSinks.config(kafka, topics, work.resolve("state")))) {
             sink.start();
             SegmenterConfig config = SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
                     .withGroup(group)

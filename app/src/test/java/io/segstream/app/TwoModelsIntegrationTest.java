@@ -15,13 +15,11 @@ import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
-import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.TestTopics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -61,12 +59,7 @@ class TwoModelsIntegrationTest {
                                 DeviceChoice.CPU,
                                 Optional.of(Assets.project(Assets.SIGNATE_DESCRIPTOR)))
                         .load(Assets.require(Assets.SIGNATE_GRAPH));
-                SinkService sink = new SinkService(SinkConfig.defaults(
-                        kafka.bootstrapServers(),
-                        topics,
-                        prefix + "sink",
-                        Files.createDirectories(work.resolve("state")),
-                        Optional.empty()));
+                SinkService sink = new SinkService(TestSinks.config(kafka, topics, work.resolve("state")));
                 SegmenterWorker cityGroup = new SegmenterWorker(
                         SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
                                 .withGroup(prefix + "city")

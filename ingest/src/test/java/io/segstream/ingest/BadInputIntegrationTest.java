@@ -68,7 +68,7 @@ class BadInputIntegrationTest {
             throws Exception {
         Topics topics = TestTopics.create(kafka, "bad-" + kind, 2);
         Path bad = input(kind);
-        Path good = Clips.write(dir.resolve("good.mp4"), 12, 96, 64, avcodec.AV_CODEC_ID_H264);
+        Path good = goodClip();
 
         IngestResult badResult;
         IngestResult goodResult;
@@ -87,12 +87,17 @@ class BadInputIntegrationTest {
         assertThat(records).hasSize(13).allSatisfy(r -> assertThat(r.key()).isEqualTo("good-cam"));
     }
 
+    /** A healthy recorded input of 12 frames, beside the bad one. */
+    private Path goodClip() throws Exception {
+        return Clips.write(dir.resolve("good.mp4"), 12, 96, 64, avcodec.AV_CODEC_ID_H264);
+    }
+
     @Test
     void shouldGiveUpOnAnUnreachableRecordedUrlAfterItsAttemptsWithOneErrorLine(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "bad-url", 1);
         int port = Tools.freePort();
         String url = "http://127.0.0.1:" + port + "/drive.ts";
-        Path good = Clips.write(dir.resolve("good.mp4"), 12, 96, 64, avcodec.AV_CODEC_ID_H264);
+        Path good = goodClip();
         IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics)
                 .withBackoff(Duration.ofMillis(100), Duration.ofMillis(400))
                 .withRecordedAttempts(3);
@@ -121,7 +126,7 @@ class BadInputIntegrationTest {
         Topics topics = TestTopics.create(kafka, "bad-live", 1);
         int port = Tools.freePort();
         String url = "rtsp://127.0.0.1:" + port + "/cam";
-        Path good = Clips.write(dir.resolve("good.mp4"), 12, 96, 64, avcodec.AV_CODEC_ID_H264);
+        Path good = goodClip();
         IngestConfig config = IngestConfig.defaults(kafka.bootstrapServers(), topics)
                 .withBackoff(Duration.ofMillis(100), Duration.ofMillis(300));
 

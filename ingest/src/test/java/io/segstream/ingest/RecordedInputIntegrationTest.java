@@ -6,8 +6,8 @@ import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.metrics.IngestMetrics;
-import io.segstream.ingest.source.FrameSize;
 import io.segstream.protocol.FrameMeta;
+import io.segstream.protocol.Size;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.testkit.Assets;
@@ -152,7 +152,7 @@ class RecordedInputIntegrationTest {
         try (Ingest ingest = new Ingest(kafka.bootstrapServers(), topics)) {
             result = ingest.start(CameraSpec.of("cam", clip.toString())
                             .withTargetFps(5)
-                            .withMaxSize(new FrameSize(160, 160)))
+                            .withMaxSize(new Size(160, 160)))
                     .get(60, TimeUnit.SECONDS);
         }
 

@@ -38,6 +38,22 @@ public record Size(int width, int height) {
                 Math.max(1, Math.min(box.height, (int) Math.round(height * s))));
     }
 
+    /**
+     * As {@link #fitWithin}, with even dimensions of at least 2, as video encoders want; unchanged
+     * when it fits.
+     */
+    public Size fitWithinEven(Size box) {
+        if (fitsIn(box)) {
+            return this;
+        }
+        double s = Math.min((double) box.width / width, (double) box.height / height);
+        return new Size(even(width * s), even(height * s));
+    }
+
+    private static int even(double v) {
+        return Math.max(2, (int) Math.round(v / 2) * 2);
+    }
+
     public long pixels() {
         return (long) width * height;
     }

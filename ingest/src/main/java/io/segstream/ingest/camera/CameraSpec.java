@@ -1,12 +1,12 @@
 package io.segstream.ingest.camera;
 
-import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceKind;
 import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.Checks;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
+import io.segstream.protocol.Size;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -28,7 +28,7 @@ public record CameraSpec(
         SourceSpec source,
         boolean live,
         OptionalDouble targetFps,
-        Optional<FrameSize> maxSize,
+        Optional<Size> maxSize,
         ImageEncoding encoding,
         int jpegQuality,
         Optional<Scale> scale) {
@@ -44,6 +44,9 @@ public record CameraSpec(
 
     public CameraSpec {
         Checks.nonNull("id source targetFps maxSize encoding scale", id, source, targetFps, maxSize, encoding, scale);
+        if (maxSize.isPresent() && (maxSize.get().width() < 2 || maxSize.get().height() < 2)) {
+            throw new IllegalArgumentException("max size must be at least 2x2 (video frames), got " + maxSize.get());
+        }
         if (!CameraId.valid(id)) {
             throw new IllegalArgumentException("camera id " + CameraId.quote(id) + " must be " + CameraId.RULE
                     + " (it names the output directory)");
@@ -96,7 +99,7 @@ public record CameraSpec(
         return new CameraSpec(id, source, live, targetFps, maxSize, encoding, jpegQuality, Optional.of(s));
     }
 
-    public CameraSpec withMaxSize(FrameSize size) {
+    public CameraSpec withMaxSize(Size size) {
         return new CameraSpec(id, source, live, targetFps, Optional.of(size), encoding, jpegQuality, scale);
     }
 }

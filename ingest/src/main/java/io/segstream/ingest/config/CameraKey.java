@@ -1,9 +1,9 @@
 package io.segstream.ingest.config;
 
-import io.segstream.ingest.source.FrameSize;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
+import io.segstream.protocol.Size;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -45,12 +45,12 @@ public record CameraKey<T>(String name, String type, String defaultValue, String
             "all frames",
             "publish at most this many frames per second of the source's time",
             CameraKey::fps);
-    public static final CameraKey<FrameSize> MAX_SIZE = new CameraKey<>(
+    public static final CameraKey<Size> MAX_SIZE = new CameraKey<>(
             "max-size",
             "WIDTHxHEIGHT",
             "source size",
             "downscale larger pictures to fit, keeping the aspect ratio",
-            FrameSize::parse);
+            Size::parse);
     public static final CameraKey<ImageEncoding> ENCODING =
             new CameraKey<>("encoding", "jpeg | png", "jpeg", "how frames are published", CameraKey::encoding);
     public static final CameraKey<Integer> JPEG_QUALITY = new CameraKey<>(

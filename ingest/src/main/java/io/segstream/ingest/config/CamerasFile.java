@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.segstream.ingest.camera.CameraSpec;
-import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
+import io.segstream.protocol.Size;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -156,7 +156,7 @@ public final class CamerasFile {
         String source = required(values, CameraKey.SOURCE, where, problems);
         Optional<Boolean> live = value(values, CameraKey.LIVE, where, problems);
         Optional<Double> fps = value(values, CameraKey.FPS, where, problems);
-        Optional<FrameSize> maxSize = value(values, CameraKey.MAX_SIZE, where, problems);
+        Optional<Size> maxSize = value(values, CameraKey.MAX_SIZE, where, problems);
         ImageEncoding encoding =
                 value(values, CameraKey.ENCODING, where, problems).orElse(ImageEncoding.JPEG);
         Optional<Integer> quality = value(values, CameraKey.JPEG_QUALITY, where, problems);

@@ -44,17 +44,10 @@ public final class InFlightWindow {
         long waitingSince = System.nanoTime();
         long reportedAt = waitingSince;
         while (true) {
-            TopicPartition tp;
-            synchronized (this) {
-                tp = partition;
-            }
+            TopicPartition tp = partition();
             long next = tp == null ? 0 : segmented.next(tp);
             synchronized (this) {
-                while (!acked.isEmpty() && acked.peekFirst() < next) {
-                    acked.pollFirst();
-                }
-                if (unacked + acked.size() < max) {
-                    unacked++;
+                if (fits(next, true)) {
                     return;
                 }
                 long now = System.nanoTime();
@@ -92,21 +85,27 @@ public final class InFlightWindow {
             }
             return true;
         }
-        TopicPartition tp;
-        synchronized (this) {
-            tp = partition;
+        TopicPartition tp = partition();
+        return fits(tp == null ? 0 : segmented.nextKnown(tp), take);
+    }
+
+    private synchronized TopicPartition partition() {
+        return partition;
+    }
+
+    /**
+     * Forgets the acknowledged frames before {@code next} (the segmenters are past them); whether one
+     * more frame fits in the window, counted as sent when {@code take}.
+     */
+    private synchronized boolean fits(long next, boolean take) {
+        while (!acked.isEmpty() && acked.peekFirst() < next) {
+            acked.pollFirst();
         }
-        long next = tp == null ? 0 : segmented.nextKnown(tp);
-        synchronized (this) {
-            while (!acked.isEmpty() && acked.peekFirst() < next) {
-                acked.pollFirst();
-            }
-            if (unacked + acked.size() < max) {
-                unacked += take ? 1 : 0;
-                return true;
-            }
-            return false;
+        if (unacked + acked.size() < max) {
+            unacked += take ? 1 : 0;
+            return true;
         }
+        return false;
     }
 
     public synchronized void acknowledged(RecordMetadata metadata) {

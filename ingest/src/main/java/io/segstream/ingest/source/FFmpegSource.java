@@ -1,5 +1,6 @@
 package io.segstream.ingest.source;
 
+import io.segstream.protocol.Size;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +25,13 @@ public final class FFmpegSource implements FrameSource {
     private final SourceSpec spec;
     private final boolean lowDelay;
     private final Duration ioTimeout;
-    private final Optional<FrameSize> maxSize;
+    private final Optional<Size> maxSize;
     private final YuvFrames pixels;
     private FFmpegFrameGrabber grabber;
     private long lastKeyPts = Long.MIN_VALUE;
     private Optional<Duration> keyFrameInterval = Optional.empty();
 
-    public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
+    public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<Size> maxSize) {
         this(spec, ioTimeout, maxSize, 1, false);
     }
 
@@ -39,8 +40,7 @@ public final class FFmpegSource implements FrameSource {
      * reader may hand up to {@code buffers - 1} of them to another thread without copying. With
      * {@code lowDelay} the decoder uses slice threads only, so that it holds no frame back.
      */
-    public FFmpegSource(
-            SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize, int buffers, boolean lowDelay) {
+    public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<Size> maxSize, int buffers, boolean lowDelay) {
         this.lowDelay = lowDelay;
         this.spec = spec;
         this.ioTimeout = ioTimeout;
@@ -77,7 +77,7 @@ public final class FFmpegSource implements FrameSource {
             throw new IOException("it has no video stream");
         }
         if (maxSize.isPresent()) {
-            FrameSize out = new FrameSize(g.getImageWidth(), g.getImageHeight()).fitWithin(maxSize.get());
+            Size out = new Size(g.getImageWidth(), g.getImageHeight()).fitWithinEven(maxSize.get());
             g.setImageWidth(out.width());
             g.setImageHeight(out.height());
         }

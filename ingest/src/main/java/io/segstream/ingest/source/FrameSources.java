@@ -1,5 +1,6 @@
 package io.segstream.ingest.source;
 
+import io.segstream.protocol.Size;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -8,7 +9,7 @@ public final class FrameSources {
 
     private FrameSources() {}
 
-    public static FrameSource create(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
+    public static FrameSource create(SourceSpec spec, Duration ioTimeout, Optional<Size> maxSize) {
         return create(spec, ioTimeout, maxSize, 1);
     }
 
@@ -16,14 +17,14 @@ public final class FrameSources {
      * A source for a live camera: decoding holds no frames back (slice threads only; frame threads
      * would delay every frame by one per thread).
      */
-    public static FrameSource live(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize) {
+    public static FrameSource live(SourceSpec spec, Duration ioTimeout, Optional<Size> maxSize) {
         return spec.kind() == SourceKind.IMAGE_SEQUENCE
                 ? new ImageSequenceSource(spec, maxSize)
                 : new FFmpegSource(spec, ioTimeout, maxSize, 1, true);
     }
 
     /** A source whose images stay untouched for {@code buffers - 1} further reads (see {@link FFmpegSource}). */
-    public static FrameSource create(SourceSpec spec, Duration ioTimeout, Optional<FrameSize> maxSize, int buffers) {
+    public static FrameSource create(SourceSpec spec, Duration ioTimeout, Optional<Size> maxSize, int buffers) {
         return spec.kind() == SourceKind.IMAGE_SEQUENCE
                 ? new ImageSequenceSource(spec, maxSize)
                 : new FFmpegSource(spec, ioTimeout, maxSize, buffers, false);

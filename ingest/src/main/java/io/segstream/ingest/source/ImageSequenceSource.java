@@ -1,5 +1,6 @@
 package io.segstream.ingest.source;
 
+import io.segstream.protocol.Size;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -26,12 +27,12 @@ public final class ImageSequenceSource implements FrameSource {
     static final double DEFAULT_FRAME_RATE = 10;
 
     private final SourceSpec spec;
-    private final Optional<FrameSize> maxSize;
+    private final Optional<Size> maxSize;
     private final double frameRate;
     private List<Path> files = List.of();
     private int next;
 
-    public ImageSequenceSource(SourceSpec spec, Optional<FrameSize> maxSize) {
+    public ImageSequenceSource(SourceSpec spec, Optional<Size> maxSize) {
         this.spec = spec;
         this.maxSize = maxSize;
         String rate = spec.options().get("framerate");
@@ -116,8 +117,8 @@ public final class ImageSequenceSource implements FrameSource {
     }
 
     private BufferedImage scaled(BufferedImage image) {
-        FrameSize size = new FrameSize(image.getWidth(), image.getHeight());
-        FrameSize out = maxSize.map(size::fitWithin).orElse(size);
+        Size size = new Size(image.getWidth(), image.getHeight());
+        Size out = maxSize.map(size::fitWithinEven).orElse(size);
         if (out.equals(size) && image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
             return image;
         }

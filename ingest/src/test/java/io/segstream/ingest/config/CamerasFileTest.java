@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.segstream.ingest.camera.CameraSpec;
-import io.segstream.ingest.source.FrameSize;
 import io.segstream.ingest.source.SourceKind;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
+import io.segstream.protocol.Size;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +51,7 @@ class CamerasFileTest {
         assertThat(front.source().kind()).isEqualTo(SourceKind.RTSP);
         assertThat(front.source().options()).isEqualTo(Map.of("rtsp_transport", "udp"));
         assertThat(front.targetFps().getAsDouble()).isEqualTo(10);
-        assertThat(front.maxSize()).hasValue(new FrameSize(1280, 720));
+        assertThat(front.maxSize()).hasValue(new Size(1280, 720));
         assertThat(front.jpegQuality()).isEqualTo(85);
         CameraSpec drive = cameras.get(1);
         assertThat(drive.live()).isFalse();

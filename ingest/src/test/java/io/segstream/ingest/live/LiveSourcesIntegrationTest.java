@@ -78,6 +78,11 @@ class LiveSourcesIntegrationTest {
                 Optional.empty());
     }
 
+    /** Every frame of the camera at the test pattern's full width (not downscaled). */
+    private static void assertFullWidth(List<ConsumerRecord<String, byte[]>> records, String camera) {
+        assertThat(frames(records, camera)).extracting(FrameMeta::width).containsOnly(LivePattern.WIDTH);
+    }
+
     private static void assertOneCleanSession(List<ConsumerRecord<String, byte[]>> records, String camera, int n) {
         List<FrameMeta> frames = frames(records, camera);
         assertThat(frames)
@@ -182,9 +187,7 @@ class LiveSourcesIntegrationTest {
                     dir.resolve("ffmpeg.log"), "-f", "mpegts", "udp://127.0.0.1:" + port + "?pkt_size=1316")) {
                 List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("udp-cam", 15));
 
-                assertThat(frames(records, "udp-cam"))
-                        .extracting(FrameMeta::width)
-                        .containsOnly(LivePattern.WIDTH);
+                assertFullWidth(records, "udp-cam");
                 assertThat(bySession(records, "udp-cam")
                                 .values()
                                 .iterator()
@@ -207,9 +210,7 @@ class LiveSourcesIntegrationTest {
                     LivePattern.send(dir.resolve("ffmpeg.log"), "-f", "rtp_mpegts", "rtp://127.0.0.1:" + port)) {
                 List<ConsumerRecord<String, byte[]>> records = watch.await("15 frames", WAIT, atLeast("rtp-cam", 15));
 
-                assertThat(frames(records, "rtp-cam"))
-                        .extracting(FrameMeta::width)
-                        .containsOnly(LivePattern.WIDTH);
+                assertFullWidth(records, "rtp-cam");
             }
         }
     }
@@ -281,9 +282,7 @@ class LiveSourcesIntegrationTest {
                 List<ConsumerRecord<String, byte[]>> records =
                         watch.await("15 frames", WAIT, atLeast("rtsp-udp-cam", 15));
 
-                assertThat(frames(records, "rtsp-udp-cam"))
-                        .extracting(FrameMeta::width)
-                        .containsOnly(LivePattern.WIDTH);
+                assertFullWidth(records, "rtsp-udp-cam");
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segstream.ingest.BadFiles;
+import io.segstream.protocol.Size;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.IntegrationTest;
@@ -50,7 +51,7 @@ class FFmpegSourceTest {
     void shouldDownscaleToFitTheMaximumSizeKeepingTheAspectRatio() throws Exception {
         Path clip = Clips.write(dir.resolve("big.mp4"), 3, 320, 180, avcodec.AV_CODEC_ID_H264);
         try (FrameSource source = new FFmpegSource(
-                SourceSpec.of(clip.toString()), Duration.ofSeconds(5), Optional.of(new FrameSize(160, 160)))) {
+                SourceSpec.of(clip.toString()), Duration.ofSeconds(5), Optional.of(new Size(160, 160)))) {
             source.open();
             DecodedFrame f = source.next().orElseThrow();
             assertThat(f.picture().width()).isEqualTo(160);

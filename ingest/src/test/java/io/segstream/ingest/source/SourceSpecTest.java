@@ -3,6 +3,8 @@ package io.segstream.ingest.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.protocol.Size;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
@@ -49,14 +51,13 @@ class SourceSpecTest {
 
     @Test
     void shouldFitSizesWithinTheBoxKeepingAspectAndEvenDimensions() {
-        assertThat(new FrameSize(1920, 1080).fitWithin(FrameSize.parse("1280x1280")))
-                .isEqualTo(new FrameSize(1280, 720));
-        assertThat(new FrameSize(2048, 1024).fitWithin(FrameSize.parse("1000x1000")))
-                .isEqualTo(new FrameSize(1000, 500));
-        assertThat(new FrameSize(640, 480).fitWithin(FrameSize.parse("1280x720")))
-                .isEqualTo(new FrameSize(640, 480));
-        assertThat(new FrameSize(1001, 333).fitWithin(new FrameSize(500, 500))).isEqualTo(new FrameSize(500, 166));
-        assertThatThrownBy(() -> FrameSize.parse("big")).hasMessage("'big' is not a size like 1280x720");
+        assertThat(new Size(1920, 1080).fitWithinEven(Size.parse("1280x1280"))).isEqualTo(new Size(1280, 720));
+        assertThat(new Size(2048, 1024).fitWithinEven(Size.parse("1000x1000"))).isEqualTo(new Size(1000, 500));
+        assertThat(new Size(640, 480).fitWithinEven(Size.parse("1280x720"))).isEqualTo(new Size(640, 480));
+        assertThat(new Size(1001, 333).fitWithinEven(new Size(500, 500))).isEqualTo(new Size(500, 166));
+        assertThatThrownBy(() -> Size.parse("big")).hasMessage("a size WIDTHxHEIGHT like 1280x720, got 'big'");
+        assertThatThrownBy(() -> CameraSpec.of("cam", "a.mp4").withMaxSize(new Size(1, 720)))
+                .hasMessage("max size must be at least 2x2 (video frames), got 1x720");
     }
 
     @Test

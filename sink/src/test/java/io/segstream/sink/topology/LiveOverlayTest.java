@@ -15,6 +15,7 @@ import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.sink.SinkConfig;
+import io.segstream.testkit.Clips;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -22,7 +23,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -36,9 +36,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,7 +101,7 @@ class LiveOverlayTest {
                 video.resolveSibling(video.getFileName().toString().replace(".mp4", ".jsonl")));
         assertThat(lines).hasSize(4);
         assertThat(lines.get(1)).contains("\"status\":\"skipped-stale\"");
-        List<BufferedImage> shown = decode(video);
+        List<BufferedImage> shown = Clips.decode(video);
         assertThat(shown).hasSize(4);
         // the blend is transparent (alpha 0): each picture is its frame's colour, where it was drawn
         assertThat(centre(shown.get(0))).as("frame 0, red").isEqualTo(Color.RED.getRGB() & 0xE0E0E0);
@@ -147,20 +144,5 @@ class LiveOverlayTest {
     /** The colour at the picture's centre (below the status line), to 3 bits a channel. */
     private static int centre(BufferedImage img) {
         return img.getRGB(W / 2, H * 3 / 4) & 0xE0E0E0;
-    }
-
-    private static List<BufferedImage> decode(Path video) throws Exception {
-        List<BufferedImage> out = new ArrayList<>();
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile());
-                Java2DFrameConverter c = new Java2DFrameConverter()) {
-            g.start();
-            Frame f;
-            while ((f = g.grabImage()) != null) {
-                BufferedImage copy = new BufferedImage(W, H, BufferedImage.TYPE_3BYTE_BGR);
-                copy.getGraphics().drawImage(c.convert(f), 0, 0, null);
-                out.add(copy);
-            }
-        }
-        return out;
     }
 }
