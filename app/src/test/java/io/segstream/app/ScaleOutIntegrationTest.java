@@ -62,7 +62,6 @@ class ScaleOutIntegrationTest {
     @Test
     void shouldGiveEveryFrameExactlyOneResultWhenAReplicaDiesMidStream(KafkaBroker kafka) throws Exception {
         Topics topics = TestTopics.create(kafka, "scale-out", 4);
-
         String group = TestTopics.prefix(topics) + Groups.SEGMENTER;
         List<CameraSpec> cameras = new ArrayList<>();
         for (String id : List.of("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f")) {
