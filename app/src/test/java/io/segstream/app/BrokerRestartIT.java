@@ -7,6 +7,7 @@ import io.segstream.protocol.Partitions;
 import io.segstream.protocol.Topics;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.Tools;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -97,7 +99,7 @@ class BrokerRestartIT {
             long before = awaitFrameStats(bootstrap, 60, Duration.ofMinutes(4));
             broker.destroyForcibly();
             assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(3000);
+            Thread.sleep(3000); // the broker stays down a while: the services must ride out an outage, not a blip
             long restarted = System.nanoTime();
             broker(data, port, controllerPort, "kafka-2");
             awaitLog("kafka-2", "segstream kafka: ready at " + bootstrap, Duration.ofSeconds(90));
@@ -177,13 +179,12 @@ class BrokerRestartIT {
     }
 
     private void awaitLog(String name, String line, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!log(name).contains(line)) {
-            assertThat(System.nanoTime())
-                    .as("'%s' in %s's output within %s:%n%s", line, name, timeout, log(name))
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        Eventually.await(
+                "'" + line + "' in " + name + "'s output",
+                timeout,
+                Duration.ofMillis(200),
+                () -> log(name).contains(line),
+                () -> quiet(() -> log(name)));
     }
 
     /**
@@ -191,18 +192,29 @@ class BrokerRestartIT {
      * partitions) reach {@code count}; returns them.
      */
     private long awaitFrameStats(String bootstrap, long count, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long n = committedFrameStats(bootstrap);
-            if (n >= count) {
-                return n;
-            }
-            assertThat(System.nanoTime())
-                    .as(
-                            "frame-stats offset %d within %s (%d so far); sink:%n%s%nsegment:%n%s",
-                            count, timeout, n, log("sink"), log("segment"))
-                    .isLessThan(deadline);
-            Thread.sleep(500);
+        AtomicLong n = new AtomicLong();
+        Eventually.await(
+                "frame-stats offset " + count,
+                timeout,
+                Duration.ofMillis(500),
+                () -> {
+                    n.set(committedFrameStats(bootstrap));
+                    return n.get() >= count;
+                },
+                () -> n.get() + " so far; sink:\n" + quiet(() -> log("sink")) + "\nsegment:\n"
+                        + quiet(() -> log("segment")));
+        return n.get();
+    }
+
+    private interface Text {
+        String get() throws IOException;
+    }
+
+    private static String quiet(Text text) {
+        try {
+            return text.get();
+        } catch (IOException e) {
+            return "(" + e + ")";
         }
     }
 

@@ -13,6 +13,7 @@ import io.segstream.protocol.WireHeaders;
 import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.LivePattern;
@@ -98,10 +99,12 @@ class LauncherIT {
                     "--out=" + work.resolve("out").toString(),
                     "--model-cache=" + work.resolve("cache").toString(),
                     "--view-port=" + Integer.toString(viewPort));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (framesDone(read(log)) < 20 && p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            Eventually.await(
+                    "20 frames through the pipeline",
+                    Duration.ofMinutes(3),
+                    Duration.ofMillis(200),
+                    () -> framesDone(read(log)) >= 20 || !p.isAlive(),
+                    () -> "");
             assertThat(framesDone(read(log)))
                     .as("frames through the pipeline; output:%n%s", read(log))
                     .isGreaterThanOrEqualTo(20);

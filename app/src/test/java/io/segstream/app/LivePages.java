@@ -3,13 +3,13 @@ package io.segstream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.testkit.Browser;
+import io.segstream.testkit.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.openqa.selenium.By;
 
 /** The live view's pages in headless Chromium, checked as a viewer would look at them. */
@@ -49,10 +49,10 @@ final class LivePages {
     static Seen check(String viewUrl, String camera, String expectedKind, Path screenshots) throws Exception {
         try (Browser browser = Browser.start()) {
             browser.driver().get(viewUrl);
-            await("the index lists " + camera, Duration.ofSeconds(60), () -> (Boolean) browser.eval(
+            Eventually.await("the index lists " + camera, Duration.ofSeconds(60), () -> (Boolean) browser.eval(
                     "return !!document.querySelector('#cameras tbody tr[data-camera=\"' + arguments[0] + '\"]');",
                     camera));
-            await(
+            Eventually.await(
                     "the index updates by itself",
                     Duration.ofSeconds(10),
                     () -> ((Number) browser.eval("return window.segstreamView.updates;")).longValue() >= 3);
@@ -66,7 +66,7 @@ final class LivePages {
                     .isEmpty();
 
             browser.driver().findElement(By.linkText(camera)).click();
-            await(
+            Eventually.await(
                     "the camera page shows a frame",
                     Duration.ofSeconds(30),
                     () -> ((Number) browser.eval("return window.segstreamLive ? window.segstreamLive.shown : 0;"))
@@ -76,10 +76,12 @@ final class LivePages {
             browser.eval(
                     "window.segstreamLive.glassToGlassMs = []; window.segstreamLive.bytes = 0; "
                             + "window.segstreamLive.shownAtMark = window.segstreamLive.shown; window.segstreamLive.startedMs = Date.now();");
-            Thread.sleep(5000);
+            Thread.sleep(
+                    5000); // a window of live display to measure (frames shown, glass-to-glass latency, bytes), not a
+            // wait
             long later = ((Number) browser.eval("return window.segstreamLive.lastSequence;")).longValue();
             assertThat(later).as("the displayed sequence number after 5 s").isGreaterThan(first);
-            await("every chart holds data", Duration.ofSeconds(10), () -> {
+            Eventually.await("every chart holds data", Duration.ofSeconds(10), () -> {
                 @SuppressWarnings("unchecked")
                 List<Map<String, Object>> charts =
                         (List<Map<String, Object>>) browser.eval("return window.segstreamLive.charts;");
@@ -108,14 +110,6 @@ final class LivePages {
                     ((Number) live.get("shown")).doubleValue() / seconds,
                     ((Number) live.get("all")).longValue(),
                     ((Number) live.get("dropped")).longValue());
-        }
-    }
-
-    static void await(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Boolean.TRUE.equals(condition.get())) {
-            assertThat(System.nanoTime()).as("%s within %s", what, timeout).isLessThan(deadline);
-            Thread.sleep(100);
         }
     }
 }

@@ -20,6 +20,7 @@ import io.segstream.sink.SinkService;
 import io.segstream.sink.view.LiveBoard;
 import io.segstream.sink.view.LiveView;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.LivePattern;
@@ -114,7 +115,7 @@ class LiveViewIntegrationTest {
             views.add(view);
             sinks.add(sink);
         }
-        LivePages.await(
+        Eventually.await(
                 "both sinks running, each knowing the other",
                 Duration.ofSeconds(60),
                 () -> sinks.stream()
@@ -133,7 +134,7 @@ class LiveViewIntegrationTest {
         ingest.start(CameraSpec.of(CAMERA, url));
 
         // which instance holds the camera: the one that lists it among its own
-        LivePages.await(
+        Eventually.await(
                 "one instance lists the camera as its own",
                 Duration.ofSeconds(90),
                 () -> views.stream().anyMatch(v -> localCameras(v).contains(CAMERA)));
@@ -170,7 +171,7 @@ class LiveViewIntegrationTest {
         open.remove(holder);
         sinks.get(gone).close();
         holder.close();
-        LivePages.await(
+        Eventually.await(
                 "the remaining instance holds the camera",
                 Duration.ofSeconds(90),
                 () -> localCameras(other).contains(CAMERA));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import io.segstream.testkit.Browser;
+import io.segstream.testkit.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,13 +23,11 @@ final class ReportPage {
     static void check(Path report, Duration duration, long frames, Path screenshot) throws Exception {
         try (Browser browser = Browser.start()) {
             browser.driver().get(report.toUri().toString());
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (((Number) browser.eval("return document.getElementById('video').readyState;")).intValue() < 1) {
-                assertThat(System.nanoTime())
-                        .as("the video's metadata loaded within 30 s")
-                        .isLessThan(deadline);
-                Thread.sleep(100);
-            }
+            Eventually.await(
+                    "the video's metadata",
+                    Duration.ofSeconds(30),
+                    () -> ((Number) browser.eval("return document.getElementById('video').readyState;")).intValue()
+                            >= 1);
             double seconds = ((Number) browser.eval("return document.getElementById('video').duration;")).doubleValue();
             assertThat(seconds)
                     .as("the video plays for the input's duration")

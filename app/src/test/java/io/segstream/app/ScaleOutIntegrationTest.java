@@ -21,6 +21,7 @@ import io.segstream.segmenter.worker.SegmenterWorker;
 import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.TestTopics;
@@ -91,13 +92,10 @@ class ScaleOutIntegrationTest {
                     IngestConfig.defaults(kafka.bootstrapServers(), topics).withMaxInFlight(8, List.of(group)),
                     IngestMetrics.inMemory())) {
                 results = cameras.stream().map(ingest::start).toList();
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-                while (first.masksPublished() < 20 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertThat(first.masksPublished())
-                        .as("masks of the first replica before it goes")
-                        .isGreaterThanOrEqualTo(20);
+                Eventually.await(
+                        "20 masks of the first replica before it goes",
+                        Duration.ofMinutes(2),
+                        () -> first.masksPublished() >= 20);
                 first.close();
                 t1.join(TimeUnit.SECONDS.toMillis(30)); // close() returns as run() finishes; the thread ends just after
                 assertThat(t1.isAlive()).isFalse();

@@ -8,6 +8,7 @@ import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.RealKafka;
@@ -15,11 +16,13 @@ import io.segstream.testkit.Schemas;
 import io.segstream.testkit.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -235,7 +238,7 @@ class ShadowIntegrationTest {
                             throw new java.io.UncheckedIOException(e);
                         }
                     });
-            assertThat(ready.await(60, java.util.concurrent.TimeUnit.SECONDS))
+            assertThat(ready.await(60, TimeUnit.SECONDS))
                     .as("the shadow reads from the topics' ends")
                     .isTrue();
             int produced = Main.execute(
@@ -248,12 +251,17 @@ class ShadowIntegrationTest {
                     "--model-cache=" + work.resolve("cache").toString(),
                     "--device=cpu");
             assertThat(produced).isZero();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(150);
-            while (compared(kafka, shadowPrefix) < 38 && System.nanoTime() < deadline) {
-                Thread.sleep(500);
+            try {
+                Eventually.await(
+                        "the shadow's comparison of the 38 frames",
+                        Duration.ofSeconds(150),
+                        Duration.ofMillis(500),
+                        () -> compared(kafka, shadowPrefix) >= 38,
+                        () -> "");
+            } finally {
+                running.set(false);
             }
-            running.set(false);
-            code = shadowed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            code = shadowed.get(60, TimeUnit.SECONDS);
         }
         assertThat(code).isZero();
         List<JsonNode> frames = new ArrayList<>();

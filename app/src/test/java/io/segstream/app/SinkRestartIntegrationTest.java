@@ -20,6 +20,7 @@ import io.segstream.segmenter.worker.SegmenterWorker;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.TestTopics;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
@@ -125,17 +127,18 @@ class SinkRestartIntegrationTest {
 
     /** Waits until at least {@code count} frame statistics are committed; returns how many there are. */
     private static long awaitFrameStats(KafkaBroker kafka, Topics topics, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        long seen = 0;
-        while (System.nanoTime() < deadline) {
-            seen = TestTopics.readAll(kafka, topics.frameStats()).stream()
-                    .filter(r -> !WireHeaders.isEndOfStream(r.headers()))
-                    .count();
-            if (seen >= count) {
-                return seen;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("only " + seen + " frame statistics within 2 minutes");
+        AtomicLong seen = new AtomicLong();
+        Eventually.await(
+                count + " frame statistics",
+                Duration.ofMinutes(2),
+                Duration.ofMillis(200),
+                () -> {
+                    seen.set(TestTopics.readAll(kafka, topics.frameStats()).stream()
+                            .filter(r -> !WireHeaders.isEndOfStream(r.headers()))
+                            .count());
+                    return seen.get() >= count;
+                },
+                () -> "only " + seen.get());
+        return seen.get();
     }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waits on conditions instead of fixed sleeps: a test goes on as soon as what it needs is true. */
 public final class Eventually {
@@ -16,14 +16,42 @@ public final class Eventually {
 
     private Eventually() {}
 
+    /** A condition to wait for; it may throw, which fails the wait. */
+    @FunctionalInterface
+    public interface Condition {
+        boolean holds() throws Exception;
+    }
+
     /** Returns once {@code condition} holds; fails naming {@code what} after {@code timeout}. */
-    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, Duration timeout, Condition condition) throws InterruptedException {
+        await(what, timeout, POLL, condition, () -> "");
+    }
+
+    /**
+     * Returns once {@code condition} holds, asking it every {@code poll} (a condition that reads a
+     * topic or a browser is asked less often); fails after {@code timeout} naming {@code what} and
+     * adding {@code detail} (the output of the processes under test, say).
+     */
+    public static void await(String what, Duration timeout, Duration poll, Condition condition, Supplier<String> detail)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!holds(condition)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + timeout.toMillis() + " ms for " + what);
+                String more = detail.get();
+                throw new AssertionError(
+                        "waited " + timeout.toMillis() + " ms for " + what + (more.isEmpty() ? "" : "\n" + more));
             }
-            Thread.sleep(POLL.toMillis());
+            Thread.sleep(poll.toMillis());
+        }
+    }
+
+    private static boolean holds(Condition condition) throws InterruptedException {
+        try {
+            return condition.holds();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError("the condition failed: " + e, e);
         }
     }
 
