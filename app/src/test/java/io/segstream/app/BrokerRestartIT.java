@@ -99,7 +99,8 @@ class BrokerRestartIT {
             long before = awaitFrameStats(bootstrap, 60, Duration.ofMinutes(4));
             broker.destroyForcibly();
             assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(3000); // the broker stays down a while: the services must ride out an outage, not a blip
+            // the broker stays down a while: the services must ride out an outage, not a blip
+            Thread.sleep(3000);
             long restarted = System.nanoTime();
             broker(data, port, controllerPort, "kafka-2");
             awaitLog("kafka-2", "segstream kafka: ready at " + bootstrap, Duration.ofSeconds(90));

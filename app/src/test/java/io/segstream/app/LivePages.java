@@ -76,9 +76,8 @@ final class LivePages {
             browser.eval(
                     "window.segstreamLive.glassToGlassMs = []; window.segstreamLive.bytes = 0; "
                             + "window.segstreamLive.shownAtMark = window.segstreamLive.shown; window.segstreamLive.startedMs = Date.now();");
-            Thread.sleep(
-                    5000); // a window of live display to measure (frames shown, glass-to-glass latency, bytes), not a
-            // wait
+            // a window of live display to measure (frames shown, glass-to-glass latency, bytes), not a wait
+            Thread.sleep(5000);
             long later = ((Number) browser.eval("return window.segstreamLive.lastSequence;")).longValue();
             assertThat(later).as("the displayed sequence number after 5 s").isGreaterThan(first);
             Eventually.await("every chart holds data", Duration.ofSeconds(10), () -> {
