@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.Taxonomy;
+import io.segstream.sink.SinkConfig;
 import io.segstream.sink.overlay.OverlayComposer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -216,7 +217,7 @@ final class ShadowReport {
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(picture));
         BufferedImage bgr = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         bgr.createGraphics().drawImage(img, 0, 0, null);
-        new OverlayComposer(classes, 0.5).blend(bgr, mask);
+        new OverlayComposer(classes, SinkConfig.DEFAULT_OVERLAY_ALPHA).blend(bgr, mask);
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
         ImageIO.write(bgr, "jpeg", jpeg);
         return "<figure><img alt=\"" + esc(caption) + "\" src=\"data:image/jpeg;base64,"

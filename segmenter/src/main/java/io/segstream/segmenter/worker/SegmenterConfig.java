@@ -52,6 +52,8 @@ public record SegmenterConfig(
     public static final int DEFAULT_BATCH_SIZE = 4;
     public static final Duration DEFAULT_BATCH_WAIT = Duration.ofMillis(50);
     public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(1);
+    /** How long one poll of the frames topic waits for records. */
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
 
     /** Batches of up to 4 waiting at most 50 ms, live frames skipped when older than 1 s. */
     public static SegmenterConfig defaults(String bootstrapServers, Topics topics) {
@@ -62,7 +64,7 @@ public record SegmenterConfig(
                 DEFAULT_BATCH_SIZE,
                 DEFAULT_BATCH_WAIT,
                 DEFAULT_MAX_AGE,
-                Duration.ofMillis(500),
+                DEFAULT_POLL_TIMEOUT,
                 Map.of(),
                 Optional.empty());
     }
