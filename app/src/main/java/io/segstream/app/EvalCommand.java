@@ -10,6 +10,7 @@ import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.Scale;
+import io.segstream.protocol.Size;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.segmenter.eval.DirectEvaluator;
@@ -91,13 +92,10 @@ final class EvalCommand implements Callable<Integer> {
             problems.add("--format must be cityscapes or camvid, got '" + format + "'");
         }
         Optional<int[]> feed = Optional.empty();
-        if (size.isPresent()) {
-            String[] wh = size.get().toLowerCase(Locale.ROOT).split("x");
-            try {
-                feed = Optional.of(new int[] {Integer.parseInt(wh[0]), Integer.parseInt(wh[1])});
-            } catch (RuntimeException e) {
-                problems.add("--size must be like 1024x512, got '" + size.get() + "'");
-            }
+        try {
+            feed = size.map(Size::parse).map(sz -> new int[] {sz.width(), sz.height()});
+        } catch (IllegalArgumentException e) {
+            problems.add("--size: " + e.getMessage());
         }
         DeviceChoice deviceChoice = modelOptions.device(problems);
         modelOptions.validate(problems);
@@ -147,20 +145,28 @@ final class EvalCommand implements Callable<Integer> {
             piped = Optional.of(DirectEvaluator.score(labelFormat, frames, masks.get()));
         }
         print(System.out, direct, piped);
-        if (!atScales.isEmpty()) {
-            System.out.printf(Locale.ROOT, "%n%-10s %9s %15s %9s%n", "scale", "mean IoU", "pixel accuracy", "ms/frame");
-            atScales.forEach(r -> System.out.printf(
+        printScales(System.out, atScales);
+        if (json.isPresent()) {
+            Files.writeString(json.get(), json(labelFormat, frames.size(), direct, piped, atScales));
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** The table of the direct runs at each --scales scale; nothing without them. */
+    private static void printScales(PrintStream out, List<ScaleResult> atScales) {
+        if (atScales.isEmpty()) {
+            return;
+        }
+        out.printf(Locale.ROOT, "%n%-10s %9s %15s %9s%n", "scale", "mean IoU", "pixel accuracy", "ms/frame");
+        for (ScaleResult r : atScales) {
+            out.printf(
                     Locale.ROOT,
                     "%-10s %9.4f %15.4f %9.1f%n",
                     r.scale(),
                     r.meanIoU(),
                     r.pixelAccuracy(),
-                    r.msPerFrame()));
+                    r.msPerFrame());
         }
-        if (json.isPresent()) {
-            Files.writeString(json.get(), json(labelFormat, frames.size(), direct, piped, atScales));
-        }
-        return ExitCode.OK.code();
     }
 
     /** The direct run at one inference scale. */

@@ -5,6 +5,7 @@ import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.sink.stats.EgoCorridor;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +77,43 @@ final class ShadowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> problems = new ArrayList<>();
-        cluster.validate(problems);
         DeviceChoice device = modelOptions.device(problems);
+        Range range = validate(problems);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("segstream shadow: " + p));
+            return ExitCode.REFUSED.code();
+        }
+        try (SegmentationModel candidate = modelOptions.load(device)) {
+            ShadowRun.Settings settings = new ShadowRun.Settings(
+                    cluster.bootstrapServers,
+                    cluster.kafka(),
+                    cluster.topics(),
+                    shadowPrefix,
+                    cameras,
+                    range.start(),
+                    range.end(),
+                    mapping,
+                    out,
+                    maxFrames,
+                    show,
+                    EgoCorridor.DEFAULT);
+            ShadowRun run = new ShadowRun(settings, candidate, System.err);
+            return live ? liveUntilStopped(run) : run.replay();
+        } catch (InvalidModelException e) {
+            System.err.println("segstream shadow: model refused: " + e.getMessage());
+            return ExitCode.REFUSED.code();
+        } catch (IllegalArgumentException e) {
+            System.err.println("segstream shadow: " + e.getMessage());
+            return ExitCode.REFUSED.code();
+        }
+    }
+
+    /** The capture times a replay covers (now for a live run). */
+    private record Range(Instant start, Instant end) {}
+
+    /** Adds each problem with the options; the range replayed. */
+    private Range validate(List<String> problems) {
+        cluster.validate(problems);
         modelOptions.validate(problems);
         if (live == from.isPresent()) {
             problems.add("give either --from (and --to) to replay a range, or --live");
@@ -97,52 +133,28 @@ final class ShadowCommand implements Callable<Integer> {
             problems.add("--shadow-prefix must be 1-100 of A-Z a-z 0-9 . _ - and differ from --topic-prefix");
         }
         mapping.filter(m -> !Files.isRegularFile(m)).ifPresent(m -> problems.add("--mapping: no file " + m));
-        if (!problems.isEmpty()) {
-            problems.forEach(p -> System.err.println("segstream shadow: " + p));
-            return ExitCode.REFUSED.code();
-        }
-        try (SegmentationModel candidate = modelOptions.load(device)) {
-            ShadowRun.Settings settings = new ShadowRun.Settings(
-                    cluster.bootstrapServers,
-                    cluster.kafka(),
-                    cluster.topics(),
-                    shadowPrefix,
-                    cameras,
-                    start,
-                    end,
-                    mapping,
-                    out,
-                    maxFrames,
-                    show,
-                    EgoCorridor.DEFAULT);
-            ShadowRun run = new ShadowRun(settings, candidate, System.err);
-            if (!live) {
-                return run.replay();
-            }
-            AtomicBoolean running = new AtomicBoolean(true);
-            CountDownLatch done = new CountDownLatch(1);
-            Thread hook = new Thread(
-                    () -> {
-                        running.set(false);
-                        try {
-                            done.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    },
-                    "shadow-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                return run.live(window, running::get);
-            } finally {
-                done.countDown();
-            }
-        } catch (InvalidModelException e) {
-            System.err.println("segstream shadow: model refused: " + e.getMessage());
-            return ExitCode.REFUSED.code();
-        } catch (IllegalArgumentException e) {
-            System.err.println("segstream shadow: " + e.getMessage());
-            return ExitCode.REFUSED.code();
+        return new Range(start, end);
+    }
+
+    /** Shadows live until SIGTERM or Ctrl-C, which waits (30 s at most) for the last window's report. */
+    private int liveUntilStopped(ShadowRun run) throws IOException {
+        AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    running.set(false);
+                    try {
+                        done.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "shadow-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run.live(window, running::get);
+        } finally {
+            done.countDown();
         }
     }
 

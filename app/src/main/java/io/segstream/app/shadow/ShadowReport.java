@@ -156,47 +156,52 @@ final class ShadowReport {
                         .map(m -> "Classes mapped by " + esc(m.getFileName().toString()) + ".")
                         .orElse("Classes of the same name compared."))
                 .append("</p>\n");
+        cameraTable(h, summaries);
+        classTable(h, overall);
+        worstFrames(h, worst, candidate, production);
+        h.append("</body></html>\n");
+        Files.writeString(file, h.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void cameraTable(StringBuilder h, List<ObjectNode> summaries) {
         h.append("<h2>By camera</h2>\n<table><tr><th>camera</th><th>frames</th><th>compared</th><th>agreement</th>")
                 .append("<th>min</th><th>drivable |diff|</th><th>production ms</th><th>candidate ms</th></tr>\n");
         for (ObjectNode sm : summaries) {
-            h.append("<tr><td>")
-                    .append(esc(
-                            sm.get("camera").asText().equals("*")
-                                    ? "all"
-                                    : sm.get("camera").asText()))
-                    .append("</td><td>")
-                    .append(sm.get("frames").asLong())
-                    .append("</td><td>")
-                    .append(sm.get("compared").asLong())
-                    .append("</td><td>")
-                    .append(text(sm.path("agreement").path("mean")))
-                    .append("</td><td>")
-                    .append(text(sm.path("agreement").path("min")))
-                    .append("</td><td>")
-                    .append(text(sm.path("driving").path("drivable").path("meanAbsDiff")))
-                    .append("</td><td>")
-                    .append(text(sm.path("production").path("inferenceMs")))
-                    .append("</td><td>")
-                    .append(text(sm.path("candidate").path("inferenceMs")))
-                    .append("</td></tr>\n");
+            String camera = sm.get("camera").asText();
+            row(
+                    h,
+                    esc(camera.equals("*") ? "all" : camera),
+                    Long.toString(sm.get("frames").asLong()),
+                    Long.toString(sm.get("compared").asLong()),
+                    text(sm.path("agreement").path("mean")),
+                    text(sm.path("agreement").path("min")),
+                    text(sm.path("driving").path("drivable").path("meanAbsDiff")),
+                    text(sm.path("production").path("inferenceMs")),
+                    text(sm.path("candidate").path("inferenceMs")));
         }
-        h.append("</table>\n<h2>Classes, over every frame compared</h2>\n<table><tr><th>class</th><th>IoU</th>")
+        h.append("</table>\n");
+    }
+
+    private static void classTable(StringBuilder h, ObjectNode overall) {
+        h.append("<h2>Classes, over every frame compared</h2>\n<table><tr><th>class</th><th>IoU</th>")
                 .append("<th>production fraction</th><th>candidate fraction</th><th>drift</th></tr>\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = overall.path("classes").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            h.append("<tr><td>")
-                    .append(esc(e.getKey()))
-                    .append("</td><td>")
-                    .append(text(e.getValue().path("iou")))
-                    .append("</td><td>")
-                    .append(text(e.getValue().path("productionFraction")))
-                    .append("</td><td>")
-                    .append(text(e.getValue().path("candidateFraction")))
-                    .append("</td><td>")
-                    .append(text(e.getValue().path("drift")))
-                    .append("</td></tr>\n");
+            JsonNode c = e.getValue();
+            row(
+                    h,
+                    esc(e.getKey()),
+                    text(c.path("iou")),
+                    text(c.path("productionFraction")),
+                    text(c.path("candidateFraction")),
+                    text(c.path("drift")));
         }
-        h.append("</table>\n<h2>The frames the two models disagree on most</h2>\n");
+        h.append("</table>\n");
+    }
+
+    private static void worstFrames(StringBuilder h, Worst worst, String candidate, String production)
+            throws IOException {
+        h.append("<h2>The frames the two models disagree on most</h2>\n");
         for (Shown f : worst.leastAgreeingFirst()) {
             h.append("<h3>")
                     .append(esc(f.camera()))
@@ -209,8 +214,15 @@ final class ShadowReport {
                     .append(figure("candidate " + candidate, f.picture(), f.candidate(), f.candidateClasses()))
                     .append("</div>\n");
         }
-        h.append("</body></html>\n");
-        Files.writeString(file, h.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** A table row of cells already escaped. */
+    private static void row(StringBuilder h, String... cells) {
+        h.append("<tr>");
+        for (String c : cells) {
+            h.append("<td>").append(c).append("</td>");
+        }
+        h.append("</tr>\n");
     }
 
     private static String figure(String caption, byte[] picture, LabelMap mask, Taxonomy classes) throws IOException {

@@ -1,17 +1,12 @@
 package io.segstream.app.shadow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segstream.app.ExitCode;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.KafkaClientProperties;
-import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MalformedRecordException;
-import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.MaskMeta;
-import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Partitions;
@@ -19,29 +14,21 @@ import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.TopicSpec;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
-import io.segstream.segmenter.model.FrameDecoder;
-import io.segstream.segmenter.model.RgbImage;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.sink.stats.EgoCorridor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
@@ -104,10 +91,10 @@ public final class ShadowRun {
             EgoCorridor corridor) {}
 
     /** A frame's identity on Kafka. */
-    private record FrameKey(String camera, UUID session, long sequence) {}
+    record FrameKey(String camera, UUID session, long sequence) {}
 
     /** A production mask; {@code batch}: the frames that shared its model call. */
-    private record ProductionMask(MaskMeta meta, byte[] png, int batch) {
+    record ProductionMask(MaskMeta meta, byte[] png, int batch) {
 
         /** Production's time in the model for this frame: its batch's call shared among the batch's frames. */
         double inferenceMs() {
@@ -142,10 +129,11 @@ public final class ShadowRun {
                     candidate.id(),
                     masks.size(),
                     productionModels.keySet());
-            Comparer comparer = new Comparer(productionModels, masks, shadow, comparisons, producer, true);
+            ShadowComparer comparer = new ShadowComparer(
+                    s, candidate, progress, () -> productionModels, masks, shadow, comparisons, producer, true);
             int read = readFrames(comparer::frame);
             producer.flush();
-            if (comparer.overall == null) {
+            if (comparer.none()) {
                 System.err.println("segstream shadow: no frame of " + cameraText() + " was captured between " + s.from()
                         + " and " + s.to() + " on " + s.production().frames() + " (" + read + " records read)");
                 return ExitCode.FAILED.code();
@@ -208,7 +196,8 @@ public final class ShadowRun {
                 KafkaConsumer<String, byte[]> frames = atEnd(s.production().frames(), consumer);
                 KafkaConsumer<String, byte[]> maskRecords = atEnd(s.production().masks(), consumer)) {
             Map<FrameKey, ProductionMask> masks = new HashMap<>();
-            Comparer comparer = new Comparer(productionModels(), masks, shadow, comparisons, producer, false);
+            ShadowComparer comparer = new ShadowComparer(
+                    s, candidate, progress, this::productionModels, masks, shadow, comparisons, producer, false);
             LinkedHashMap<FrameKey, Pending> pending = new LinkedHashMap<>();
             long windowStart = System.currentTimeMillis();
             LOG.info("Shadowing {} live with {}, windows of {}", s.production().frames(), candidate.id(), window);
@@ -436,300 +425,5 @@ public final class ShadowRun {
                         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                         Topics.MAX_RECORD_BYTES),
                 s.kafka());
-    }
-
-    /** Runs the candidate on each frame and compares, keeping the tallies and the frames the report shows. */
-    private final class Comparer {
-
-        private final Map<String, ModelDescription> productionModels;
-        private final Map<FrameKey, ProductionMask> masks;
-        private final Topics shadow;
-        private final String comparisons;
-        private final KafkaProducer<String, byte[]> producer;
-        private final SegmentationModel.Predictor predictor;
-        private final Map<String, ShadowTally> byCamera = new TreeMap<>();
-        private final Map<String, ClassMapping> mappings = new HashMap<>();
-        private final Set<Integer> described = new HashSet<>();
-        private final ShadowReport.Worst worst = new ShadowReport.Worst(s.shown());
-        private ShadowTally overall;
-        private String productionModel = "";
-        private long done;
-        private long lastPrint;
-
-        /** Whether the models' descriptions were read once (replay) or are read again for a model not known yet (live). */
-        private final boolean replay;
-
-        private long modelsReadNanos;
-
-        Comparer(
-                Map<String, ModelDescription> productionModels,
-                Map<FrameKey, ProductionMask> masks,
-                Topics shadow,
-                String comparisons,
-                KafkaProducer<String, byte[]> producer,
-                boolean replay) {
-            this.replay = replay;
-            this.productionModels = new HashMap<>(productionModels);
-            this.masks = masks;
-            this.shadow = shadow;
-            this.comparisons = comparisons;
-            this.producer = producer;
-            this.predictor = candidate.newPredictor();
-        }
-
-        void frame(ConsumerRecord<String, byte[]> r) {
-            FrameMeta f = WireHeaders.readFrame(r.headers());
-            FrameKey key = new FrameKey(r.key(), f.session(), f.sequence());
-            ProductionMask prod = masks.get(key);
-            ObjectNode entry = JSON.createObjectNode();
-            entry.put("camera", key.camera());
-            entry.put("session", key.session().toString());
-            entry.put("sequence", key.sequence());
-            entry.put("captureUs", f.captureMicros());
-            LabelMap candidateMask = null;
-            double candidateMs = Double.NaN;
-            String candidateStatus = "ok";
-            try {
-                RgbImage image = FrameDecoder.decode(r.value(), f.width(), f.height());
-                long t0 = System.nanoTime();
-                candidateMask = WireHeaders.readScale(r.headers())
-                        .map(sc -> predictor.segment(List.of(image), sc).get(0))
-                        .orElseGet(() -> predictor.segment(image));
-                candidateMs = (System.nanoTime() - t0) / 1e6;
-                publishCandidateMask(r, f, candidateMask, candidateMs);
-            } catch (RuntimeException e) {
-                candidateStatus = "failed";
-                LOG.warn("Camera {} frame {}: the candidate failed: {}", key.camera(), key.sequence(), e.getMessage());
-            }
-            String productionStatus =
-                    prod == null ? "missing" : prod.meta().status().wireName();
-            ObjectNode p = entry.putObject("production");
-            p.put("model", prod == null ? "" : prod.meta().modelId());
-            p.put("status", productionStatus);
-            ShadowTally.number(p, "inferenceMs", prod == null ? Double.NaN : prod.inferenceMs());
-            ObjectNode c = entry.putObject("candidate");
-            c.put("model", candidate.id());
-            c.put("status", candidateStatus);
-            ShadowTally.number(c, "inferenceMs", candidateMs);
-            if (prod != null
-                    && !replay
-                    && !productionModels.containsKey(prod.meta().modelId())
-                    && System.nanoTime() - modelsReadNanos > 10_000_000_000L) {
-                modelsReadNanos = System.nanoTime();
-                productionModels.putAll(productionModels());
-            }
-            Optional<ModelDescription> prodModel = prod == null
-                    ? Optional.empty()
-                    : Optional.ofNullable(productionModels.get(prod.meta().modelId()));
-            if (prod != null && prodModel.isEmpty() && prod.meta().status() == MaskStatus.OK) {
-                productionStatus = "failed";
-                LOG.warn(
-                        "Production model {} has no description on {}",
-                        prod.meta().modelId(),
-                        s.production().models());
-            }
-            if (overall == null) {
-                overall = new ShadowTally(mapping(prodModel.orElseGet(this::anyProductionModel)));
-            }
-            ShadowTally cam = byCamera.computeIfAbsent(
-                    key.camera(), k -> new ShadowTally(mapping(prodModel.orElseGet(this::anyProductionModel))));
-            boolean comparable = "ok".equals(productionStatus) && candidateMask != null && prodModel.isPresent();
-            entry.put("compared", comparable);
-            if (comparable) {
-                productionModel = prodModel.get().model();
-                LabelMap productionMask = MaskCodec.decode(prod.png(), f.width(), f.height());
-                ClassMapping m = mapping(prodModel.get());
-                FrameComparison fc = FrameComparison.of(
-                        productionMask,
-                        candidateMask,
-                        m,
-                        s.corridor(),
-                        prodModel.get().groups(),
-                        candidate.description().groups());
-                cam.add(fc);
-                overall.add(fc);
-                cam.timed(prod.inferenceMs(), candidateMs);
-                overall.timed(prod.inferenceMs(), candidateMs);
-                ShadowTally.number(entry, "agreement", fc.agreement());
-                ShadowTally.number(entry, "comparedPixels", fc.compared() / (double) fc.pixels());
-                ObjectNode classes = entry.putObject("classes");
-                for (String name : m.comparedClasses()) {
-                    int k = prodModel
-                            .get()
-                            .taxonomy()
-                            .byName(name)
-                            .orElseThrow()
-                            .id();
-                    ObjectNode o = classes.putObject(name);
-                    ShadowTally.number(
-                            o, "iou", fc.union()[k] == 0 ? Double.NaN : fc.intersection()[k] / (double) fc.union()[k]);
-                    ShadowTally.number(o, "production", fc.production()[k] / (double) fc.pixels());
-                    ShadowTally.number(o, "candidate", fc.candidate()[k] / (double) fc.pixels());
-                }
-                ObjectNode driving = entry.putObject("driving");
-                ObjectNode drivable = driving.putObject("drivable");
-                ShadowTally.number(
-                        drivable, "production", fc.productionDriving().drivable());
-                ShadowTally.number(drivable, "candidate", fc.candidateDriving().drivable());
-                fc.productionDriving().obstacles().forEach((g, o) -> {
-                    ObjectNode n = driving.putObject(g);
-                    ShadowTally.number(n, "production", o.nearestRow().orElse(Double.NaN));
-                    ShadowTally.number(
-                            n,
-                            "candidate",
-                            fc.candidateDriving()
-                                    .obstacles()
-                                    .get(g)
-                                    .nearestRow()
-                                    .orElse(Double.NaN));
-                });
-                worst.offer(
-                        fc.agreement(),
-                        new ShadowReport.Shown(
-                                key.camera(),
-                                key.sequence(),
-                                fc.agreement(),
-                                r.value(),
-                                productionMask,
-                                prodModel.get().taxonomy(),
-                                candidateMask,
-                                candidate.taxonomy()));
-            } else if (!"ok".equals(productionStatus)) {
-                cam.productionNotOk(productionStatus);
-                overall.productionNotOk(productionStatus);
-            } else {
-                cam.candidateFailed();
-                overall.candidateFailed();
-            }
-            producer.send(new ProducerRecord<>(
-                    comparisons, r.partition(), key.camera(), entry.toString().getBytes(StandardCharsets.UTF_8)));
-            done++;
-            long now = System.nanoTime();
-            if (now - lastPrint > 1_000_000_000L) {
-                lastPrint = now;
-                progress.printf(Locale.ROOT, "progress: shadow %d frames compared of %d%n", overall.compared(), done);
-            }
-        }
-
-        /** A live frame left out because the candidate fell too far behind. */
-        void candidateBehind(String camera) {
-            if (overall != null) {
-                overall.candidateBehind();
-                byCamera.computeIfAbsent(camera, k -> new ShadowTally(overall.mapping()))
-                        .candidateBehind();
-            }
-        }
-
-        /** Publishes and prints the summaries of a live window, and starts the next. */
-        void window(long startMs, long endMs) {
-            if (overall == null) {
-                return;
-            }
-            List<ObjectNode> summaries = summaries();
-            for (ObjectNode summary : summaries) {
-                ObjectNode w = summary.putObject("window");
-                w.put("startMs", startMs);
-                w.put("endMs", endMs);
-                producer.send(new ProducerRecord<>(
-                        comparisons,
-                        summary.get("camera").asText(),
-                        summary.toString().getBytes(StandardCharsets.UTF_8)));
-            }
-            progress.printf(
-                    Locale.ROOT,
-                    "segstream shadow: window %s to %s%n",
-                    Instant.ofEpochMilli(startMs),
-                    Instant.ofEpochMilli(endMs));
-            ShadowReport.table(System.out, overall, summaries.get(summaries.size() - 1));
-            last = summaries;
-            lastOverall = overall;
-            byCamera.clear();
-            overall = null;
-        }
-
-        private List<ObjectNode> last = List.of();
-        private ShadowTally lastOverall;
-
-        private List<ObjectNode> summaries() {
-            List<ObjectNode> summaries = new ArrayList<>();
-            byCamera.forEach((camera, t) -> summaries.add(t.json(camera, productionModel, candidate.id())));
-            summaries.add(overall.json("*", productionModel, candidate.id()));
-            return summaries;
-        }
-
-        /** The report of a live run: its last window's summaries and the frames that disagreed most over the run. */
-        void report() throws IOException {
-            predictor.close();
-            if (last.isEmpty()) {
-                progress.println("segstream shadow: no frame was compared");
-                return;
-            }
-            Files.createDirectories(s.out());
-            Files.writeString(
-                    s.out().resolve("shadow-summary.json"),
-                    JSON.valueToTree(last).toPrettyString());
-            ShadowReport.write(
-                    s.out().resolve("shadow-report.html"),
-                    s,
-                    candidate.id(),
-                    productionModel,
-                    last.get(last.size() - 1),
-                    last,
-                    worst);
-        }
-
-        private ModelDescription anyProductionModel() {
-            return productionModels.values().stream()
-                    .findFirst()
-                    .orElse(ModelDescription.of("unknown", candidate.taxonomy()));
-        }
-
-        private ClassMapping mapping(ModelDescription production) {
-            return mappings.computeIfAbsent(
-                    production.model(),
-                    id -> s.mapping()
-                            .map(f -> ClassMapping.read(f, production.taxonomy(), candidate.taxonomy()))
-                            .orElseGet(() -> ClassMapping.byName(production.taxonomy(), candidate.taxonomy())));
-        }
-
-        private void publishCandidateMask(ConsumerRecord<String, byte[]> frame, FrameMeta f, LabelMap mask, double ms) {
-            if (described.add(frame.partition())) {
-                ProducerRecord<String, byte[]> d = new ProducerRecord<>(
-                        shadow.masks(),
-                        frame.partition(),
-                        candidate.id(),
-                        ModelDescriptionJson.write(candidate.description()).getBytes(StandardCharsets.UTF_8));
-                WireHeaders.writeModelDescription(d.headers());
-                producer.send(d);
-            }
-            ProducerRecord<String, byte[]> out =
-                    new ProducerRecord<>(shadow.masks(), frame.partition(), frame.key(), MaskCodec.encode(mask));
-            WireHeaders.writeMask(out.headers(), new MaskMeta(f, candidate.id(), Math.round(ms * 1000), MaskStatus.OK));
-            producer.send(out);
-        }
-
-        void finish() throws IOException {
-            predictor.close();
-            List<ObjectNode> summaries = summaries();
-            ObjectNode all = summaries.get(summaries.size() - 1);
-            for (ObjectNode summary : summaries) {
-                producer.send(new ProducerRecord<>(
-                        comparisons,
-                        summary.get("camera").asText(),
-                        summary.toString().getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-            Files.createDirectories(s.out());
-            ArrayNode list = JSON.createArrayNode();
-            summaries.forEach(list::add);
-            Files.writeString(s.out().resolve("shadow-summary.json"), list.toPrettyString());
-            ShadowReport.write(
-                    s.out().resolve("shadow-report.html"), s, candidate.id(), productionModel, all, summaries, worst);
-            ShadowReport.table(System.out, overall, all);
-            progress.println(
-                    "segstream shadow: " + overall.compared() + " of " + overall.frames() + " frames compared; "
-                            + "comparisons on " + comparisons + ", candidate masks on " + shadow.masks() + ", report "
-                            + s.out().resolve("shadow-report.html"));
-        }
     }
 }
