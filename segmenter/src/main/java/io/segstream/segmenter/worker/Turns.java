@@ -143,6 +143,21 @@ final class Turns {
                 room--;
             }
         }
+        return round(buffered, kinds, picked, picks, served);
+    }
+
+    /**
+     * The round of the frames picked: they and the frames answered without the model (other records,
+     * stale frames, the older frames of a live camera served) now, in a partition's order; the rest
+     * later, their partitions waiting (recorded ones paused).
+     */
+    private Round round(
+            List<ConsumerRecord<String, byte[]>> buffered,
+            Kind[] kinds,
+            boolean[] picked,
+            List<Integer> picks,
+            Set<String> served) {
+        int n = buffered.size();
         List<ConsumerRecord<String, byte[]>> now = new ArrayList<>(n);
         List<ConsumerRecord<String, byte[]>> later = new ArrayList<>();
         Set<ConsumerRecord<String, byte[]>> superseded = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -173,21 +188,26 @@ final class Turns {
                 }
             }
         }
-        // the frames the model runs take their turns first, in the order picked; the rest as they came
-        List<Integer> order = new ArrayList<>(now.size());
-        boolean[] first = new boolean[now.size()];
+        return new Round(
+                now, order(now.size(), picks, placeInNow), superseded, later, later.size() > bound ? waiting : pause);
+    }
+
+    /** The frames the model runs take their turns first, in the order picked; the rest as they came. */
+    private static List<Integer> order(int size, List<Integer> picks, int[] placeInNow) {
+        List<Integer> order = new ArrayList<>(size);
+        boolean[] first = new boolean[size];
         for (int i : picks) {
             if (placeInNow[i] >= 0) { // a pick behind a frame left for later waits with it
                 order.add(placeInNow[i]);
                 first[placeInNow[i]] = true;
             }
         }
-        for (int k = 0; k < now.size(); k++) {
+        for (int k = 0; k < size; k++) {
             if (!first[k]) {
                 order.add(k);
             }
         }
-        return new Round(now, order, superseded, later, later.size() > bound ? waiting : pause);
+        return order;
     }
 
     private static final Comparator<Candidate> NEWEST_FIRST = Comparator.comparingInt(Candidate::rank)
