@@ -105,45 +105,17 @@ final class FrameBatcher {
                     answers.set(i, new ProducerRecord<>(masksTopic, r.partition(), r.key(), EMPTY, r.headers()));
                     continue;
                 }
-                FrameMeta meta = WireHeaders.readFrame(r.headers());
-                metrics.frameIn();
-                if (round.superseded().contains(r) || turns.tooOld(meta)) {
-                    answers.set(i, mask(r, meta, MaskStatus.SKIPPED_STALE, EMPTY, 0));
+                Waiting w = prepare(i, r, round, answers);
+                if (w == null) {
                     continue;
                 }
-                Optional<Scale> scale;
-                try {
-                    scale = WireHeaders.readScale(r.headers());
-                } catch (MalformedRecordException e) {
-                    failures.failed(
-                            "frames with a bad " + WireHeaders.SCALE + " header",
-                            "camera " + r.key() + " frame " + meta.sequence() + ": " + e.getMessage(),
-                            1,
-                            null);
-                    answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
-                    continue;
-                }
-                long t0 = System.nanoTime();
-                RgbImage image;
-                try {
-                    image = FrameDecoder.decode(r.value(), meta.width(), meta.height());
-                } catch (IllegalArgumentException e) {
-                    failures.failed(
-                            "frame bytes that do not decode",
-                            "camera " + r.key() + " frame " + meta.sequence() + ": " + e.getMessage(),
-                            1,
-                            e);
-                    answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
-                    continue;
-                }
-                metrics.preprocess(Duration.ofNanos(System.nanoTime() - t0));
                 if (!batch.isEmpty()
                         && (batch.size() == batchSize
-                                || !sameSize(batch.get(0).image(), image)
-                                || !batch.get(0).scale().equals(scale))) {
+                                || !sameSize(batch.get(0).image(), w.image())
+                                || !batch.get(0).scale().equals(w.scale()))) {
                     run(batch, answers);
                 }
-                batch.add(new Waiting(i, r, meta, image, scale));
+                batch.add(w);
             } catch (MalformedRecordException e) {
                 failures.failed(
                         "records not in the wire format, dropped without a mask",
@@ -157,6 +129,47 @@ final class FrameBatcher {
         }
         run(batch, answers);
         return answers.stream().filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * A frame ready for the model: decoded, with its scale; null when it was answered without the
+     * model (skipped as stale, or failed: a bad scale header, bytes that do not decode).
+     */
+    private Waiting prepare(
+            int i, ConsumerRecord<String, byte[]> r, Round round, List<ProducerRecord<String, byte[]>> answers) {
+        FrameMeta meta = WireHeaders.readFrame(r.headers());
+        metrics.frameIn();
+        if (round.superseded().contains(r) || turns.tooOld(meta)) {
+            answers.set(i, mask(r, meta, MaskStatus.SKIPPED_STALE, EMPTY, 0));
+            return null;
+        }
+        Optional<Scale> scale;
+        try {
+            scale = WireHeaders.readScale(r.headers());
+        } catch (MalformedRecordException e) {
+            failures.failed(
+                    "frames with a bad " + WireHeaders.SCALE + " header",
+                    "camera " + r.key() + " frame " + meta.sequence() + ": " + e.getMessage(),
+                    1,
+                    null);
+            answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
+            return null;
+        }
+        long t0 = System.nanoTime();
+        RgbImage image;
+        try {
+            image = FrameDecoder.decode(r.value(), meta.width(), meta.height());
+        } catch (IllegalArgumentException e) {
+            failures.failed(
+                    "frame bytes that do not decode",
+                    "camera " + r.key() + " frame " + meta.sequence() + ": " + e.getMessage(),
+                    1,
+                    e);
+            answers.set(i, mask(r, meta, MaskStatus.FAILED, EMPTY, 0));
+            return null;
+        }
+        metrics.preprocess(Duration.ofNanos(System.nanoTime() - t0));
+        return new Waiting(i, r, meta, image, scale);
     }
 
     /** Frames the model ran for the last round's answers. */
