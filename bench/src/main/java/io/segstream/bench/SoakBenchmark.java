@@ -48,23 +48,7 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
         // send it
         Path looped = loop(clip, dir.resolve("live.mp4"), (int) Math.ceil(minutes * 60 / 1.52) + 20);
         Path recorded = loop(clip, dir.resolve("recorded.mp4"), 3);
-        Path cameras = dir.resolve("cameras.yaml");
-        StringBuilder yaml = new StringBuilder("cameras:\n");
-        for (int i = 0; i < LIVE; i++) {
-            yaml.append("  - id: live-")
-                    .append(i)
-                    .append("\n    source: ")
-                    .append(looped.toAbsolutePath())
-                    .append("\n    mode: live\n");
-        }
-        for (int i = 0; i < RECORDED; i++) {
-            yaml.append("  - id: rec-")
-                    .append(i)
-                    .append("\n    source: ")
-                    .append(recorded.toAbsolutePath())
-                    .append('\n');
-        }
-        Files.writeString(cameras, yaml);
+        Path cameras = camerasFile(dir.resolve("cameras.yaml"), looped, recorded);
         Path out = dir.resolve("out");
         deleteTree(out);
         Path log = dir.resolve("run.log");
@@ -77,24 +61,7 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
                 RECORDED,
                 minutes,
                 log);
-        ProcessBuilder pb = new ProcessBuilder(
-                        "./segstream",
-                        "run",
-                        "--config",
-                        cameras.toString(),
-                        "--model",
-                        assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel")
-                                .toString(),
-                        "--out",
-                        out.toString(),
-                        "--model-cache",
-                        dir.resolve("models").toString(),
-                        "--view-port",
-                        "0")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putIfAbsent("SEGSTREAM_JAVA_OPTS", "-Xmx4g");
-        Process p = pb.start();
+        Process p = start(cameras, out, dir.resolve("models"), log);
         long started = System.nanoTime();
         List<long[]> rss = new ArrayList<>(); // {seconds since start, resident KB}
         List<long[]> heap = new ArrayList<>(); // {seconds since start, heap KB in use after a full GC}
@@ -127,52 +94,45 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
                 slopeMbPerMinute(heap));
     }
 
-    private void report(Path out, Path log, List<long[]> rss, int exit, double stopSeconds) throws IOException {
-        List<JsonNode> live = new ArrayList<>();
+    /** The cameras file of the soak: the live cameras playing {@code looped}, the recorded inputs {@code recorded}. */
+    private static Path camerasFile(Path file, Path looped, Path recorded) throws IOException {
+        StringBuilder yaml = new StringBuilder("cameras:\n");
         for (int i = 0; i < LIVE; i++) {
-            Path dir = out.resolve("live-" + i).resolve("live");
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f :
-                            files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
-                        live.addAll(lines(f));
-                    }
-                }
-            }
+            yaml.append("  - id: live-")
+                    .append(i)
+                    .append("\n    source: ")
+                    .append(looped.toAbsolutePath())
+                    .append("\n    mode: live\n");
         }
+        for (int i = 0; i < RECORDED; i++) {
+            yaml.append("  - id: rec-")
+                    .append(i)
+                    .append("\n    source: ")
+                    .append(recorded.toAbsolutePath())
+                    .append('\n');
+        }
+        return Files.writeString(file, yaml);
+    }
+
+    /** ./segstream run on the cameras file, its output to {@code log}. */
+    private Process start(Path cameras, Path out, Path models, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Tools.words(
+                        "./segstream run --config {} --model {} --out {} --model-cache {} --view-port 0",
+                        cameras,
+                        assets.resolve("models/deeplab_edgetpu_slim_cityscapes_savedmodel"),
+                        out,
+                        models))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putIfAbsent("SEGSTREAM_JAVA_OPTS", "-Xmx4g");
+        return pb.start();
+    }
+
+    private void report(Path out, Path log, List<long[]> rss, int exit, double stopSeconds) throws IOException {
+        List<JsonNode> live = liveStats(out);
         long firstCapture =
                 live.stream().mapToLong(r -> r.get("captureUs").asLong()).min().orElse(0);
-        Map<Integer, List<JsonNode>> byMinute = new TreeMap<>();
-        for (JsonNode r : live) {
-            byMinute.computeIfAbsent(
-                            (int) ((r.get("captureUs").asLong() - firstCapture) / 60_000_000L), k -> new ArrayList<>())
-                    .add(r);
-        }
-        System.out.println("minute | live frames through | inferred | inferred/s | cameras with an inferred frame "
-                + "| e2e p50 / p99 of inferred (ms) | resident MB");
-        for (Map.Entry<Integer, List<JsonNode>> m : byMinute.entrySet()) {
-            List<JsonNode> ok = m.getValue().stream()
-                    .filter(r -> r.get("status").asText().equals("ok"))
-                    .toList();
-            long cameras =
-                    ok.stream().map(r -> r.get("camera").asText()).distinct().count();
-            long mb = rss.stream()
-                    .filter(s -> s[0] / 60 == m.getKey())
-                    .mapToLong(s -> s[1] / 1024)
-                    .max()
-                    .orElse(0);
-            System.out.printf(
-                    Locale.ROOT,
-                    "%6d | %19d | %8d | %10.2f | %d of %d | %s | %d%n",
-                    m.getKey() + 1,
-                    m.getValue().size(),
-                    ok.size(),
-                    ok.size() / 60.0,
-                    cameras,
-                    LIVE,
-                    percentiles(ok),
-                    mb);
-        }
+        minutes(live, firstCapture, rss);
         List<JsonNode> ok =
                 live.stream().filter(r -> r.get("status").asText().equals("ok")).toList();
         Map<String, Long> statuses = new TreeMap<>();
@@ -214,6 +174,58 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
                 WARM_UP.toMinutes(),
                 slopeMbPerMinute(rss));
         System.out.printf(Locale.ROOT, "stop: exit code %d, %.1f s after SIGTERM%n", exit, stopSeconds);
+    }
+
+    /** The statistics of every live frame through the sink, from the live overlay files' .jsonl. */
+    private static List<JsonNode> liveStats(Path out) throws IOException {
+        List<JsonNode> live = new ArrayList<>();
+        for (int i = 0; i < LIVE; i++) {
+            Path dir = out.resolve("live-" + i).resolve("live");
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f :
+                            files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+                        live.addAll(lines(f));
+                    }
+                }
+            }
+        }
+        return live;
+    }
+
+    /** The table of the live frames by minute of capture, with the resident memory of the minute. */
+    private static void minutes(List<JsonNode> live, long firstCapture, List<long[]> rss) {
+        Map<Integer, List<JsonNode>> byMinute = new TreeMap<>();
+        for (JsonNode r : live) {
+            byMinute.computeIfAbsent(
+                            (int) ((r.get("captureUs").asLong() - firstCapture) / 60_000_000L), k -> new ArrayList<>())
+                    .add(r);
+        }
+        System.out.println("minute | live frames through | inferred | inferred/s | cameras with an inferred frame "
+                + "| e2e p50 / p99 of inferred (ms) | resident MB");
+        for (Map.Entry<Integer, List<JsonNode>> m : byMinute.entrySet()) {
+            List<JsonNode> ok = m.getValue().stream()
+                    .filter(r -> r.get("status").asText().equals("ok"))
+                    .toList();
+            long cameras =
+                    ok.stream().map(r -> r.get("camera").asText()).distinct().count();
+            long mb = rss.stream()
+                    .filter(s -> s[0] / 60 == m.getKey())
+                    .mapToLong(s -> s[1] / 1024)
+                    .max()
+                    .orElse(0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%6d | %19d | %8d | %10.2f | %d of %d | %s | %d%n",
+                    m.getKey() + 1,
+                    m.getValue().size(),
+                    ok.size(),
+                    ok.size() / 60.0,
+                    cameras,
+                    LIVE,
+                    percentiles(ok),
+                    mb);
+        }
     }
 
     /** A recorded input: every frame in stats.jsonl exactly once, as many as its summary counts. */
@@ -293,7 +305,7 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
         return n;
     }
 
-    private List<JsonNode> lines(Path f) throws IOException {
+    private static List<JsonNode> lines(Path f) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
