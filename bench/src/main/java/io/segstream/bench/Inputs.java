@@ -30,18 +30,32 @@ final class Inputs {
         if (!Files.exists(source)) {
             throw new IOException("the driving clip " + source + " is missing (see ../shared/assets/MANIFEST.md)");
         }
-        Path out = work.resolve("drive-" + height + "p.mp4");
-        if (Files.exists(out)) {
-            return out;
+        return once(
+                work.resolve("drive-" + height + "p.mp4"),
+                false,
+                out -> Tools.runFfmpeg(
+                        "-stream_loop {} -i {} -an -vf scale={}:{} -c:v libx264 -preset medium -crf 20 -pix_fmt yuv420p {}",
+                        LOOPS - 1,
+                        source,
+                        width,
+                        height,
+                        out));
+    }
+
+    /** What makes an input of a benchmark. */
+    interface Make {
+        void into(Path out) throws IOException, InterruptedException;
+    }
+
+    /**
+     * {@code out}, made by {@code make} unless an earlier run made it (the inputs are kept between
+     * runs); its folder is created first, or {@code out} itself when it is a folder.
+     */
+    static Path once(Path out, boolean folder, Make make) throws IOException, InterruptedException {
+        if (!Files.exists(out)) {
+            Files.createDirectories(folder ? out : out.toAbsolutePath().getParent());
+            make.into(out);
         }
-        Files.createDirectories(work);
-        Tools.runFfmpeg(
-                "-stream_loop {} -i {} -an -vf scale={}:{} -c:v libx264 -preset medium -crf 20 -pix_fmt yuv420p {}",
-                LOOPS - 1,
-                source,
-                width,
-                height,
-                out);
         return out;
     }
 

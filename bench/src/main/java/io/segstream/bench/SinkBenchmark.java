@@ -61,17 +61,14 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
 
     /** The clip's frames as ingest publishes them: JPEG at about quality 90. */
     Path jpegFrames(Path clip, int height) throws Exception {
-        Path dir = work.resolve("frames-" + height + "p");
-        if (Files.isDirectory(dir)) {
-            return dir;
-        }
-        Files.createDirectories(dir);
-        Tools.runFfmpeg(
-                "-i {} -an -c:v mjpeg -q:v {} -start_number 0 {}",
-                clip,
-                IngestBenchmark.FFMPEG_QSCALE,
-                dir.resolve("%05d.jpg"));
-        return dir;
+        return Inputs.once(
+                work.resolve("frames-" + height + "p"),
+                true,
+                dir -> Tools.runFfmpeg(
+                        "-i {} -an -c:v mjpeg -q:v {} -start_number 0 {}",
+                        clip,
+                        IngestBenchmark.FFMPEG_QSCALE,
+                        dir.resolve("%05d.jpg")));
     }
 
     private long anchorNanos(Path frames, int height) throws Exception {

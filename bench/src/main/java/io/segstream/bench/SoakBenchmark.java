@@ -97,19 +97,13 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
     /** The cameras file of the soak: the live cameras playing {@code looped}, the recorded inputs {@code recorded}. */
     private static Path camerasFile(Path file, Path looped, Path recorded) throws IOException {
         StringBuilder yaml = new StringBuilder("cameras:\n");
-        for (int i = 0; i < LIVE; i++) {
-            yaml.append("  - id: live-")
-                    .append(i)
+        for (int i = 0; i < LIVE + RECORDED; i++) {
+            boolean live = i < LIVE;
+            yaml.append("  - id: ")
+                    .append(live ? "live-" + i : "rec-" + (i - LIVE))
                     .append("\n    source: ")
-                    .append(looped.toAbsolutePath())
-                    .append("\n    mode: live\n");
-        }
-        for (int i = 0; i < RECORDED; i++) {
-            yaml.append("  - id: rec-")
-                    .append(i)
-                    .append("\n    source: ")
-                    .append(recorded.toAbsolutePath())
-                    .append('\n');
+                    .append((live ? looped : recorded).toAbsolutePath())
+                    .append(live ? "\n    mode: live\n" : "\n");
         }
         return Files.writeString(file, yaml);
     }
