@@ -1,15 +1,12 @@
 package io.segstream.app;
 
-import io.segstream.protocol.Topics;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.stats.EgoCorridor;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,20 +31,24 @@ final class SinkOptions {
     @Option(names = "--live-file-length")
     Duration liveFileLength = SinkConfig.DEFAULT_LIVE_SEGMENT;
 
-    /** Adds each problem with the options, naming the option. */
+    /** Adds each problem with the options, naming the option; the checks are the config's own. */
     void validate(List<String> problems) {
-        if (!(overlayAlpha >= 0 && overlayAlpha <= 1)) {
-            problems.add("--overlay-alpha must be within 0..1, got " + overlayAlpha);
-        }
+        check(problems, () -> SinkConfig.checkOverlayAlpha("--overlay-alpha", overlayAlpha));
+        check(problems, () -> SinkConfig.checkMaskTimeout("--mask-timeout", maskTimeout));
+        check(problems, () -> SinkConfig.checkLiveSegment("--live-file-length", liveFileLength));
+        check(problems, () -> SinkConfig.checkWindows("--windows", windowList()));
         try {
             corridor();
         } catch (IllegalArgumentException e) {
             problems.add("--corridor " + corridor + ": " + e.getMessage());
         }
+    }
+
+    private static void check(List<String> problems, Runnable check) {
         try {
-            apply(SinkConfig.defaults("validate", Topics.DEFAULT, "validate", Path.of("."), Optional.empty()));
+            check.run();
         } catch (IllegalArgumentException e) {
-            problems.add("--mask-timeout, --windows, --live-file-length: " + e.getMessage());
+            problems.add(e.getMessage());
         }
     }
 
@@ -89,7 +90,7 @@ final class SinkOptions {
                 list.add(Duration.parse(w.trim().toUpperCase(Locale.ROOT)));
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException(
-                        "window '" + w.trim() + "' is not an ISO-8601 duration such as PT1S");
+                        "--windows: '" + w.trim() + "' is not an ISO-8601 duration such as PT1S");
             }
         }
         return list;

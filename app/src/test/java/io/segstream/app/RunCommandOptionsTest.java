@@ -39,4 +39,23 @@ class RunCommandOptionsTest {
                                 + "Unclosed character class",
                         "(segstream segment --help shows every option)");
     }
+
+    @Test
+    void shouldNameEachBadSinkOptionThroughTheConfigsOwnChecks() throws Exception {
+        StdErr.Captured sink = StdErr.capture(() -> Main.execute(
+                "sink",
+                "--bootstrap-servers=k:9092",
+                "--overlay-alpha=2",
+                "--windows=PT7S",
+                "--mask-timeout=PT0S",
+                "--live-file-length=PT0.5S"));
+
+        assertThat(sink.code()).isEqualTo(ExitCode.REFUSED.code());
+        assertThat(sink.stderr().lines())
+                .contains(
+                        "segstream sink: --overlay-alpha must be within 0..1, got 2.0",
+                        "segstream sink: --windows PT7S must divide a day into whole windows",
+                        "segstream sink: --mask-timeout must be at least 1 ms, got PT0S",
+                        "segstream sink: --live-file-length must be at least 1 s, got PT0.5S");
+    }
 }

@@ -81,19 +81,37 @@ public record SinkConfig(
         Checks.nonNull("liveSegment", liveSegment);
         windows = List.copyOf(windows);
         kafka = Map.copyOf(kafka);
-        if (!(overlayAlpha >= 0 && overlayAlpha <= 1)) {
-            throw new IllegalArgumentException("overlay alpha must be within 0..1, got " + overlayAlpha);
+        checkOverlayAlpha("overlay alpha", overlayAlpha);
+        checkMaskTimeout("mask timeout", maskTimeout);
+        checkLiveSegment("live file length", liveSegment);
+        checkWindows("camera-stats window", windows);
+    }
+
+    // The checks of the settings an operator gives: the record runs them, and so do the options that
+    // set them, before anything starts. Each throws IllegalArgumentException naming the setting as given.
+
+    public static void checkOverlayAlpha(String name, double alpha) {
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException(name + " must be within 0..1, got " + alpha);
         }
-        if (maskTimeout.toMillis() < 1) {
-            throw new IllegalArgumentException("mask timeout must be at least 1 ms, got " + maskTimeout);
+    }
+
+    public static void checkMaskTimeout(String name, Duration timeout) {
+        if (timeout.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms, got " + timeout);
         }
-        if (liveSegment.toMillis() < 1000) {
-            throw new IllegalArgumentException("live file length must be at least 1 s, got " + liveSegment);
+    }
+
+    public static void checkLiveSegment(String name, Duration length) {
+        if (length.toMillis() < 1000) {
+            throw new IllegalArgumentException(name + " must be at least 1 s, got " + length);
         }
+    }
+
+    public static void checkWindows(String name, List<Duration> windows) {
         for (Duration w : windows) {
             if (w.toMillis() < 1 || Duration.ofDays(1).toMillis() % w.toMillis() != 0) {
-                throw new IllegalArgumentException(
-                        "camera-stats window " + w + " must divide a day into whole windows");
+                throw new IllegalArgumentException(name + " " + w + " must divide a day into whole windows");
             }
         }
     }
