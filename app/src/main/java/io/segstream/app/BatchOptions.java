@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.protocol.Checks;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import java.time.Duration;
 import java.util.List;
@@ -24,5 +25,7 @@ final class BatchOptions {
         if (batchWait.isNegative() || maxAge.isNegative()) {
             problems.add("--batch-wait and --max-age must not be negative");
         }
+        Problems.check(problems, () -> Checks.atMost("--batch-wait", batchWait, Checks.LONGEST));
+        Problems.check(problems, () -> Checks.atMost("--max-age", maxAge, Checks.LONGEST));
     }
 }

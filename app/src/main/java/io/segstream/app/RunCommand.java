@@ -3,6 +3,7 @@ package io.segstream.app;
 import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.config.CamerasFile;
 import io.segstream.ingest.config.ConfigException;
+import io.segstream.protocol.Checks;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.segmenter.model.DeviceChoice;
 import java.nio.file.Path;
@@ -102,6 +103,8 @@ final class RunCommand implements Callable<Integer> {
         sink.validate(problems);
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             problems.add("--stall-timeout must be positive, got " + stallTimeout);
+        } else if (stallTimeout.compareTo(Checks.LONGEST) > 0) {
+            problems.add("--stall-timeout must be at most " + Checks.LONGEST + ", got " + stallTimeout);
         }
         batch.validate(problems);
         view.validate(problems);

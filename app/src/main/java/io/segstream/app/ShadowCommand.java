@@ -1,6 +1,7 @@
 package io.segstream.app;
 
 import io.segstream.app.shadow.ShadowRun;
+import io.segstream.protocol.Checks;
 import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.SegmentationModel;
@@ -118,8 +119,8 @@ final class ShadowCommand implements Callable<Integer> {
         if (live == from.isPresent()) {
             problems.add("give either --from (and --to) to replay a range, or --live");
         }
-        if (window.toSeconds() < 1) {
-            problems.add("--window must be at least 1 s, got " + window);
+        if (window.toSeconds() < 1 || window.compareTo(Checks.LONGEST) > 0) {
+            problems.add("--window must be at least 1 s and at most " + Checks.LONGEST + ", got " + window);
         }
         Instant start = from.map(f -> instant("--from", f, problems)).orElse(Instant.now());
         Instant end = to.map(t -> instant("--to", t, problems)).orElse(Instant.now());

@@ -33,22 +33,14 @@ final class SinkOptions {
 
     /** Adds each problem with the options, naming the option; the checks are the config's own. */
     void validate(List<String> problems) {
-        check(problems, () -> SinkConfig.checkOverlayAlpha("--overlay-alpha", overlayAlpha));
-        check(problems, () -> SinkConfig.checkMaskTimeout("--mask-timeout", maskTimeout));
-        check(problems, () -> SinkConfig.checkLiveSegment("--live-file-length", liveFileLength));
-        check(problems, () -> SinkConfig.checkWindows("--windows", windowList()));
+        Problems.check(problems, () -> SinkConfig.checkOverlayAlpha("--overlay-alpha", overlayAlpha));
+        Problems.check(problems, () -> SinkConfig.checkMaskTimeout("--mask-timeout", maskTimeout));
+        Problems.check(problems, () -> SinkConfig.checkLiveSegment("--live-file-length", liveFileLength));
+        Problems.check(problems, () -> SinkConfig.checkWindows("--windows", windowList()));
         try {
             corridor();
         } catch (IllegalArgumentException e) {
             problems.add("--corridor " + corridor + ": " + e.getMessage());
-        }
-    }
-
-    private static void check(List<String> problems, Runnable check) {
-        try {
-            check.run();
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
         }
     }
 

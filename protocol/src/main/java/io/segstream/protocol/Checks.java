@@ -1,9 +1,26 @@
 package io.segstream.protocol;
 
+import java.time.Duration;
+
 /** Checks shared by the records of every module. */
 public final class Checks {
 
     private Checks() {}
+
+    /** The longest wait or length any setting of the pipeline takes: longer ones overflow the clocks' arithmetic. */
+    public static final Duration LONGEST = Duration.ofDays(1);
+
+    /**
+     * Requires {@code d} to be at most {@code max} (compared exactly, so a duration too long for
+     * milliseconds is refused rather than overflowing).
+     *
+     * @throws IllegalArgumentException naming the setting as {@code name}
+     */
+    public static void atMost(String name, Duration d, Duration max) {
+        if (d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + max + ", got " + d);
+        }
+    }
 
     /**
      * Requires each value to be present.

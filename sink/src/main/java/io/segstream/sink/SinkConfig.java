@@ -97,20 +97,24 @@ public record SinkConfig(
     }
 
     public static void checkMaskTimeout(String name, Duration timeout) {
-        if (timeout.toMillis() < 1) {
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
             throw new IllegalArgumentException(name + " must be at least 1 ms, got " + timeout);
         }
+        Checks.atMost(name, timeout, Checks.LONGEST);
     }
 
     public static void checkLiveSegment(String name, Duration length) {
-        if (length.toMillis() < 1000) {
+        if (length.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException(name + " must be at least 1 s, got " + length);
         }
+        Checks.atMost(name, length, Checks.LONGEST);
     }
 
     public static void checkWindows(String name, List<Duration> windows) {
         for (Duration w : windows) {
-            if (w.toMillis() < 1 || Duration.ofDays(1).toMillis() % w.toMillis() != 0) {
+            if (w.compareTo(Duration.ofMillis(1)) < 0
+                    || w.compareTo(Duration.ofDays(1)) > 0
+                    || Duration.ofDays(1).toMillis() % w.toMillis() != 0) {
                 throw new IllegalArgumentException(name + " " + w + " must divide a day into whole windows");
             }
         }

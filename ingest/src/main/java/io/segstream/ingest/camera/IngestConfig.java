@@ -1,5 +1,6 @@
 package io.segstream.ingest.camera;
 
+import io.segstream.protocol.Checks;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Records;
 import io.segstream.protocol.Topics;
@@ -142,6 +143,7 @@ public record IngestConfig(
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, got " + d);
         }
+        Checks.atMost(name, d, Checks.LONGEST);
     }
 
     /** Pins each camera to its partition of the frames topic. */

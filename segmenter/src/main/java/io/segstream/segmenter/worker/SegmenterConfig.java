@@ -47,6 +47,9 @@ public record SegmenterConfig(
         if (maxWait.isNegative() || maxAge.isNegative() || pollTimeout.isNegative() || pollTimeout.isZero()) {
             throw new IllegalArgumentException("maxWait and maxAge must be >= 0 and pollTimeout > 0");
         }
+        Checks.atMost("batch wait", maxWait, Checks.LONGEST);
+        Checks.atMost("max age", maxAge, Checks.LONGEST);
+        Checks.atMost("poll timeout", pollTimeout, Checks.LONGEST);
     }
 
     public static final int DEFAULT_BATCH_SIZE = 4;
