@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +59,20 @@ public final class ModelDescriptionJson {
         root.put("sizing", d.sizing());
         root.put("scale", d.scale().toString());
         return root.toString();
+    }
+
+    /**
+     * The description's digest: SHA-256 of its JSON as {@link #write} writes it, 64 lowercase hex
+     * digits. A segmenter puts it on every mask ({@code ss.model-digest}), so a consumer uses
+     * exactly the description a mask was made with, whatever else was published under the model's id.
+     */
+    public static String digest(ModelDescription d) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(write(d).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     /**

@@ -39,6 +39,8 @@ public final class WireHeaders {
     public static final String BATCH = "ss.batch";
 
     public static final String STATUS = "ss.status";
+    /** On masks (and frame-stats): the SHA-256 of the model description the mask was made with, 64 hex digits. */
+    public static final String MODEL_DIGEST = "ss.model-digest";
 
     static final String TYPE_FRAME = "frame";
     static final String TYPE_EOS = "eos";
@@ -57,6 +59,9 @@ public final class WireHeaders {
         headers.add(MODEL, utf8(meta.modelId()));
         headers.add(INFERENCE_MICROS, longBytes(meta.inferenceMicros()));
         headers.add(STATUS, utf8(meta.status().wireName()));
+        if (!meta.modelDigest().isEmpty()) {
+            headers.add(MODEL_DIGEST, utf8(meta.modelDigest()));
+        }
     }
 
     public static void writeEndOfStream(Headers headers, EndOfStream eos) {
@@ -135,10 +140,24 @@ public final class WireHeaders {
                     readFrame(headers),
                     model,
                     readLong(headers, INFERENCE_MICROS),
-                    MaskStatus.fromWire(readText(headers, STATUS)));
+                    MaskStatus.fromWire(readText(headers, STATUS)),
+                    readModelDigest(headers));
         } catch (IllegalArgumentException e) {
             throw new MalformedRecordException(e.getMessage(), e);
         }
+    }
+
+    /** The mask's model digest, empty when absent; one of another form is malformed. */
+    private static String readModelDigest(Headers headers) {
+        Header h = headers.lastHeader(MODEL_DIGEST);
+        if (h == null || h.value() == null) {
+            return "";
+        }
+        if (h.value().length != 64) {
+            throw new MalformedRecordException(
+                    "header " + MODEL_DIGEST + " has " + h.value().length + " bytes, expected 64 hex digits");
+        }
+        return new String(h.value(), StandardCharsets.US_ASCII);
     }
 
     private static void writeIdentity(Headers headers, FrameMeta meta) {

@@ -48,6 +48,28 @@ class UntrustedRecordsTest {
     }
 
     @Test
+    void shouldCarryTheModelDigestOnAMaskAndRefuseOneOfAnotherForm() {
+        String digest = ModelDescriptionJson.digest(ModelDescription.of("m", Cityscapes.TAXONOMY));
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeMask(headers, new MaskMeta(meta(), "m", 1, MaskStatus.OK, digest));
+
+        assertThat(digest).hasSize(64).matches("[0-9a-f]+");
+        assertThat(WireHeaders.readMask(headers).modelDigest()).isEqualTo(digest);
+        for (String bad : new String[] {"abc", digest.toUpperCase(java.util.Locale.ROOT), "z".repeat(64)}) {
+            headers.remove(WireHeaders.MODEL_DIGEST);
+            headers.add(WireHeaders.MODEL_DIGEST, bad.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> WireHeaders.readMask(headers))
+                    .as(bad)
+                    .isInstanceOf(MalformedRecordException.class)
+                    .hasMessageContaining("digest");
+        }
+        headers.remove(WireHeaders.MODEL_DIGEST);
+        assertThat(WireHeaders.readMask(headers).modelDigest())
+                .as("absent: none")
+                .isEmpty();
+    }
+
+    @Test
     void shouldRefuseAMaskPngClaimingAHugePictureBeforeInflatingIt() {
         byte[] png = MaskCodec.encode(new LabelMap(64, 48, new byte[64 * 48]));
         ByteBuffer.wrap(png).putInt(16, 40_000).putInt(20, 40_000);

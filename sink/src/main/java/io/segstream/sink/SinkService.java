@@ -128,6 +128,7 @@ public final class SinkService implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         p.put("processing.exception.handler.global.enabled", true);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputRecordErrors.class);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_RECORD_BYTES);
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Topics.MAX_RECORD_BYTES);
         return KafkaClientProperties.streams(c.bootstrapServers(), p, c.kafka());

@@ -356,7 +356,14 @@ final class ShadowComparer {
         }
         ProducerRecord<String, byte[]> out =
                 new ProducerRecord<>(shadow.masks(), frame.partition(), frame.key(), MaskCodec.encode(mask));
-        WireHeaders.writeMask(out.headers(), new MaskMeta(f, candidate.id(), Math.round(ms * 1000), MaskStatus.OK));
+        WireHeaders.writeMask(
+                out.headers(),
+                new MaskMeta(
+                        f,
+                        candidate.id(),
+                        Math.round(ms * 1000),
+                        MaskStatus.OK,
+                        ModelDescriptionJson.digest(candidate.description())));
         producer.send(out);
     }
 

@@ -7,6 +7,7 @@ import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskSerde;
 import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.segmenter.model.FrameDecoder;
@@ -40,6 +41,9 @@ final class FrameBatcher {
     private static final byte[] EMPTY = new byte[0];
 
     private final SegmentationModel model;
+    /** The digest of the description published for the model, on every mask (ss.model-digest). */
+    private final String modelDigest;
+
     private final SegmentationModel.Predictor predictor;
     private final String masksTopic;
     private final int batchSize;
@@ -64,6 +68,7 @@ final class FrameBatcher {
         this.failures = failures;
         this.config = config;
         this.model = model;
+        this.modelDigest = ModelDescriptionJson.digest(model.description());
         this.predictor = predictor;
         this.masksTopic = config.topics().masks();
         this.batchSize = Math.min(config.batchSize(), model.maxBatch());
@@ -234,7 +239,7 @@ final class FrameBatcher {
     private ProducerRecord<String, byte[]> mask(
             ConsumerRecord<String, byte[]> frame, FrameMeta meta, MaskStatus status, byte[] png, long inferenceMicros) {
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(masksTopic, frame.partition(), frame.key(), png);
-        WireHeaders.writeMask(out.headers(), new MaskMeta(meta, model.id(), inferenceMicros, status));
+        WireHeaders.writeMask(out.headers(), new MaskMeta(meta, model.id(), inferenceMicros, status, modelDigest));
         return out;
     }
 }

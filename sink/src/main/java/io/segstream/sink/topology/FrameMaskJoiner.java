@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * arrived is handed on as {@link SinkEvent.Lost}. A slow segmenter alone never makes a mask
  * missing. The timeout counts from the later of a record's arrival and this task's start, so a
  * sink restarted after a long pause first catches up.
+ *
+ * <p>What waits is bounded ({@link HeldRecords.Limits}: records and bytes per camera, bytes per sink
+ * instance): past a bound the oldest waiting frames are handed on early as missing, with a line
+ * saying so, so no producer and no stalled segmenter can make the sink hold frames without end.
  */
 final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEvent> {
 
@@ -63,6 +68,8 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
 
     private final String framesTopic;
     private final Duration maskTimeout;
+    private final HeldRecords held;
+    private long evictions;
     private ProcessorContext<String, SinkEvent> context;
     private KeyValueStore<String, StoredRecord> frames;
     private KeyValueStore<String, StoredRecord> masks;
@@ -70,9 +77,10 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     private long startedMs;
     private long refused;
 
-    FrameMaskJoiner(String framesTopic, Duration maskTimeout) {
+    FrameMaskJoiner(String framesTopic, Duration maskTimeout, HeldRecords.Limits limits, HeldRecords.Budget budget) {
         this.framesTopic = framesTopic;
         this.maskTimeout = maskTimeout;
+        this.held = new HeldRecords(limits, budget);
     }
 
     @Override
@@ -82,6 +90,11 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
         this.masks = context.getStateStore(MASKS_STORE);
         this.sessions = context.getStateStore(SESSIONS_STORE);
         this.startedMs = context.currentSystemTimeMs();
+        for (KeyValueStore<String, StoredRecord> store : List.of(frames, masks)) {
+            try (KeyValueIterator<String, StoredRecord> it = store.all()) {
+                it.forEachRemaining(kv -> count(kv.key, kv.value, 1));
+            }
+        }
         long interval = Math.max(100, Math.min(1000, maskTimeout.toMillis() / 4));
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::resolveOverdue);
     }
@@ -167,26 +180,116 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
             saveProgress(camera, meta.session(), p); // known from now on, so that overdue masks are found
         }
         StoredRecord stored = new StoredRecord(record.timestamp(), now, record.headers(), record.value());
-        (fromFrames ? frames : masks).put(itemKey(camera, meta.session(), meta.sequence()), stored);
+        String key = itemKey(camera, meta.session(), meta.sequence());
+        KeyValueStore<String, StoredRecord> store = fromFrames ? frames : masks;
+        remove(store, key); // a re-delivery of one still waiting replaces it
+        store.put(key, stored);
+        count(key, stored, 1);
         emitReady(camera, meta.session());
+        keepWithinBounds(camera);
+    }
+
+    @Override
+    public void close() {
+        held.release();
+    }
+
+    /**
+     * Answers the oldest waiting records early while the camera, or the sink as a whole, holds more
+     * than its bound: a frame waiting for its mask is handed on as missing (a mask waiting for its
+     * frame, as lost), so memory stays bounded whatever a producer sends or however far behind the
+     * segmenters are.
+     */
+    private void keepWithinBounds(String camera) {
+        long answered = 0;
+        String described = null;
+        while (held.cameraOver(camera)) {
+            described = described == null ? held.describe(camera) : described;
+            if (!answerOldest(camera)) {
+                break;
+            }
+            answered++;
+        }
+        while (held.totalOver()) {
+            String largest = held.largestCamera().orElseThrow();
+            described = described == null ? held.describe(largest) : described;
+            if (!answerOldest(largest)) {
+                break;
+            }
+            answered++;
+        }
+        if (answered > 0) {
+            evictions++;
+            if (evictions <= MAX_REFUSED_LOGGED || evictions % 1000 == 0) {
+                LOG.warn(
+                        "The join holds too much waiting ({}): {} waiting record(s) answered early, the oldest "
+                                + "frames as missing ({} time(s) so far)",
+                        described,
+                        answered,
+                        evictions);
+            }
+        }
+    }
+
+    /** Hands on everything up to and including the camera's oldest waiting record; false if none waits. */
+    private boolean answerOldest(String camera) {
+        Optional<String> sessionKey = held.largestSession(camera);
+        if (sessionKey.isEmpty()) {
+            return false;
+        }
+        UUID session = UUID.fromString(sessionKey.get().substring(camera.length() + 1));
+        long oldest = Long.MAX_VALUE;
+        for (KeyValueStore<String, StoredRecord> store : List.of(frames, masks)) {
+            try (KeyValueIterator<String, StoredRecord> it = store.prefixScan(camera + '/' + session + '/', KEYS)) {
+                if (it.hasNext()) {
+                    oldest = Math.min(oldest, sequenceOf(it.next().key));
+                }
+            }
+        }
+        if (oldest == Long.MAX_VALUE) {
+            return false;
+        }
+        Progress p = progress(camera, session);
+        skipTo(camera, session, p, Math.max(oldest, p.next()) + 1, null);
+        return true;
+    }
+
+    /** Counts a waiting record in ({@code sign} 1) or out (-1). */
+    private void count(String itemKey, StoredRecord r, int sign) {
+        String session = itemKey.substring(0, itemKey.lastIndexOf('/'));
+        String camera = session.substring(0, session.lastIndexOf('/'));
+        held.add(camera, session, r, sign);
+    }
+
+    /** Deletes a waiting record, if there is one, and counts it out. */
+    private StoredRecord remove(KeyValueStore<String, StoredRecord> store, String key) {
+        StoredRecord r = store.delete(key);
+        if (r != null) {
+            count(key, r, -1);
+        }
+        return r;
     }
 
     /** A model description on the masks topic: handed on at once, ahead of the masks that need it. */
     private void described(Record<String, byte[]> record) {
+        String source = context.recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("masks");
         ModelDescription d;
         try {
             d = ModelDescriptionJson.read(record.value());
         } catch (MalformedRecordException e) {
-            LOG.error(
-                    "Model description {} on {} is dropped: {}",
-                    record.key(),
-                    context.recordMetadata()
-                            .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
-                            .orElse("masks"),
-                    e.getMessage());
+            refuse(record, "a model description that does not parse: " + e.getMessage());
             return;
         }
-        context.forward(new Record<>(d.model(), new SinkEvent.Described(d), record.timestamp()));
+        if (!d.model().equals(record.key())) {
+            refuse(
+                    record,
+                    "a model description of " + CameraId.quote(d.model()) + " keyed " + CameraId.quote(record.key())
+                            + " (a description is keyed by its own model id)");
+            return;
+        }
+        context.forward(new Record<>(d.model(), new SinkEvent.Described(d, source), context.currentSystemTimeMs()));
     }
 
     private void emitReady(String camera, UUID session) {
@@ -201,8 +304,8 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
             }
             MaskMeta maskMeta = WireHeaders.readMask(mask.headers());
             forwardJoined(camera, frame, maskMeta, mask.value(), mask.timestamp());
-            frames.delete(key);
-            masks.delete(key);
+            remove(frames, key);
+            remove(masks, key);
             next++;
         }
         saveIfChanged(camera, session, p, p.withNext(next));
@@ -254,7 +357,7 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
             }
             long proven = provenUpTo(camera, session, p, horizon);
             if (proven > p.next()) {
-                skipTo(camera, session, p, proven);
+                skipTo(camera, session, p, proven, "did not arrive within " + maskTimeout.toMillis() + " ms");
             }
         }
     }
@@ -279,9 +382,10 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
     /**
      * Hands on everything before {@code proven}: the frames held (with their masks, or as missing),
      * and each run of sequences whose frames never came as one {@link SinkEvent.Lost}. It walks the
-     * frames held, not the sequences, so a gap of any size costs nothing.
+     * frames held, not the sequences, so a gap of any size costs nothing. With a {@code why}, the
+     * masks that did not come are logged (its caller logs otherwise).
      */
-    private void skipTo(String camera, UUID session, Progress p, long proven) {
+    private void skipTo(String camera, UUID session, Progress p, long proven, String why) {
         long next = p.next();
         long lost = 0;
         long missing = 0;
@@ -308,8 +412,8 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
                 MaskMeta none = new MaskMeta(WireHeaders.readFrame(frame.headers()), "", 0, MaskStatus.MISSING);
                 forwardJoined(camera, frame, none, new byte[0], now);
             }
-            frames.delete(key);
-            masks.delete(key);
+            remove(frames, key);
+            remove(masks, key);
             next++;
         }
         if (proven > next) {
@@ -318,15 +422,16 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
             deletePendingMasks(camera, session, next, proven);
             next = proven;
         }
-        LOG.warn(
-                "Camera {} session {}: {} mask(s) did not arrive within {} ms and {} frame(s) never arrived; "
-                        + "moved on to sequence {}",
-                camera,
-                session,
-                missing,
-                maskTimeout.toMillis(),
-                lost,
-                next);
+        if (why != null) {
+            LOG.warn(
+                    "Camera {} session {}: {} mask(s) {} and {} frame(s) never arrived; moved on to sequence {}",
+                    camera,
+                    session,
+                    missing,
+                    why,
+                    lost,
+                    next);
+        }
         saveIfChanged(camera, session, p, p.withNext(next));
         emitReady(camera, session);
     }
@@ -338,7 +443,7 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
                 masks.range(itemKey(camera, session, from), itemKey(camera, session, to - 1))) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
-        keys.forEach(masks::delete);
+        keys.forEach(k -> remove(masks, k));
     }
 
     private static long sequenceOf(String itemKey) {
@@ -352,7 +457,7 @@ final class FrameMaskJoiner implements Processor<String, byte[], String, SinkEve
             try (KeyValueIterator<String, StoredRecord> it = store.prefixScan(prefix, KEYS)) {
                 it.forEachRemaining(kv -> keys.add(kv.key));
             }
-            keys.forEach(store::delete);
+            keys.forEach(k -> remove(store, k));
         }
     }
 

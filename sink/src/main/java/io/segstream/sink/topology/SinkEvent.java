@@ -33,8 +33,10 @@ public sealed interface SinkEvent {
     /**
      * A segmenter's description of its model, which came in-band on the masks partition before the
      * model's first mask there.
+     *
+     * @param source where it came from ({@code topic-partition@offset}), for the log
      */
-    record Described(ModelDescription description) implements SinkEvent {}
+    record Described(ModelDescription description, String source) implements SinkEvent {}
 
     /** Every frame of the session has been handed on. */
     record Ended(String camera, EndOfStream endOfStream) implements SinkEvent {}

@@ -53,11 +53,19 @@ public final class SinkTopology {
      * recordings register what a commit must wait for with {@code barrier}.
      */
     public static Topology build(SinkConfig config, Optional<LiveBoard> board, CommitBarrier barrier) {
+        return build(config, board, barrier, HeldRecords.Limits.DEFAULT);
+    }
+
+    /** As above, with the bounds of what the join holds while frames and masks wait for each other. */
+    static Topology build(
+            SinkConfig config, Optional<LiveBoard> board, CommitBarrier barrier, HeldRecords.Limits held) {
         Topics topics = config.topics();
+        HeldRecords.Budget budget = new HeldRecords.Budget(); // shared by every task of this sink instance
         Topology t = new Topology();
         t.addSource(FRAMES, new StringDeserializer(), new ByteArrayDeserializer(), topics.frames());
         t.addSource(MASKS, new StringDeserializer(), new ByteArrayDeserializer(), topics.masks());
-        t.addProcessor(JOIN, () -> new FrameMaskJoiner(topics.frames(), config.maskTimeout()), FRAMES, MASKS);
+        t.addProcessor(
+                JOIN, () -> new FrameMaskJoiner(topics.frames(), config.maskTimeout(), held, budget), FRAMES, MASKS);
         t.addStateStore(store(FrameMaskJoiner.FRAMES_STORE, StoredRecord.SERDE), JOIN);
         t.addStateStore(store(FrameMaskJoiner.MASKS_STORE, StoredRecord.SERDE), JOIN);
         t.addStateStore(store(FrameMaskJoiner.SESSIONS_STORE, FrameMaskJoiner.Progress.SERDE), JOIN);

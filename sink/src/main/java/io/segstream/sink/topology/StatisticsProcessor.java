@@ -1,6 +1,7 @@
 package io.segstream.sink.topology;
 
 import io.segstream.protocol.AggregateStats;
+import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.FrameStats;
 import io.segstream.protocol.LabelMap;
@@ -9,10 +10,12 @@ import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.ModelDescription;
+import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.PictureSize;
 import io.segstream.protocol.Size;
 import io.segstream.protocol.StatsJson;
 import io.segstream.protocol.Taxonomy;
+import io.segstream.sink.stats.CaptureTime;
 import io.segstream.sink.stats.ClassFractions;
 import io.segstream.sink.stats.EgoCorridor;
 import io.segstream.sink.stats.StatsAggregate;
@@ -51,6 +54,10 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
     private DescribedModels models;
     /** The most model ids reported as undescribed (a producer may invent any number). */
     private static final int MAX_REPORTED = 100;
+    /** New and changed descriptions logged one by one before only every thousandth is. */
+    private static final int MAX_DESCRIPTIONS_LOGGED = 20;
+
+    private long descriptionsLogged;
     /** Model ids whose masks came without a description, reported once each. */
     private final Set<String> undescribed = new HashSet<>();
 
@@ -74,14 +81,38 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
         } else if (record.value() instanceof SinkEvent.Ended e) {
             ended(e);
         } else if (record.value() instanceof SinkEvent.Described d) {
-            models.put(d.description());
+            described(d);
+        }
+    }
+
+    /** Keeps a description; one short line for a new one or a changed one (rate-limited), none for a repeat. */
+    private void described(SinkEvent.Described d) {
+        ModelDescription m = d.description();
+        DescribedModels.Kept kept = models.put(m);
+        if (kept == DescribedModels.Kept.KNOWN) {
+            return;
+        }
+        descriptionsLogged++;
+        if (descriptionsLogged > MAX_DESCRIPTIONS_LOGGED && descriptionsLogged % 1000 != 0) {
+            return;
+        }
+        String digest = ModelDescriptionJson.digest(m).substring(0, 12);
+        if (kept == DescribedModels.Kept.NEW) {
             LOG.info(
-                    "Model {} has {} classes: {}",
-                    d.description().model(),
-                    d.description().taxonomy().size(),
-                    d.description().taxonomy().classes().stream()
-                            .map(c -> c.name())
-                            .toList());
+                    "Model {} described on {}: {} classes, digest {} ({} descriptions kept)",
+                    CameraId.quote(m.model()),
+                    d.source(),
+                    m.taxonomy().size(),
+                    digest,
+                    models.size());
+        } else {
+            LOG.warn(
+                    "Model {} described again on {} with other content (digest {}, {} classes): kept beside the "
+                            + "earlier one; each mask uses the description its ss.model-digest names",
+                    CameraId.quote(m.model()),
+                    d.source(),
+                    digest,
+                    m.taxonomy().size());
         }
     }
 
@@ -113,13 +144,17 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
         if (meta.status() != MaskStatus.OK) {
             return new Outcome(meta, Optional.empty(), null, true);
         }
-        Optional<ModelDescription> model = models.get(meta.modelId());
+        Optional<ModelDescription> model = models.get(meta.modelId(), meta.modelDigest());
         if (model.isEmpty()) {
-            if (undescribed.size() < MAX_REPORTED && undescribed.add(meta.modelId())) {
+            if (undescribed.size() < MAX_REPORTED && undescribed.add(meta.modelId() + '/' + meta.modelDigest())) {
                 LOG.error(
-                        "Masks of model {} came without its description (a record with ss.type=model on the masks "
-                                + "partition before them): their frames count as failed, since their classes are unknown",
-                        meta.modelId());
+                        "Masks of model {} (digest {}) came without their description (a record with ss.type=model on "
+                                + "the masks partition before them, whose digest the masks name): their frames count as "
+                                + "failed, since their classes are unknown",
+                        CameraId.quote(meta.modelId()),
+                        meta.modelDigest().isEmpty()
+                                ? "none, and the id has several descriptions or none"
+                                : meta.modelDigest());
             }
             return new Outcome(failed(meta), Optional.empty(), null, true);
         }
@@ -136,7 +171,7 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
     }
 
     private static MaskMeta failed(MaskMeta m) {
-        return new MaskMeta(m.frame(), m.modelId(), m.inferenceMicros(), MaskStatus.FAILED);
+        return m.withStatus(MaskStatus.FAILED);
     }
 
     private void joined(SinkEvent.Joined j) {
@@ -159,10 +194,10 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
                         ? Optional.empty()
                         : Optional.of(corridor.measure(mask, model.get().groups())),
                 new FrameStats.Latencies(
-                        j.frameTimestamp() - captureMs,
-                        j.maskTimestamp() - j.frameTimestamp(),
-                        maskMeta.inferenceMicros() / 1000.0,
-                        now - captureMs));
+                        CaptureTime.latencyMs(captureMs, j.frameTimestamp()),
+                        CaptureTime.latencyMs(j.frameTimestamp(), j.maskTimestamp()),
+                        CaptureTime.latencyMs(0, maskMeta.inferenceMicros() / 1000.0),
+                        CaptureTime.latencyMs(captureMs, now)));
         update(j.camera(), frame.session(), a -> a.add(stats));
         context.forward(new Record<>(
                 j.camera(),

@@ -16,14 +16,19 @@ record StoredRecord(long timestamp, long arrivedMs, Headers headers, byte[] valu
 
     static final Serde<StoredRecord> SERDE = StoreSerde.of(StoredRecord::toBytes, StoredRecord::fromBytes);
 
-    byte[] toBytes() {
+    /** Its size in a store, in bytes. */
+    int sizeBytes() {
         int size = 2 * Long.BYTES + Integer.BYTES + Integer.BYTES + value.length;
         for (Header h : headers) {
             size += 2 * Integer.BYTES
                     + h.key().getBytes(StandardCharsets.UTF_8).length
                     + (h.value() == null ? 0 : h.value().length);
         }
-        ByteBuffer b = ByteBuffer.allocate(size).putLong(timestamp).putLong(arrivedMs);
+        return size;
+    }
+
+    byte[] toBytes() {
+        ByteBuffer b = ByteBuffer.allocate(sizeBytes()).putLong(timestamp).putLong(arrivedMs);
         Header[] all = headers.toArray();
         b.putInt(all.length);
         for (Header h : all) {

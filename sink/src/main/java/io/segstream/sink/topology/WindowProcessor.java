@@ -2,6 +2,7 @@ package io.segstream.sink.topology;
 
 import io.segstream.protocol.FrameStats;
 import io.segstream.protocol.StatsJson;
+import io.segstream.sink.stats.CaptureTime;
 import io.segstream.sink.stats.StatsAggregate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +19,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The camera-stats windows: tumbling windows per camera on the frames' capture time, one set per
- * configured length, kept in a state store. A window is published once it is closed: when a frame
+ * The camera-stats windows: tumbling windows per camera on the frames' capture time (the sink's
+ * clock for a capture time that is not plausible, see {@link CaptureTime}), one set per configured
+ * length, kept in a state store; at most {@link #MAX_OPEN} per camera and length are open (beyond,
+ * the earliest is published), so frames whose capture times jump about cannot pile windows up. A window is published once it is closed: when a frame
  * of the camera captured at or after its end comes through (a camera's frames come in sequence
  * order), when the camera's session ends, or when the camera has sent nothing for
  * {@link #idleMs} of wall-clock time. A frame captured in a window already published (a new session
@@ -29,6 +32,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class WindowProcessor implements Processor<String, StatsEvent, String, String> {
 
     static final String STORE = "camera-windows";
+    /** The most windows open per camera and window length. */
+    static final int MAX_OPEN = 16;
+
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final List<Long> sizesMs;
@@ -59,8 +65,9 @@ final class WindowProcessor implements Processor<String, StatsEvent, String, Str
         String camera = record.key();
         if (record.value() instanceof StatsEvent.FrameDone f) {
             FrameStats s = f.stats();
-            long t = s.frame().captureMicros() / 1000;
-            lastSeen.put(camera, context.currentSystemTimeMs());
+            long now = context.currentSystemTimeMs();
+            long t = CaptureTime.windowMs(s.frame().captureMicros(), now);
+            lastSeen.put(camera, now);
             closeBefore(camera, t);
             for (long size : sizesMs) {
                 String key = key(camera, size, Math.floorDiv(t, size) * size);
@@ -71,6 +78,7 @@ final class WindowProcessor implements Processor<String, StatsEvent, String, Str
                 a.add(s);
                 windows.put(key, a);
             }
+            closeBeyondOpenLimit(camera);
         } else if (record.value() instanceof StatsEvent.SessionDone) {
             closeBefore(camera, Long.MAX_VALUE);
         }
@@ -95,12 +103,35 @@ final class WindowProcessor implements Processor<String, StatsEvent, String, Str
                 }
             });
         }
+        publish(camera, closing);
+    }
+
+    /** Publishes the camera's earliest windows of each length beyond {@link #MAX_OPEN} open. */
+    private void closeBeyondOpenLimit(String camera) {
+        Map<String, List<KeyValue<String, StatsAggregate>>> bySize = new HashMap<>();
+        try (KeyValueIterator<String, StatsAggregate> it = windows.prefixScan(camera + '/', KEYS)) {
+            // keys sort by length, then start: each list is in start order
+            it.forEachRemaining(kv -> bySize.computeIfAbsent(kv.key.split("/")[1], k -> new ArrayList<>())
+                    .add(kv));
+        }
+        List<KeyValue<String, StatsAggregate>> closing = new ArrayList<>();
+        for (List<KeyValue<String, StatsAggregate>> open : bySize.values()) {
+            if (open.size() > MAX_OPEN) {
+                closing.addAll(open.subList(0, open.size() - MAX_OPEN));
+            }
+        }
+        publish(camera, closing);
+    }
+
+    private void publish(String camera, List<KeyValue<String, StatsAggregate>> closing) {
         for (KeyValue<String, StatsAggregate> kv : closing) {
             String[] parts = kv.key.split("/");
             long size = Long.parseLong(parts[1]);
             long start = Long.parseLong(parts[2]);
             String json = StatsJson.window(camera, start, size, kv.value.stats());
-            context.forward(new Record<>(camera, json, start + size));
+            // The record's timestamp is the sink's clock: the window's times are in the JSON, and a
+            // timestamp taken from a capture time could be one the broker refuses.
+            context.forward(new Record<>(camera, json, context.currentSystemTimeMs()));
             windows.delete(kv.key);
         }
     }

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -68,8 +69,15 @@ class SinkTopologyTest {
     private final UUID session = UUID.randomUUID();
     private final byte[] picture = grey();
 
+    /** The sink's clock at the start: a minute after the first capture time the tests use. */
+    private static final Instant START = Instant.ofEpochMilli(1_700_000_000_000L + 60_000);
+
     @BeforeEach
     void start() {
+        start(HeldRecords.Limits.DEFAULT);
+    }
+
+    private void start(HeldRecords.Limits limits) {
         Topics topics = Topics.DEFAULT;
         SinkConfig config = SinkConfig.defaults("unused:9092", topics, "sink-test", state, Optional.empty())
                 .withMaskTimeout(Duration.ofSeconds(5))
@@ -77,9 +85,12 @@ class SinkTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sink-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        driver = new TopologyTestDriver(SinkTopology.build(config), props);
-        frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
-        masks = driver.createInputTopic(topics.masks(), new StringSerializer(), new ByteArraySerializer());
+        driver = new TopologyTestDriver(
+                SinkTopology.build(config, Optional.empty(), new CommitBarrier(), limits), props, START);
+        frames = driver.createInputTopic(
+                topics.frames(), new StringSerializer(), new ByteArraySerializer(), START, Duration.ZERO);
+        masks = driver.createInputTopic(
+                topics.masks(), new StringSerializer(), new ByteArraySerializer(), START, Duration.ZERO);
         stats = driver.createOutputTopic(topics.frameStats(), new StringDeserializer(), new StringDeserializer());
         windows = driver.createOutputTopic(topics.cameraStats(), new StringDeserializer(), new StringDeserializer());
         describe(ModelDescription.of("test-model", Cityscapes.TAXONOMY));
@@ -483,6 +494,197 @@ class SinkTopologyTest {
         assertThat(only.get("status").asText()).isEqualTo("failed");
     }
 
+    @Test
+    void shouldStampEveryOutputAtTheSinksClockAndReportNoLatencyForAnImplausibleCaptureTime() throws IOException {
+        long now = START.toEpochMilli() * 1000;
+        long[] captures = {Long.MAX_VALUE, now + 30L * 60 * 1_000_000, 0, Long.MIN_VALUE, now - 2_000_000};
+        for (int seq = 0; seq < captures.length; seq++) {
+            captureUs.put((long) seq, captures[seq]);
+            sendFrame(seq);
+            sendMask(seq, MaskStatus.OK, 0);
+        }
+        sendEndOfStream(captures.length);
+
+        List<JsonNode> out = statsRecords();
+        List<TestRecord<String, String>> closed = windows.readRecordsToList();
+
+        assertThat(out).hasSize(captures.length + 1);
+        for (int seq = 0; seq < 4; seq++) {
+            assertThat(out.get(seq).get("latencyMs").get("endToEnd").isNull())
+                    .as("frame %d captured at %d µs has no end-to-end latency", seq, captures[seq])
+                    .isTrue();
+        }
+        assertThat(out.get(4).get("latencyMs").get("endToEnd").asDouble()).isCloseTo(2000, within(1.0));
+        assertThat(out.get(5)
+                        .get("summary")
+                        .get("latencyMs")
+                        .get("endToEnd")
+                        .get("max")
+                        .asDouble())
+                .isCloseTo(2000, within(50.0));
+        assertThat(closed).isNotEmpty();
+        assertThat(closed)
+                .extracting(TestRecord::timestamp)
+                .as("every camera-stats record is stamped with the sink's clock, never a capture time")
+                .containsOnly(START.toEpochMilli());
+        for (TestRecord<String, String> w : closed) {
+            Schemas.assertValid(Schemas.CAMERA_STATS, w.value());
+            assertThat(JSON.readTree(w.value()).get("window").get("startMs").asLong())
+                    .as("windows stay within a day of the sink's clock")
+                    .isBetween(START.toEpochMilli() - Duration.ofDays(1).toMillis(), START.toEpochMilli());
+        }
+    }
+
+    @Test
+    void shouldKeepOpenWindowsBoundedWhateverCaptureTimesAFrameClaims() throws IOException {
+        long base = START.toEpochMilli() * 1000 - 3_600_000_000L;
+        int count = WindowProcessor.MAX_OPEN * 3;
+        for (int seq = 0; seq < count; seq++) {
+            // each frame a minute before the one before it: a new window each time, none closed by order
+            captureUs.put((long) seq, base - seq * 60_000_000L);
+            sendFrame(seq);
+            sendMask(seq, MaskStatus.OK, 0);
+        }
+
+        List<JsonNode> closed = windowRecords();
+
+        long oneSecond = closed.stream()
+                .filter(n -> n.get("window").get("sizeMs").asLong() == 1000)
+                .count();
+        assertThat(oneSecond).isEqualTo(count - WindowProcessor.MAX_OPEN);
+    }
+
+    @Test
+    void shouldNotLetAForeignDescriptionUnderTheSameModelIdChangeTheMasksOfTheRealOne() throws IOException {
+        ModelDescription real = ModelDescription.of("test-model", Cityscapes.TAXONOMY);
+        String digest = ModelDescriptionJson.digest(real);
+        Taxonomy renamed = new Taxonomy(
+                "evil",
+                Cityscapes.TAXONOMY.classes().stream()
+                        .map(c -> new SegmentationClass(c.id(), "evil-" + c.id(), 0xff0000))
+                        .toList());
+        ModelDescription spoof = new ModelDescription(
+                "test-model",
+                renamed,
+                new DrivingGroups(List.of(), List.of(), List.of(), List.of()),
+                Optional.empty(),
+                "native",
+                Scale.ONE);
+        describe(spoof); // keyed by the model id, as the real one
+        RecordHeaders otherKey = new RecordHeaders();
+        WireHeaders.writeModelDescription(otherKey);
+        masks.pipeInput(
+                new TestRecord<>("evil", ModelDescriptionJson.write(spoof).getBytes(StandardCharsets.UTF_8), otherKey));
+        byte[] road = new byte[W * H];
+        sendFrame(0);
+        sendMask(0, road, "test-model", digest);
+        sendFrame(1);
+        sendMask(1, road, "test-model", ModelDescriptionJson.digest(spoof));
+        sendFrame(2);
+        sendMask(2, road, "test-model"); // no digest: two descriptions differ, so which is unknown
+
+        List<JsonNode> out = statsRecords();
+
+        assertThat(out.get(0).get("status").asText()).isEqualTo("ok");
+        assertThat(out.get(0).get("classes").fieldNames()).toIterable().contains("road", "car");
+        assertThat(out.get(0).get("driving").get("corridor").get("drivable").asDouble())
+                .isEqualTo(1.0);
+        assertThat(out.get(1).get("classes").fieldNames())
+                .as("a mask that names the foreign digest gets the foreign classes, and only it")
+                .toIterable()
+                .contains("evil-0");
+        assertThat(out.get(2).get("status").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void shouldKeepABoundedNumberOfModelDescriptionsLeastRecentlyUsedOut() throws IOException {
+        ModelDescription real = ModelDescription.of("test-model", Cityscapes.TAXONOMY);
+        for (int k = 0; k < DescribedModels.MAX_MODELS * 3; k++) {
+            describe(ModelDescription.of("flood-" + k, Cityscapes.TAXONOMY));
+            if (k % 16 == 0) { // the real model stays in use
+                sendFrame(k / 16);
+                sendMask(k / 16, new byte[W * H], "test-model", ModelDescriptionJson.digest(real));
+            }
+        }
+        KeyValueStoreCount kept = new KeyValueStoreCount(driver.getKeyValueStore(DescribedModels.STORE));
+
+        assertThat(kept.count()).isEqualTo(DescribedModels.MAX_MODELS);
+        assertThat(statsRecords()).extracting(n -> n.get("status").asText()).containsOnly("ok");
+        sendFrame(DescribedModels.MAX_MODELS * 3 / 16);
+        sendMask(DescribedModels.MAX_MODELS * 3 / 16, new byte[W * H], "flood-0", "");
+        assertThat(statsRecords())
+                .as("the least recently used description went")
+                .extracting(n -> n.get("status").asText())
+                .containsExactly("failed");
+    }
+
+    @Test
+    void shouldAnswerTheOldestWaitingFramesAsMissingOnceACameraHoldsMoreThanItsBound() throws IOException {
+        driver.close();
+        start(new HeldRecords.Limits(20, Long.MAX_VALUE, Long.MAX_VALUE));
+        describe(ModelDescription.of("test-model", Cityscapes.TAXONOMY));
+        for (int seq = 0; seq < 50; seq++) {
+            sendFrame(seq); // no segmenter answers
+        }
+        sendFrame("other", 0);
+        sendMask("other", 0);
+
+        List<TestRecord<String, String>> out = stats.readRecordsToList();
+
+        assertThat(out.stream().filter(r -> r.key().equals("cam")))
+                .extracting(r -> JSON.readTree(r.value()).get("status").asText())
+                .as("30 of 50 frames answered early, 20 still wait")
+                .hasSize(30)
+                .containsOnly("missing");
+        assertThat(out.stream().filter(r -> r.key().equals("other")))
+                .extracting(r -> JSON.readTree(r.value()).get("status").asText())
+                .containsExactly("ok");
+        sendMask(30, MaskStatus.OK, 0);
+        assertThat(statsRecords())
+                .extracting(n -> n.get("sequence").asLong() + n.get("status").asText())
+                .containsExactly("30ok");
+    }
+
+    @Test
+    void shouldBoundWhatTheSinkHoldsInAllByAnsweringTheLargestCamerasOldestFrames() throws IOException {
+        int size = new StoredRecord(0, 0, headersOf("cam", 0), picture).sizeBytes();
+        driver.close();
+        start(new HeldRecords.Limits(1000, Long.MAX_VALUE, 25L * size));
+        for (int seq = 0; seq < 10; seq++) {
+            for (String camera : List.of("a", "b", "c")) {
+                sendFrame(camera, seq);
+            }
+        }
+        for (int seq = 0; seq < 10; seq++) {
+            sendFrame("d", seq);
+        }
+
+        List<TestRecord<String, String>> out = stats.readRecordsToList();
+
+        assertThat(out).hasSize(15);
+        assertThat(out)
+                .extracting(r -> JSON.readTree(r.value()).get("status").asText())
+                .containsOnly("missing");
+        assertThat(out)
+                .extracting(TestRecord::key)
+                .as("the camera holding the most gives first")
+                .contains("a", "b", "c", "d");
+    }
+
+    /** Counts what a store holds. */
+    private record KeyValueStoreCount(org.apache.kafka.streams.state.KeyValueStore<String, ?> store) {
+        long count() {
+            long n = 0;
+            try (var it = store.all()) {
+                while (it.hasNext()) {
+                    it.next();
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
     private void describe(ModelDescription d) {
         RecordHeaders headers = new RecordHeaders();
         WireHeaders.writeModelDescription(headers);
@@ -515,15 +717,33 @@ class SinkTopologyTest {
 
     private final java.util.Map<Long, Long> captureOffsetMs = new java.util.HashMap<>();
 
+    /** Capture times set outright (µs), by sequence. */
+    private final java.util.Map<Long, Long> captureUs = new java.util.HashMap<>();
+
     private FrameMeta meta(long seq) {
-        long capture = BASE_CAPTURE_US + captureOffsetMs.getOrDefault(seq, 0L) * 1000 + seq;
+        long capture =
+                captureUs.getOrDefault(seq, BASE_CAPTURE_US + captureOffsetMs.getOrDefault(seq, 0L) * 1000 + seq);
         return new FrameMeta(session, seq, seq * 40_000, capture, W, H, ImageEncoding.PNG, 4, 25, false);
     }
 
     private void sendFrame(long seq) {
+        sendFrame("cam", seq);
+    }
+
+    private void sendFrame(String camera, long seq) {
+        frames.pipeInput(new TestRecord<>(camera, picture, headersOf(camera, seq)));
+    }
+
+    private RecordHeaders headersOf(String camera, long seq) {
         RecordHeaders headers = new RecordHeaders();
         WireHeaders.writeFrame(headers, meta(seq));
-        frames.pipeInput(new TestRecord<>("cam", picture, headers));
+        return headers;
+    }
+
+    private void sendMask(String camera, long seq) {
+        RecordHeaders headers = new RecordHeaders();
+        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), "test-model", 1000, MaskStatus.OK));
+        masks.pipeInput(new TestRecord<>(camera, MaskCodec.encode(new LabelMap(W, H, new byte[W * H])), headers));
     }
 
     private void sendFrame(long seq, long captureOffset) {
@@ -542,8 +762,12 @@ class SinkTopologyTest {
     }
 
     private void sendMask(long seq, byte[] labels, String model) {
+        sendMask(seq, labels, model, "");
+    }
+
+    private void sendMask(long seq, byte[] labels, String model, String digest) {
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), model, 1000, MaskStatus.OK));
+        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), model, 1000, MaskStatus.OK, digest));
         masks.pipeInput(new TestRecord<>("cam", MaskCodec.encode(new LabelMap(W, H, labels)), headers));
     }
 
