@@ -6,39 +6,55 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The JDK's HTTP server as the services' endpoints and the sink's live view run it: a fixed number
- * of daemon threads, and a client that takes longer than {@value #REQUEST_SECONDS} s to send its
- * request or read the reply is cut off, so a slow or idle client never holds a thread for long.
+ * The JDK's HTTP server as the services' endpoints and the sink's live view run it: up to a given
+ * number of daemon threads (started as needed, idle ones end), a client that takes longer than
+ * {@value #REQUEST_SECONDS} s to send its request line and headers is cut off (checked every
+ * {@value #CHECK_MILLIS} ms), and one that takes longer than {@value #RESPONSE_SECONDS} s to take
+ * the reply. The JDK's server reads a request in one of these threads, so a slow client holds a
+ * thread until it is cut off: with enough threads for many such clients and a short cut-off, a
+ * probe of {@code /health} still finds a free thread at once.
  */
 public final class HttpServers {
 
-    /** The longest a client may take to send its request, and to take the reply. */
-    public static final int REQUEST_SECONDS = 5;
+    /** The longest a client may take to send its request line and headers. */
+    public static final int REQUEST_SECONDS = 1;
+    /** The longest a client may take to take the reply. */
+    public static final int RESPONSE_SECONDS = 5;
+    /** How often the cut-offs are checked. */
+    public static final int CHECK_MILLIS = 100;
 
     static {
         // The JDK's server reads these once, when its first server starts; settings given on the command line win.
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
-        }
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-            System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxReqTime", REQUEST_SECONDS);
+        setIfAbsent("sun.net.httpserver.maxRspTime", RESPONSE_SECONDS);
+        setIfAbsent("sun.net.httpserver.timerMillis", CHECK_MILLIS);
+    }
+
+    private static void setIfAbsent(String key, int value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, Integer.toString(value));
         }
     }
 
     private HttpServers() {}
 
-    /** A server on {@code address} (not started) whose {@code threads} threads are named {@code name}. */
+    /** A server on {@code address} (not started) of at most {@code threads} threads named {@code name}. */
     public static HttpServer create(InetSocketAddress address, int backlog, int threads, String name)
             throws IOException {
         HttpServer server = HttpServer.create(address, backlog);
-        server.setExecutor(Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        }));
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        server.setExecutor(pool);
         return server;
     }
 

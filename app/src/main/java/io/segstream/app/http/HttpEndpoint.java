@@ -22,8 +22,11 @@ public final class HttpEndpoint implements AutoCloseable {
     /** What {@code /health} answers. */
     public record Health(boolean healthy, String json) {}
 
-    /** Requests served at once; a slow or idle client holds one for at most {@link #REQUEST_SECONDS}. */
-    static final int THREADS = 4;
+    /**
+     * Requests served at once (threads start as needed); a client that sends its request slowly holds
+     * one for at most {@link #REQUEST_SECONDS} s, so this many such clients leave /health its thread.
+     */
+    static final int THREADS = 32;
     /** How long a client may take to send its request, and to take the answer, before it is cut off. */
     static final int REQUEST_SECONDS = HttpServers.REQUEST_SECONDS;
 

@@ -19,6 +19,69 @@ import org.junit.jupiter.api.Test;
 
 class HttpEndpointTest {
 
+    /** Clients that send half a request header, and again as soon as they are cut off. */
+    private static final int SLOW_CLIENTS = 20;
+
+    @Test
+    void shouldAnswerHealthWithinASecondWhileTwentyClientsKeepSendingHalfAHeader() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (HttpEndpoint endpoint = new HttpEndpoint(
+                new InetSocketAddress("127.0.0.1", 0),
+                registry,
+                () -> new HttpEndpoint.Health(true, "{\"status\":\"UP\"}"))) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong cutOff = new java.util.concurrent.atomic.AtomicLong();
+            List<Thread> slow = new ArrayList<>();
+            for (int i = 0; i < SLOW_CLIENTS; i++) {
+                Thread t = new Thread(() -> {
+                    while (!stop.get()) {
+                        try (Socket s = new Socket("127.0.0.1", endpoint.port())) {
+                            s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(
+                                    StandardCharsets.US_ASCII));
+                            s.getOutputStream().flush();
+                            s.setSoTimeout(10_000);
+                            if (s.getInputStream().read() < 0) { // the server cut it off
+                                cutOff.incrementAndGet();
+                            }
+                        } catch (java.io.IOException e) {
+                            cutOff.incrementAndGet(); // reset by the server: cut off too
+                        }
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                slow.add(t);
+            }
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build();
+            URI health = URI.create("http://127.0.0.1:" + endpoint.port() + "/health");
+            List<Duration> answers = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (System.nanoTime() < until) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(health)
+                                .timeout(Duration.ofSeconds(1)) // Kubernetes' default probe timeout
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                answers.add(Duration.ofNanos(System.nanoTime() - t0));
+                assertThat(r.statusCode()).isEqualTo(200);
+                Thread.sleep(100); // a probe every 100 ms
+            }
+            stop.set(true);
+            Duration slowest = answers.stream().max(Duration::compareTo).orElseThrow();
+            System.out.printf(
+                    "health: %d answers, slowest %d ms, %d slow clients cut off%n",
+                    answers.size(), slowest.toMillis(), cutOff.get());
+
+            assertThat(cutOff.get())
+                    .as("the slow clients were cut off and came back")
+                    .isGreaterThanOrEqualTo(SLOW_CLIENTS);
+            assertThat(slowest).as("every probe answered well within its 1 s timeout").isLessThan(Duration.ofMillis(500));
+        }
+    }
+
     @Test
     void shouldAnswerHealthWhileClientsHoldHalfSentRequestsAndTakeHead() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -131,7 +131,7 @@ public final class LiveView implements AutoCloseable {
         }
         this.renderIntervalNanos = (long) (1e9 / maxFps);
         this.board = board;
-        this.server = HttpServers.create(address, 64, MAX_WAITING + 8, "segstream-view");
+        this.server = HttpServers.create(address, 64, MAX_WAITING + 32, "segstream-view");
         this.self = "http://" + (advertisedHost != null ? advertisedHost : address.getHostString()) + ":"
                 + (advertisedPort != 0 ? advertisedPort : server.getAddress().getPort());
         int renderThreads = 2;
