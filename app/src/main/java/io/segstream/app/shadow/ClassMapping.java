@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.segstream.protocol.SegmentationClass;
 import io.segstream.protocol.Taxonomy;
+import io.segstream.protocol.SmallFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class ClassMapping {
     public static ClassMapping read(Path file, Taxonomy production, Taxonomy candidate) {
         JsonNode root;
         try {
-            root = YAML.readTree(Files.readString(file));
+            root = YAML.readTree(SmallFiles.read(file));
         } catch (JacksonException e) {
             throw new IllegalArgumentException(
                     "mapping file " + file + " is not valid YAML: " + e.getOriginalMessage());

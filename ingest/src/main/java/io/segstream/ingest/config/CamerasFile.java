@@ -9,6 +9,7 @@ import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
+import io.segstream.protocol.SmallFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -49,7 +50,7 @@ public final class CamerasFile {
     public static List<CameraSpec> load(Path file) throws ConfigException {
         JsonNode root;
         try {
-            root = YAML.readTree(Files.readString(file));
+            root = YAML.readTree(SmallFiles.read(file));
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), List.of("no such file"));
         } catch (JacksonException e) {

@@ -101,6 +101,27 @@ class CamerasFileTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void shouldRefuseACamerasFileHoldingAFiftyMegabyteStringBeforeParsingIt() throws Exception {
+        Path big = dir.resolve("big.yaml");
+        try (java.io.Writer w = Files.newBufferedWriter(big)) {
+            w.write("cameras:\n  - id: a\n    source: \"");
+            char[] chunk = new char[1 << 20];
+            java.util.Arrays.fill(chunk, 'a');
+            for (int i = 0; i < 50; i++) {
+                w.write(chunk);
+            }
+            w.write("\"\n");
+        }
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> CamerasFile.load(big));
+
+        assertThat(e.problems())
+                .containsExactly(
+                        "cannot read it: it holds more than 1024 KiB, far more than such a file needs; it is not read");
+    }
+
+    @Test
     void shouldSayWhatIsWrongWithAFileThatIsNotYaml() throws Exception {
         Path file = Files.writeString(dir.resolve("cameras.yaml"), "cameras: [ {id: a\n");
 

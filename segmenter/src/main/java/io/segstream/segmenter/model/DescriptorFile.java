@@ -10,6 +10,7 @@ import io.segstream.protocol.Scale;
 import io.segstream.protocol.SegmentationClass;
 import io.segstream.protocol.Size;
 import io.segstream.protocol.Taxonomy;
+import io.segstream.protocol.SmallFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class DescriptorFile {
     public static ModelDescriptor read(Path file) {
         JsonNode root;
         try {
-            root = YAML.readTree(Files.readString(file));
+            root = YAML.readTree(SmallFiles.read(file));
         } catch (JacksonException e) {
             throw new InvalidModelException(
                     "model descriptor " + file + " is not valid YAML: " + e.getOriginalMessage());

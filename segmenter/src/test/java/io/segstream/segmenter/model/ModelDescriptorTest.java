@@ -57,6 +57,26 @@ class ModelDescriptorTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void shouldRefuseADescriptorHoldingAFiftyMegabyteStringBeforeParsingIt() throws Exception {
+        Path big = dir.resolve("big.yaml");
+        try (java.io.Writer w = Files.newBufferedWriter(big)) {
+            w.write("name: \"");
+            char[] chunk = new char[1 << 20];
+            java.util.Arrays.fill(chunk, 'a');
+            for (int i = 0; i < 50; i++) {
+                w.write(chunk);
+            }
+            w.write("\"\n");
+        }
+
+        assertThatThrownBy(() -> DescriptorFile.read(big))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessage("cannot read the model descriptor " + big + ": it holds more than 1024 KiB, "
+                        + "far more than such a file needs; it is not read");
+    }
+
+    @Test
     void shouldTakeTheDeepLabDefaultsWhenThereIsNoDescriptor() {
         assertThat(DescriptorFile.forModel(dir)).isEqualTo(ModelDescriptor.DEEPLAB);
         assertThat(DescriptorFile.beside(dir.resolve("graph.pb"))).isEqualTo(dir.resolve("graph.yaml"));
