@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segstream.broker.EmbeddedKafka;
 import io.segstream.ingest.Ingest;
@@ -20,12 +21,14 @@ import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
+import io.segstream.sink.output.Recordings;
 import io.segstream.sink.view.LiveBoard;
 import io.segstream.sink.view.LiveView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +43,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -77,6 +82,8 @@ final class EmbeddedRun {
 
     private final Settings s;
     private volatile boolean stopping;
+    /** The run's closing "segstream:" lines, printed last, after the services' own log lines. */
+    private final List<String> closingLines = new ArrayList<>();
 
     EmbeddedRun(Settings settings) {
         this.s = settings;
@@ -92,6 +99,7 @@ final class EmbeddedRun {
             return ExitCode.REFUSED.code();
         }
         Path stateDir;
+        boolean outCreated = !Files.exists(s.out());
         try {
             Files.createDirectories(s.out());
             stateDir = Files.createTempDirectory("segstream-sink-state-");
@@ -107,6 +115,21 @@ final class EmbeddedRun {
             return code;
         } finally {
             deleteQuietly(stateDir);
+            if (outCreated) {
+                deleteIfEmpty(s.out());
+            }
+            closingLines.forEach(System.err::println);
+        }
+    }
+
+    /** Removes a directory this run created when it holds nothing (a run that failed before any output). */
+    private static void deleteIfEmpty(Path dir) {
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not remove {}: {}", dir, e.getMessage());
         }
     }
 
@@ -225,7 +248,7 @@ final class EmbeddedRun {
             try {
                 progress.follow(
                         () -> !results.stream().allMatch(CompletableFuture::isDone) && pipelineUp.getAsBoolean());
-                Outcome outcome = new Outcome(progress, segmenter, segmenterDied);
+                Outcome outcome = new Outcome(progress, segmenter, segmenterDied, sink::failure, closingLines::add);
                 if (!results.stream().allMatch(CompletableFuture::isDone)) {
                     outcome.printStopped("while the inputs were read");
                     return ExitCode.REFUSED.code();
@@ -296,15 +319,49 @@ final class EmbeddedRun {
         }
         List<IngestResult> failed =
                 ingested.stream().filter(r -> !r.succeeded()).toList();
-        failed.forEach(r -> System.err.println(
+        failed.forEach(r -> closingLines.add(
                 "segstream: camera " + r.camera() + ": " + r.error().orElseThrow()));
+        List<String> unwritten = ingested.stream()
+                .filter(r -> r.endOfStreamSent() && !live(r.camera()) && !written(r))
+                .map(IngestResult::camera)
+                .toList();
+        unwritten.forEach(c -> closingLines.add("segstream: camera " + c + ": its files in "
+                + s.out().resolve(c) + " were not written, see the sink's line above"));
         boolean notSegmented = outcome.printNotSegmented(published);
-        return (!failed.isEmpty() ? ExitCode.FAILED : notSegmented ? ExitCode.NOT_SEGMENTED : ExitCode.OK).code();
+        return (!failed.isEmpty() || !unwritten.isEmpty()
+                        ? ExitCode.FAILED
+                        : notSegmented ? ExitCode.NOT_SEGMENTED : ExitCode.OK)
+                .code();
     }
 
-    /** How the frames came out: the sink's statuses, the segmenter's failure causes, why it stopped if it did. */
+    private boolean live(String camera) {
+        return s.cameras().stream().anyMatch(c -> c.id().equals(camera) && c.live());
+    }
+
+    /** Whether the camera's summary.json is that of a session of this run: its files were written. */
+    private boolean written(IngestResult r) {
+        Path summary = s.out().resolve(r.camera()).resolve(Recordings.SUMMARY);
+        try {
+            String session =
+                    SUMMARY_JSON.readTree(summary.toFile()).path("session").asText();
+            return r.sessions().stream().anyMatch(u -> u.toString().equals(session));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static final ObjectMapper SUMMARY_JSON = new ObjectMapper();
+
+    /**
+     * How the frames came out: the sink's statuses, the segmenter's failure causes, why it stopped if
+     * it did; its lines go to {@code say}.
+     */
     private record Outcome(
-            ProgressWatcher progress, SegmenterWorker segmenter, AtomicReference<Throwable> segmenterDied) {
+            ProgressWatcher progress,
+            SegmenterWorker segmenter,
+            AtomicReference<Throwable> segmenterDied,
+            Supplier<Optional<String>> sinkFailure,
+            Consumer<String> say) {
 
         long through() {
             return progress.outcomes().values().stream()
@@ -312,11 +369,14 @@ final class EmbeddedRun {
                     .sum();
         }
 
-        /** One line: the pipeline stopped, when, and why (the segmenter's cause where it stopped). */
+        /** One line: the pipeline stopped, when, and why (the segmenter's or the sink's cause where one stopped). */
         void printStopped(String when) {
             Throwable e = segmenterDied.get();
-            System.err.println("segstream: the pipeline stopped " + when + ", "
-                    + (e == null ? "see the log above" : "because the segmenter stopped: " + e.getMessage()));
+            Optional<String> sink = sinkFailure.get();
+            say.accept("segstream: the pipeline stopped " + when + ", "
+                    + (e != null
+                            ? "because the segmenter stopped: " + e.getMessage()
+                            : sink.map(m -> "because the sink stopped: " + m).orElse("see the log above")));
         }
 
         /**
@@ -332,19 +392,19 @@ final class EmbeddedRun {
             if (not == 0) {
                 return false;
             }
-            System.err.printf(
+            say.accept(String.format(
                     Locale.ROOT,
-                    "segstream: %d of %d frames were not segmented: %d failed, %d missing, %d lost%n",
+                    "segstream: %d of %d frames were not segmented: %d failed, %d missing, %d lost",
                     not,
                     published,
                     failed,
                     missing,
-                    lost);
+                    lost));
             segmenter
                     .failures()
                     .counts()
-                    .forEach((cause, n) ->
-                            System.err.printf(Locale.ROOT, "segstream:   %d frame(s) not segmented: %s%n", n, cause));
+                    .forEach((cause, n) -> say.accept(
+                            String.format(Locale.ROOT, "segstream:   %d frame(s) not segmented: %s", n, cause)));
             return true;
         }
     }

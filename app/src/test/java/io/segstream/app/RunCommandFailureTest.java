@@ -6,10 +6,12 @@ import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
+import io.segstream.testkit.LogCapture;
 import io.segstream.testkit.TestTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,62 @@ class RunCommandFailureTest {
                 .contains("segstream: camera no-such-clip: cannot open input " + missing + ": no such file");
         assertThat(Files.readAllLines(out.resolve("good").resolve("stats.jsonl")))
                 .hasSize(6);
+    }
+
+    @Test
+    void shouldLeaveNoOutputDirectoryWhenTheOnlyInputCannotBeRead(KafkaBroker kafka) throws Exception {
+        Path missing = work.resolve("no-such-clip.mp4");
+        Path out = work.resolve("out");
+
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "run",
+                "-i",
+                missing.toString(),
+                "-m",
+                Assets.require(Assets.SAVED_MODEL).toString(),
+                "-o",
+                out.toString(),
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + TestTopics.uniquePrefix("nothing"),
+                "--model-cache=" + work.resolve("cache").toString()));
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.stderr()).contains("segstream: camera no-such-clip: cannot open input " + missing);
+        assertThat(out).as("the run created it and wrote nothing in it").doesNotExist();
+    }
+
+    @Test
+    void shouldSayWhichCamerasFilesCouldNotBeWrittenAndFail(KafkaBroker kafka) throws Exception {
+        Path clip = Clips.write(work.resolve("blocked.mp4"), 6, 160, 96, avcodec.AV_CODEC_ID_H264);
+        Path out = Files.createDirectories(work.resolve("out"));
+        Files.writeString(out.resolve("blocked"), "a file where the camera's directory would go");
+
+        LogCapture log = new LogCapture();
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "run",
+                "-i",
+                clip.toString(),
+                "-m",
+                Assets.require(Assets.SAVED_MODEL).toString(),
+                "-o",
+                out.toString(),
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + TestTopics.uniquePrefix("blocked"),
+                "--model-cache=" + work.resolve("cache").toString()));
+
+        List<String> lines = run.stderr().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(lines.get(lines.size() - 1))
+                .isEqualTo("segstream: camera blocked: its files in " + out.resolve("blocked")
+                        + " were not written, see the sink's line above");
+        log.close();
+        assertThat(log.lines())
+                .filteredOn(l -> l.contains("its overlay files cannot be written"))
+                .as("one line for the camera's session, naming the cause")
+                .singleElement()
+                .asString()
+                .startsWith("ERROR Camera blocked session ")
+                .endsWith("Not a directory");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,6 +24,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ public final class SinkService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final Optional<String> applicationServer;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     public SinkService(SinkConfig config) {
         this(config, Optional.empty(), Optional.empty());
@@ -52,6 +55,7 @@ public final class SinkService implements AutoCloseable {
         this.streams = new KafkaStreams(
                 SinkTopology.build(config, board, barrier), props, new CommittingClientSupplier(barrier));
         streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
             LOG.error("Sink stream thread failed: {}", e.toString(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -63,6 +67,15 @@ public final class SinkService implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Why the sink stopped, when a stream thread failed: the cause under Kafka Streams' wrapping. */
+    public Optional<String> failure() {
+        Throwable e = failure.get();
+        while (e instanceof StreamsException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return Optional.ofNullable(e).map(t -> t.getMessage() == null ? t.toString() : t.getMessage());
     }
 
     /** Called with each new state; set before {@link #start()}. */

@@ -36,8 +36,9 @@ class HttpEndpointTest {
                 Thread t = new Thread(() -> {
                     while (!stop.get()) {
                         try (Socket s = new Socket("127.0.0.1", endpoint.port())) {
-                            s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(
-                                    StandardCharsets.US_ASCII));
+                            s.getOutputStream()
+                                    .write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                                            .getBytes(StandardCharsets.US_ASCII));
                             s.getOutputStream().flush();
                             s.setSoTimeout(10_000);
                             if (s.getInputStream().read() < 0) { // the server cut it off
@@ -78,7 +79,9 @@ class HttpEndpointTest {
             assertThat(cutOff.get())
                     .as("the slow clients were cut off and came back")
                     .isGreaterThanOrEqualTo(SLOW_CLIENTS);
-            assertThat(slowest).as("every probe answered well within its 1 s timeout").isLessThan(Duration.ofMillis(500));
+            assertThat(slowest)
+                    .as("every probe answered well within its 1 s timeout")
+                    .isLessThan(Duration.ofMillis(500));
         }
     }
 

@@ -11,7 +11,6 @@ import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
 import io.segstream.protocol.SmallFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;

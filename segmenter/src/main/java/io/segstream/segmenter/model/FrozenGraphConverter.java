@@ -55,8 +55,8 @@ public final class FrozenGraphConverter {
         Files.createDirectories(cacheDir);
         Path staging = Files.createTempDirectory(cacheDir, ".converting-");
         Path exported = staging.resolve("model");
-        convert(frozenGraph, exported);
         try {
+            convert(frozenGraph, exported); // a graph that does not convert leaves no staging directory behind
             Files.move(exported, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             if (!Files.isRegularFile(target.resolve("saved_model.pb"))) {

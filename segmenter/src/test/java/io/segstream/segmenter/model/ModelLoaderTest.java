@@ -74,6 +74,11 @@ class ModelLoaderTest {
         assertThatThrownBy(() -> new ModelLoader(cache.resolve("conv")).load(truncated))
                 .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("truncated.pb");
+        try (var left = Files.list(cache.resolve("conv"))) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("nothing of the failed conversion is left in the cache")
+                    .isEmpty();
+        }
     }
 
     private double agreementWithReference(Path modelPath) throws IOException {

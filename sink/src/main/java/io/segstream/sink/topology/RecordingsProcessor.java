@@ -6,13 +6,19 @@ import io.segstream.protocol.Taxonomy;
 import io.segstream.sink.output.Recordings;
 import io.segstream.sink.overlay.OverlayRenderer;
 import java.awt.image.BufferedImage;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes each frame's annotated overlay and stats line into its camera's files, and finishes them
@@ -28,6 +34,12 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
     private final Map<String, BufferedImage> lastLive = new HashMap<>();
     /** Each camera's model classes, for the colours of its report. */
     private final Map<String, Taxonomy> taxonomies = new HashMap<>();
+
+    /** Sessions whose files could not be written, given up until they end. */
+    private final Set<UUID> failed = new HashSet<>();
+
+    private static final int MAX_FAILED = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(RecordingsProcessor.class);
 
     private final CommitBarrier barrier;
     private final Runnable awaitWritten;
@@ -53,17 +65,46 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
             if (f.taxonomy() != null) {
                 taxonomies.put(f.camera(), f.taxonomy());
             }
-            if (f.pictureFits()) {
-                recordings.append(f.camera(), f.stats().frame(), overlay(f, rate), f.json());
+            UUID session = f.stats().frame().session();
+            if (f.pictureFits() && !failed.contains(session)) {
+                write(
+                        f.camera(),
+                        session,
+                        () -> recordings.append(f.camera(), f.stats().frame(), overlay(f, rate), f.json()));
             }
         } else if (record.value() instanceof StatsEvent.SessionDone d) {
-            recordings.finish(
-                    d.camera(),
-                    d.endOfStream().session(),
-                    d.json(),
-                    Optional.ofNullable(taxonomies.remove(d.camera())));
+            UUID session = d.endOfStream().session();
+            if (!failed.remove(session)) {
+                write(
+                        d.camera(),
+                        session,
+                        () -> recordings.finish(
+                                d.camera(), session, d.json(), Optional.ofNullable(taxonomies.get(d.camera()))));
+            }
+            taxonomies.remove(d.camera());
             recent.remove(d.camera());
             lastLive.remove(d.camera());
+        }
+    }
+
+    /**
+     * Writes to one camera's files: when they cannot be written (its directory blocked, not
+     * writable), one line says so and the session's files are given up, while its statistics and
+     * every other camera go on. (A full disk surfaces where the writes are awaited, before a commit.)
+     */
+    private void write(String camera, UUID session, Runnable writing) {
+        try {
+            writing.run();
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            if (failed.size() < MAX_FAILED) {
+                failed.add(session);
+            }
+            LOG.error(
+                    "Camera {} session {}: its overlay files cannot be written, and are given up for the session "
+                            + "(its statistics still go to frame-stats): {}",
+                    camera,
+                    session,
+                    e.getMessage());
         }
     }
 

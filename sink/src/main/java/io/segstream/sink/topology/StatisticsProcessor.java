@@ -159,7 +159,20 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
             return new Outcome(failed(meta), Optional.empty(), null, true);
         }
         try {
-            return new Outcome(meta, model, MaskCodec.decode(j.maskPng(), frame.width(), frame.height()), true);
+            LabelMap mask = MaskCodec.decode(j.maskPng(), frame.width(), frame.height());
+            int beyond = firstBeyond(mask, model.get().taxonomy().size());
+            if (beyond >= 0) {
+                LOG.error(
+                        "Camera {} frame {}: the mask holds class id {}, beyond the {} classes of model {}; the frame "
+                                + "counts as failed",
+                        j.camera(),
+                        frame.sequence(),
+                        beyond,
+                        model.get().taxonomy().size(),
+                        CameraId.quote(meta.modelId()));
+                return new Outcome(failed(meta), Optional.empty(), null, true);
+            }
+            return new Outcome(meta, model, mask, true);
         } catch (MalformedRecordException e) {
             LOG.error(
                     "Camera {} frame {}: the mask is refused and the frame counts as failed: {}",
@@ -168,6 +181,16 @@ final class StatisticsProcessor implements Processor<String, SinkEvent, String, 
                     e.getMessage());
             return new Outcome(failed(meta), Optional.empty(), null, true);
         }
+    }
+
+    /** The first class id in the mask that is not below {@code classes}, -1 when there is none. */
+    private static int firstBeyond(LabelMap mask, int classes) {
+        for (byte b : mask.labels()) {
+            if ((b & 0xFF) >= classes) {
+                return b & 0xFF;
+            }
+        }
+        return -1;
     }
 
     private static MaskMeta failed(MaskMeta m) {

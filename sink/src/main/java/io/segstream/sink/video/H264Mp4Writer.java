@@ -35,7 +35,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_inv_q;
-import static org.bytedeco.ffmpeg.global.avutil.av_make_error_string;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
@@ -367,10 +366,6 @@ public final class H264Mp4Writer implements VideoWriter {
     }
 
     private void check(int code, String what) throws IOException {
-        if (code < 0) {
-            BytePointer buf = new BytePointer(256);
-            av_make_error_string(buf, 256, code);
-            throw new IOException("cannot " + what + " " + file + ": " + buf.getString());
-        }
+        FFmpegError.check(code, what, file);
     }
 }

@@ -23,7 +23,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_inv_q;
-import static org.bytedeco.ffmpeg.global.avutil.av_make_error_string;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import java.io.IOException;
@@ -36,7 +35,6 @@ import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
@@ -135,11 +133,6 @@ public final class Mp4Concat {
     }
 
     private static int check(int code, String what, Path file) throws IOException {
-        if (code < 0) {
-            BytePointer buf = new BytePointer(256);
-            av_make_error_string(buf, 256, code);
-            throw new IOException("cannot " + what + " " + file + ": " + buf.getString());
-        }
-        return code;
+        return FFmpegError.check(code, what, file);
     }
 }

@@ -481,6 +481,25 @@ class SinkTopologyTest {
     }
 
     @Test
+    void shouldCountAMaskWithClassIdsBeyondItsModelsClassesAsFailed() throws IOException {
+        byte[] labels = new byte[W * H];
+        Arrays.fill(labels, (byte) 200); // the test model has 19 classes
+        labels[0] = 0;
+        sendFrame(0);
+        sendMask(0, labels);
+        sendFrame(1);
+        sendMask(1, new byte[W * H]);
+
+        List<JsonNode> out = statsRecords();
+
+        assertThat(out.get(0).get("status").asText()).isEqualTo("failed");
+        assertThat(out.get(0).get("classes").size()).isZero();
+        assertThat(out.get(1).get("status").asText())
+                .as("the next mask of the camera")
+                .isEqualTo("ok");
+    }
+
+    @Test
     void shouldRefuseAMaskWhosePngClaimsAnotherSizeBeforeInflatingIt() throws IOException {
         sendFrame(0);
         byte[] bomb = MaskCodec.encode(new LabelMap(W, H, new byte[W * H]));
