@@ -1,6 +1,5 @@
 package io.segstream.sink.output;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
@@ -58,13 +57,20 @@ public final class Recordings implements AutoCloseable {
 
     private final Path outputDir;
     private final Duration liveSegment;
+    private final Rebuilder rebuilder;
     /** Concurrent: {@link #awaitWritten()} is called by the committing thread. */
     private final Map<String, OverlayFile> open = new ConcurrentHashMap<>();
 
     /** @param liveSegment the capture time a live file covers before the next one starts */
     public Recordings(Path outputDir, Duration liveSegment) {
+        this(outputDir, liveSegment, Rebuilder.NONE);
+    }
+
+    /** @param rebuilder makes again, from the topics, what a damaged part lost */
+    public Recordings(Path outputDir, Duration liveSegment, Rebuilder rebuilder) {
         this.outputDir = outputDir;
         this.liveSegment = liveSegment;
+        this.rebuilder = rebuilder;
     }
 
     /** Writes one overlay frame and its statistics line. */
@@ -149,7 +155,7 @@ public final class Recordings implements AutoCloseable {
             }
             Path parts = partsDir(camera, session);
             if (Files.isDirectory(parts)) {
-                long frames = join(camera, parts);
+                long frames = join(camera, session, parts);
                 Files.writeString(cameraDir(camera).resolve(SUMMARY), summaryJson + "\n", StandardCharsets.UTF_8);
                 LOG.info(
                         "Camera {}: overlay finished with {} frames in {}",
@@ -187,8 +193,50 @@ public final class Recordings implements AutoCloseable {
         }
     }
 
-    /** Joins the parts, each cut where the next starts, into overlay.mp4 and stats.jsonl. */
-    private long join(String camera, Path partsDir) throws IOException {
+    /**
+     * Joins the parts, each cut where the next starts, into overlay.mp4 and stats.jsonl. A part
+     * found damaged (a packet cut short, a statistics line cut short, fewer frames than lines) is
+     * made whole first: what it lost is made again from the topics into a repair part, so the
+     * joined files hold every frame once.
+     */
+    private long join(String camera, UUID session, Path partsDir) throws IOException {
+        Path dir = cameraDir(camera);
+        Path partial = dir.resolve(VIDEO + ".partial");
+        Joined joined = joinParts(partsDir, partial);
+        if (!joined.damage().isEmpty() && repair(camera, session, partsDir, joined.damage())) {
+            joined = joinParts(partsDir, partial);
+        }
+        for (Damage d : joined.damage()) {
+            LOG.warn(
+                    "Camera {}: part {} of the overlay is damaged and could not be made whole from the topics; "
+                            + "frames {} to {} are not in {}",
+                    camera,
+                    d.part(),
+                    d.from(),
+                    d.to() == Long.MAX_VALUE ? "its end" : d.to() - 1,
+                    VIDEO);
+        }
+        if (joined.frames() > 0 || Files.exists(partial)) {
+            Files.move(
+                    partial, dir.resolve(VIDEO), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.write(dir.resolve(STATS), joined.lines(), StandardCharsets.UTF_8);
+        deleteTree(partsDir);
+        try (Stream<Path> rest = Files.list(partsDir.getParent())) {
+            if (rest.findAny().isEmpty()) {
+                Files.delete(partsDir.getParent());
+            }
+        }
+        return joined.frames();
+    }
+
+    /** What a part lost: the sequences from {@code from} up to (not including) {@code to}. */
+    private record Damage(Path part, long from, long to) {}
+
+    /** The joined video (in {@code partial}), its statistics lines, and what damaged parts lost. */
+    private record Joined(long frames, List<String> lines, List<Damage> damage) {}
+
+    private static Joined joinParts(Path partsDir, Path partial) throws IOException {
         List<Path> videos;
         try (Stream<Path> s = Files.list(partsDir)) {
             videos = s.filter(p -> p.getFileName().toString().endsWith(".mp4"))
@@ -196,54 +244,81 @@ public final class Recordings implements AutoCloseable {
                     .toList();
         }
         List<Mp4Concat.Part> parts = new ArrayList<>();
-        List<List<String>> lines = new ArrayList<>();
+        List<PartLines> lines = new ArrayList<>();
         for (int k = 0; k < videos.size(); k++) {
             long bound = k + 1 < videos.size() ? firstSequence(videos.get(k + 1)) : Long.MAX_VALUE;
-            Path jsonl = videos.get(k)
-                    .resolveSibling(videos.get(k).getFileName().toString().replace(".mp4", ".jsonl"));
-            List<String> kept = new ArrayList<>();
-            if (Files.exists(jsonl)) {
-                for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
-                    JsonNode sequence = JSON.readTree(line).path("sequence");
-                    if (sequence.canConvertToLong() && sequence.asLong() < bound) {
-                        kept.add(line);
-                    }
-                }
-            }
-            lines.add(kept);
-            parts.add(new Mp4Concat.Part(videos.get(k), kept.size()));
+            PartLines read = PartLines.read(jsonlOf(videos.get(k)), bound);
+            lines.add(read);
+            parts.add(new Mp4Concat.Part(videos.get(k), read.lines().size()));
         }
-        Path dir = cameraDir(camera);
-        Path partial = dir.resolve(VIDEO + ".partial");
+        Files.deleteIfExists(partial);
         long[] taken = parts.isEmpty() ? new long[0] : Mp4Concat.concat(parts, partial);
         long frames = 0;
         List<String> stats = new ArrayList<>();
+        List<Damage> damage = new ArrayList<>();
         for (int k = 0; k < parts.size(); k++) {
-            if (taken[k] < parts.get(k).frames()) {
-                LOG.warn(
-                        "Camera {}: part {} of the overlay holds {} of its {} frames (its writer died); "
-                                + "the missing frames are not in {}",
-                        camera,
-                        parts.get(k).file(),
-                        taken[k],
-                        parts.get(k).frames(),
-                        VIDEO);
-            }
-            stats.addAll(lines.get(k).subList(0, (int) taken[k]));
-            frames += taken[k];
-        }
-        if (!parts.isEmpty()) {
-            Files.move(
-                    partial, dir.resolve(VIDEO), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.write(dir.resolve(STATS), stats, StandardCharsets.UTF_8);
-        deleteTree(partsDir);
-        try (Stream<Path> rest = Files.list(partsDir.getParent())) {
-            if (rest.findAny().isEmpty()) {
-                Files.delete(partsDir.getParent());
+            PartLines part = lines.get(k);
+            int kept = (int) taken[k];
+            stats.addAll(part.lines().subList(0, kept));
+            frames += kept;
+            if (kept < part.lines().size() || part.cut()) {
+                long from = kept == 0 ? firstSequence(videos.get(k)) : part.sequence(kept - 1) + 1;
+                long to = k + 1 < videos.size() ? firstSequence(videos.get(k + 1)) : Long.MAX_VALUE;
+                if (from < to) {
+                    damage.add(new Damage(videos.get(k), from, to));
+                }
             }
         }
-        return frames;
+        return new Joined(frames, stats, damage);
+    }
+
+    /**
+     * Writes what the damaged parts lost, made again from the topics, as repair parts (named by
+     * their first sequence, so the join cuts the damaged part where its repair starts).
+     *
+     * @return whether anything was made again
+     */
+    private boolean repair(String camera, UUID session, Path partsDir, List<Damage> damage) throws IOException {
+        boolean any = false;
+        for (Damage d : damage) {
+            List<Rebuilder.Frame> frames = rebuilder.rebuild(camera, session, d.from(), d.to());
+            if (frames.isEmpty()) {
+                continue;
+            }
+            String name = String.format("%012d", frames.get(0).sequence());
+            Path video = partsDir.resolve(name + ".mp4");
+            if (video.equals(d.part())) { // nothing of the part was usable: the repair takes its place
+                Files.delete(d.part());
+                Files.deleteIfExists(jsonlOf(d.part()));
+            }
+            Path repairing = partsDir.resolve(name + ".repairing");
+            BufferedImage first = frames.get(0).overlay();
+            try (OverlayFile f = OverlayFile.open(
+                    repairing,
+                    jsonlOf(video),
+                    first.getWidth(),
+                    first.getHeight(),
+                    frames.get(0).frameRate(),
+                    0)) {
+                for (Rebuilder.Frame frame : frames) {
+                    f.append(frame.overlay(), frame.statsJson());
+                }
+            }
+            Files.move(repairing, video, StandardCopyOption.REPLACE_EXISTING);
+            LOG.warn(
+                    "Camera {}: part {} of the overlay was damaged (cut short by a crash or a full disk); "
+                            + "{} frame(s) from {} made again from the topics",
+                    camera,
+                    d.part().getFileName(),
+                    frames.size(),
+                    d.from());
+            any = true;
+        }
+        return any;
+    }
+
+    private static Path jsonlOf(Path video) {
+        return video.resolveSibling(video.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".jsonl");
     }
 
     private static long firstSequence(Path part) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RecordingsProcessor implements Processor<String, StatsEvent, Void, Void> {
 
-    private final Recordings recordings;
+    private final IntFunction<Recordings> recordingsOfPartition;
+    private Recordings recordings;
     private final OverlayRenderer renderer;
     private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
     /** Each live camera's last overlay, shown again for the frames skipped as stale. */
@@ -42,19 +44,20 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
     private static final Logger LOG = LoggerFactory.getLogger(RecordingsProcessor.class);
 
     private final CommitBarrier barrier;
-    private final Runnable awaitWritten;
+    private final Runnable awaitWritten = () -> recordings.awaitWritten();
     private ProcessorContext<Void, Void> context;
 
-    RecordingsProcessor(Recordings recordings, double overlayAlpha, CommitBarrier barrier) {
-        this.recordings = recordings;
+    /** @param recordingsOfPartition the task's recordings, given its partition (where a repair reads the topics) */
+    RecordingsProcessor(IntFunction<Recordings> recordingsOfPartition, double overlayAlpha, CommitBarrier barrier) {
+        this.recordingsOfPartition = recordingsOfPartition;
         this.barrier = barrier;
-        this.awaitWritten = recordings::awaitWritten;
         this.renderer = new OverlayRenderer(overlayAlpha);
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
+        this.recordings = recordingsOfPartition.apply(context.taskId().partition());
         barrier.add(awaitWritten);
     }
 
@@ -150,7 +153,9 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
     @Override
     public void close() {
         barrier.remove(awaitWritten);
-        recordings.close();
+        if (recordings != null) {
+            recordings.close();
+        }
         renderer.close();
     }
 }

@@ -78,7 +78,12 @@ public final class SinkTopology {
             t.addProcessor(
                     RECORDINGS,
                     () -> new RecordingsProcessor(
-                            new Recordings(dir, config.liveSegment()), config.overlayAlpha(), barrier),
+                            partition -> new Recordings(
+                                    dir,
+                                    config.liveSegment(),
+                                    new TopicRebuilder(config, partition, config.overlayAlpha())),
+                            config.overlayAlpha(),
+                            barrier),
                     STATISTICS);
         });
         board.ifPresent(b -> t.addProcessor(VIEW, () -> new ViewProcessor(b), STATISTICS));

@@ -35,6 +35,7 @@ import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
@@ -49,7 +50,10 @@ public final class Mp4Concat {
 
     private Mp4Concat() {}
 
-    /** @return the frames taken from each part; fewer than asked when a part holds fewer (its writer died) */
+    /**
+     * @return the frames taken from each part; fewer than asked when a part holds fewer (its writer
+     *     died) or a packet is cut short (the file was truncated): a part ends before its first such packet
+     */
     public static long[] concat(List<Part> parts, Path out) throws IOException {
         AVFormatContext ofmt = new AVFormatContext(null);
         check(avformat_alloc_output_context2(ofmt, null, "mp4", out.toString()), "prepare", out);
@@ -87,7 +91,13 @@ public final class Mp4Concat {
                         frameDuration = Math.max(1, av_rescale_q(1, av_inv_q(rate), inputTimeBase));
                         open(ofmt, out);
                     }
+                    int nalLength = nalLengthSize(ist);
                     while (taken[k] < part.frames() && av_read_frame(ifmt, pkt) >= 0) {
+                        if (pkt.stream_index() == vs && !intact(pkt, nalLength)) {
+                            // a packet cut short (a file truncated by a crash or a full disk): the part ends before it
+                            av_packet_unref(pkt);
+                            break;
+                        }
                         if (pkt.stream_index() == vs) {
                             pkt.stream_index(0);
                             pkt.pts(written * frameDuration);
@@ -117,6 +127,36 @@ public final class Mp4Concat {
             }
             avformat_free_context(ofmt);
         }
+    }
+
+    /**
+     * The size of the NAL unit lengths in the stream's packets (avcC: 1, 2 or 4 bytes); 0 when the
+     * stream does not say (no check is made then).
+     */
+    private static int nalLengthSize(AVStream stream) {
+        BytePointer extra = stream.codecpar().extradata();
+        if (extra == null || stream.codecpar().extradata_size() < 5 || extra.get(0) != 1) {
+            return 0;
+        }
+        return (extra.get(4) & 0x03) + 1;
+    }
+
+    /** Whether the packet's NAL units, each prefixed with its length, fill it exactly (a cut one does not). */
+    static boolean intact(AVPacket pkt, int lengthSize) {
+        if (lengthSize == 0) {
+            return true;
+        }
+        int size = pkt.size();
+        BytePointer data = pkt.data();
+        long at = 0;
+        while (at + lengthSize <= size) {
+            long length = 0;
+            for (int i = 0; i < lengthSize; i++) {
+                length = (length << 8) | (data.get(at + i) & 0xFF);
+            }
+            at += lengthSize + length;
+        }
+        return size > 0 && at == size;
     }
 
     private static void open(AVFormatContext ofmt, Path out) throws IOException {

@@ -55,6 +55,97 @@ class RecordingsTest {
     }
 
     @Test
+    void shouldMakeAPartCutShortWholeFromTheTopicsWithEveryFrameOnce() throws Exception {
+        List<Long> asked = new ArrayList<>();
+        Rebuilder topics = (camera, s, from, to) -> {
+            asked.add(from);
+            asked.add(to);
+            List<Rebuilder.Frame> frames = new ArrayList<>();
+            for (long seq = from; seq < Math.min(to, 30); seq++) {
+                frames.add(new Rebuilder.Frame(seq, 10, picture((int) seq), line(seq)));
+            }
+            return frames;
+        };
+        writeThenCutTheFirstPartShort(true, true);
+        Recordings second = new Recordings(out, Duration.ofMinutes(5), topics);
+        for (int seq = 12; seq < 30; seq++) {
+            second.append("cam", meta(seq, false), picture(seq), line(seq));
+        }
+
+        long frames = second.finish("cam", session, "{\"summary\":{}}");
+
+        assertThat(asked).hasSize(2);
+        assertThat(asked.get(0))
+                .as("made again from the first frame the cut part lost")
+                .isLessThan(12L);
+        assertThat(asked.get(1)).as("up to where the next part starts").isEqualTo(12L);
+        assertThat(frames).isEqualTo(30);
+        assertThat(decodedFrames(out.resolve("cam").resolve(Recordings.VIDEO))).isEqualTo(30);
+        assertThat(Files.readAllLines(out.resolve("cam").resolve(Recordings.STATS), StandardCharsets.UTF_8))
+                .isEqualTo(lines(0, 30));
+    }
+
+    @Test
+    void shouldKeepWhatADamagedPartHoldsIntactWhenTheTopicsCannotMakeItWhole() throws Exception {
+        writeThenCutTheFirstPartShort(true, false);
+        Recordings second = new Recordings(out, Duration.ofMinutes(5));
+        for (int seq = 12; seq < 30; seq++) {
+            second.append("cam", meta(seq, false), picture(seq), line(seq));
+        }
+
+        long frames = second.finish("cam", session, "{\"summary\":{}}");
+
+        List<String> lines = Files.readAllLines(out.resolve("cam").resolve(Recordings.STATS), StandardCharsets.UTF_8);
+        assertThat(frames).isLessThan(30).isEqualTo(lines.size());
+        assertThat(decodedFrames(out.resolve("cam").resolve(Recordings.VIDEO)))
+                .as("every frame in the video decodes: none cut short")
+                .isEqualTo(frames);
+        assertThat(lines).endsWith(lines(12, 30).toArray(String[]::new));
+        assertThat(lines).startsWith(line(0));
+    }
+
+    /** Frames 0..19 into a part, which a crash or a full disk then cuts to half its size (video, lines or both). */
+    private void writeThenCutTheFirstPartShort(boolean video, boolean stats) throws Exception {
+        Recordings first = new Recordings(out, Duration.ofMinutes(5));
+        for (int seq = 0; seq < 20; seq++) {
+            first.append("cam", meta(seq, false), picture(seq), line(seq));
+        }
+        first.close();
+        Path parts = out.resolve("cam").resolve(Recordings.PARTS).resolve(session.toString());
+        for (String name : List.of(video ? "000000000000.mp4" : "", stats ? "000000000000.jsonl" : "")) {
+            if (!name.isEmpty()) {
+                byte[] whole = Files.readAllBytes(parts.resolve(name));
+                Files.write(parts.resolve(name), java.util.Arrays.copyOf(whole, cut(whole, name.endsWith(".mp4"))));
+            }
+        }
+    }
+
+    /**
+     * Where to cut a file to about half: a video inside the payload of a fragment (10 bytes into its
+     * mdat box), so its last packet is cut short as a crash or a full disk leaves it; text anywhere.
+     */
+    private static int cut(byte[] file, boolean video) {
+        int half = file.length / 2;
+        if (!video) {
+            return half + 3;
+        }
+        for (int at = half; at > 4; at--) {
+            if (file[at] == 'm' && file[at + 1] == 'd' && file[at + 2] == 'a' && file[at + 3] == 't') {
+                return at + 4 + 10;
+            }
+        }
+        throw new AssertionError("no fragment in the first half of the video");
+    }
+
+    private static List<String> lines(long from, long to) {
+        List<String> out = new ArrayList<>();
+        for (long seq = from; seq < to; seq++) {
+            out.add(line(seq));
+        }
+        return out;
+    }
+
+    @Test
     void shouldRollLiveFilesByCaptureTimeAndCloseThemSoTheyPlay() throws Exception {
         Recordings recordings = new Recordings(out, Duration.ofSeconds(1));
         for (int seq = 0; seq < 25; seq++) { // 10 fps: 2.5 s of capture time
@@ -117,9 +208,13 @@ class RecordingsTest {
     }
 
     private static BufferedImage picture(int seq) {
+        return picture((long) seq);
+    }
+
+    private static BufferedImage picture(long seq) {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_3BYTE_BGR);
         var g = img.createGraphics();
-        g.setColor(new java.awt.Color(seq * 8 % 256, 100, 200));
+        g.setColor(new java.awt.Color((int) (seq * 8 % 256), 100, 200));
         g.fillRect(0, 0, W, H);
         g.dispose();
         return img;
