@@ -1,5 +1,6 @@
 package io.segstream.sink;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidTimestampException;
@@ -65,5 +66,5 @@ public final class OutputRecordErrors implements ProductionExceptionHandler {
     }
 
     @Override
-    public void configure(java.util.Map<String, ?> configs) {}
+    public void configure(Map<String, ?> configs) {}
 }

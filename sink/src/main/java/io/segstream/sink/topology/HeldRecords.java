@@ -14,10 +14,11 @@ final class HeldRecords {
 
     /**
      * The bounds: per camera in records and bytes, and in bytes for all the tasks of a sink.
-     * The defaults leave room for ingest's in-flight window (64 frames of a camera) of 4K frames.
+     * The defaults leave room for ingest's in-flight window (64 frames of a camera) of 1080p frames
+     * (about 0.3 MB each) many times over, and for 4K frames waiting a moment for their masks.
      */
     record Limits(int perCameraRecords, long perCameraBytes, long totalBytes) {
-        static final Limits DEFAULT = new Limits(1000, 128L * 1024 * 1024, 512L * 1024 * 1024);
+        static final Limits DEFAULT = new Limits(1000, 64L * 1024 * 1024, 256L * 1024 * 1024);
     }
 
     /** The bytes all the tasks of one sink instance hold, shared between their stream threads. */

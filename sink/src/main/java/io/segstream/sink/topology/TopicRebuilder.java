@@ -14,10 +14,13 @@ import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.PictureSize;
 import io.segstream.protocol.Size;
 import io.segstream.protocol.Taxonomy;
+import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.output.Rebuilder;
 import io.segstream.sink.overlay.OverlayRenderer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -223,7 +226,7 @@ final class TopicRebuilder implements Rebuilder {
         read(
                 consumer,
                 parts,
-                (r, meta) -> lines.put(meta.sequence(), new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)),
+                (r, meta) -> lines.put(meta.sequence(), new String(r.value(), StandardCharsets.UTF_8)),
                 camera,
                 session,
                 from,
@@ -238,7 +241,7 @@ final class TopicRebuilder implements Rebuilder {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                io.segstream.protocol.Topics.MAX_RECORD_BYTES);
+                Topics.MAX_RECORD_BYTES);
         return new KafkaConsumer<>(
                 KafkaClientProperties.consumer(config.bootstrapServers(), own, config.kafka()),
                 new StringDeserializer(),
@@ -248,7 +251,7 @@ final class TopicRebuilder implements Rebuilder {
     private static JsonNode readJson(String line) {
         try {
             return JSON.readTree(line);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new MalformedRecordException("a frame-stats line that does not parse: " + e.getMessage(), e);
         }
     }
