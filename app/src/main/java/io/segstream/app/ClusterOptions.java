@@ -4,6 +4,7 @@ import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,6 +37,20 @@ final class ClusterOptions {
     /** The Kafka client properties of every client of this service: --kafka-config's, then --kafka-property's. */
     Map<String, String> kafka() {
         return client.properties();
+    }
+
+    /**
+     * The sink's Kafka Streams properties: its internal topics (changelogs) with the topics'
+     * replication factor and, from 3 copies on, 2 in sync; then the client properties over them.
+     */
+    Map<String, String> streamsKafka() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("replication.factor", Short.toString(replicationFactor));
+        if (replicationFactor >= 3) {
+            out.put("topic.min.insync.replicas", "2");
+        }
+        out.putAll(kafka());
+        return out;
     }
 
     /** Adds each problem with the options, naming the option. */

@@ -2,21 +2,36 @@ package io.segstream.app;
 
 import io.segstream.app.http.HttpEndpoint;
 import io.segstream.broker.EmbeddedKafka;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.Uuid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code segstream kafka}: a persistent single-node Kafka broker to run the services against on one machine. */
+/**
+ * {@code segstream kafka}: a persistent Kafka node (KRaft, broker and controller) to run the services
+ * against without Docker: a single-node cluster by default, or one node of a cluster of several
+ * ({@code --node-id}, {@code --controller-quorum}).
+ */
 @Command(
         name = "kafka",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs a single-node Kafka broker (KRaft, from Kafka's own jars) whose data survives restarts,",
-            "for running ingest, segment and sink as separate processes on one machine without Docker.",
+            "Runs a Kafka node (KRaft broker and controller, from Kafka's own jars) whose data survives restarts,",
+            "for running ingest, segment and sink as separate processes without Docker: a single-node cluster,",
+            "or one node of several (--node-id, --controller-quorum; three nodes or more keep 3 copies of every",
+            "topic created with the cluster's default and of its offsets and transactions, 2 in sync).",
             "Runs until stopped (SIGTERM, Ctrl-C: a clean shutdown)."
         })
 final class KafkaCommand implements Callable<Integer> {
@@ -33,6 +48,24 @@ final class KafkaCommand implements Callable<Integer> {
     @Option(names = "--controller-port", defaultValue = "9093")
     int controllerPort;
 
+    @Option(names = "--node-id", defaultValue = "1")
+    int nodeId;
+
+    @Option(names = "--controller-quorum", paramLabel = "ID@HOST:PORT[,...]")
+    String quorum;
+
+    @Option(names = "--cluster-id", paramLabel = "ID")
+    String clusterId;
+
+    @Option(names = "--advertised", paramLabel = "HOST:PORT")
+    String advertised;
+
+    /** The most nodes of a quorum. */
+    static final int MAX_VOTERS = 9;
+
+    private static final Pattern VOTER = Pattern.compile("(\\d{1,4})@([A-Za-z0-9.-]{1,253}):(\\d{1,5})");
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]{1,253}:\\d{1,5}");
+
     @Override
     public Integer call() throws Exception {
         ServiceRunner runner = new ServiceRunner("kafka");
@@ -48,17 +81,79 @@ final class KafkaCommand implements Callable<Integer> {
         if (!address.matches("[A-Za-z0-9.-]{1,253}")) {
             problems.add("--address must be a host name or IPv4 address, got '" + address + "'");
         }
+        List<String> voters = voters(problems);
+        if (advertised != null && !HOST_PORT.matcher(advertised).matches()) {
+            problems.add("--advertised must be HOST:PORT, got '" + advertised + "'");
+        }
+        if (clusterId != null && !clusterId.matches("[A-Za-z0-9_-]{22}")) {
+            problems.add(
+                    "--cluster-id must be a Kafka cluster id (22 characters of base64url), got '" + clusterId + "'");
+        }
         if (!problems.isEmpty()) {
             return runner.refuse(problems);
         }
+        EmbeddedKafka.Node node = new EmbeddedKafka.Node(
+                nodeId,
+                address,
+                port,
+                controllerPort,
+                advertised == null ? address + ":" + port : advertised,
+                voters,
+                clusterId == null ? clusterIdOf(voters) : clusterId);
         EmbeddedKafka kafka;
         try {
-            kafka = EmbeddedKafka.persistent(dataDir, address, port, controllerPort);
+            kafka = EmbeddedKafka.persistent(dataDir, node);
         } catch (RuntimeException e) {
             return runner.refuse(List.of("the broker did not start: " + rootMessage(e)));
         }
-        runner.print("ready at " + kafka.bootstrapServers() + ", data in " + dataDir.toAbsolutePath());
+        runner.print("ready at " + kafka.bootstrapServers() + ", data in " + dataDir.toAbsolutePath()
+                + (voters.size() > 1 ? " (node " + nodeId + " of " + voters.size() + ")" : ""));
         return runner.serve(null, null, new Running(kafka));
+    }
+
+    /** The quorum: given, or this node alone; every problem added to {@code problems}. */
+    private List<String> voters(List<String> problems) {
+        if (nodeId < 0 || nodeId > 9999) {
+            problems.add("--node-id must be 0-9999, got " + nodeId);
+        }
+        if (quorum == null) {
+            return List.of(nodeId + "@" + address + ":" + controllerPort);
+        }
+        List<String> voters = List.of(quorum.split(",", -1));
+        Set<String> ids = new HashSet<>();
+        for (String v : voters) {
+            Matcher m = VOTER.matcher(v.strip());
+            if (!m.matches()) {
+                problems.add("--controller-quorum: '" + v + "' is not ID@HOST:PORT");
+            } else if (!ids.add(m.group(1))) {
+                problems.add("--controller-quorum names node " + m.group(1) + " twice");
+            }
+        }
+        if (voters.size() > MAX_VOTERS) {
+            problems.add("--controller-quorum has " + voters.size() + " nodes, at most " + MAX_VOTERS);
+        }
+        if (!ids.contains(Integer.toString(nodeId))) {
+            problems.add("--controller-quorum does not name this node (--node-id " + nodeId + ")");
+        }
+        return voters.stream().map(String::strip).toList();
+    }
+
+    /**
+     * A cluster id derived from the quorum, so that nodes given the same quorum are formatted with
+     * the same id without one being passed around; a single node's is random.
+     */
+    static String clusterIdOf(List<String> voters) {
+        if (voters.size() == 1) {
+            return Uuid.randomUuid().toString();
+        }
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256")
+                    .digest(String.join(",", voters.stream().sorted().toList()).getBytes(StandardCharsets.UTF_8));
+            ByteBuffer b = ByteBuffer.wrap(sha);
+            return new Uuid(b.getLong() | 2, b.getLong()).toString(); // never one of Kafka's reserved ids (0, 1)
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     private static String rootMessage(Throwable e) {

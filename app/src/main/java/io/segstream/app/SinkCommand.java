@@ -94,7 +94,7 @@ final class SinkCommand implements Callable<Integer> {
                         applicationId.orElse(cluster.prefixed(SinkConfig.DEFAULT_APPLICATION_ID)),
                         stateDir,
                         outputDir))
-                .withKafka(cluster.kafka());
+                .withKafka(cluster.streamsKafka());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LiveBoard board = new LiveBoard();
         Optional<LiveView> liveView;

@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka (KRaft, combined broker and controller) running inside this JVM, built from
- * Kafka's own server jars. {@link #start()} listens on 127.0.0.1 on free ports, keeps its log in a
+ * A Kafka node (KRaft, combined broker and controller) running inside this JVM, built from Kafka's
+ * own server jars: a single-node cluster, or one node of several ({@link Node}). {@link #start()} listens on 127.0.0.1 on free ports, keeps its log in a
  * temporary directory and removes it on {@link #close()}; {@link #persistent} keeps its data in a
  * directory of yours across restarts ({@code segstream kafka}).
  */
@@ -56,12 +56,67 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * A node of a KRaft cluster whose nodes are each broker and controller: its id, where it listens
+     * (clients on {@code host:port}, its controller on {@code host:controllerPort}), the address it
+     * gives clients ({@code advertised}, {@code host:port}), the controller quorum ({@code id@host:port}
+     * of every node, its own included) and the cluster id all nodes are formatted with.
+     */
+    public record Node(
+            int id,
+            String host,
+            int port,
+            int controllerPort,
+            String advertised,
+            List<String> voters,
+            String clusterId) {
+
+        public Node {
+            voters = List.copyOf(voters);
+        }
+
+        /** A cluster of this one node, on {@code host}. */
+        public static Node single(String host, int port, int controllerPort) {
+            return new Node(
+                    1,
+                    host,
+                    port,
+                    controllerPort,
+                    host + ":" + port,
+                    List.of("1@" + host + ":" + controllerPort),
+                    Uuid.randomUuid().toString());
+        }
+
+        /**
+         * How many copies the cluster keeps of the topics it creates for itself (offsets,
+         * transactions) and of topics created with its default: 3 with three nodes or more, else one
+         * per node; at least 2 in sync for a write with three or more.
+         */
+        int replicationFactor() {
+            return Math.min(3, voters.size());
+        }
+
+        int minInSync() {
+            return replicationFactor() >= 3 ? 2 : 1;
+        }
+    }
+
+    /**
      * Starts a broker whose data lives in {@code dataDir} (formatted when it holds no broker yet,
      * kept as it is otherwise), listening for clients on {@code host:port} and for its controller on
      * {@code host:controllerPort}; waits until it answers. {@link #close()} shuts it down and keeps
      * the data.
      */
     public static EmbeddedKafka persistent(Path dataDir, String host, int port, int controllerPort) {
+        return persistent(dataDir, Node.single(host, port, controllerPort));
+    }
+
+    /**
+     * Starts {@code node} of a cluster on {@code dataDir} (formatted with the node's id and the
+     * cluster id when it holds no broker yet) and waits until it answers, which takes the quorum: a
+     * majority of the controllers must be up.
+     */
+    public static EmbeddedKafka persistent(Path dataDir, Node node) {
+        String host = node.host();
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -70,11 +125,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         boolean formatted = Files.exists(dataDir.resolve("meta.properties"));
         if (!formatted) {
-            format(dataDir, false, List.of());
+            format(dataDir, node, false, List.of());
         }
-        Properties props = serverProperties(dataDir, host, port, controllerPort);
+        Properties props = serverProperties(dataDir, node);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-        String bootstrap = host + ":" + port;
+        String bootstrap = node.advertised();
         EmbeddedKafka kafka = new EmbeddedKafka(server, dataDir, bootstrap, false);
         try {
             server.startup();
@@ -83,7 +138,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             kafka.close();
             throw e;
         }
-        LOG.info("Kafka (KRaft) ready at {} with its data in {}{}", bootstrap, dataDir, formatted ? "" : " (new)");
+        LOG.info(
+                "Kafka (KRaft) node {} of {} ready at {} with its data in {}{}",
+                node.id(),
+                node.voters().size(),
+                bootstrap,
+                dataDir,
+                formatted ? "" : " (new)");
         return kafka;
     }
 
@@ -131,9 +192,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         int port = freePort();
         int controllerPort = freePort();
-        Properties props = serverProperties(logDir, "127.0.0.1", port, controllerPort);
+        Node node = Node.single("127.0.0.1", port, controllerPort);
+        Properties props = serverProperties(logDir, node);
         security.ifPresent(sec -> secure(props, sec, port, controllerPort));
-        format(logDir, true, security.map(sec -> scram(sec.users())).orElse(List.of()));
+        format(logDir, node, true, security.map(sec -> scram(sec.users())).orElse(List.of()));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         String bootstrap = "127.0.0.1:" + port;
         EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, bootstrap, true);
@@ -169,29 +231,36 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Properties serverProperties(Path logDir, String host, int port, int controllerPort) {
+    private static Properties serverProperties(Path logDir, Node node) {
+        String host = node.host();
+        String rf = Integer.toString(node.replicationFactor());
+        String minIsr = Integer.toString(node.minInSync());
         Properties p = new Properties();
         p.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.voters", "1@" + host + ":" + controllerPort),
+                Map.entry("node.id", Integer.toString(node.id())),
+                Map.entry("controller.quorum.voters", String.join(",", node.voters())),
                 Map.entry(
                         "listeners",
-                        "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://" + host + ":" + port),
+                        "PLAINTEXT://" + host + ":" + node.port() + ",CONTROLLER://" + host + ":"
+                                + node.controllerPort()),
+                Map.entry("advertised.listeners", "PLAINTEXT://" + node.advertised()),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("log.dirs", logDir.toString()),
                 Map.entry("num.partitions", "1"),
                 Map.entry("auto.create.topics.enable", "false"),
-                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.replication.factor", rf),
                 Map.entry("offsets.topic.num.partitions", "4"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.replication.factor", rf),
+                Map.entry("transaction.state.log.min.isr", minIsr),
                 Map.entry("transaction.state.log.num.partitions", "4"),
-                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", rf),
+                Map.entry("share.coordinator.state.topic.min.isr", minIsr),
+                // topics created with the cluster's default (Kafka Streams' internal topics among them)
+                Map.entry("default.replication.factor", rf),
+                Map.entry("min.insync.replicas", minIsr),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 Map.entry("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES)),
                 Map.entry("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES)),
@@ -259,12 +328,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .toList();
     }
 
-    private static void format(Path logDir, boolean deleteOnFailure, List<String> scramUsers) {
+    private static void format(Path logDir, Node node, boolean deleteOnFailure, List<String> scramUsers) {
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
             new Formatter()
                     .setPrintStream(quiet)
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(node.id())
+                    .setClusterId(node.clusterId())
                     .setControllerListenerName("CONTROLLER")
                     .setMetadataLogDirectory(logDir.toString())
                     .setDirectories(List.of(logDir.toString()))

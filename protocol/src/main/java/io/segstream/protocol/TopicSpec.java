@@ -1,5 +1,6 @@
 package io.segstream.protocol;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,6 +15,9 @@ import java.util.Objects;
 public record TopicSpec(
         String name, int partitions, short replicationFactor, Map<String, String> configs, boolean joined) {
 
+    /** The topic config of how many copies must hold a write (acks=all) before it is acknowledged. */
+    public static final String MIN_IN_SYNC = "min.insync.replicas";
+
     public TopicSpec {
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
@@ -24,6 +28,12 @@ public record TopicSpec(
         }
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("topic " + name + ": replication factor must be >= 1");
+        }
+        if (replicationFactor >= 3 && !configs.containsKey(MIN_IN_SYNC)) {
+            // three copies or more: a write is acknowledged once two hold it, so one broker lost loses nothing
+            Map<String, String> withIsr = new HashMap<>(configs);
+            withIsr.put(MIN_IN_SYNC, "2");
+            configs = withIsr;
         }
         configs = Map.copyOf(configs);
     }

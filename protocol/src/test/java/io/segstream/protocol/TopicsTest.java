@@ -34,4 +34,12 @@ class TopicsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("frames: partitions must be >= 1");
     }
+
+    @Test
+    void shouldAskTwoCopiesInSyncOfEveryTopicWithThreeReplicasOrMore() {
+        assertThat(Topics.DEFAULT.specs(2, (short) 3, Duration.ofHours(1)))
+                .allSatisfy(t -> assertThat(t.configs()).containsEntry(TopicSpec.MIN_IN_SYNC, "2"));
+        assertThat(Topics.DEFAULT.specs(2, (short) 1, Duration.ofHours(1)))
+                .allSatisfy(t -> assertThat(t.configs()).doesNotContainKey(TopicSpec.MIN_IN_SYNC));
+    }
 }
