@@ -46,17 +46,7 @@ class BrokerRestartIT {
         int port = Tools.freePort();
         int controllerPort = Tools.freePort();
         String bootstrap = "127.0.0.1:" + port;
-        KafkaBroker kafka = new KafkaBroker() {
-            @Override
-            public String bootstrapServers() {
-                return bootstrap;
-            }
-
-            @Override
-            public String backend() {
-                return "segstream kafka";
-            }
-        };
+        KafkaBroker kafka = ServiceProcesses.broker(bootstrap, "segstream kafka");
         Path data = work.resolve("kafka-data");
         Path out = work.resolve("out");
         try (ServiceProcesses services = new ServiceProcesses(work)) {

@@ -11,6 +11,7 @@ import io.segstream.testkit.TestTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
@@ -28,19 +29,7 @@ class RunCommandFailureTest {
         Path missing = work.resolve("no-such-clip.mp4");
         Path out = work.resolve("out");
 
-        StdErr.Captured run = StdErr.capture(() -> Main.execute(
-                "run",
-                "-i",
-                good.toString(),
-                "-i",
-                missing.toString(),
-                "-m",
-                Assets.require(Assets.SAVED_MODEL).toString(),
-                "-o",
-                out.toString(),
-                "--bootstrap-servers=" + kafka.bootstrapServers(),
-                "--topic-prefix=" + TestTopics.uniquePrefix("fail"),
-                "--model-cache=" + work.resolve("cache").toString()));
+        StdErr.Captured run = runOn(kafka, "fail", out, good, missing);
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.stderr())
@@ -54,17 +43,7 @@ class RunCommandFailureTest {
         Path missing = work.resolve("no-such-clip.mp4");
         Path out = work.resolve("out");
 
-        StdErr.Captured run = StdErr.capture(() -> Main.execute(
-                "run",
-                "-i",
-                missing.toString(),
-                "-m",
-                Assets.require(Assets.SAVED_MODEL).toString(),
-                "-o",
-                out.toString(),
-                "--bootstrap-servers=" + kafka.bootstrapServers(),
-                "--topic-prefix=" + TestTopics.uniquePrefix("nothing"),
-                "--model-cache=" + work.resolve("cache").toString()));
+        StdErr.Captured run = runOn(kafka, "nothing", out, missing);
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.stderr()).contains("segstream: camera no-such-clip: cannot open input " + missing);
@@ -78,17 +57,7 @@ class RunCommandFailureTest {
         Files.writeString(out.resolve("blocked"), "a file where the camera's directory would go");
 
         LogCapture log = new LogCapture();
-        StdErr.Captured run = StdErr.capture(() -> Main.execute(
-                "run",
-                "-i",
-                clip.toString(),
-                "-m",
-                Assets.require(Assets.SAVED_MODEL).toString(),
-                "-o",
-                out.toString(),
-                "--bootstrap-servers=" + kafka.bootstrapServers(),
-                "--topic-prefix=" + TestTopics.uniquePrefix("blocked"),
-                "--model-cache=" + work.resolve("cache").toString()));
+        StdErr.Captured run = runOn(kafka, "blocked", out, clip);
 
         List<String> lines = run.stderr().lines().filter(l -> !l.isBlank()).toList();
         assertThat(run.code()).isEqualTo(1);
@@ -133,5 +102,22 @@ class RunCommandFailureTest {
         assertThat(run.stderr())
                 .contains("--jpeg-quality must be 1..100, got 0")
                 .contains("--overlay-alpha must be within 0..1, got 2.0");
+    }
+
+    /** {@code segstream run} of the inputs with the saved model into {@code out}, on the test's broker. */
+    private StdErr.Captured runOn(KafkaBroker kafka, String prefix, Path out, Path... inputs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run"));
+        for (Path input : inputs) {
+            args.addAll(List.of("-i", input.toString()));
+        }
+        args.addAll(List.of(
+                "-m",
+                Assets.require(Assets.SAVED_MODEL).toString(),
+                "-o",
+                out.toString(),
+                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic-prefix=" + TestTopics.uniquePrefix(prefix),
+                "--model-cache=" + work.resolve("cache").toString()));
+        return StdErr.capture(() -> Main.execute(args.toArray(String[]::new)));
     }
 }

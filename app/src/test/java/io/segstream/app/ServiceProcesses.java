@@ -7,6 +7,7 @@ import io.segstream.protocol.Topics;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.Eventually;
+import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,21 @@ final class ServiceProcesses implements AutoCloseable {
             processes.put(name + "@" + before.pid(), before);
         }
         return p;
+    }
+
+    /** The cluster the processes run against, as the test helpers take it. */
+    static KafkaBroker broker(String bootstrap, String backend) {
+        return new KafkaBroker() {
+            @Override
+            public String bootstrapServers() {
+                return bootstrap;
+            }
+
+            @Override
+            public String backend() {
+                return backend;
+            }
+        };
     }
 
     /** A path in the work directory. */

@@ -62,17 +62,7 @@ class ThreeBrokerClusterIT {
             clients.add("127.0.0.1:" + ports[i]);
         }
         String bootstrap = String.join(",", clients);
-        KafkaBroker kafka = new KafkaBroker() {
-            @Override
-            public String bootstrapServers() {
-                return bootstrap;
-            }
-
-            @Override
-            public String backend() {
-                return "three segstream kafka nodes";
-            }
-        };
+        KafkaBroker kafka = ServiceProcesses.broker(bootstrap, "three segstream kafka nodes");
         Path out = work.resolve("out");
         try (ServiceProcesses services = new ServiceProcesses(work)) {
             Process[] brokers = new Process[NODES];

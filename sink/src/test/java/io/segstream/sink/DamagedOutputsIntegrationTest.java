@@ -8,6 +8,7 @@ import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.Topics;
 import io.segstream.sink.output.Recordings;
+import io.segstream.testkit.Clips;
 import io.segstream.testkit.Eventually;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,7 +90,7 @@ class DamagedOutputsIntegrationTest {
             reparsed.add(JSON.readTree(line).toString());
         }
         assertThat(reparsed).as("the lines are frame-stats' records").isEqualTo(published);
-        assertThat(decodedFrames(dir.resolve(Recordings.VIDEO)))
+        assertThat(Clips.frameCount(dir.resolve(Recordings.VIDEO)))
                 .as("frames that decode")
                 .isEqualTo(FRAMES);
         assertThat(JSON.readTree(dir.resolve(Recordings.SUMMARY).toFile())
@@ -120,17 +120,6 @@ class DamagedOutputsIntegrationTest {
         byte[] j = Files.readAllBytes(jsonl);
         Files.write(jsonl, Arrays.copyOf(j, j.length / 2 + 3));
         return List.of(video, jsonl);
-    }
-
-    private static long decodedFrames(Path video) throws Exception {
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
-            g.start();
-            long n = 0;
-            while (g.grabImage() != null) {
-                n++;
-            }
-            return n;
-        }
     }
 
     private SinkConfig config(KafkaBroker kafka, Topics topics, String state, Path out) throws Exception {

@@ -8,6 +8,7 @@ import io.segstream.ingest.source.SourceKind;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
+import io.segstream.testkit.HostileFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -103,16 +104,8 @@ class CamerasFileTest {
     @Test
     @org.junit.jupiter.api.Timeout(10)
     void shouldRefuseACamerasFileHoldingAFiftyMegabyteStringBeforeParsingIt() throws Exception {
-        Path big = dir.resolve("big.yaml");
-        try (java.io.Writer w = Files.newBufferedWriter(big)) {
-            w.write("cameras:\n  - id: a\n    source: \"");
-            char[] chunk = new char[1 << 20];
-            java.util.Arrays.fill(chunk, 'a');
-            for (int i = 0; i < 50; i++) {
-                w.write(chunk);
-            }
-            w.write("\"\n");
-        }
+        Path big =
+                HostileFiles.withLongString(dir.resolve("big.yaml"), "cameras:\n  - id: a\n    source: \"", 50, "\"\n");
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> CamerasFile.load(big));
 

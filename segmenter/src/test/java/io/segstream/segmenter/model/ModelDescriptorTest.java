@@ -7,6 +7,7 @@ import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.Scale;
 import io.segstream.testkit.Assets;
+import io.segstream.testkit.HostileFiles;
 import io.segstream.testkit.IntegrationTest;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
@@ -59,16 +60,7 @@ class ModelDescriptorTest {
     @Test
     @org.junit.jupiter.api.Timeout(10)
     void shouldRefuseADescriptorHoldingAFiftyMegabyteStringBeforeParsingIt() throws Exception {
-        Path big = dir.resolve("big.yaml");
-        try (java.io.Writer w = Files.newBufferedWriter(big)) {
-            w.write("name: \"");
-            char[] chunk = new char[1 << 20];
-            java.util.Arrays.fill(chunk, 'a');
-            for (int i = 0; i < 50; i++) {
-                w.write(chunk);
-            }
-            w.write("\"\n");
-        }
+        Path big = HostileFiles.withLongString(dir.resolve("big.yaml"), "name: \"", 50, "\"\n");
 
         assertThatThrownBy(() -> DescriptorFile.read(big))
                 .isInstanceOf(InvalidModelException.class)

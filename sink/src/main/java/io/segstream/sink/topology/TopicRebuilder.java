@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -153,6 +154,7 @@ final class TopicRebuilder implements Rebuilder {
                 line);
     }
 
+    /** The session's masks in [from, to) by sequence, and every model description of the partition by id and digest. */
     private void readMasks(
             KafkaConsumer<String, byte[]> consumer,
             String camera,
@@ -161,32 +163,19 @@ final class TopicRebuilder implements Rebuilder {
             long to,
             Map<Long, ConsumerRecord<String, byte[]>> masks,
             Map<String, ModelDescription> models) {
-        List<TopicPartition> parts = List.of(new TopicPartition(config.topics().masks(), partition));
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
-        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-        long deadline = System.nanoTime() + READ_LIMIT.toNanos();
-        while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-                try {
-                    if (WireHeaders.isModelDescription(r.headers())) {
-                        ModelDescription d = ModelDescriptionJson.read(r.value());
-                        if (d.model().equals(r.key())) {
-                            models.put(d.model() + '\0' + ModelDescriptionJson.digest(d), d);
-                        }
-                    } else if (camera.equals(r.key()) && !WireHeaders.isEndOfStream(r.headers())) {
-                        FrameMeta meta = WireHeaders.readMask(r.headers()).frame();
-                        if (meta.session().equals(session) && meta.sequence() >= from && meta.sequence() < to) {
-                            masks.put(meta.sequence(), r);
-                        }
-                    }
-                } catch (MalformedRecordException e) {
-                    // a record the join refused: not in the files either
+        scan(consumer, List.of(new TopicPartition(config.topics().masks(), partition)), r -> {
+            if (WireHeaders.isModelDescription(r.headers())) {
+                ModelDescription d = ModelDescriptionJson.read(r.value());
+                if (d.model().equals(r.key())) {
+                    models.put(d.model() + '\0' + ModelDescriptionJson.digest(d), d);
                 }
+            } else {
+                ofSession(r, camera, session, from, to).ifPresent(meta -> masks.put(meta.sequence(), r));
             }
-        }
+        });
     }
 
+    /** The camera's records of the session with a sequence in [from, to), to {@code take}. */
     private void read(
             KafkaConsumer<String, byte[]> consumer,
             List<TopicPartition> parts,
@@ -195,20 +184,33 @@ final class TopicRebuilder implements Rebuilder {
             UUID session,
             long from,
             long to) {
+        scan(consumer, parts, r -> ofSession(r, camera, session, from, to).ifPresent(meta -> take.accept(r, meta)));
+    }
+
+    /** The record's frame identity when it is one of the camera's session in [from, to). */
+    private static Optional<FrameMeta> ofSession(
+            ConsumerRecord<String, byte[]> r, String camera, UUID session, long from, long to) {
+        if (!camera.equals(r.key()) || WireHeaders.isEndOfStream(r.headers())) {
+            return Optional.empty();
+        }
+        FrameMeta meta = WireHeaders.readFrame(r.headers());
+        boolean in = meta.session().equals(session) && meta.sequence() >= from && meta.sequence() < to;
+        return in ? Optional.of(meta) : Optional.empty();
+    }
+
+    /** Every record of the partitions up to their end now (at most {@link #READ_LIMIT}), to {@code each}. */
+    private static void scan(
+            KafkaConsumer<String, byte[]> consumer,
+            List<TopicPartition> parts,
+            Consumer<ConsumerRecord<String, byte[]>> each) {
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
         Map<TopicPartition, Long> end = consumer.endOffsets(parts);
         long deadline = System.nanoTime() + READ_LIMIT.toNanos();
         while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-                if (!camera.equals(r.key()) || WireHeaders.isEndOfStream(r.headers())) {
-                    continue;
-                }
                 try {
-                    FrameMeta meta = WireHeaders.readFrame(r.headers());
-                    if (meta.session().equals(session) && meta.sequence() >= from && meta.sequence() < to) {
-                        take.accept(r, meta);
-                    }
+                    each.accept(r);
                 } catch (MalformedRecordException e) {
                     // a record the join refused: not in the files either
                 }
