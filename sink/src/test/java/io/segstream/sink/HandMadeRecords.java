@@ -23,11 +23,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Frames, masks and model descriptions a test writes as a producer would, without ingest or a segmenter. */
 final class HandMadeRecords {
@@ -40,30 +44,39 @@ final class HandMadeRecords {
     private final Topics topics;
 
     HandMadeRecords(KafkaBroker kafka, Topics topics) {
-        this.producer = TestTopics.producer(kafka);
+        // one request in flight: a first batch refused by a partition still taking its leader
+        // (NOT_LEADER_OR_FOLLOWER) is retried before the next is sent, never out of sequence
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        1),
+                new StringSerializer(),
+                new ByteArraySerializer());
         this.topics = topics;
     }
 
-    /** A model description on masks, keyed by its model id. */
-    void describe(ModelDescription d) {
+    /** A model description on masks, keyed by its model id; waits until the broker has it. */
+    void describe(ModelDescription d) throws Exception {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(
                 topics.masks(), d.model(), ModelDescriptionJson.write(d).getBytes(StandardCharsets.UTF_8));
         WireHeaders.writeModelDescription(r.headers());
-        producer.send(r);
+        producer.send(r).get();
     }
 
-    /** A frame (a picture of its own colour) and its all-class-0 mask, made with {@code model}. */
-    void frameAndMask(String camera, UUID session, long seq, long captureUs, ModelDescription model) {
+    /** A frame (a picture of its own colour) and its all-class-0 mask, made with {@code model}; waits until both are written. */
+    void frameAndMask(String camera, UUID session, long seq, long captureUs, ModelDescription model) throws Exception {
         FrameMeta meta = new FrameMeta(session, seq, seq * 40_000, captureUs, W, H, ImageEncoding.PNG, -1, 25, false);
         ProducerRecord<String, byte[]> frame = new ProducerRecord<>(topics.frames(), camera, picture(seq));
         WireHeaders.writeFrame(frame.headers(), meta);
-        producer.send(frame);
+        producer.send(frame).get();
         ProducerRecord<String, byte[]> mask =
                 new ProducerRecord<>(topics.masks(), camera, MaskCodec.encode(new LabelMap(W, H, new byte[W * H])));
         WireHeaders.writeMask(
                 mask.headers(),
                 new MaskMeta(meta, model.model(), 1000, MaskStatus.OK, ModelDescriptionJson.digest(model)));
-        producer.send(mask);
+        producer.send(mask).get();
     }
 
     /** The session's end of stream on frames and masks. */

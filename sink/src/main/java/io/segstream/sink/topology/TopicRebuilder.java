@@ -145,8 +145,8 @@ final class TopicRebuilder implements Rebuilder {
         }
         Map<String, Double> fractions = new LinkedHashMap<>();
         stats.path("classes")
-                .fields()
-                .forEachRemaining(c -> fractions.put(c.getKey(), c.getValue().asDouble()));
+                .properties()
+                .forEach(c -> fractions.put(c.getKey(), c.getValue().asDouble()));
         return new Frame(
                 meta.sequence(),
                 meta.frameRate(),
