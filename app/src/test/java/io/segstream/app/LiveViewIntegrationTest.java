@@ -27,6 +27,7 @@ import io.segstream.testkit.LivePattern;
 import io.segstream.testkit.TestTopics;
 import io.segstream.testkit.ToolProcess;
 import io.segstream.testkit.Tools;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -186,8 +187,10 @@ class LiveViewIntegrationTest {
                             json(view.url() + "/api/cameras").get("cameras").spliterator(), false)
                     .map(c -> c.get("camera").asText())
                     .toList();
-        } catch (Exception | AssertionError notYet) { // not running yet
+        } catch (ConnectException notYet) { // not listening yet; any other failure or a non-200 answer fails the test
             return List.of();
+        } catch (Exception e) {
+            throw new IllegalStateException(view.url() + "/api/cameras failed: " + e, e);
         }
     }
 

@@ -129,7 +129,8 @@ class RunCommandIntegrationTest {
         assertThat(summary.get("frames").asLong()).isEqualTo(decoded);
         assertThat(summary.get("ok").asLong()).isEqualTo(decoded);
         assertThat(summary.get("latencyMs").get("endToEnd").get("p99").asDouble())
-                .isPositive();
+                .as("end-to-end p99 (ms) of a clip read at once: a real figure, not a wrong clock's")
+                .isBetween(1.0, 120_000.0);
 
         List<JsonNode> published = RunOutputs.validateTopics(kafka, prefix);
         assertThat(published)

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,9 +42,12 @@ public final class FramePublisher implements AutoCloseable {
         this.topic = topics.frames();
         this.partitions = Map.copyOf(partitions);
         this.producer = new KafkaProducer<>(
-                KafkaClientProperties.producer(bootstrapServers, OWN, kafka),
-                new StringSerializer(),
-                new ByteArraySerializer());
+                properties(bootstrapServers, kafka), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The producer's properties: the publisher's own, then the user's that a producer knows. */
+    static Properties properties(String bootstrapServers, Map<String, String> kafka) {
+        return KafkaClientProperties.producer(bootstrapServers, OWN, kafka);
     }
 
     /** Sends a frame (asking for {@code scale} when given); {@code done} hears of its acknowledgement or failure, on the producer's I/O thread. */

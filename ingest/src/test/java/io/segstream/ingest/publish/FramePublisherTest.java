@@ -18,5 +18,11 @@ class FramePublisherTest {
             assertThat(publisher.producer().metrics().keySet())
                     .anySatisfy(name -> assertThat(name.tags()).containsEntry("client-id", "front-ingest"));
         }
+        assertThat(FramePublisher.properties(
+                        "127.0.0.1:1", Map.of("client.id", "front-ingest", "group.id", "not-a-producer-setting")))
+                .as("what the producer is given")
+                .containsEntry("client.id", "front-ingest")
+                .containsEntry("acks", "all")
+                .doesNotContainKey("group.id");
     }
 }
