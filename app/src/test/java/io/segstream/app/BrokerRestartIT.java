@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.segstream.protocol.Topics;
-import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
@@ -52,29 +51,7 @@ class BrokerRestartIT {
         try (ServiceProcesses services = new ServiceProcesses(work)) {
             Process broker = broker(services, data, port, controllerPort, "kafka-1");
             services.awaitLog("kafka-1", "segstream kafka: ready at " + bootstrap, Duration.ofSeconds(90));
-            services.start(
-                    "sink",
-                    "sink",
-                    "--bootstrap-servers=" + bootstrap,
-                    "--output-dir=" + out.toString(),
-                    "--state-dir=" + work.resolve("sink-state").toString(),
-                    "--metrics-port=0",
-                    "--view-port=0");
-            services.start(
-                    "segment",
-                    "segment",
-                    "--bootstrap-servers=" + bootstrap,
-                    "--model=" + Assets.require(Assets.SAVED_MODEL).toString(),
-                    "--model-cache=" + work.resolve("cache").toString(),
-                    "--device=cpu",
-                    "--metrics-port=0");
-            Process ingest = services.start(
-                    "ingest",
-                    "ingest",
-                    "--bootstrap-servers=" + bootstrap,
-                    "--camera=drive=" + clip,
-                    "--max-size=640x360",
-                    "--metrics-port=0");
+            Process ingest = services.startPipeline(bootstrap, out, clip, "640x360");
 
             long before = services.awaitFrameStats(bootstrap, 60, Duration.ofMinutes(4));
             broker.destroyForcibly();

@@ -209,17 +209,7 @@ class SecureClusterIntegrationTest {
     }
 
     private static KafkaBroker broker(String bootstrap) {
-        return new KafkaBroker() {
-            @Override
-            public String bootstrapServers() {
-                return bootstrap;
-            }
-
-            @Override
-            public String backend() {
-                return "embedded, secured";
-            }
-        };
+        return ServiceProcesses.broker(bootstrap, "embedded, secured");
     }
 
     /** A key pair for 127.0.0.1 made with the JDK's keytool, and a truststore holding its certificate. */

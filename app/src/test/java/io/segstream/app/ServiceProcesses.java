@@ -49,6 +49,50 @@ final class ServiceProcesses implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts the services of the README's multi-process setup against {@code bootstrap}: {@code sink}
+     * writing to {@code out}, {@code segment} with the saved model on the CPU, and {@code ingest} of
+     * the recorded {@code clip} as camera {@code drive} at {@code maxSize}; {@code extra} options go
+     * to all three. Returns ingest's process.
+     */
+    Process startPipeline(String bootstrap, Path out, Path clip, String maxSize, String... extra) throws IOException {
+        start(
+                "sink",
+                with(
+                        extra,
+                        "sink",
+                        "--bootstrap-servers=" + bootstrap,
+                        "--output-dir=" + out,
+                        "--state-dir=" + work.resolve("sink-state"),
+                        "--metrics-port=0",
+                        "--view-port=0"));
+        start(
+                "segment",
+                with(
+                        extra,
+                        "segment",
+                        "--bootstrap-servers=" + bootstrap,
+                        "--model=" + Assets.require(Assets.SAVED_MODEL),
+                        "--model-cache=" + work.resolve("cache"),
+                        "--device=cpu",
+                        "--metrics-port=0"));
+        return start(
+                "ingest",
+                with(
+                        extra,
+                        "ingest",
+                        "--bootstrap-servers=" + bootstrap,
+                        "--camera=drive=" + clip,
+                        "--max-size=" + maxSize,
+                        "--metrics-port=0"));
+    }
+
+    private static String[] with(String[] extra, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(extra));
+        return all.toArray(String[]::new);
+    }
+
     /** The cluster the processes run against, as the test helpers take it. */
     static KafkaBroker broker(String bootstrap, String backend) {
         return new KafkaBroker() {

@@ -3,7 +3,6 @@ package io.segstream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.protocol.Topics;
-import io.segstream.testkit.Assets;
 import io.segstream.testkit.Eventually;
 import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.KafkaBroker;
@@ -73,33 +72,7 @@ class ThreeBrokerClusterIT {
                 services.awaitLog("kafka-" + (i + 1), "segstream kafka: ready at", Duration.ofSeconds(120));
             }
             createFramesAndMasksLedBy(bootstrap, LEADER);
-            String rf = "--replication-factor=3";
-            services.start(
-                    "sink",
-                    "sink",
-                    "--bootstrap-servers=" + bootstrap,
-                    rf,
-                    "--output-dir=" + out,
-                    "--state-dir=" + work.resolve("sink-state"),
-                    "--metrics-port=0",
-                    "--view-port=0");
-            services.start(
-                    "segment",
-                    "segment",
-                    "--bootstrap-servers=" + bootstrap,
-                    rf,
-                    "--model=" + Assets.require(Assets.SAVED_MODEL),
-                    "--model-cache=" + work.resolve("cache"),
-                    "--device=cpu",
-                    "--metrics-port=0");
-            Process ingest = services.start(
-                    "ingest",
-                    "ingest",
-                    "--bootstrap-servers=" + bootstrap,
-                    rf,
-                    "--camera=drive=" + clip,
-                    "--max-size=480x270",
-                    "--metrics-port=0");
+            Process ingest = services.startPipeline(bootstrap, out, clip, "480x270", "--replication-factor=3");
             Stalls stalls = new Stalls(bootstrap);
             stalls.start();
 

@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.slf4j.Logger;
@@ -38,7 +37,7 @@ public final class OutputRecordErrors implements ProductionExceptionHandler {
             ProducerRecord record,
             Exception exception,
             SerializationExceptionOrigin origin) {
-        if (exception instanceof SerializationException || exception instanceof RuntimeException) {
+        if (exception instanceof RuntimeException) { // a SerializationException among them
             return dropped(context, record, exception);
         }
         return Response.fail();
@@ -58,11 +57,6 @@ public final class OutputRecordErrors implements ProductionExceptionHandler {
                     e.toString());
         }
         return Response.resume();
-    }
-
-    /** Output records left out since the process started. */
-    public static long dropped() {
-        return DROPPED.get();
     }
 
     @Override
