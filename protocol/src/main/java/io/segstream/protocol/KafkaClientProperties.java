@@ -38,7 +38,12 @@ public final class KafkaClientProperties {
 
     /**
      * What every producer of the pipeline's records sets: acknowledged by all in-sync replicas,
-     * idempotent (a retry writes no duplicate), records up to {@link Topics#MAX_RECORD_BYTES}, 5 ms linger.
+     * idempotent (a retry writes no duplicate), records up to {@link Topics#MAX_RECORD_BYTES}, 5 ms linger,
+     * and one request in flight per broker. With more than one, a partition the broker has not opened
+     * yet (a topic created a moment ago: every quick start, every new prefix) can refuse the first
+     * request as NOT_LEADER while it accepts the second; the first is then refused as out of order
+     * until the delivery timeout, two minutes later, fails it: its frames are lost (KAFKA-15591,
+     * fixed after Kafka 4.3.1).
      */
     public static final Map<String, Object> PIPELINE_PRODUCER = Map.of(
             ProducerConfig.ACKS_CONFIG,
@@ -48,7 +53,9 @@ public final class KafkaClientProperties {
             ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
             Topics.MAX_RECORD_BYTES,
             ProducerConfig.LINGER_MS_CONFIG,
-            5);
+            5,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1);
 
     private KafkaClientProperties() {}
 

@@ -23,6 +23,8 @@ class FramePublisherTest {
                 .as("what the producer is given")
                 .containsEntry("client.id", "front-ingest")
                 .containsEntry("acks", "all")
+                .as("one request in flight: a partition not yet open must not take a later batch before the first")
+                .containsEntry("max.in.flight.requests.per.connection", 1)
                 .doesNotContainKey("group.id");
     }
 }
