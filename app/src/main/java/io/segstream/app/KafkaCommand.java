@@ -60,6 +60,8 @@ final class KafkaCommand implements Callable<Integer> {
     @Option(names = "--advertised", paramLabel = "HOST:PORT")
     String advertised;
 
+    private static final String EVERY_INTERFACE = "0.0.0.0";
+
     /** The most nodes of a quorum. */
     static final int MAX_VOTERS = 9;
 
@@ -82,6 +84,10 @@ final class KafkaCommand implements Callable<Integer> {
             problems.add("--address must be a host name or IPv4 address, got '" + address + "'");
         }
         List<String> voters = voters(problems);
+        if (advertised == null && EVERY_INTERFACE.equals(address)) {
+            problems.add("--advertised HOST:PORT is required with --address " + EVERY_INTERFACE
+                    + ": clients must be told an address they can reach");
+        }
         if (advertised != null && !HOST_PORT.matcher(advertised).matches()) {
             problems.add("--advertised must be HOST:PORT, got '" + advertised + "'");
         }
@@ -117,7 +123,9 @@ final class KafkaCommand implements Callable<Integer> {
             problems.add("--node-id must be 0-9999, got " + nodeId);
         }
         if (quorum == null) {
-            return List.of(nodeId + "@" + address + ":" + controllerPort);
+            // a node listening on every interface reaches its own controller on the loopback
+            return List.of(
+                    nodeId + "@" + (EVERY_INTERFACE.equals(address) ? "127.0.0.1" : address) + ":" + controllerPort);
         }
         List<String> voters = List.of(quorum.split(",", -1));
         Set<String> ids = new HashSet<>();

@@ -78,6 +78,11 @@ final class SinkCommand implements Callable<Integer> {
         for (Path dir : outputDir.map(d -> List.of(stateDir, d)).orElse(List.of(stateDir))) {
             try {
                 Files.createDirectories(dir);
+                if (!Files.isWritable(dir)) {
+                    // a container's bind mount owned by another user: refused now, not once per camera
+                    problems.add("the directory " + dir + " is not writable by this process (user "
+                            + System.getProperty("user.name") + ")");
+                }
             } catch (IOException e) {
                 problems.add("cannot create the directory " + dir + ": " + e);
             }

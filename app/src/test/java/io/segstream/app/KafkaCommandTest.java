@@ -20,6 +20,16 @@ class KafkaCommandTest {
     }
 
     @Test
+    void shouldRefuseEveryInterfaceWithoutAnAdvertisedAddressInOneLine() throws Exception {
+        StdErr.Captured run = StdErr.capture(() -> Main.execute("kafka", "--address=0.0.0.0"));
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.stderr().lines().toList())
+                .containsExactly("segstream kafka: --advertised HOST:PORT is required with --address 0.0.0.0: "
+                        + "clients must be told an address they can reach");
+    }
+
+    @Test
     void shouldGiveNodesOfOneQuorumTheSameClusterIdWhateverTheOrder() {
         String a = KafkaCommand.clusterIdOf(List.of("1@h:1", "2@h:2", "3@h:3"));
         String b = KafkaCommand.clusterIdOf(List.of("3@h:3", "1@h:1", "2@h:2"));

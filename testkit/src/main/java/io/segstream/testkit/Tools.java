@@ -93,6 +93,16 @@ public final class Tools {
         return require("kubectl", "kubectl' (or get it from https://kubernetes.io/docs/tasks/tools/");
     }
 
+    /** Whether {@code command} is an executable on the PATH. */
+    public static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Path require(String command, String debianPackage) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             Path p = Path.of(dir, command);
