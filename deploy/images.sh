@@ -11,6 +11,8 @@
 #                                         that it holds) instead of the build cache
 #   ENGINE=docker|podman                  the engine (default: podman where installed, else docker)
 #   TAG=0.1.0                             the images' tag
+#   GPU_BASE=IMAGE                        segmenter-gpu's base instead of nvidia/cuda (an Ubuntu or Debian
+#                                         image with apt; CUDA itself must then come from the host)
 # Exit 0 when every image built, 1 when one did not (the engine's output says why), 2 on bad usage.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -58,6 +60,9 @@ base() { # name, packages[, podman import --change ...]
 if $debian_bases; then
   args+=(--build-arg "BUILD_BASE=$(base base-jdk openjdk-17-jdk-headless,passwd,ca-certificates)")
   args+=(--build-arg "RUNTIME_BASE=$(base base-jre openjdk-17-jre-headless,passwd,ca-certificates)")
+fi
+if [[ -n ${GPU_BASE:-} ]]; then
+  args+=(--build-arg "GPU_BASE=$GPU_BASE")
 fi
 if $prometheus; then
   base prometheus prometheus --change 'USER prometheus' --change 'WORKDIR /tmp' \
