@@ -82,7 +82,7 @@ class JpegTransportTest {
         assertThat(pngDiffers).as("labels changed by the lossless transport").isZero();
         assertThat(jpegShare)
                 .as("share of labels changed by JPEG at quality 90")
-                .isBetween(0.0, 0.08);
+                .isBetween(0.02, 0.08); // 6.5 % measured: none at all would mean JPEG was never applied
     }
 
     private static long differing(LabelMap a, LabelMap b) {

@@ -1,6 +1,7 @@
 package io.segstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -179,7 +180,7 @@ class ShadowIntegrationTest {
         double scaled = twice.overall().get("agreement").get("mean").asDouble();
         assertThat(scaled)
                 .as("measured 0.52: upscaled (blurred) 720p frames push this model off; it still finds the sky")
-                .isBetween(0.3, 0.9);
+                .isCloseTo(0.52, within(0.05));
         assertThat(twice.overall().get("classes").get("sky").get("iou").asDouble())
                 .isGreaterThan(0.5);
 
@@ -199,7 +200,9 @@ class ShadowIntegrationTest {
         assertThat(ade.overall().get("classes").fieldNames())
                 .toIterable()
                 .containsExactly("road", "sidewalk", "building", "vegetation", "terrain", "sky", "person", "car");
-        assertThat(ade.overall().get("agreement").get("mean").asDouble()).isBetween(0.5, 0.99);
+        assertThat(ade.overall().get("agreement").get("mean").asDouble())
+                .as("measured 0.79")
+                .isCloseTo(0.79, within(0.05));
         assertThat(ade.overall().get("classes").get("road").get("iou").asDouble())
                 .as("road IoU")
                 .isGreaterThan(0.6);

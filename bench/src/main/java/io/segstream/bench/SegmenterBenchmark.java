@@ -3,6 +3,9 @@ package io.segstream.bench;
 import io.segstream.broker.EmbeddedKafka;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.ImageEncoding;
+import io.segstream.protocol.MaskMeta;
+import io.segstream.protocol.MaskStatus;
+import io.segstream.protocol.Partitions;
 import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
@@ -18,16 +21,22 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -59,7 +68,8 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
                     decoded.add(FrameDecoder.decode(jpeg));
                 }
                 double anchor = Inputs.medianFps(repeats, decoded.size(), () -> Inputs.modelNanos(model, decoded));
-                double segmenter = Inputs.medianFps(repeats, jpegs.size(), () -> workerNanos(kafka, model, jpegs));
+                double segmenter = Inputs.medianFps(
+                        repeats, jpegs.size(), () -> workerNanos(kafka, model, jpegs, size[0], size[1]));
                 rows.add(
                         "%dx%-5d DJL loop %6.2f fps   segmenter %6.2f fps   ratio %.2f",
                         size[0], size[1], anchor, segmenter, segmenter / anchor);
@@ -68,8 +78,13 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
         rows.summary();
     }
 
-    /** A fresh worker and topics; one frame warms it up, then the clock runs until the frames' masks are acknowledged. */
-    private static long workerNanos(EmbeddedKafka kafka, SegmentationModel model, List<byte[]> jpegs) throws Exception {
+    /**
+     * A fresh worker and topics; one frame warms it up, then the clock runs until the frames' masks
+     * are acknowledged. The masks are then read back: every frame must have exactly one, and every
+     * one must be {@code ok} (a frame answered {@code failed} is no throughput), or the run fails.
+     */
+    private static long workerNanos(
+            EmbeddedKafka kafka, SegmentationModel model, List<byte[]> jpegs, int width, int height) throws Exception {
         Topics topics =
                 Topics.withPrefix("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -88,23 +103,72 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
                 SegmenterWorker worker = new SegmenterWorker(config, model)) {
             new Thread(worker, "bench-segmenter").start();
             UUID session = UUID.randomUUID();
-            send(camera, topics, session, 0, jpegs.get(0));
+            send(camera, topics, session, 0, jpegs.get(0), width, height);
             awaitMasks(worker, 1);
             for (int i = 0; i < jpegs.size(); i++) {
-                send(camera, topics, session, i + 1, jpegs.get(i));
+                send(camera, topics, session, i + 1, jpegs.get(i), width, height);
             }
             camera.flush();
             long t0 = System.nanoTime();
             awaitMasks(worker, 1 + jpegs.size());
-            return System.nanoTime() - t0;
+            long nanos = System.nanoTime() - t0;
+            checkMasks(kafka, topics, session, 1 + jpegs.size());
+            return nanos;
         }
     }
 
-    private static void send(KafkaProducer<String, byte[]> camera, Topics topics, UUID session, long seq, byte[] jpeg) {
+    private static void send(
+            KafkaProducer<String, byte[]> camera,
+            Topics topics,
+            UUID session,
+            long seq,
+            byte[] jpeg,
+            int width,
+            int height) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), "cam-" + seq % 4, jpeg);
         WireHeaders.writeFrame(
-                r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 1, 1, ImageEncoding.JPEG, -1, 25, false));
+                r.headers(),
+                new FrameMeta(session, seq, seq * 40_000, 0, width, height, ImageEncoding.JPEG, -1, 25, false));
         camera.send(r);
+    }
+
+    /** Fails unless the masks topic holds exactly one {@code ok} mask for each of the {@code frames} sent. */
+    private static void checkMasks(EmbeddedKafka kafka, Topics topics, UUID session, int frames) {
+        Map<Long, MaskStatus> masks = new HashMap<>();
+        int records = 0;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            Partitions.fromBeginning(c, topics.masks());
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (records < frames && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (WireHeaders.isModelDescription(r.headers()) || WireHeaders.isEndOfStream(r.headers())) {
+                        continue;
+                    }
+                    MaskMeta mask = WireHeaders.readMask(r.headers());
+                    if (mask.frame().session().equals(session)) {
+                        records++;
+                        masks.put(mask.frame().sequence(), mask.status());
+                    }
+                }
+            }
+        }
+        List<String> wrong = masks.entrySet().stream()
+                .filter(e -> e.getValue() != MaskStatus.OK)
+                .map(e -> "frame " + e.getKey() + ": " + e.getValue().wireName())
+                .limit(5)
+                .toList();
+        if (records != frames || masks.size() != frames || !wrong.isEmpty()) {
+            throw new IllegalStateException("the segmenter's outputs are wrong, no figure is reported: " + records
+                    + " mask records for " + masks.size() + " distinct frames of " + frames + " sent"
+                    + (wrong.isEmpty() ? "" : "; not ok: " + wrong));
+        }
     }
 
     private static void awaitMasks(SegmenterWorker worker, long n) throws InterruptedException {
