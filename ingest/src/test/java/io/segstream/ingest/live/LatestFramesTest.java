@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class LatestFramesTest {
 
@@ -38,15 +39,14 @@ class LatestFramesTest {
     }
 
     @Test
+    @Timeout(60) // a blocking offer would wait here for ever: nobody takes from the queue
     void shouldNeverBlockTheReaderHoweverSlowTheSender() {
         LatestFrames queue = new LatestFrames(4);
-        long start = System.nanoTime();
         int dropped = 0;
         for (int i = 0; i < 10_000; i++) {
-            dropped += queue.offer(frame(i));
+            dropped += queue.offer(frame(i)); // on the reader's thread, with no sender taking anything
         }
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(dropped).isEqualTo(10_000 - 4);
         assertThat(queue.frames()).isEqualTo(4);
     }
@@ -70,6 +70,9 @@ class LatestFramesTest {
         long start = System.nanoTime();
 
         assertThat(queue.poll(100)).isEmpty();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(90));
+        // the time is the behaviour here: it waited (a busy machine only makes it longer) and came back
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(90))
+                .isLessThan(Duration.ofSeconds(30));
     }
 }
