@@ -431,19 +431,16 @@ public final class LiveView implements AutoCloseable {
      */
     private final class CameraImages {
 
+        private final RenderPacer pacer = new RenderPacer(renderIntervalNanos, RenderPacer.SYSTEM);
         private Rendered last;
-        private long lastRenderNanos;
 
         synchronized Rendered newest(CameraView view, CameraView.Frame f) throws InterruptedException {
             if (last != null && last.frame().version() >= f.version()) {
                 return last;
             }
-            long wait = lastRenderNanos + renderIntervalNanos - System.nanoTime();
-            if (last != null && wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
+            if (pacer.awaitSlot()) {
                 f = view.latest();
             }
-            lastRenderNanos = System.nanoTime();
             last = new Rendered(f, f.pictureFits() ? render(f) : null);
             return last;
         }

@@ -245,12 +245,13 @@ class LiveViewTest {
         running.set(false);
         camera.join();
         double renders = registry.counter("segstream.view.renders").count();
-        // 2 s at 5 frames/s: 10 slots, and the first render, whatever 3 viewers of a 200 frames/s camera ask
-        assertThat(renders).isBetween(6.0, 12.0);
-        assertThat(shown.get()).as("frames the three viewers got").isBetween(3 * 6L, 3 * 12L);
+        // 2 s at 5 frames/s: 10 slots and the first render at most, whatever 3 viewers of a 200 frames/s
+        // camera ask (the pacing itself, exactly, in RenderPacerTest); a busy machine only renders fewer
+        assertThat(renders).isBetween(1.0, 12.0);
+        assertThat(shown.get()).as("frames the three viewers got").isBetween(3L, 3 * 12L);
         assertThat(registry.counter("segstream.view.frames.dropped").count())
                 .as("skipped frames counted")
-                .isGreaterThan(100);
+                .isPositive();
     }
 
     @Test
