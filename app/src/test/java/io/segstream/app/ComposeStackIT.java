@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segstream.testkit.Clips;
 import io.segstream.testkit.Containers;
 import io.segstream.testkit.Eventually;
 import io.segstream.testkit.IntegrationTest;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -151,7 +149,6 @@ class ComposeStackIT {
             assertThat(ingest.code())
                     .as("docker-compose up ingest: %s", ingest.output())
                     .isZero();
-            Path stats = out.resolve("drive").resolve("stats.jsonl");
             Eventually.await(
                     "the first statistics of the clip (the live view lists its camera)",
                     Duration.ofMinutes(3),
@@ -221,29 +218,17 @@ class ComposeStackIT {
                     .as("frame-stats ended for drive: %s%n%s", dump.output(), logs(compose))
                     .isZero();
             double resumed = (System.nanoTime() - killedAt) / 1e9;
-            List<Long> expected = LongStream.range(0, FRAMES).boxed().toList();
-            List<Long> published = new ArrayList<>();
-            for (String line : dump.output().split("\n")) {
-                if (line.startsWith("frame\tdrive\t")) {
-                    published.add(JSON.readTree(line.substring("frame\tdrive\t".length()))
-                            .get("sequence")
-                            .asLong());
-                }
-            }
-            assertThat(published).as("frame-stats, read committed").containsExactlyElementsOf(expected);
+            assertThat(FrameStatsDump.sequences(dump.output(), "drive"))
+                    .as("frame-stats, read committed")
+                    .containsExactlyElementsOf(
+                            LongStream.range(0, FRAMES).boxed().toList());
             Eventually.await(
                     "the overlay finished",
                     Duration.ofMinutes(2),
                     Duration.ofSeconds(1),
                     () -> logs(compose).contains("Camera drive: overlay finished"),
                     () -> logs(compose));
-            assertThat(Files.readAllLines(stats, StandardCharsets.UTF_8))
-                    .as("stats.jsonl")
-                    .extracting(l -> Long.parseLong(l.replaceAll(".*\"sequence\":(\\d+).*", "$1")))
-                    .containsExactlyElementsOf(expected);
-            assertThat(Clips.frameCount(out.resolve("drive").resolve("overlay.mp4")))
-                    .as("overlay frames")
-                    .isEqualTo(FRAMES);
+            RunOutputs.assertFilesHoldEveryFrameOnce(out, "drive", FRAMES);
             System.out.printf(
                     "compose stack: first statistics %.1f s after up (%.1f s after ingest started); partitions per "
                             + "segmenter %s; segmenter %s "

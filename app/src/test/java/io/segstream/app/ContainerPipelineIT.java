@@ -2,18 +2,14 @@ package io.segstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.testkit.Assets;
-import io.segstream.testkit.Clips;
 import io.segstream.testkit.Containers;
 import io.segstream.testkit.Eventually;
 import io.segstream.testkit.IntegrationTest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -37,7 +33,6 @@ class ContainerPipelineIT {
 
     private static final int LOOPS = 2;
     private static final int FRAMES = 38 * LOOPS;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path work;
@@ -120,23 +115,11 @@ class ContainerPipelineIT {
             assertThat(dump.getExitCode())
                     .as("frame-stats ended: %s", dump.getStderr())
                     .isZero();
-            List<Long> expected = LongStream.range(0, FRAMES).boxed().toList();
-            List<Long> published = new ArrayList<>();
-            for (String line : dump.getStdout().split("\n")) {
-                if (line.startsWith("frame\tdrive\t")) {
-                    published.add(JSON.readTree(line.substring("frame\tdrive\t".length()))
-                            .get("sequence")
-                            .asLong());
-                }
-            }
-            assertThat(published).as("frame-stats, read committed").containsExactlyElementsOf(expected);
-            assertThat(Files.readAllLines(out.resolve("drive").resolve("stats.jsonl"), StandardCharsets.UTF_8))
-                    .as("stats.jsonl")
-                    .extracting(l -> Long.parseLong(l.replaceAll(".*\"sequence\":(\\d+).*", "$1")))
-                    .containsExactlyElementsOf(expected);
-            assertThat(Clips.frameCount(out.resolve("drive").resolve("overlay.mp4")))
-                    .as("overlay frames")
-                    .isEqualTo(FRAMES);
+            assertThat(FrameStatsDump.sequences(dump.getStdout(), "drive"))
+                    .as("frame-stats, read committed")
+                    .containsExactlyElementsOf(
+                            LongStream.range(0, FRAMES).boxed().toList());
+            RunOutputs.assertFilesHoldEveryFrameOnce(out, "drive", FRAMES);
 
             for (GenericContainer<?> c : List.of(segmenter, sink)) {
                 ExecResult health = c.execInContainer("segstream-healthcheck");

@@ -1,10 +1,13 @@
 package io.segstream.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.protocol.Partitions;
 import io.segstream.protocol.WireHeaders;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,23 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class FrameStatsDump {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private FrameStatsDump() {}
+
+    /** The sequences of the camera's frames in what {@link #main} printed, in order. */
+    static List<Long> sequences(String printed, String camera) throws IOException {
+        String prefix = "frame\t" + camera + "\t";
+        List<Long> out = new ArrayList<>();
+        for (String line : printed.split("\n")) {
+            if (line.startsWith(prefix)) {
+                out.add(JSON.readTree(line.substring(prefix.length()))
+                        .get("sequence")
+                        .asLong());
+            }
+        }
+        return out;
+    }
 
     public static void main(String[] args) {
         String bootstrap = args[0];

@@ -8,6 +8,7 @@ import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.testkit.Clips;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.Schemas;
 import io.segstream.testkit.TestTopics;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** What a run left behind, read back for tests: files, topics, masks; every JSON record held to its published schema. */
@@ -27,6 +29,17 @@ final class RunOutputs {
     private RunOutputs() {}
 
     /** stats.jsonl of a camera, each line valid frame-stats. */
+    /** Sequences 0 to frames - 1, each once and in order, in the camera's stats.jsonl and overlay. */
+    static void assertFilesHoldEveryFrameOnce(Path out, String camera, int frames) throws Exception {
+        assertThat(Files.readAllLines(out.resolve(camera).resolve("stats.jsonl"), StandardCharsets.UTF_8))
+                .as("stats.jsonl")
+                .extracting(l -> Long.parseLong(l.replaceAll(".*\"sequence\":(\\d+).*", "$1")))
+                .containsExactlyElementsOf(LongStream.range(0, frames).boxed().toList());
+        assertThat(Clips.frameCount(out.resolve(camera).resolve("overlay.mp4")))
+                .as("overlay frames")
+                .isEqualTo(frames);
+    }
+
     static List<JsonNode> statsLines(Path out, String camera) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(camera).resolve("stats.jsonl"))) {
