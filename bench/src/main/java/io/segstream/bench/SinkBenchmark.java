@@ -1,5 +1,6 @@
 package io.segstream.bench;
 
+import io.segstream.media.H264Mp4Writer;
 import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.ImageEncoding;
@@ -8,7 +9,6 @@ import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.sink.overlay.OverlayRenderer;
 import io.segstream.sink.stats.ClassFractions;
-import io.segstream.sink.video.H264Mp4Writer;
 import io.segstream.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;

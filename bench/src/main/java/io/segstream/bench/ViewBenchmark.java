@@ -1,6 +1,7 @@
 package io.segstream.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segstream.media.H264Mp4Writer;
 import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.FrameStats;
@@ -10,7 +11,6 @@ import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.sink.overlay.OverlayRenderer;
 import io.segstream.sink.stats.ClassFractions;
-import io.segstream.sink.video.H264Mp4Writer;
 import io.segstream.sink.view.LiveBoard;
 import io.segstream.sink.view.LiveView;
 import java.net.InetSocketAddress;

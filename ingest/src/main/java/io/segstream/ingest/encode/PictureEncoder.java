@@ -1,6 +1,7 @@
 package io.segstream.ingest.encode;
 
-import io.segstream.ingest.source.Picture;
+import io.segstream.media.JpegEncoder;
+import io.segstream.media.Picture;
 import io.segstream.protocol.ImageEncoding;
 
 /** Turns a decoded picture into the bytes of a frame record. Not thread-safe. */
@@ -13,8 +14,23 @@ public interface PictureEncoder extends AutoCloseable {
 
     static PictureEncoder of(ImageEncoding encoding, int jpegQuality) {
         return switch (encoding) {
-            case JPEG -> new FFmpegJpegEncoder(jpegQuality);
+            case JPEG -> jpeg(JpegEncoder.ofQuality(jpegQuality));
             case PNG -> new PngEncoder();
+        };
+    }
+
+    /** media's FFmpeg encoder: video frames as their 4:2:0 planes are, still pictures in 4:4:4. */
+    private static PictureEncoder jpeg(JpegEncoder encoder) {
+        return new PictureEncoder() {
+            @Override
+            public byte[] encode(Picture picture) {
+                return encoder.encode(picture);
+            }
+
+            @Override
+            public void close() {
+                encoder.close();
+            }
         };
     }
 }

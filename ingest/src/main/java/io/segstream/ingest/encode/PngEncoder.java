@@ -1,6 +1,6 @@
 package io.segstream.ingest.encode;
 
-import io.segstream.ingest.source.Picture;
+import io.segstream.media.Picture;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.segstream.ingest.live;
 
-import io.segstream.ingest.source.Picture;
+import io.segstream.media.Picture;
 import java.util.UUID;
 
 /**

@@ -1,5 +1,6 @@
 package io.segstream.ingest.source;
 
+import io.segstream.media.VideoReader;
 import io.segstream.protocol.Size;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,16 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameGrabber;
 
 /**
- * Any input FFmpeg opens: a video file, an RTSP/HTTP/HLS/UDP/RTP/SRT stream, a V4L2 device. Every
- * blocking call FFmpeg makes on a network input is bounded by {@code ioTimeout} (FFmpeg's
- * {@code timeout} and {@code rw_timeout}), so open and read return with an error instead of
- * hanging when a camera stalls. Audio and other streams are ignored.
+ * Any input FFmpeg opens: a video file, an RTSP/HTTP/HLS/UDP/RTP/SRT stream, a V4L2 device, read
+ * through media's {@link VideoReader}. Every blocking call FFmpeg makes on a network input is
+ * bounded by {@code ioTimeout} (FFmpeg's {@code timeout} and {@code rw_timeout}), so open and read
+ * return with an error instead of hanging when a camera stalls.
  */
 public final class FFmpegSource implements FrameSource {
 
@@ -26,10 +23,8 @@ public final class FFmpegSource implements FrameSource {
     private final boolean lowDelay;
     private final Duration ioTimeout;
     private final Optional<Size> maxSize;
-    private final YuvFrames pixels;
-    private FFmpegFrameGrabber grabber;
-    private long lastKeyPts = Long.MIN_VALUE;
-    private Optional<Duration> keyFrameInterval = Optional.empty();
+    private final int buffers;
+    private VideoReader reader;
 
     public FFmpegSource(SourceSpec spec, Duration ioTimeout, Optional<Size> maxSize) {
         this(spec, ioTimeout, maxSize, 1, false);
@@ -45,61 +40,18 @@ public final class FFmpegSource implements FrameSource {
         this.spec = spec;
         this.ioTimeout = ioTimeout;
         this.maxSize = maxSize;
-        this.pixels = new YuvFrames(buffers);
+        this.buffers = buffers;
     }
 
     @Override
     public void open() throws IOException {
-        if (spec.kind() == SourceKind.FILE) {
+        boolean file = spec.kind() == SourceKind.FILE;
+        if (file) {
             checkFile(Path.of(spec.ffmpegInput()));
         }
-        FFmpegLogging.init();
-        FFmpegLogging.clearLastError();
-        FFmpegFrameGrabber g = new FFmpegFrameGrabber(spec.ffmpegInput());
-        // full-range 4:2:0 is what JPEG stores of video: the encoder then takes the planes as they are
-        // (picture sequences go through ImageSequenceSource and are encoded with 4:4:4 colour)
-        g.setPixelFormat(avutil.AV_PIX_FMT_YUVJ420P);
-        if (spec.kind() == SourceKind.V4L2) {
-            g.setFormat("v4l2");
-        }
-        g.setOptions(new LinkedHashMap<>(openOptions(spec, ioTimeout)));
-        if (lowDelay) {
-            g.setVideoOption("thread_type", "slice");
-        }
-        try {
-            g.start();
-        } catch (FrameGrabber.Exception e) {
-            closeQuietly(g);
-            throw new IOException(cannotOpen(e), e);
-        }
-        if (g.getVideoStream() < 0 || g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
-            closeQuietly(g);
-            throw new IOException("it has no video stream");
-        }
-        if (maxSize.isPresent()) {
-            Size out = new Size(g.getImageWidth(), g.getImageHeight()).fitWithinEven(maxSize.get());
-            g.setImageWidth(out.width());
-            g.setImageHeight(out.height());
-        }
-        grabber = g;
-    }
-
-    private String cannotOpen(FrameGrabber.Exception e) {
-        String warning = FFmpegLogging.lastWarning();
-        if (warning != null && warning.contains("unknown codec")) {
-            return "unsupported video codec (" + warning.lines().findFirst().orElse(warning) + ")";
-        }
-        if (e.getMessage() != null && e.getMessage().contains("avcodec_find_decoder")) {
-            return "unsupported video codec (FFmpeg has no decoder for it)";
-        }
-        if (e.getMessage() != null && e.getMessage().startsWith("Did not find a video or audio stream")) {
-            return "it has no video stream";
-        }
-        // FFmpeg names the socket URL with our options in it: leave them out of the user's message
-        String reason = FFmpegLogging.reason(e).replaceAll("\\?timeout=\\d+", "");
-        return spec.kind() == SourceKind.FILE
-                ? "FFmpeg cannot read it as video (" + reason + ")"
-                : "cannot open it (" + reason + ")";
+        Optional<String> format = spec.kind() == SourceKind.V4L2 ? Optional.of("v4l2") : Optional.empty();
+        reader = VideoReader.open(new VideoReader.Settings(
+                spec.ffmpegInput(), format, openOptions(spec, ioTimeout), maxSize, buffers, lowDelay, file));
     }
 
     /** FFmpeg options for opening {@code spec}: timeouts by kind, then the user's own options, which win. */
@@ -147,85 +99,45 @@ public final class FFmpegSource implements FrameSource {
 
     @Override
     public Optional<DecodedFrame> next() throws IOException {
-        return grab(false);
+        return reader.next().map(FFmpegSource::decoded);
     }
 
     /** Packets before the next key frame are dropped undecoded: about a tenth of the work of decoding them. */
     @Override
     public Optional<DecodedFrame> nextKeyFrame() throws IOException {
-        return grab(true);
+        return reader.nextKeyFrame().map(FFmpegSource::decoded);
     }
 
-    private Optional<DecodedFrame> grab(boolean keyFrameOnly) throws IOException {
-        Frame frame = grabFrame(true, keyFrameOnly);
-        return frame == null
-                ? Optional.empty()
-                : Optional.of(new DecodedFrame(pixels.toPicture(frame), frame.timestamp));
-    }
-
-    /** The next video frame decoded (converted when {@code processing}), or null at the end; notes key frames. */
-    private Frame grabFrame(boolean processing, boolean keyFrameOnly) throws IOException {
-        Frame frame;
-        FFmpegLogging.clearLastError();
-        try {
-            frame = grabber.grabFrame(false, true, processing, keyFrameOnly, false);
-        } catch (FrameGrabber.Exception e) {
-            throw new IOException("decoding failed: " + FFmpegLogging.reason(e), e);
-        }
-        if (frame != null && frame.keyFrame) {
-            keyFrameInterval = between(lastKeyPts, frame.timestamp).or(() -> keyFrameInterval);
-            lastKeyPts = frame.timestamp;
-        }
-        return frame;
-    }
-
-    /**
-     * The time from one key frame to the next, from their presentation times in microseconds as
-     * the stream gives them (anything): empty unless the second comes after the first.
-     */
-    static Optional<Duration> between(long previousMicros, long micros) {
-        if (previousMicros == Long.MIN_VALUE || micros <= previousMicros || micros - previousMicros < 0) {
-            return Optional.empty(); // none yet, not later, or so far apart that the difference overflows
-        }
-        long d = micros - previousMicros;
-        return Optional.of(Duration.ofSeconds(d / 1_000_000, (d % 1_000_000) * 1000));
+    private static DecodedFrame decoded(VideoReader.VideoFrame f) {
+        return new DecodedFrame(f.picture(), f.ptsMicros());
     }
 
     @Override
     public Optional<Duration> keyFrameInterval() {
-        return keyFrameInterval;
+        return reader.keyFrameInterval();
     }
 
     /** Decodes the next frame (later ones may refer to it) but neither converts nor copies its picture. */
     @Override
     public OptionalLong skip() throws IOException {
-        Frame frame = grabFrame(false, false);
-        return frame == null ? OptionalLong.empty() : OptionalLong.of(frame.timestamp);
+        return reader.skip();
     }
 
     @Override
     public long lengthHint() {
-        return spec.kind() == SourceKind.FILE ? grabber.getLengthInVideoFrames() : -1;
+        return reader.lengthInFrames();
     }
 
     @Override
     public double frameRate() {
-        return grabber.getFrameRate();
+        return reader.frameRate();
     }
 
     @Override
     public void close() {
-        if (grabber != null) {
-            closeQuietly(grabber);
-            grabber = null;
-        }
-    }
-
-    private static void closeQuietly(FFmpegFrameGrabber g) {
-        try {
-            g.close();
-        } catch (FrameGrabber.Exception ignored) {
-            // nothing more to release
+        if (reader != null) {
+            reader.close();
+            reader = null;
         }
     }
 }

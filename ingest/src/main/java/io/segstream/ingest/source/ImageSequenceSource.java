@@ -1,5 +1,6 @@
 package io.segstream.ingest.source;
 
+import io.segstream.media.BgrPicture;
 import io.segstream.protocol.Size;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -2,9 +2,9 @@ package io.segstream.ingest.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.segstream.ingest.source.BgrPicture;
-import io.segstream.ingest.source.Picture;
-import io.segstream.ingest.source.YuvPicture;
+import io.segstream.media.BgrPicture;
+import io.segstream.media.Picture;
+import io.segstream.media.YuvPicture;
 import io.segstream.protocol.ImageEncoding;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -67,14 +67,6 @@ class PictureEncoderTest {
         Picture copy = grey.copy();
         data[0] = 0;
         assertThat(((YuvPicture) copy).data()[0]).as("a copy is independent").isEqualTo((byte) 200);
-    }
-
-    @Test
-    void shouldMapJpegQualityOntoFfmpegsQuantiser() {
-        assertThat(FFmpegJpegEncoder.qscale(100)).isEqualTo(2);
-        assertThat(FFmpegJpegEncoder.qscale(90)).isEqualTo(3);
-        assertThat(FFmpegJpegEncoder.qscale(75)).isEqualTo(6);
-        assertThat(FFmpegJpegEncoder.qscale(1)).isEqualTo(21);
     }
 
     @Test

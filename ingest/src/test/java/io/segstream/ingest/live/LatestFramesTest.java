@@ -2,7 +2,7 @@ package io.segstream.ingest.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.segstream.ingest.source.BgrPicture;
+import io.segstream.media.BgrPicture;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;

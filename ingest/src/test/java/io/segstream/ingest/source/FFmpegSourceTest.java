@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segstream.ingest.BadFiles;
+import io.segstream.media.YuvPicture;
 import io.segstream.protocol.Size;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;

@@ -1,7 +1,7 @@
 package io.segstream.sink.output;
 
-import io.segstream.sink.video.H264Mp4Writer;
-import io.segstream.sink.video.VideoWriter;
+import io.segstream.media.H264Mp4Writer;
+import io.segstream.media.VideoWriter;
 import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;

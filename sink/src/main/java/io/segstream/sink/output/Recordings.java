@@ -1,10 +1,10 @@
 package io.segstream.sink.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segstream.media.Mp4Concat;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.Taxonomy;
-import io.segstream.sink.video.Mp4Concat;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;

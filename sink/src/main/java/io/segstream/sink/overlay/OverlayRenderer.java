@@ -1,10 +1,10 @@
 package io.segstream.sink.overlay;
 
+import io.segstream.media.PictureDecoder;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.Taxonomy;
-import io.segstream.sink.video.PictureDecoder;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -9,13 +9,13 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.segstream.media.JpegEncoder;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.HttpServers;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.SegmentationClass;
 import io.segstream.sink.output.PageResources;
 import io.segstream.sink.overlay.OverlayRenderer;
-import io.segstream.sink.video.JpegEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -137,7 +137,7 @@ public final class LiveView implements AutoCloseable {
         int renderThreads = 2;
         this.painters = new ArrayBlockingQueue<>(renderThreads);
         for (int i = 0; i < renderThreads; i++) {
-            painters.add(new Painter(new OverlayRenderer(alpha), new JpegEncoder(JPEG_QSCALE)));
+            painters.add(new Painter(new OverlayRenderer(alpha), JpegEncoder.ofQscale(JPEG_QSCALE)));
         }
         this.framesServed = Counter.builder("segstream.view.frames")
                 .description("live frames sent to viewers")
@@ -452,7 +452,7 @@ public final class LiveView implements AutoCloseable {
         try {
             renders.increment();
             return painter.jpeg()
-                    .encode(painter.overlay()
+                    .encodeSubsampled(painter.overlay()
                             .render(
                                     f.picture(),
                                     f.stats().camera(),

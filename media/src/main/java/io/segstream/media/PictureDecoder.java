@@ -1,4 +1,4 @@
-package io.segstream.sink.video;
+package io.segstream.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -19,12 +20,14 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
+import io.segstream.protocol.PictureSize;
+import io.segstream.protocol.Size;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -36,11 +39,19 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Decodes frame pictures into 3-byte BGR images: JPEG with FFmpeg's MJPEG decoder and colour
- * conversion (SIMD, about three times faster than ImageIO on large frames), PNG with ImageIO.
- * One per thread; native state lives until {@link #close()}.
+ * Decodes frame pictures: JPEG with FFmpeg's MJPEG decoder and colour conversion (SIMD, about
+ * three times faster than ImageIO on large frames), PNG with ImageIO; into 3-byte BGR images
+ * (the sink's overlays) or packed RGB (the model's input). One per thread; native state lives
+ * until {@link #close()}.
  */
 public final class PictureDecoder implements AutoCloseable {
+
+    /**
+     * Bytes past the last row that swscale's SIMD colour conversion may write (it converts 8-32
+     * pixels at a time, so a row whose width is not a multiple of that runs over its end; the
+     * overrun lands on the next row before that row is written, and past the buffer on the last).
+     */
+    private static final long SWSCALE_OVERRUN = 256;
 
     private AVCodecContext context;
     private AVPacket packet;
@@ -52,13 +63,76 @@ public final class PictureDecoder implements AutoCloseable {
     private final IntPointer bgrStride = new IntPointer(4);
 
     public BufferedImage decode(byte[] picture) {
-        if (picture.length > 3 && (picture[0] & 0xFF) == 0xFF && (picture[1] & 0xFF) == 0xD8) {
+        if (isJpeg(picture)) {
             return jpeg(picture);
         }
         return imageIo(picture);
     }
 
+    /**
+     * A picture that must be {@code width x height} (its record's headers' size) as packed RGB: the
+     * picture's own header is read first, and one of another size is refused before anything is
+     * decoded or allocated for it, so a small record claiming a huge picture costs nothing.
+     *
+     * @throws IllegalArgumentException when the bytes are not such a picture
+     */
+    public byte[] decodeRgb(byte[] picture, int width, int height) {
+        Optional<Size> pictured = PictureSize.read(picture);
+        if (pictured.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "frame bytes are not a JPEG or PNG picture (" + picture.length + " bytes)");
+        }
+        if (pictured.get().width() != width || pictured.get().height() != height) {
+            throw new IllegalArgumentException(
+                    "the picture is " + pictured.get().width() + "x"
+                            + pictured.get().height() + ", but its headers say " + width + "x" + height);
+        }
+        if (isJpeg(picture)) {
+            return converted(picture, AV_PIX_FMT_RGB24, width, height);
+        }
+        return rgbOf(imageIo(picture));
+    }
+
+    /** A picture of any type as packed RGB bytes. */
+    public static byte[] rgbOf(BufferedImage picture) {
+        byte[] data = ((DataBufferByte) bgr(picture).getRaster().getDataBuffer()).getData();
+        byte[] rgb = new byte[data.length];
+        for (int i = 0; i < data.length; i += 3) {
+            rgb[i] = data[i + 2];
+            rgb[i + 1] = data[i + 1];
+            rgb[i + 2] = data[i];
+        }
+        return rgb;
+    }
+
+    private static boolean isJpeg(byte[] picture) {
+        return picture.length > 3 && (picture[0] & 0xFF) == 0xFF && (picture[1] & 0xFF) == 0xD8;
+    }
+
     private BufferedImage jpeg(byte[] picture) {
+        decodeJpeg(picture);
+        BufferedImage img = new BufferedImage(frame.width(), frame.height(), BufferedImage.TYPE_3BYTE_BGR);
+        convertInto(AV_PIX_FMT_BGR24, ((DataBufferByte) img.getRaster().getDataBuffer()).getData());
+        return img;
+    }
+
+    /** The JPEG decoded and converted to {@code format} (3 bytes a pixel), which must be {@code width x height}. */
+    private byte[] converted(byte[] picture, int format, int width, int height) {
+        decodeJpeg(picture);
+        if (frame.width() != width || frame.height() != height) {
+            int w = frame.width();
+            int h = frame.height();
+            av_frame_unref(frame);
+            throw new IllegalArgumentException(
+                    "the picture decodes to " + w + "x" + h + ", but its headers say " + width + "x" + height);
+        }
+        byte[] out = new byte[width * height * 3];
+        convertInto(format, out);
+        return out;
+    }
+
+    /** Decodes the JPEG into {@code frame}; {@link #convertInto} takes it from there. */
+    private void decodeJpeg(byte[] picture) {
         if (context == null) {
             open();
         }
@@ -75,22 +149,24 @@ public final class PictureDecoder implements AutoCloseable {
             throw new IllegalArgumentException(
                     "frame picture is not a JPEG FFmpeg can decode (" + picture.length + " bytes)");
         }
+    }
+
+    /** The decoded frame converted to a packed 3-byte {@code format} into {@code out}; releases the frame. */
+    private void convertInto(int format, byte[] out) {
         try {
             int w = frame.width();
             int h = frame.height();
             sws = sws_getCachedContext(
-                    sws, w, h, frame.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null, (double[]) null);
+                    sws, w, h, frame.format(), w, h, format, SWS_BILINEAR, null, null, (double[]) null);
             long size = (long) w * h * 3;
-            if (bgr.capacity() < size) {
+            if (bgr.capacity() < size + SWSCALE_OVERRUN) {
                 bgr.close();
-                bgr = new BytePointer(size);
+                bgr = new BytePointer(size + SWSCALE_OVERRUN);
             }
             bgrPlanes.put(0, bgr);
             bgrStride.put(0, w * 3);
             sws_scale(sws, frame.data(), frame.linesize(), 0, h, bgrPlanes, bgrStride);
-            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-            bgr.position(0).get(((DataBufferByte) img.getRaster().getDataBuffer()).getData(), 0, (int) size);
-            return img;
+            bgr.position(0).get(out, 0, (int) size);
         } finally {
             av_frame_unref(frame);
         }
@@ -113,12 +189,18 @@ public final class PictureDecoder implements AutoCloseable {
         BufferedImage img;
         try {
             img = ImageIO.read(new ByteArrayInputStream(picture));
-        } catch (IOException e) {
-            throw new UncheckedIOException("frame picture does not decode: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "frame picture does not decode (" + picture.length + " bytes): " + e.getMessage(), e);
         }
         if (img == null) {
             throw new IllegalArgumentException("frame picture is neither JPEG nor PNG (" + picture.length + " bytes)");
         }
+        return bgr(img);
+    }
+
+    /** The picture itself when it is 3-byte BGR, else a BGR copy. */
+    private static BufferedImage bgr(BufferedImage img) {
         if (img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
             return img;
         }

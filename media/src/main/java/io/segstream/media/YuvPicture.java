@@ -1,4 +1,4 @@
-package io.segstream.ingest.source;
+package io.segstream.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;

@@ -1,4 +1,4 @@
-package io.segstream.sink.video;
+package io.segstream.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;

@@ -1,4 +1,4 @@
-package io.segstream.sink.video;
+package io.segstream.media;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

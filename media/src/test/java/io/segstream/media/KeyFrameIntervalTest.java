@@ -1,4 +1,4 @@
-package io.segstream.ingest.source;
+package io.segstream.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,22 +10,22 @@ class KeyFrameIntervalTest {
 
     @Test
     void shouldMeasureTheTimeBetweenTwoKeyFrames() {
-        assertThat(FFmpegSource.between(1_000_000, 2_520_000)).contains(Duration.ofMillis(1520));
+        assertThat(VideoReader.between(1_000_000, 2_520_000)).contains(Duration.ofMillis(1520));
     }
 
     @Test
     void shouldGiveNothingBeforeTheSecondKeyFrameOrForTimesThatGoBack() {
-        assertThat(FFmpegSource.between(Long.MIN_VALUE, 40_000)).isEmpty();
-        assertThat(FFmpegSource.between(2_000_000, 1_000_000)).isEmpty();
-        assertThat(FFmpegSource.between(5, 5)).isEmpty();
+        assertThat(VideoReader.between(Long.MIN_VALUE, 40_000)).isEmpty();
+        assertThat(VideoReader.between(2_000_000, 1_000_000)).isEmpty();
+        assertThat(VideoReader.between(5, 5)).isEmpty();
     }
 
     @Test
     void shouldNeitherOverflowNorTurnNegativeOnHostileTimes() {
-        assertThat(FFmpegSource.between(Long.MIN_VALUE + 1, Long.MAX_VALUE))
+        assertThat(VideoReader.between(Long.MIN_VALUE + 1, Long.MAX_VALUE))
                 .as("difference overflows")
                 .isEmpty();
-        assertThat(FFmpegSource.between(0, Long.MAX_VALUE))
+        assertThat(VideoReader.between(0, Long.MAX_VALUE))
                 .hasValueSatisfying(d -> assertThat(d).isPositive().isGreaterThan(Duration.ofDays(36_500)));
     }
 }

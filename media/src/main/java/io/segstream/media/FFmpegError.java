@@ -1,4 +1,4 @@
-package io.segstream.sink.video;
+package io.segstream.media;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avutil;
 
 /** FFmpeg's error codes in its words, for the sink's video writing and joining. */
-final class FFmpegError {
+public final class FFmpegError {
 
     private FFmpegError() {}
 
     /** The text of an FFmpeg error code, ending at its NUL (the buffer after it is not text). */
-    static String text(int code) {
+    public static String text(int code) {
         byte[] buf = new byte[256];
         avutil.av_strerror(code, buf, buf.length);
         int n = 0;
@@ -22,7 +22,7 @@ final class FFmpegError {
     }
 
     /** {@code code}, or an IOException naming what could not be done to {@code file} and why, when it is an error. */
-    static int check(int code, String what, Path file) throws IOException {
+    public static int check(int code, String what, Path file) throws IOException {
         if (code < 0) {
             throw new IOException("cannot " + what + " " + file + ": " + text(code));
         }

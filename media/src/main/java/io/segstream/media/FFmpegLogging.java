@@ -1,4 +1,4 @@
-package io.segstream.ingest.source;
+package io.segstream.media;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
@@ -63,13 +63,7 @@ public final class FFmpegLogging {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         Matcher code = ERROR_CODE.matcher(m);
         if (code.find()) {
-            byte[] buf = new byte[256];
-            avutil.av_strerror(Integer.parseInt(code.group(1)), buf, buf.length);
-            int n = 0;
-            while (n < buf.length && buf[n] != 0) {
-                n++;
-            }
-            return new String(buf, 0, n, StandardCharsets.UTF_8);
+            return FFmpegError.text(Integer.parseInt(code.group(1)));
         }
         return m;
     }

@@ -1,4 +1,4 @@
-package io.segstream.sink.video;
+package io.segstream.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

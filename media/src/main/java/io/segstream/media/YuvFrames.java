@@ -1,4 +1,4 @@
-package io.segstream.ingest.source;
+package io.segstream.media;
 
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;

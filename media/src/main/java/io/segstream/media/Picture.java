@@ -1,4 +1,4 @@
-package io.segstream.ingest.source;
+package io.segstream.media;
 
 import java.awt.image.BufferedImage;
 

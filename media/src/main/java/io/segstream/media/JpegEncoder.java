@@ -1,4 +1,4 @@
-package io.segstream.ingest.encode;
+package io.segstream.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_QSCALE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
@@ -19,14 +19,12 @@ import static org.bytedeco.ffmpeg.global.avutil.FF_QP2LAMBDA;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
-import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
-import io.segstream.ingest.source.BgrPicture;
-import io.segstream.ingest.source.Picture;
-import io.segstream.ingest.source.YuvPicture;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -40,56 +38,91 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Encodes pictures as baseline JPEG with FFmpeg's MJPEG encoder (SIMD colour conversion and DCT),
- * several times faster than the JDK's encoder on large frames. The JPEG quality 1-100 maps onto
- * FFmpeg's quantiser scale 2-31 ({@link #qscale}). One per camera thread; native state is sized on
- * the first picture and rebuilt when the size changes.
+ * Encodes pictures as baseline JPEG with FFmpeg's MJPEG encoder (SIMD colour conversion and DCT,
+ * several times faster than the JDK's encoder on large frames): ingest's frames and the live
+ * view's pictures. A YUV picture is encoded as its planes are (4:2:0, no conversion), a still BGR
+ * picture keeps its full colour resolution (4:4:4), and {@link #encodeSubsampled} takes BGR to
+ * 4:2:0 where speed matters more than colour edges. One per thread; native state is sized on the
+ * first picture, rebuilt when the size or layout changes, and lives until {@link #close()}.
  */
-public final class FFmpegJpegEncoder implements PictureEncoder {
+public final class JpegEncoder implements AutoCloseable {
 
     /** libavcodec's FF_THREAD_SLICE (avcodec.h), which the presets do not expose: one frame in, one packet out. */
     private static final int FF_THREAD_SLICE = 2;
 
     private final int qscale;
     private AVCodecContext context;
-    private SwsContext sws;
     private AVFrame yuv;
     private AVPacket packet;
-    private BytePointer bgr;
-    private PointerPointer<BytePointer> bgrPlanes;
-    private IntPointer bgrStride;
+    private SwsContext sws;
+    private BytePointer bgr = new BytePointer(0L);
+    private final PointerPointer<BytePointer> bgrPlanes = new PointerPointer<>(4);
+    private final IntPointer bgrStride = new IntPointer(4);
     private int width;
     private int height;
     private int pixelFormat;
 
-    public FFmpegJpegEncoder(int quality) {
-        this.qscale = qscale(quality);
+    private JpegEncoder(int qscale) {
+        if (qscale < 2 || qscale > 31) {
+            throw new IllegalArgumentException("JPEG qscale must be 2..31, got " + qscale);
+        }
+        this.qscale = qscale;
     }
 
-    /** FFmpeg's quantiser scale for a JPEG quality: 95+ gives 2, 90 gives 3, 75 gives 6, 50 gives 11, 1 gives 31. */
+    /** An encoder for a JPEG quality of 1-100 (what users give), mapped onto FFmpeg's quantiser by {@link #qscale}. */
+    public static JpegEncoder ofQuality(int quality) {
+        return new JpegEncoder(qscale(quality));
+    }
+
+    /** An encoder at FFmpeg's quantiser scale, 2 (best) to 31; 4 is about ImageIO's quality 0.8. */
+    public static JpegEncoder ofQscale(int qscale) {
+        return new JpegEncoder(qscale);
+    }
+
+    /** FFmpeg's quantiser scale for a JPEG quality: 95+ gives 2, 90 gives 3, 75 gives 6, 50 gives 11, 1 gives 21. */
     static int qscale(int quality) {
         return Math.max(2, Math.min(31, Math.round((100 - quality) / 5f) + 1));
     }
 
-    @Override
+    /** A video frame as its 4:2:0 planes are; a still picture with its full colour resolution (4:4:4). */
     public byte[] encode(Picture picture) {
-        // video frames are 4:2:0 already; a still picture (BGR) keeps its full colour resolution: 4:4:4
-        int format = picture instanceof YuvPicture ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_YUVJ444P;
-        if (context == null || picture.width() != width || picture.height() != height || format != pixelFormat) {
-            release();
-            open(picture.width(), picture.height(), format);
-        }
         if (picture instanceof YuvPicture p) {
+            prepare(p.width(), p.height(), AV_PIX_FMT_YUVJ420P);
             copyPlanes(p);
         } else if (picture instanceof BgrPicture p) {
+            prepare(p.width(), p.height(), AV_PIX_FMT_YUVJ444P);
             convert(p.image());
         }
-        yuv.quality(context.global_quality());
+        return encodeFrame();
+    }
+
+    /**
+     * A 3-byte BGR picture converted to 4:2:0, cropped to an even size (4:2:0 needs one): the live
+     * view's pictures.
+     */
+    public byte[] encodeSubsampled(BufferedImage picture) {
+        if (picture.getType() != BufferedImage.TYPE_3BYTE_BGR) {
+            throw new IllegalArgumentException(
+                    "the JPEG encoder takes 3-byte BGR pictures, got type " + picture.getType());
+        }
+        int w = picture.getWidth() & ~1;
+        int h = picture.getHeight() & ~1;
+        if (w < 2 || h < 2) {
+            throw new IllegalArgumentException(
+                    "picture of " + picture.getWidth() + "x" + picture.getHeight() + " is too small");
+        }
+        prepare(w, h, AV_PIX_FMT_YUVJ420P);
+        convert(picture);
+        return encodeFrame();
+    }
+
+    private byte[] encodeFrame() {
+        yuv.quality(qscale * FF_QP2LAMBDA);
         check(avcodec_send_frame(context, yuv), "avcodec_send_frame");
         check(avcodec_receive_packet(context, packet), "avcodec_receive_packet");
         try {
             byte[] jpeg = new byte[packet.size()];
-            packet.data().get(jpeg);
+            packet.data().position(0).get(jpeg);
             return jpeg;
         } finally {
             av_packet_unref(packet);
@@ -110,13 +143,29 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
         }
     }
 
+    /** The picture's top-left {@code width x height} converted into the frame (its rows are the picture's width). */
     private void convert(BufferedImage image) {
+        long size = (long) image.getWidth() * image.getHeight() * 3;
+        if (bgr.capacity() < size + 256) {
+            bgr.close();
+            bgr = new BytePointer(size + 256); // swscale's SIMD may read a little past the last row
+        }
         byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        bgr.position(0).put(pixels, 0, width * height * 3);
+        bgr.position(0).put(pixels, 0, (int) size);
+        bgrPlanes.put(0, bgr);
+        bgrStride.put(0, image.getWidth() * 3);
+        sws = sws_getCachedContext(
+                sws, width, height, AV_PIX_FMT_BGR24, width, height, pixelFormat, SWS_BILINEAR, null, null, (double[])
+                        null);
         sws_scale(sws, bgrPlanes, bgrStride, 0, height, yuv.data(), yuv.linesize());
     }
 
-    private void open(int w, int h, int format) {
+    private void prepare(int w, int h, int format) {
+        if (context != null && w == width && h == height && format == pixelFormat) {
+            check(av_frame_make_writable(yuv), "av_frame_make_writable");
+            return;
+        }
+        release();
         AVCodec codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
         if (codec == null) {
             throw new IllegalStateException("this FFmpeg build has no MJPEG encoder");
@@ -136,12 +185,6 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
         yuv.format(format).width(w).height(h);
         check(av_frame_get_buffer(yuv, 32), "av_frame_get_buffer");
         packet = av_packet_alloc();
-        sws = sws_getContext(w, h, AV_PIX_FMT_BGR24, w, h, format, SWS_BILINEAR, null, null, (double[]) null);
-        bgr = new BytePointer((long) w * h * 3);
-        // sws_scale reads four plane pointers and strides, even for a packed format
-        bgrPlanes = new PointerPointer<>(4);
-        bgrPlanes.put(0, bgr);
-        bgrStride = new IntPointer(new int[] {w * 3, 0, 0, 0});
         width = w;
         height = h;
         pixelFormat = format;
@@ -149,7 +192,8 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
 
     private static void check(int code, String call) {
         if (code < 0) {
-            throw new IllegalStateException("JPEG encoding failed: " + call + " returned " + code);
+            throw new IllegalStateException(
+                    "JPEG encoding failed: " + call + " returned " + code + " (" + FFmpegError.text(code) + ")");
         }
     }
 
@@ -158,10 +202,6 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
             avcodec_free_context(context);
             av_frame_free(yuv);
             av_packet_free(packet);
-            sws_freeContext(sws);
-            bgr.close();
-            bgrPlanes.close();
-            bgrStride.close();
             context = null;
         }
     }
@@ -169,5 +209,12 @@ public final class FFmpegJpegEncoder implements PictureEncoder {
     @Override
     public void close() {
         release();
+        if (sws != null) {
+            sws_freeContext(sws);
+            sws = null;
+        }
+        bgr.close();
+        bgrPlanes.close();
+        bgrStride.close();
     }
 }

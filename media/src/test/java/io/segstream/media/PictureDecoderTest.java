@@ -1,0 +1,89 @@
+package io.segstream.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class PictureDecoderTest {
+
+    @Test
+    void shouldDecodeAJpegAndAPngToTheirRgbColours() throws Exception {
+        BufferedImage halves = JpegEncoderTest.halves(64, 32);
+        byte[] jpeg;
+        try (JpegEncoder encoder = JpegEncoder.ofQuality(95)) {
+            jpeg = encoder.encode(new BgrPicture(halves));
+        }
+        try (PictureDecoder decoder = new PictureDecoder()) {
+            for (byte[] picture : new byte[][] {jpeg, png(halves), jpeg}) {
+                byte[] rgb = decoder.decodeRgb(picture, 64, 32);
+
+                assertThat(rgb).hasSize(64 * 32 * 3);
+                int left = (16 * 64 + 10) * 3;
+                int right = (16 * 64 + 50) * 3;
+                assertThat(rgb[left] & 0xFF).as("red on the left").isGreaterThan(230);
+                assertThat(rgb[left + 2] & 0xFF).isLessThan(25);
+                assertThat(rgb[right + 2] & 0xFF).as("blue on the right").isGreaterThan(230);
+                assertThat(rgb[right] & 0xFF).isLessThan(25);
+            }
+        }
+    }
+
+    @Test
+    void shouldDecodeSmallPicturesOfEveryWidthWithoutWritingPastItsBuffers() throws Exception {
+        // swscale converts several pixels at a time: a buffer of exactly w*h*3 bytes was overrun
+        // (glibc aborted the JVM: "corrupted size vs. prev_size")
+        try (PictureDecoder decoder = new PictureDecoder()) {
+            for (int w = 2; w <= 48 || w == 1279 || w == 1921; w = w == 48 ? 1279 : w == 1279 ? 1921 : w + 1) {
+                int h = w > 48 ? 719 : 2 + w % 7;
+                byte[] jpeg = imageIo(JpegEncoderTest.halves(w, h), "jpeg"); // 4:2:0, as cameras send
+                assertThat(decoder.decodeRgb(jpeg, w, h)).hasSize(w * h * 3);
+                assertThat(decoder.decode(jpeg).getWidth()).isEqualTo(w);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAPictureOfAnotherSizeThanItsHeadersBeforeDecodingIt() throws Exception {
+        byte[] png = png(JpegEncoderTest.halves(64, 32));
+        try (PictureDecoder decoder = new PictureDecoder()) {
+            assertThatThrownBy(() -> decoder.decodeRgb(png, 40000, 40000))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the picture is 64x32, but its headers say 40000x40000");
+        }
+    }
+
+    @Test
+    void shouldRefuseBytesThatAreNoPictureOrACutJpegInOneMessage() throws Exception {
+        byte[] jpeg;
+        try (JpegEncoder encoder = JpegEncoder.ofQuality(90)) {
+            jpeg = encoder.encode(new BgrPicture(JpegEncoderTest.halves(64, 32)));
+        }
+        try (PictureDecoder decoder = new PictureDecoder()) {
+            assertThatThrownBy(() -> decoder.decodeRgb(new byte[100], 64, 32))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("frame bytes are not a JPEG or PNG picture (100 bytes)");
+            byte[] header = Arrays.copyOf(jpeg, 200);
+            assertThatThrownBy(() -> decoder.decodeRgb(header, 64, 32))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("JPEG");
+            assertThat(decoder.decodeRgb(jpeg, 64, 32))
+                    .as("the decoder goes on")
+                    .hasSize(64 * 32 * 3);
+        }
+    }
+
+    private static byte[] png(BufferedImage image) throws Exception {
+        return imageIo(image, "png");
+    }
+
+    private static byte[] imageIo(BufferedImage image, String format) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
+    }
+}
