@@ -47,8 +47,10 @@ record IngestBenchmark(Path work, Path assets, int repeats) {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
                 Path clip = Inputs.prepare(work, assets, size[0], size[1]);
-                double anchor = Inputs.medianFps(repeats, Inputs.FRAMES, () -> anchorNanos(clip));
-                double ingest = Inputs.medianFps(repeats, Inputs.FRAMES, () -> ingestNanos(kafka, clip));
+                double[] fps = Inputs.alternatingFps(
+                        repeats, Inputs.FRAMES, () -> anchorNanos(clip), () -> ingestNanos(kafka, clip));
+                double anchor = fps[0];
+                double ingest = fps[1];
                 long ffmpegBytes = anchorBytes(clip);
                 rows.add(
                         "%-6s  ffmpeg %7.1f fps (%6.1f KB/frame)   ingest %7.1f fps   ratio %.2f",

@@ -71,8 +71,30 @@ final class Inputs {
         for (int i = 0; i < repeats; i++) {
             times.add(run.nanos());
         }
-        Collections.sort(times);
-        return frames / (times.get(times.size() / 2) / 1e9);
+        return frames / (median(times) / 1e9);
+    }
+
+    /**
+     * Frames per second of an anchor and of the run it measures, each the median of {@code repeats}
+     * runs after one warm-up each, taken in turn (anchor, run, anchor, run, ...) so that a busy
+     * moment of the machine does not favour one side: {@code [anchor, run]}.
+     */
+    static double[] alternatingFps(int repeats, int frames, Timed anchor, Timed run) throws Exception {
+        anchor.nanos();
+        run.nanos();
+        List<Long> anchorTimes = new ArrayList<>();
+        List<Long> runTimes = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            anchorTimes.add(anchor.nanos());
+            runTimes.add(run.nanos());
+        }
+        return new double[] {frames / (median(anchorTimes) / 1e9), frames / (median(runTimes) / 1e9)};
+    }
+
+    private static long median(List<Long> times) {
+        List<Long> sorted = new ArrayList<>(times);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     /** A benchmark's result rows: each printed as it comes, and all again under "summary:" at the end. */

@@ -72,16 +72,14 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
             for (BufferedImage f : frames) {
                 images.add(FrameDecoder.decode(Inputs.jpeg(f, WIDTH, HEIGHT)));
             }
-            double alone = Inputs.medianFps(repeats, images.size(), () -> Inputs.modelNanos(model, images));
-            System.out.printf(Locale.ROOT, "model alone  %6.2f fps%n", alone);
-            List<Double> rates = new ArrayList<>();
-            pipelineFps(kafka, model, clip); // warm-up
-            for (int i = 0; i < repeats; i++) {
-                rates.add(pipelineFps(kafka, model, clip));
-                System.out.printf(Locale.ROOT, "pipeline     %6.2f fps%n", rates.get(rates.size() - 1));
-            }
-            rates.sort(Double::compare);
-            double pipeline = rates.get(rates.size() / 2);
+            int n = images.size();
+            double[] fps = Inputs.alternatingFps(repeats, n, () -> Inputs.modelNanos(model, images), () -> {
+                double rate = pipelineFps(kafka, model, clip);
+                System.out.printf(Locale.ROOT, "pipeline     %6.2f fps%n", rate);
+                return (long) (n / rate * 1e9);
+            });
+            double alone = fps[0];
+            double pipeline = fps[1];
             System.out.println("summary:");
             System.out.printf(
                     Locale.ROOT,

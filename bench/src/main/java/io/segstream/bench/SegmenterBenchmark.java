@@ -43,7 +43,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Segmenter frames per second (JPEG frames from the frames topic to acknowledged PNG masks, default
  * batching) beside DJL predicting the same model on the same decoded frames one by one in a loop,
  * without Kafka, as a ratio, at 1024x512 and 2048x1024 on the CPU. Each side is warmed up at the size
- * first (TensorFlow's first call at a new size is slow); figures are medians of the repeats.
+ * first (TensorFlow's first call at a new size is slow); the sides run in turn, and figures are
+ * medians of the repeats.
  */
 record SegmenterBenchmark(Path work, Path assets, int repeats) {
 
@@ -67,9 +68,13 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
                     jpegs.add(jpeg);
                     decoded.add(FrameDecoder.decode(jpeg));
                 }
-                double anchor = Inputs.medianFps(repeats, decoded.size(), () -> Inputs.modelNanos(model, decoded));
-                double segmenter = Inputs.medianFps(
-                        repeats, jpegs.size(), () -> workerNanos(kafka, model, jpegs, size[0], size[1]));
+                double[] fps = Inputs.alternatingFps(
+                        repeats,
+                        jpegs.size(),
+                        () -> Inputs.modelNanos(model, decoded),
+                        () -> workerNanos(kafka, model, jpegs, size[0], size[1]));
+                double anchor = fps[0];
+                double segmenter = fps[1];
                 rows.add(
                         "%dx%-5d DJL loop %6.2f fps   segmenter %6.2f fps   ratio %.2f",
                         size[0], size[1], anchor, segmenter, segmenter / anchor);

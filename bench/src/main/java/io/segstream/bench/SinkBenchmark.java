@@ -50,8 +50,13 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
                 }
             }
             byte[] mask = MaskCodec.encode(drivingMask(size[0], size[1]));
-            double anchor = Inputs.medianFps(repeats, Inputs.FRAMES, () -> anchorNanos(frames, size[1]));
-            double sink = Inputs.medianFps(repeats, Inputs.FRAMES, () -> sinkNanos(jpegs, mask, size[0], size[1]));
+            double[] fps = Inputs.alternatingFps(
+                    repeats,
+                    Inputs.FRAMES,
+                    () -> anchorNanos(frames, size[1]),
+                    () -> sinkNanos(jpegs, mask, size[0], size[1]));
+            double anchor = fps[0];
+            double sink = fps[1];
             rows.add(
                     "%-6s  ffmpeg %6.1f fps   sink overlay %6.1f fps   ratio %.2f",
                     size[1] + "p", anchor, sink, sink / anchor);
