@@ -1,8 +1,8 @@
 package io.segstream.app;
 
-import io.segstream.protocol.KafkaClientProperties;
-import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.KafkaClientProperties;
+import io.segstream.runtime.TopicCreator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

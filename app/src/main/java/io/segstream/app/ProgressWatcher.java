@@ -1,12 +1,12 @@
 package io.segstream.app;
 
 import io.segstream.protocol.FrameMeta;
-import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskStatus;
-import io.segstream.protocol.Partitions;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.runtime.KafkaClientProperties;
+import io.segstream.runtime.Partitions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.EnumMap;

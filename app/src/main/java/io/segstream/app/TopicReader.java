@@ -1,8 +1,8 @@
 package io.segstream.app;
 
-import io.segstream.protocol.KafkaClientProperties;
-import io.segstream.protocol.Partitions;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.KafkaClientProperties;
+import io.segstream.runtime.Partitions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.segstream.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segstream.protocol.Partitions;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.runtime.Partitions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package io.segstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.segstream.protocol.Partitions;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.Partitions;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.Eventually;

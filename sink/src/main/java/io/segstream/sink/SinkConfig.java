@@ -1,7 +1,6 @@
 package io.segstream.sink;
 
 import io.segstream.protocol.Checks;
-import io.segstream.protocol.Records;
 import io.segstream.protocol.Topics;
 import io.segstream.sink.stats.EgoCorridor;
 import java.nio.file.Path;
@@ -121,14 +120,47 @@ public record SinkConfig(
     }
 
     public SinkConfig withMaskTimeout(Duration t) {
-        return Records.with(this, "maskTimeout", t);
+        return new SinkConfig(
+                bootstrapServers,
+                topics,
+                applicationId,
+                stateDir,
+                outputDir,
+                overlayAlpha,
+                corridor,
+                t,
+                windows,
+                liveSegment,
+                kafka);
     }
 
     public SinkConfig withWindows(List<Duration> w) {
-        return Records.with(this, "windows", w);
+        return new SinkConfig(
+                bootstrapServers,
+                topics,
+                applicationId,
+                stateDir,
+                outputDir,
+                overlayAlpha,
+                corridor,
+                maskTimeout,
+                w,
+                liveSegment,
+                kafka);
     }
 
     public SinkConfig withKafka(Map<String, String> k) {
-        return Records.with(this, "kafka", k);
+        return new SinkConfig(
+                bootstrapServers,
+                topics,
+                applicationId,
+                stateDir,
+                outputDir,
+                overlayAlpha,
+                corridor,
+                maskTimeout,
+                windows,
+                liveSegment,
+                k);
     }
 }

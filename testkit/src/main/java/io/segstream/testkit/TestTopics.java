@@ -1,9 +1,9 @@
 package io.segstream.testkit;
 
-import io.segstream.protocol.Partitions;
-import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.runtime.Partitions;
+import io.segstream.runtime.TopicCreator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

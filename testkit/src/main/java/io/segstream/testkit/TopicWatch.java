@@ -1,7 +1,7 @@
 package io.segstream.testkit;
 
-import io.segstream.protocol.Partitions;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.runtime.Partitions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

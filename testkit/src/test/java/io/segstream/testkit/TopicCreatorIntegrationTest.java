@@ -3,8 +3,8 @@ package io.segstream.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.segstream.protocol.TopicCreator;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.TopicCreator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,6 @@ package io.segstream.ingest.camera;
 
 import io.segstream.protocol.Checks;
 import io.segstream.protocol.Groups;
-import io.segstream.protocol.Records;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -104,7 +103,21 @@ public record IngestConfig(
     }
 
     public IngestConfig withTimeouts(Duration io, Duration stall) {
-        return Records.with(this, "ioTimeout", io, "stallTimeout", stall);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                io,
+                stall,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                partitions);
     }
 
     /** The backoff ending at {@code max}, starting at the default minimum (or at {@code max} when that is shorter). */
@@ -113,21 +126,77 @@ public record IngestConfig(
     }
 
     public IngestConfig withBackoff(Duration min, Duration max) {
-        return Records.with(this, "backoffMin", min, "backoffMax", max);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                min,
+                max,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                partitions);
     }
 
     public IngestConfig withMaxInFlight(int n, List<String> groups) {
-        return Records.with(this, "maxInFlight", n, "segmenterGroups", groups);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                n,
+                groups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                partitions);
     }
 
     /** Further Kafka client properties (security, ...) for the producer and the admin client, applied last. */
     public IngestConfig withKafka(Map<String, String> properties) {
-        return Records.with(this, "kafka", properties);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                properties,
+                partitions);
     }
 
     /** Live cameras publish at most {@code n} frames ahead of the segmenters and drop the others; 0 = no bound. */
     public IngestConfig withLiveAhead(int n) {
-        return Records.with(this, "liveAhead", n);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                n,
+                kafka,
+                partitions);
     }
 
     public IngestConfig withSegmenterGroup(String group) {
@@ -135,7 +204,21 @@ public record IngestConfig(
     }
 
     public IngestConfig withRecordedAttempts(int n) {
-        return Records.with(this, "recordedAttempts", n);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                n,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                partitions);
     }
 
     private static void positive(String name, Duration d) {
@@ -148,6 +231,20 @@ public record IngestConfig(
 
     /** Pins each camera to its partition of the frames topic. */
     public IngestConfig withPartitions(Map<String, Integer> pinned) {
-        return Records.with(this, "partitions", pinned);
+        return new IngestConfig(
+                bootstrapServers,
+                topics,
+                ioTimeout,
+                stallTimeout,
+                backoffMin,
+                backoffMax,
+                recordedAttempts,
+                maxInFlight,
+                segmenterGroups,
+                liveQueue,
+                liveMaxUnacked,
+                liveAhead,
+                kafka,
+                pinned);
     }
 }

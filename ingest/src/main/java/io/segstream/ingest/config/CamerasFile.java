@@ -9,7 +9,7 @@ import io.segstream.ingest.source.SourceSpec;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
-import io.segstream.protocol.SmallFiles;
+import io.segstream.runtime.SmallFiles;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

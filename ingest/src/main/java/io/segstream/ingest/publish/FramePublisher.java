@@ -2,10 +2,10 @@ package io.segstream.ingest.publish;
 
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
-import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.runtime.KafkaClientProperties;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

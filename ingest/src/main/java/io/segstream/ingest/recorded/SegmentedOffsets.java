@@ -1,6 +1,6 @@
 package io.segstream.ingest.recorded;
 
-import io.segstream.protocol.KafkaClientProperties;
+import io.segstream.runtime.KafkaClientProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.segstream.segmenter.worker;
 
 import io.segstream.protocol.Checks;
 import io.segstream.protocol.Groups;
-import io.segstream.protocol.Records;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.Map;
@@ -73,20 +72,31 @@ public record SegmenterConfig(
     }
 
     public SegmenterConfig withGroup(String group) {
-        return Records.with(this, "groupId", group);
+        return new SegmenterConfig(
+                bootstrapServers, topics, group, batchSize, maxWait, maxAge, pollTimeout, kafka, cameras);
     }
 
     public SegmenterConfig withBatch(int size, Duration wait) {
-        return Records.with(this, "batchSize", size, "maxWait", wait);
+        return new SegmenterConfig(bootstrapServers, topics, groupId, size, wait, maxAge, pollTimeout, kafka, cameras);
     }
 
     public SegmenterConfig withMaxAge(Duration age) {
-        return Records.with(this, "maxAge", age);
+        return new SegmenterConfig(
+                bootstrapServers, topics, groupId, batchSize, maxWait, age, pollTimeout, kafka, cameras);
     }
 
     /** Segments only the cameras whose ids match {@code pattern} entirely. */
     public SegmenterConfig withCameras(Pattern pattern) {
-        return Records.with(this, "cameras", Optional.of(pattern));
+        return new SegmenterConfig(
+                bootstrapServers,
+                topics,
+                groupId,
+                batchSize,
+                maxWait,
+                maxAge,
+                pollTimeout,
+                kafka,
+                Optional.of(pattern));
     }
 
     /** Whether this group segments the camera's frames. */
@@ -96,6 +106,7 @@ public record SegmenterConfig(
     }
 
     public SegmenterConfig withKafka(Map<String, String> properties) {
-        return Records.with(this, "kafka", properties);
+        return new SegmenterConfig(
+                bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, properties, cameras);
     }
 }

@@ -1,11 +1,11 @@
 package io.segstream.segmenter.worker;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.segstream.protocol.KafkaClientProperties;
 import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.runtime.KafkaClientProperties;
 import io.segstream.segmenter.model.SegmentationModel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

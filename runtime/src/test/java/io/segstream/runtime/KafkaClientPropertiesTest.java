@@ -1,4 +1,4 @@
-package io.segstream.protocol;
+package io.segstream.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package io.segstream.protocol;
+package io.segstream.runtime;
 
+import io.segstream.protocol.TopicSpec;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.segstream.protocol;
+package io.segstream.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.segstream.protocol;
+package io.segstream.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

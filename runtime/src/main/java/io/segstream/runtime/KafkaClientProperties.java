@@ -1,5 +1,6 @@
-package io.segstream.protocol;
+package io.segstream.runtime;
 
+import io.segstream.protocol.Topics;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;

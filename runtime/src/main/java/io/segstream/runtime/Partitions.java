@@ -1,4 +1,4 @@
-package io.segstream.protocol;
+package io.segstream.runtime;
 
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
