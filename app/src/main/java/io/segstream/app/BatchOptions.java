@@ -1,31 +1,34 @@
 package io.segstream.app;
 
-import io.segstream.protocol.Checks;
+import io.segstream.runtime.Setting;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import java.time.Duration;
 import java.util.List;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** How a segmenter batches and which live frames it skips. */
-final class BatchOptions {
+/** How a segmenter batches and which live frames it skips: settings of {@link SegmenterConfig}. */
+@Command
+final class BatchOptions implements TakesSettings {
 
-    @Option(names = "--batch-size")
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     int batchSize = SegmenterConfig.DEFAULT_BATCH_SIZE;
-
-    @Option(names = "--batch-wait")
     Duration batchWait = SegmenterConfig.DEFAULT_BATCH_WAIT;
-
-    @Option(names = "--max-age")
     Duration maxAge = SegmenterConfig.DEFAULT_MAX_AGE;
 
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(SegmenterConfig.BATCH_SIZE, SegmenterConfig.BATCH_WAIT, SegmenterConfig.MAX_AGE);
+    }
+
+    /** Reads the settings, adding a problem for each value refused. */
     void validate(List<String> problems) {
-        if (batchSize < 1) {
-            problems.add("--batch-size must be >= 1, got " + batchSize);
-        }
-        if (batchWait.isNegative() || maxAge.isNegative()) {
-            problems.add("--batch-wait and --max-age must not be negative");
-        }
-        Problems.check(problems, () -> Checks.atMost("--batch-wait", batchWait, Checks.LONGEST));
-        Problems.check(problems, () -> Checks.atMost("--max-age", maxAge, Checks.LONGEST));
+        SettingValues values = new SettingValues(command, problems);
+        batchSize = values.get(SegmenterConfig.BATCH_SIZE);
+        batchWait = values.get(SegmenterConfig.BATCH_WAIT);
+        maxAge = values.get(SegmenterConfig.MAX_AGE);
     }
 }

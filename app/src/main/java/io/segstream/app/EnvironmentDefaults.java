@@ -1,5 +1,6 @@
 package io.segstream.app;
 
+import io.segstream.runtime.Setting;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,23 +23,29 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
     static final String SEPARATOR = ";";
 
     private final Map<String, String> env;
+    private final Map<String, Setting<?>> settings;
 
-    EnvironmentDefaults(Map<String, String> env) {
+    /** @param settings every command's settings by name: their defaults when the environment gives none */
+    EnvironmentDefaults(Map<String, String> env, Map<String, Setting<?>> settings) {
         this.env = env;
+        this.settings = Map.copyOf(settings);
     }
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option)
-                || option.usageHelp()
-                || option.versionHelp()
-                || !SERVICES.contains(option.command().name())) {
+        if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
             return null;
         }
-        String value = env.get(variable(option));
-        return value == null || value.isEmpty() && !option.type().equals(String.class)
-                ? MetricsOptions.defaultValue(option)
-                : value;
+        Setting<?> setting = settings.get(option.longestName().replaceFirst("^-+", ""));
+        String value = SERVICES.contains(option.command().name()) ? env.get(variable(option)) : null;
+        boolean typed = setting != null || !option.type().equals(String.class);
+        if (value != null && !(value.isEmpty() && typed)) {
+            return value;
+        }
+        if (setting != null) {
+            return setting.defaultIsValue() ? setting.defaultText() : null;
+        }
+        return SERVICES.contains(option.command().name()) ? MetricsOptions.defaultValue(option) : null;
     }
 
     /** The environment variable of an option. */

@@ -1,9 +1,15 @@
 package io.segstream.app;
 
+import io.segstream.runtime.Setting;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The segstream command line. */
 @Command(
@@ -38,8 +44,7 @@ public final class Main implements Runnable {
 
     /** As {@link #execute(String...)}, with the services' options also read from {@code env}. */
     static int execute(Map<String, String> env, String... args) {
-        return new CommandLine(new Main())
-                .setDefaultValueProvider(new EnvironmentDefaults(env))
+        return commandLine(env)
                 .setParameterExceptionHandler((e, given) -> {
                     // one line naming the option and why, not the whole usage: --help shows that
                     CommandLine cmd = e.getCommandLine();
@@ -53,6 +58,56 @@ public final class Main implements Runnable {
                     return ExitCode.REFUSED.code();
                 })
                 .execute(args);
+    }
+
+    /**
+     * The command line as users get it: every command with an option for each setting it or its
+     * mixins take ({@link TakesSettings}), defaults from {@code env} for the services, else from the
+     * settings.
+     */
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine line = new CommandLine(new Main());
+        Map<String, Setting<?>> settings = new LinkedHashMap<>();
+        addSettings(line, settings);
+        return line.setDefaultValueProvider(new EnvironmentDefaults(env, settings));
+    }
+
+    private static void addSettings(CommandLine line, Map<String, Setting<?>> all) {
+        CommandSpec spec = line.getCommandSpec();
+        for (Setting<?> s : settingsOf(spec, new ArrayList<>())) {
+            Setting<?> known = all.putIfAbsent(s.name(), s);
+            if (known != null && !known.equals(s)) {
+                throw new IllegalStateException("two different settings are named " + s.name());
+            }
+            if (spec.findOption(s.option()) == null) {
+                spec.addOption(OptionSpec.builder(s.option())
+                        .type(String.class)
+                        .paramLabel(s.label())
+                        .description(description(s))
+                        .build());
+            }
+        }
+        line.getSubcommands().values().stream().distinct().forEach(sub -> addSettings(sub, all));
+    }
+
+    /** The settings of a command and of its mixins, theirs included. */
+    static List<Setting<?>> settingsOf(CommandSpec spec, List<Setting<?>> out) {
+        if (spec.userObject() instanceof TakesSettings t) {
+            out.addAll(t.settings());
+        }
+        spec.mixins().values().forEach(m -> settingsOf(m, out));
+        return out;
+    }
+
+    /** A setting's help: what it does and its default (the environment's for a service, which picocli fills in). */
+    static String description(Setting<?> s) {
+        String doc = s.doc().replace("%", "%%");
+        if (s.defaultIsValue()) {
+            return doc + " (default: ${DEFAULT-VALUE})";
+        }
+        return s.defaultText().isEmpty()
+                ? doc
+                : doc + " (default: " + s.defaultText().replace("%", "%%") + ")";
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.app.http.HttpEndpoint;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.Setting;
 import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.SegmentationModel;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code segstream segment}: one segmenter replica on its own, against a Kafka cluster. */
 @Command(
@@ -35,7 +37,7 @@ import picocli.CommandLine.Option;
             "publishes masks, and runs until stopped (SIGTERM, Ctrl-C: it finishes its batch and commits).",
             "Run more replicas with the same --group to spread the partitions."
         })
-final class SegmentCommand implements Callable<Integer> {
+final class SegmentCommand implements Callable<Integer>, TakesSettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentCommand.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,19 +51,24 @@ final class SegmentCommand implements Callable<Integer> {
     @Mixin
     BatchOptions batch;
 
-    @Option(names = "--group")
-    Optional<String> group = Optional.empty();
-
-    @Option(names = "--cameras", paramLabel = "REGEX", converter = RegexConverter.class)
-    Optional<Pattern> cameras = Optional.empty();
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     MetricsOptions endpoint;
 
     @Override
+    public List<Setting<?>> settings() {
+        return List.of(SegmenterConfig.GROUP, SegmenterConfig.CAMERAS);
+    }
+
+    @Override
     public Integer call() throws Exception {
         ServiceRunner runner = new ServiceRunner("segment");
         List<String> problems = new ArrayList<>();
+        SettingValues values = new SettingValues(spec, problems);
+        Optional<String> group = values.find(SegmenterConfig.GROUP);
+        Optional<Pattern> cameras = values.find(SegmenterConfig.CAMERAS);
         cluster.validate(problems);
         DeviceChoice deviceChoice = modelOptions.device(problems);
         modelOptions.validate(problems);
@@ -80,11 +87,12 @@ final class SegmentCommand implements Callable<Integer> {
             if (cluster.ensureTopics("segment") != 0) {
                 return ExitCode.REFUSED.code();
             }
-            return serve(runner, m, cluster.topics(), cameras);
+            return serve(runner, m, cluster.topics(), group, cameras);
         }
     }
 
-    private int serve(ServiceRunner runner, SegmentationModel m, Topics topics, Optional<Pattern> cameras)
+    private int serve(
+            ServiceRunner runner, SegmentationModel m, Topics topics, Optional<String> group, Optional<Pattern> cameras)
             throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SegmenterMetrics metrics = new SegmenterMetrics(registry);

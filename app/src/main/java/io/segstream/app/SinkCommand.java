@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.app.http.HttpEndpoint;
+import io.segstream.runtime.Setting;
 import io.segstream.sink.SinkConfig;
 import io.segstream.sink.SinkService;
 import io.segstream.sink.view.LiveBoard;
@@ -23,7 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code segstream sink}: one sink instance on its own, against a Kafka cluster. */
 @Command(
@@ -36,7 +39,7 @@ import picocli.CommandLine.Option;
             "it commits and closes its files). Run more instances with the same --application-id",
             "to spread the partitions."
         })
-final class SinkCommand implements Callable<Integer> {
+final class SinkCommand implements Callable<Integer>, TakesSettings {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(SinkCommand.class);
@@ -44,11 +47,8 @@ final class SinkCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--application-id")
-    Optional<String> applicationId = Optional.empty();
-
-    @Option(names = "--state-dir", defaultValue = "sink-state", paramLabel = "DIR")
-    Path stateDir;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = {"-o", "--output-dir"},
@@ -68,9 +68,17 @@ final class SinkCommand implements Callable<Integer> {
     static final int DEFAULT_VIEW_PORT = 9403;
 
     @Override
+    public List<Setting<?>> settings() {
+        return List.of(SinkConfig.APPLICATION_ID, SinkConfig.STATE_DIR);
+    }
+
+    @Override
     public Integer call() throws Exception {
         ServiceRunner runner = new ServiceRunner("sink");
         List<String> problems = new ArrayList<>();
+        SettingValues values = new SettingValues(spec, problems);
+        Optional<String> applicationId = values.find(SinkConfig.APPLICATION_ID);
+        Path stateDir = values.get(SinkConfig.STATE_DIR);
         cluster.validate(problems);
         endpoint.validate(problems);
         sink.validate(problems);

@@ -1,50 +1,40 @@
 package io.segstream.app;
 
+import io.segstream.runtime.Setting;
 import io.segstream.sink.SinkConfig;
-import io.segstream.sink.stats.EgoCorridor;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/**
- * How the sink composes its outputs, shared by {@code run} and {@code sink}. The fields' initial
- * values are the defaults, so {@code new SinkOptions()} is the default sink.
- */
-final class SinkOptions {
+/** How the sink draws, waits and counts: settings of {@link SinkConfig}, for the sink and the embedded run. */
+@Command
+final class SinkOptions implements TakesSettings {
 
-    @Option(names = "--overlay-alpha")
-    double overlayAlpha = SinkConfig.DEFAULT_OVERLAY_ALPHA;
+    private static final List<Setting<?>> SETTINGS = List.of(
+            SinkConfig.OVERLAY_ALPHA,
+            SinkConfig.CORRIDOR,
+            SinkConfig.MASK_TIMEOUT,
+            SinkConfig.WINDOWS,
+            SinkConfig.LIVE_FILE_LENGTH);
 
-    @Option(names = "--corridor", paramLabel = "TOP,BOTTOM_WIDTH,TOP_WIDTH")
-    String corridor = EgoCorridor.DEFAULT.text();
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
-    @Option(names = "--mask-timeout")
-    Duration maskTimeout = SinkConfig.DEFAULT_MASK_TIMEOUT;
+    private SettingValues values;
 
-    @Option(names = "--windows", paramLabel = "DURATION[,DURATION...]")
-    String windows = String.join(
-            ",", SinkConfig.DEFAULT_WINDOWS.stream().map(Duration::toString).toList());
-
-    @Option(names = "--live-file-length")
-    Duration liveFileLength = SinkConfig.DEFAULT_LIVE_SEGMENT;
-
-    /** Adds each problem with the options, naming the option; the checks are the config's own. */
-    void validate(List<String> problems) {
-        Problems.check(problems, () -> SinkConfig.checkOverlayAlpha("--overlay-alpha", overlayAlpha));
-        Problems.check(problems, () -> SinkConfig.checkMaskTimeout("--mask-timeout", maskTimeout));
-        Problems.check(problems, () -> SinkConfig.checkLiveSegment("--live-file-length", liveFileLength));
-        Problems.check(problems, () -> SinkConfig.checkWindows("--windows", windowList()));
-        try {
-            corridor();
-        } catch (IllegalArgumentException e) {
-            problems.add("--corridor " + corridor + ": " + e.getMessage());
-        }
+    @Override
+    public List<Setting<?>> settings() {
+        return SETTINGS;
     }
 
-    /** The config with these options; throws IllegalArgumentException naming a bad value. */
+    /** Reads the settings, adding a problem for each value refused. */
+    void validate(List<String> problems) {
+        values = new SettingValues(command, problems);
+        SETTINGS.forEach(values::get);
+    }
+
+    /** {@code base} with these settings; call {@link #validate} first. */
     SinkConfig apply(SinkConfig base) {
         return new SinkConfig(
                 base.bootstrapServers(),
@@ -52,39 +42,16 @@ final class SinkOptions {
                 base.applicationId(),
                 base.stateDir(),
                 base.outputDir(),
-                overlayAlpha,
-                corridor(),
-                maskTimeout,
-                windowList(),
-                liveFileLength,
+                value(SinkConfig.OVERLAY_ALPHA),
+                value(SinkConfig.CORRIDOR),
+                value(SinkConfig.MASK_TIMEOUT),
+                value(SinkConfig.WINDOWS),
+                value(SinkConfig.LIVE_FILE_LENGTH),
                 base.kafka());
     }
 
-    private EgoCorridor corridor() {
-        String[] parts = corridor.split(",");
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("needs three numbers separated by commas");
-        }
-        try {
-            return new EgoCorridor(
-                    Double.parseDouble(parts[0].trim()),
-                    Double.parseDouble(parts[1].trim()),
-                    Double.parseDouble(parts[2].trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a number: " + e.getMessage());
-        }
-    }
-
-    private List<Duration> windowList() {
-        List<Duration> list = new ArrayList<>();
-        for (String w : windows.split(",")) {
-            try {
-                list.add(Duration.parse(w.trim().toUpperCase(Locale.ROOT)));
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(
-                        "--windows: '" + w.trim() + "' is not an ISO-8601 duration such as PT1S");
-            }
-        }
-        return list;
+    /** A setting's value as given, or its default where these options were not parsed (eval's pipeline run). */
+    private <T> T value(Setting<T> setting) {
+        return values == null ? setting.defaultOrFail() : values.get(setting);
     }
 }

@@ -350,7 +350,7 @@ class DeployManifestsTest {
     }
 
     private static Map<String, CommandSpec> services() {
-        CommandLine main = new CommandLine(new Main()).setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
+        CommandLine main = Main.commandLine(Map.of());
         Map<String, CommandSpec> out = new HashMap<>();
         for (String name : EnvironmentDefaults.SERVICES) {
             out.put(name, main.getSubcommands().get(name).getCommandSpec());

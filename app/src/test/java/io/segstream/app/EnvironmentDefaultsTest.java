@@ -20,7 +20,11 @@ class EnvironmentDefaultsTest {
 
         assertThat(segment.cluster.bootstrapServers).isEqualTo("kafka:9092");
         assertThat(segment.modelOptions.model).hasToString("/models/deeplab");
-        assertThat(segment.batch.batchSize).isEqualTo(8);
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        segment.batch.validate(problems);
+        assertThat(problems).isEmpty();
+        assertThat(segment.batch.batchSize).as("a setting from the environment").isEqualTo(8);
+        assertThat(segment.batch.maxAge).as("a setting's own default").hasToString("PT1S");
         assertThat(segment.cluster.client.properties)
                 .containsExactlyInAnyOrderEntriesOf(Map.of("session.timeout.ms", "6000", "security.protocol", "SSL"));
         assertThat(segment.endpoint.port()).as("the command line wins").isEqualTo(1234);
@@ -52,7 +56,7 @@ class EnvironmentDefaultsTest {
     void shouldDocumentEveryVariableOfTheServicesInTheReadme() throws Exception {
         java.util.Map<String, java.util.TreeSet<String>> services = new java.util.TreeMap<>();
         java.util.Map<String, String> options = new java.util.TreeMap<>();
-        CommandLine main = new CommandLine(new Main());
+        CommandLine main = Main.commandLine(Map.of());
         for (String command : new java.util.TreeSet<>(EnvironmentDefaults.SERVICES)) {
             for (CommandLine.Model.OptionSpec o :
                     main.getSubcommands().get(command).getCommandSpec().options()) {
@@ -82,8 +86,7 @@ class EnvironmentDefaultsTest {
     }
 
     private static <T> T parse(T command, Map<String, String> env, String... args) {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setDefaultValueProvider(new EnvironmentDefaults(env));
+        CommandLine cl = Main.commandLine(env);
         String name =
                 command.getClass().getAnnotation(CommandLine.Command.class).name();
         String[] all = new String[args.length + 1];

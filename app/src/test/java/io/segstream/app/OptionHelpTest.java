@@ -74,7 +74,7 @@ class OptionHelpTest {
 
     /** The command line as users get it: defaults from the environment, here an empty one. */
     private static CommandLine main() {
-        return new CommandLine(new Main()).setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
+        return Main.commandLine(Map.of());
     }
 
     private static List<CommandSpec> commands(CommandLine line, List<CommandSpec> out) {

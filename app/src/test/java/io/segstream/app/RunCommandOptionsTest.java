@@ -35,10 +35,7 @@ class RunCommandOptionsTest {
 
         assertThat(segment.code()).isEqualTo(ExitCode.REFUSED.code());
         assertThat(segment.stderr().lines())
-                .containsExactly(
-                        "segstream segment: Invalid value for option '--cameras': not a regular expression: "
-                                + "Unclosed character class",
-                        "(segstream segment --help shows every option)");
+                .containsExactly("segstream segment: --cameras is not a regular expression: Unclosed character class");
     }
 
     @Test

@@ -2,9 +2,11 @@ package io.segstream.sink;
 
 import io.segstream.protocol.Checks;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.Setting;
 import io.segstream.sink.stats.EgoCorridor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,10 +43,68 @@ public record SinkConfig(
     /** The application id of sink instances, after the topic prefix. */
     public static final String DEFAULT_APPLICATION_ID = "segstream-sink";
 
-    public static final double DEFAULT_OVERLAY_ALPHA = 0.5;
-    public static final Duration DEFAULT_MASK_TIMEOUT = Duration.ofSeconds(30);
-    public static final List<Duration> DEFAULT_WINDOWS = List.of(Duration.ofSeconds(1), Duration.ofMinutes(1));
-    public static final Duration DEFAULT_LIVE_SEGMENT = Duration.ofMinutes(5);
+    public static final Setting<String> APPLICATION_ID = Setting.described(
+            "application-id",
+            "ID",
+            "the topic prefix + " + DEFAULT_APPLICATION_ID,
+            "Kafka Streams application id the sink instances share.",
+            Setting.text(249));
+    public static final Setting<Path> STATE_DIR = Setting.of(
+            "state-dir",
+            "DIR",
+            "sink-state",
+            "Local state of Kafka Streams, rebuilt from Kafka when lost.",
+            Setting.path());
+    public static final Setting<Double> OVERLAY_ALPHA = Setting.of(
+            "overlay-alpha",
+            "ALPHA",
+            "0.5",
+            "Opacity of the class colours, 0-1.",
+            Setting.checked(Setting.number(), a -> a >= 0 && a <= 1, "be within 0..1"));
+    public static final Setting<EgoCorridor> CORRIDOR = Setting.of(
+            "corridor",
+            "TOP,BOTTOM_WIDTH,TOP_WIDTH",
+            EgoCorridor.DEFAULT.text(),
+            "The ego corridor of the driving figures: its top as a fraction of the image height from the top, its"
+                    + " widths at the bottom and top as fractions of the image width.",
+            EgoCorridor::parse);
+    public static final Setting<Duration> MASK_TIMEOUT = Setting.of(
+            "mask-timeout",
+            "DURATION",
+            "PT30S",
+            "Hand a frame on without its mask (status missing) once a later mask of its session has waited this"
+                    + " long, ISO-8601.",
+            Setting.durationFrom(Duration.ofMillis(1)));
+    public static final Setting<List<Duration>> WINDOWS = Setting.of(
+            "windows",
+            "DURATION[,DURATION...]",
+            "PT1S,PT1M",
+            "The camera-stats tumbling window lengths, ISO-8601; each divides a day into whole windows.",
+            SinkConfig::parseWindows);
+    public static final Setting<Duration> LIVE_FILE_LENGTH = Setting.of(
+            "live-file-length",
+            "DURATION",
+            "PT5M",
+            "Capture time per rolling overlay file of a live camera.",
+            Setting.durationFrom(Duration.ofSeconds(1)));
+
+    public static final double DEFAULT_OVERLAY_ALPHA = OVERLAY_ALPHA.defaultOrFail();
+    public static final Duration DEFAULT_MASK_TIMEOUT = MASK_TIMEOUT.defaultOrFail();
+    public static final List<Duration> DEFAULT_WINDOWS = WINDOWS.defaultOrFail();
+    public static final Duration DEFAULT_LIVE_SEGMENT = LIVE_FILE_LENGTH.defaultOrFail();
+
+    private static List<Duration> parseWindows(String text) {
+        List<Duration> list = new ArrayList<>();
+        for (String w : text.split(",", 17)) {
+            Duration d = Setting.durationFrom(Duration.ofMillis(1)).apply(w.strip());
+            checkWindows("", List.of(d));
+            list.add(d);
+        }
+        if (list.size() > 16) {
+            throw new IllegalArgumentException("takes at most 16 windows");
+        }
+        return list;
+    }
 
     /** A sink with every default: overlay alpha, corridor, mask timeout, windows, live file length. */
     public static SinkConfig defaults(
@@ -114,7 +174,8 @@ public record SinkConfig(
             if (w.compareTo(Duration.ofMillis(1)) < 0
                     || w.compareTo(Duration.ofDays(1)) > 0
                     || Duration.ofDays(1).toMillis() % w.toMillis() != 0) {
-                throw new IllegalArgumentException(name + " " + w + " must divide a day into whole windows");
+                throw new IllegalArgumentException(
+                        (name.isEmpty() ? "" : name + " ") + w + " must divide a day into whole windows");
             }
         }
     }

@@ -3,10 +3,12 @@ package io.segstream.segmenter.worker;
 import io.segstream.protocol.Checks;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.Setting;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * How a segmenter worker consumes and batches.
@@ -51,9 +53,38 @@ public record SegmenterConfig(
         Checks.atMost("poll timeout", pollTimeout, Checks.LONGEST);
     }
 
-    public static final int DEFAULT_BATCH_SIZE = 4;
-    public static final Duration DEFAULT_BATCH_WAIT = Duration.ofMillis(50);
-    public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(1);
+    public static final Setting<Integer> BATCH_SIZE = Setting.of(
+            "batch-size", "N", "4", "Most frames per model call, across cameras.", Setting.intWithin(1, 1024));
+    public static final Setting<Duration> BATCH_WAIT = Setting.of(
+            "batch-wait",
+            "DURATION",
+            "PT0.05S",
+            "Longest wait for a batch to fill, ISO-8601.",
+            Setting.durationFrom(Duration.ZERO));
+    public static final Setting<Duration> MAX_AGE = Setting.of(
+            "max-age",
+            "DURATION",
+            "PT1S",
+            "Skip a live camera's frame older than this when its turn comes; PT0S never skips.",
+            Setting.durationFrom(Duration.ZERO));
+    public static final Setting<String> GROUP = Setting.described(
+            "group",
+            "GROUP",
+            "the topic prefix + " + Groups.SEGMENTER,
+            "Consumer group of the replicas.",
+            Setting.text(249));
+    public static final Setting<Pattern> CAMERAS = Setting.described(
+            "cameras",
+            "REGEX",
+            "all",
+            "Segment only the cameras whose ids match this regular expression entirely. Several groups, each with"
+                    + " its own model and --group, can split the cameras of one pipeline; give ingest every group"
+                    + " with --segmenter-group.",
+            SegmenterConfig::regex);
+
+    public static final int DEFAULT_BATCH_SIZE = BATCH_SIZE.defaultOrFail();
+    public static final Duration DEFAULT_BATCH_WAIT = BATCH_WAIT.defaultOrFail();
+    public static final Duration DEFAULT_MAX_AGE = MAX_AGE.defaultOrFail();
     /** How long one poll of the frames topic waits for records. */
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
 
@@ -108,5 +139,17 @@ public record SegmenterConfig(
     public SegmenterConfig withKafka(Map<String, String> properties) {
         return new SegmenterConfig(
                 bootstrapServers, topics, groupId, batchSize, maxWait, maxAge, pollTimeout, properties, cameras);
+    }
+
+    /** A regular expression of at most 1,000 characters that compiles. */
+    private static Pattern regex(String v) {
+        if (v.isEmpty() || v.length() > 1000) {
+            throw new IllegalArgumentException("must be a regular expression of 1-1000 characters, got " + v.length());
+        }
+        try {
+            return Pattern.compile(v);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("is not a regular expression: " + e.getDescription());
+        }
     }
 }

@@ -28,6 +28,22 @@ public record EgoCorridor(double top, double bottomWidth, double topWidth) {
         }
     }
 
+    /** A corridor as written in options, {@code TOP,BOTTOM_WIDTH,TOP_WIDTH}; an IllegalArgumentException says why not. */
+    public static EgoCorridor parse(String text) {
+        String[] parts = text.split(",");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("needs three numbers separated by commas, got '" + text + "'");
+        }
+        try {
+            return new EgoCorridor(
+                    Double.parseDouble(parts[0].trim()),
+                    Double.parseDouble(parts[1].trim()),
+                    Double.parseDouble(parts[2].trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: " + e.getMessage());
+        }
+    }
+
     /** As written in options: {@code TOP,BOTTOM_WIDTH,TOP_WIDTH}. */
     public String text() {
         return strip(top) + "," + strip(bottomWidth) + "," + strip(topWidth);
