@@ -1,6 +1,7 @@
 package io.segstream.app;
 
 import io.segstream.runtime.Setting;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -23,12 +24,9 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
     static final String SEPARATOR = ";";
 
     private final Map<String, String> env;
-    private final Map<String, Setting<?>> settings;
 
-    /** @param settings every command's settings by name: their defaults when the environment gives none */
-    EnvironmentDefaults(Map<String, String> env, Map<String, Setting<?>> settings) {
+    EnvironmentDefaults(Map<String, String> env) {
         this.env = env;
-        this.settings = Map.copyOf(settings);
     }
 
     @Override
@@ -36,7 +34,10 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
         if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
             return null;
         }
-        Setting<?> setting = settings.get(option.longestName().replaceFirst("^-+", ""));
+        Setting<?> setting = Main.settingsOf(option.command(), new ArrayList<>()).stream()
+                .filter(x -> x.option().equals(option.longestName()))
+                .findFirst()
+                .orElse(null);
         String value = SERVICES.contains(option.command().name()) ? env.get(variable(option)) : null;
         boolean typed = setting != null || !option.type().equals(String.class);
         if (value != null && !(value.isEmpty() && typed)) {

@@ -14,6 +14,7 @@ import io.segstream.ingest.config.ConfigException;
 import io.segstream.ingest.metrics.CamerasHealth;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
+import io.segstream.runtime.Setting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code segstream ingest}: the ingest service on its own, against a Kafka cluster. */
 @Command(
@@ -37,7 +40,7 @@ import picocli.CommandLine.Option;
             "Cameras come from --config (YAML) and/or --camera ID=SOURCE. With only recorded inputs it exits when",
             "they are read (1 if one could not be); with a live camera it runs until stopped (Ctrl-C, SIGTERM)."
         })
-final class IngestCommand implements Callable<Integer> {
+final class IngestCommand implements Callable<Integer>, TakesSettings {
 
     @Mixin
     ClusterOptions cluster;
@@ -50,35 +53,8 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--camera", paramLabel = "ID=SOURCE", split = EnvironmentDefaults.SEPARATOR)
     List<String> cameras = new ArrayList<>();
 
-    @Option(names = "--mode", paramLabel = "live|recorded")
-    Optional<String> mode;
-
-    @Option(names = "--fps")
-    Optional<String> fps;
-
-    @Option(names = "--max-size", paramLabel = "WxH")
-    Optional<String> maxSize;
-
-    @Option(names = "--jpeg-quality")
-    Optional<String> jpegQuality;
-
     @Option(names = "--png")
     boolean png;
-
-    @Option(names = "--io-timeout")
-    Duration ioTimeout = IngestConfig.DEFAULT_IO_TIMEOUT;
-
-    @Option(names = "--stall-timeout")
-    Duration stallTimeout = IngestConfig.DEFAULT_STALL_TIMEOUT;
-
-    @Option(names = "--backoff-max")
-    Duration backoffMax = IngestConfig.DEFAULT_BACKOFF_MAX;
-
-    @Option(names = "--max-in-flight")
-    int maxInFlight = IngestConfig.DEFAULT_MAX_IN_FLIGHT;
-
-    @Option(names = "--live-ahead", paramLabel = "N")
-    int liveAhead = 0;
 
     @Option(names = "--segmenter-group", split = ",")
     List<String> segmenterGroup = new ArrayList<>();
@@ -86,11 +62,36 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions endpoint;
 
+    @Spec
+    CommandSpec spec;
+
+    /** The keys of a cameras file that --camera cameras take from options of the same names. */
+    private static final List<CameraKey<?>> CAMERA_KEYS =
+            List.of(CameraKey.LIVE, CameraKey.FPS, CameraKey.MAX_SIZE, CameraKey.JPEG_QUALITY);
+
+    @Override
+    public List<Setting<?>> settings() {
+        List<Setting<?>> settings = new ArrayList<>(List.of(
+                IngestConfig.IO_TIMEOUT,
+                IngestConfig.STALL_TIMEOUT,
+                IngestConfig.BACKOFF_MAX,
+                IngestConfig.MAX_IN_FLIGHT,
+                IngestConfig.LIVE_AHEAD));
+        CAMERA_KEYS.forEach(k -> settings.add(k.asSetting()));
+        return settings;
+    }
+
     @Override
     public Integer call() throws Exception {
         ServiceRunner runner = new ServiceRunner("ingest");
         List<String> problems = new ArrayList<>();
-        List<CameraSpec> specs = cameras(problems);
+        SettingValues values = new SettingValues(spec, problems);
+        Duration ioTimeout = values.get(IngestConfig.IO_TIMEOUT);
+        Duration stallTimeout = values.get(IngestConfig.STALL_TIMEOUT);
+        Duration backoffMax = values.get(IngestConfig.BACKOFF_MAX);
+        int maxInFlight = values.get(IngestConfig.MAX_IN_FLIGHT);
+        int liveAhead = values.get(IngestConfig.LIVE_AHEAD);
+        List<CameraSpec> specs = cameras(values, problems);
         IngestConfig settings = null;
         cluster.validate(problems);
         endpoint.validate(problems);
@@ -120,7 +121,7 @@ final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    private List<CameraSpec> cameras(List<String> problems) {
+    private List<CameraSpec> cameras(SettingValues settings, List<String> problems) {
         List<CameraSpec> out = new ArrayList<>();
         if (config.isPresent()) {
             try {
@@ -138,10 +139,9 @@ final class IngestCommand implements Callable<Integer> {
             Map<String, String> values = new LinkedHashMap<>();
             values.put(CameraKey.ID.name(), c.substring(0, eq));
             values.put(CameraKey.SOURCE.name(), c.substring(eq + 1));
-            mode.ifPresent(v -> values.put(CameraKey.LIVE.name(), v));
-            fps.ifPresent(v -> values.put(CameraKey.FPS.name(), v));
-            maxSize.ifPresent(v -> values.put(CameraKey.MAX_SIZE.name(), v));
-            jpegQuality.ifPresent(v -> values.put(CameraKey.JPEG_QUALITY.name(), v));
+            for (CameraKey<?> key : CAMERA_KEYS) {
+                settings.text(key.asSetting()).ifPresent(v -> values.put(key.name(), v));
+            }
             if (png) {
                 values.put(CameraKey.ENCODING.name(), "png");
             }

@@ -67,17 +67,17 @@ public final class Main implements Runnable {
      */
     static CommandLine commandLine(Map<String, String> env) {
         CommandLine line = new CommandLine(new Main());
-        Map<String, Setting<?>> settings = new LinkedHashMap<>();
-        addSettings(line, settings);
-        return line.setDefaultValueProvider(new EnvironmentDefaults(env, settings));
+        addSettings(line);
+        return line.setDefaultValueProvider(new EnvironmentDefaults(env));
     }
 
-    private static void addSettings(CommandLine line, Map<String, Setting<?>> all) {
+    private static void addSettings(CommandLine line) {
         CommandSpec spec = line.getCommandSpec();
+        Map<String, Setting<?>> names = new LinkedHashMap<>();
         for (Setting<?> s : settingsOf(spec, new ArrayList<>())) {
-            Setting<?> known = all.putIfAbsent(s.name(), s);
+            Setting<?> known = names.putIfAbsent(s.name(), s);
             if (known != null && !known.equals(s)) {
-                throw new IllegalStateException("two different settings are named " + s.name());
+                throw new IllegalStateException(spec.qualifiedName() + " has two different settings named " + s.name());
             }
             if (spec.findOption(s.option()) == null) {
                 spec.addOption(OptionSpec.builder(s.option())
@@ -87,7 +87,7 @@ public final class Main implements Runnable {
                         .build());
             }
         }
-        line.getSubcommands().values().stream().distinct().forEach(sub -> addSettings(sub, all));
+        line.getSubcommands().values().stream().distinct().forEach(Main::addSettings);
     }
 
     /** The settings of a command and of its mixins, theirs included. */

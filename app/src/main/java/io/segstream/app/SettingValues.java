@@ -31,17 +31,29 @@ final class SettingValues {
     }
 
     /** The value given, if one was (the default does not count unless it is a value). */
+    /**
+     * The text given (or the environment's, or the default when that is a value), unparsed: for a
+     * value another reader checks (a camera's keys, checked with the camera they belong to).
+     */
+    Optional<String> text(Setting<?> setting) {
+        return Optional.ofNullable(option(setting).getValue());
+    }
+
+    private OptionSpec option(Setting<?> setting) {
+        OptionSpec option = command.findOption(setting.option());
+        if (option == null) {
+            throw new IllegalStateException(command.qualifiedName() + " has no option " + setting.option());
+        }
+        return option;
+    }
+
     @SuppressWarnings("unchecked")
     <T> Optional<T> find(Setting<T> setting) {
         return (Optional<T>) read.computeIfAbsent(setting, this::parse);
     }
 
     private <T> Optional<T> parse(Setting<T> setting) {
-        OptionSpec option = command.findOption(setting.option());
-        if (option == null) {
-            throw new IllegalStateException(command.qualifiedName() + " has no option " + setting.option());
-        }
-        String text = option.getValue();
+        String text = option(setting).getValue();
         if (text == null) {
             return Optional.empty();
         }

@@ -80,7 +80,7 @@ class RunCommandOptionsTest {
         assertThat(segment.stderr())
                 .contains("--batch-wait must be at most PT24H, got " + huge)
                 .contains("--max-age must be at most PT24H");
-        assertThat(ingest.stderr()).contains("ioTimeout must be at most PT24H, got " + huge);
+        assertThat(ingest.stderr()).contains("--io-timeout must be at most PT24H, got " + huge);
         assertThat(run.stderr()).contains("--stall-timeout must be at most PT24H, got " + huge);
     }
 }

@@ -3,6 +3,7 @@ package io.segstream.ingest.camera;
 import io.segstream.protocol.Checks;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.Setting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +47,45 @@ public record IngestConfig(
         Map<String, Integer> partitions) {
 
     public static final String DEFAULT_SEGMENTER_GROUP = Groups.SEGMENTER;
-    public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(15);
+    public static final Setting<Duration> IO_TIMEOUT = Setting.of(
+            "io-timeout",
+            "DURATION",
+            "PT10S",
+            "Bound on every blocking FFmpeg call on a network source, ISO-8601.",
+            Setting.durationFrom(Duration.ofMillis(1)));
+    public static final Setting<Duration> STALL_TIMEOUT = Setting.of(
+            "stall-timeout",
+            "DURATION",
+            "PT15S",
+            "Restart a live source silent this long, ISO-8601.",
+            Setting.durationFrom(Duration.ofMillis(1)));
+    public static final Setting<Duration> BACKOFF_MAX = Setting.of(
+            "backoff-max",
+            "DURATION",
+            "PT30S",
+            "Longest wait between reconnects of a live source (the wait starts at 0.5 s and doubles), ISO-8601.",
+            Setting.durationFrom(Duration.ofMillis(1)));
+    public static final Setting<Integer> MAX_IN_FLIGHT = Setting.of(
+            "max-in-flight",
+            "N",
+            "64",
+            "Recorded inputs: most frames per camera published but not yet segmented; 0 = no bound.",
+            Setting.intWithin(0, 1_000_000));
+    public static final Setting<Integer> LIVE_AHEAD = Setting.of(
+            "live-ahead",
+            "N",
+            "0",
+            "Live cameras: most frames per camera published but not yet segmented; the others are dropped before"
+                    + " they are encoded, so an overloaded pipeline segments fresh frames; 0 = no bound.",
+            Setting.intWithin(0, 1_000_000));
+
+    public static final Duration DEFAULT_IO_TIMEOUT = IO_TIMEOUT.defaultOrFail();
+    public static final Duration DEFAULT_STALL_TIMEOUT = STALL_TIMEOUT.defaultOrFail();
     /** The first wait before a reconnect; it doubles up to the backoff maximum. */
     public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofMillis(500);
 
-    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+    public static final Duration DEFAULT_BACKOFF_MAX = BACKOFF_MAX.defaultOrFail();
+    public static final int DEFAULT_MAX_IN_FLIGHT = MAX_IN_FLIGHT.defaultOrFail();
 
     public IngestConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");

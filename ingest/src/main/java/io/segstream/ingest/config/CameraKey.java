@@ -4,6 +4,7 @@ import io.segstream.protocol.CameraId;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
+import io.segstream.runtime.Setting;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -75,6 +76,14 @@ public record CameraKey<T>(String name, String type, String defaultValue, String
     /** Every key, in the order the README lists them. */
     public static final List<CameraKey<?>> ALL =
             List.of(ID, SOURCE, LIVE, FPS, MAX_SIZE, ENCODING, JPEG_QUALITY, RTSP_TRANSPORT, SCALE, OPTIONS);
+
+    /**
+     * This key as a setting of the command line (ingest's {@code --mode}, {@code --fps}, ... for its
+     * {@code --camera} cameras; run's {@code --jpeg-quality}): the same name, rule and meaning.
+     */
+    public Setting<T> asSetting() {
+        return Setting.described(name, type, defaultValue, doc, parser);
+    }
 
     public T parse(String value) {
         return parser.apply(value.strip());
