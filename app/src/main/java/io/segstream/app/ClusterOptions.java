@@ -1,7 +1,9 @@
 package io.segstream.app;
 
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.ClusterSettings;
 import io.segstream.runtime.KafkaClientProperties;
+import io.segstream.runtime.Setting;
 import io.segstream.runtime.TopicCreator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,11 +12,15 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The Kafka cluster a service works on, and the topics it creates there when they are missing. */
-final class ClusterOptions {
+@Command
+final class ClusterOptions implements TakesSettings {
 
     /** Retention of frames and masks in topics the services create. */
     static final Duration FRAME_RETENTION = Duration.ofHours(24);
@@ -22,14 +28,12 @@ final class ClusterOptions {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT")
     String bootstrapServers;
 
-    @Option(names = "--topic-prefix", defaultValue = "")
-    String topicPrefix;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
-    @Option(names = "--partitions", defaultValue = "1")
-    int partitions;
-
-    @Option(names = "--replication-factor", defaultValue = "1")
-    short replicationFactor;
+    String topicPrefix = "";
+    int partitions = ClusterSettings.PARTITIONS.defaultOrFail();
+    short replicationFactor = ClusterSettings.REPLICATION_FACTOR.defaultOrFail();
 
     @Mixin
     KafkaClientOptions client;
@@ -54,16 +58,19 @@ final class ClusterOptions {
     }
 
     /** Adds each problem with the options, naming the option. */
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(ClusterSettings.TOPIC_PREFIX, ClusterSettings.PARTITIONS, ClusterSettings.REPLICATION_FACTOR);
+    }
+
     void validate(List<String> problems) {
+        SettingValues values = new SettingValues(command, problems);
+        topicPrefix = values.find(ClusterSettings.TOPIC_PREFIX).orElse("");
+        partitions = values.get(ClusterSettings.PARTITIONS);
+        replicationFactor = values.get(ClusterSettings.REPLICATION_FACTOR);
         client.validate(problems);
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             problems.add("--bootstrap-servers (or SEGSTREAM_BOOTSTRAP_SERVERS) is required");
-        }
-        if (partitions < 1) {
-            problems.add("--partitions must be >= 1, got " + partitions);
-        }
-        if (replicationFactor < 1) {
-            problems.add("--replication-factor must be >= 1, got " + replicationFactor);
         }
     }
 

@@ -12,6 +12,7 @@ import io.segstream.protocol.Groups;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.Topics;
 import io.segstream.runtime.KafkaClientProperties;
+import io.segstream.runtime.Setting;
 import io.segstream.runtime.TopicCreator;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.ModelLoader;
@@ -62,6 +63,28 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRun.class);
+
+    /** The most partitions the run creates of itself: a cameras file of thousands does not make thousands. */
+    static final int MAX_DEFAULT_PARTITIONS = 64;
+
+    // The run's own settings: where it differs from the services', it says so.
+
+    static final Setting<Integer> PARTITIONS = Setting.described(
+            "partitions",
+            "N",
+            "one per camera, at most " + MAX_DEFAULT_PARTITIONS,
+            "Partitions of the frames and masks topics when created; the cameras take them in turn.",
+            Setting.intWithin(1, 10_000));
+    static final Setting<Integer> LIVE_AHEAD = IngestConfig.LIVE_AHEAD.withDefault(
+            "2",
+            "Live cameras: most frames per camera published but not yet segmented; the others are dropped before"
+                    + " they are encoded; 0 = no bound.");
+    static final Setting<Duration> STALL_TIMEOUT = Setting.of(
+            "stall-timeout",
+            "DURATION",
+            "PT5M",
+            "Give up when no frame has come through for this long, ISO-8601.",
+            Setting.durationFrom(Duration.ofMillis(1)));
 
     record Settings(
             List<CameraSpec> cameras,

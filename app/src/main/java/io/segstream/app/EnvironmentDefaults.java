@@ -43,8 +43,8 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
         if (value != null && !(value.isEmpty() && typed)) {
             return value;
         }
-        if (setting != null) {
-            return setting.defaultIsValue() ? setting.defaultText() : null;
+        if (setting != null && setting.defaultIsValue()) {
+            return setting.defaultText();
         }
         return SERVICES.contains(option.command().name()) ? MetricsOptions.defaultValue(option) : null;
     }

@@ -98,7 +98,6 @@ final class EvalCommand implements Callable<Integer> {
             problems.add("--size: " + e.getMessage());
         }
         DeviceChoice deviceChoice = modelOptions.device(problems);
-        modelOptions.validate(problems);
         List<Scale> scaleList = new ArrayList<>();
         for (String sc : scales) {
             try {

@@ -49,7 +49,6 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         List<String> problems = new ArrayList<>();
         DeviceChoice device = modelOptions.device(problems);
-        modelOptions.validate(problems);
         Size frame = null;
         try {
             frame = Size.parse(size);

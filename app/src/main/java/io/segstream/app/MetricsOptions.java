@@ -1,33 +1,55 @@
 package io.segstream.app;
 
+import io.segstream.runtime.Setting;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Where a service's /metrics and /health listen: the port differs by service, so they can share one host. */
-final class MetricsOptions {
+@Command
+final class MetricsOptions implements TakesSettings {
 
     /** Each service's port of /metrics and /health unless told another. */
     static final Map<String, Integer> DEFAULT_PORTS = Map.of("ingest", 9400, "segment", 9401, "sink", 9402);
 
-    static final String PORT = "--metrics-port";
+    static final Setting<Integer> PORT = Setting.described(
+            "metrics-port",
+            "PORT",
+            String.join(
+                    ", ",
+                    new TreeMap<>(DEFAULT_PORTS)
+                            .entrySet().stream()
+                                    .map(e -> e.getValue() + " for " + e.getKey())
+                                    .toList()),
+            "Port of GET /metrics (Prometheus) and GET /health; 0 = none.",
+            Setting.intWithin(0, 65_535));
+    static final Setting<String> ADDRESS = Setting.of(
+            "metrics-address",
+            "HOST",
+            "0.0.0.0",
+            "Address the metrics and health endpoint binds to (0.0.0.0: every interface; 127.0.0.1 keeps it on this"
+                    + " host).",
+            Setting::host);
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec service;
 
-    @Option(names = PORT, paramLabel = "PORT")
-    Integer port;
+    private Integer port;
+    String address = ADDRESS.defaultOrFail();
 
-    @Option(names = "--metrics-address", defaultValue = "0.0.0.0", paramLabel = "HOST")
-    String address;
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(PORT, ADDRESS);
+    }
 
-    /** The default of {@code option} when it is this mixin's port (shown in the help), else null. */
+    /** The default of {@code option} when it is this mixin's port (the service's), else null. */
     static String defaultValue(OptionSpec option) {
-        Integer p = PORT.equals(option.longestName())
+        Integer p = PORT.option().equals(option.longestName())
                 ? DEFAULT_PORTS.get(option.command().name())
                 : null;
         return p == null ? null : p.toString();
@@ -38,14 +60,11 @@ final class MetricsOptions {
         return port != null ? port : DEFAULT_PORTS.getOrDefault(service.name(), 0);
     }
 
-    /** Adds the problems with the port and the address. */
+    /** Reads the port and the address, adding a problem for each value refused. */
     void validate(List<String> problems) {
-        if (port() < 0 || port() > 65535) {
-            problems.add(PORT + " must be 0-65535, got " + port());
-        }
-        if (address.isBlank() || address.length() > 253 || !address.matches("[A-Za-z0-9.:\\[\\]%-]+")) {
-            problems.add("--metrics-address must be a host name or IP address, got '" + address + "'");
-        }
+        SettingValues values = new SettingValues(service, problems);
+        port = values.find(PORT).orElse(null);
+        address = values.get(ADDRESS);
     }
 
     InetSocketAddress on(int port) {

@@ -1,86 +1,76 @@
 package io.segstream.app;
 
 import io.segstream.protocol.Scale;
+import io.segstream.runtime.Setting;
 import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.ModelDescriptor;
 import io.segstream.segmenter.model.ModelLoader;
+import io.segstream.segmenter.model.ModelSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** How the commands that run a model load it: cache, descriptor, scale and size policy, device. */
-class ModelOptions {
+/**
+ * How a command loads and feeds its model: where it runs, the cache, the descriptor and its
+ * overrides ({@link ModelSettings}).
+ */
+@Command
+class ModelOptions implements TakesSettings {
 
-    @Mixin
-    ModelCacheOption cache;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
-    @Option(names = "--model-descriptor", paramLabel = "FILE")
-    Optional<Path> modelDescriptor;
+    private DeviceChoice device = DeviceChoice.AUTO;
+    private Path cache = ModelSettings.defaultCache();
+    Optional<Path> modelDescriptor = Optional.empty();
+    private Optional<Scale> scale = Optional.empty();
+    private Optional<ModelDescriptor.SizePolicy.Mode> sizePolicy = Optional.empty();
 
-    @Option(names = "--scale", paramLabel = "S")
-    Optional<String> scale = Optional.empty();
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(
+                ModelSettings.DEVICE,
+                ModelSettings.MODEL_CACHE,
+                ModelSettings.MODEL_DESCRIPTOR,
+                ModelSettings.SCALE,
+                ModelSettings.SIZE_POLICY);
+    }
 
-    @Option(names = "--size-policy", paramLabel = "auto|native|fit|resize|tiles")
-    Optional<String> sizePolicy = Optional.empty();
-
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "gpu|cpu|auto")
-    String device;
-
-    /** The device asked for; a problem is added, and auto returned, when the text is not one. */
+    /** Reads every model setting (a problem for each value refused); the device asked for. Call it first. */
     DeviceChoice device(List<String> problems) {
-        try {
-            return DeviceChoice.parse(device);
-        } catch (IllegalArgumentException e) {
-            problems.add("--device: " + e.getMessage());
-            return DeviceChoice.AUTO;
-        }
+        SettingValues values = new SettingValues(command, problems);
+        device = values.get(ModelSettings.DEVICE);
+        cache = values.find(ModelSettings.MODEL_CACHE).orElseGet(ModelSettings::defaultCache);
+        modelDescriptor = values.find(ModelSettings.MODEL_DESCRIPTOR);
+        scale = values.find(ModelSettings.SCALE);
+        sizePolicy = values.find(ModelSettings.SIZE_POLICY);
+        return device;
     }
 
     Path cache() {
-        return cache.cache();
-    }
-
-    /** Checks --scale and --size-policy, adding a problem for each that is not valid. */
-    void validate(List<String> problems) {
-        try {
-            scale.ifPresent(Scale::parse);
-        } catch (IllegalArgumentException e) {
-            problems.add("--scale: " + e.getMessage());
-        }
-        try {
-            sizePolicy.ifPresent(ModelOptions::mode);
-        } catch (IllegalArgumentException e) {
-            problems.add("--size-policy: " + e.getMessage());
-        }
+        return cache;
     }
 
     ModelLoader loader(DeviceChoice choice) {
         return new ModelLoader(cache(), choice, modelDescriptor, this::override);
     }
 
-    /** The descriptor with --scale and --size-policy applied; call {@link #validate} first. */
     ModelDescriptor override(ModelDescriptor d) {
-        ModelDescriptor out = scale.map(s -> d.withScale(Scale.parse(s))).orElse(d);
+        ModelDescriptor out = scale.map(d::withScale).orElse(d);
         if (sizePolicy.isPresent()) {
             try {
                 out = out.withSize(new ModelDescriptor.SizePolicy(
-                        mode(sizePolicy.get()), d.size().size(), d.size().overlap()));
+                        sizePolicy.get(), d.size().size(), d.size().overlap()));
             } catch (IllegalArgumentException e) {
-                throw new InvalidModelException("--size-policy " + sizePolicy.get() + ": " + e.getMessage());
+                throw new InvalidModelException(
+                        "--size-policy " + sizePolicy.get().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
             }
         }
         return out;
-    }
-
-    private static ModelDescriptor.SizePolicy.Mode mode(String text) {
-        try {
-            return ModelDescriptor.SizePolicy.Mode.valueOf(text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("one of auto, native, fit, resize, tiles; got '" + text + "'");
-        }
     }
 }

@@ -1,10 +1,12 @@
 package io.segstream.app;
 
 import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.config.CameraKey;
 import io.segstream.ingest.config.CamerasFile;
 import io.segstream.ingest.config.ConfigException;
-import io.segstream.protocol.Checks;
 import io.segstream.protocol.ImageEncoding;
+import io.segstream.runtime.ClusterSettings;
+import io.segstream.runtime.Setting;
 import io.segstream.segmenter.model.DeviceChoice;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code segstream run}: the whole pipeline on recorded inputs, by default against an in-process broker. */
 @Command(
@@ -26,7 +30,7 @@ import picocli.CommandLine.Option;
             "writing <out>/<camera>/overlay.mp4 and <out>/<camera>/stats.jsonl.",
             "Without --bootstrap-servers it starts an in-process Kafka broker (KRaft)."
         })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer>, TakesSettings {
 
     @Option(
             names = {"-i", "--input"},
@@ -50,17 +54,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     KafkaClientOptions client;
 
-    @Option(names = "--topic-prefix", defaultValue = "")
-    String topicPrefix;
-
-    @Option(names = "--partitions", paramLabel = "N")
-    Integer partitions;
-
-    /** The most partitions the run creates of itself: a cameras file of thousands does not make thousands. */
-    static final int MAX_DEFAULT_PARTITIONS = 64;
-
-    @Option(names = "--jpeg-quality")
-    Optional<Integer> jpegQuality;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--png")
     boolean png;
@@ -80,39 +75,34 @@ final class RunCommand implements Callable<Integer> {
     /** The live view's port unless --view-port says otherwise (any free one when it is taken). */
     static final int DEFAULT_VIEW_PORT = 8090;
 
-    @Option(names = "--live-ahead", defaultValue = "2", paramLabel = "N")
-    int liveAhead;
-
-    @Option(names = "--stall-timeout", defaultValue = "PT5M")
-    Duration stallTimeout;
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(
+                ClusterSettings.TOPIC_PREFIX,
+                EmbeddedRun.PARTITIONS,
+                CameraKey.JPEG_QUALITY.asSetting(),
+                EmbeddedRun.LIVE_AHEAD,
+                EmbeddedRun.STALL_TIMEOUT);
+    }
 
     @Override
     public Integer call() {
         List<String> problems = new ArrayList<>();
-        if (partitions != null && partitions < 1) {
-            problems.add("--partitions must be >= 1, got " + partitions);
-        }
-        if (jpegQuality.isPresent() && (jpegQuality.get() < 1 || jpegQuality.get() > 100)) {
-            problems.add("--jpeg-quality must be 1..100, got " + jpegQuality.get());
-        }
+        SettingValues values = new SettingValues(spec, problems);
+        String topicPrefix = values.find(ClusterSettings.TOPIC_PREFIX).orElse("");
+        Optional<Integer> partitions = values.find(EmbeddedRun.PARTITIONS);
+        Optional<Integer> jpegQuality = values.find(CameraKey.JPEG_QUALITY.asSetting());
+        int liveAhead = values.get(EmbeddedRun.LIVE_AHEAD);
+        Duration stallTimeout = values.get(EmbeddedRun.STALL_TIMEOUT);
         if (client.given() && bootstrapServers.isEmpty()) {
             problems.add(
                     "--kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only");
         }
         client.validate(problems);
         sink.validate(problems);
-        if (stallTimeout.isNegative() || stallTimeout.isZero()) {
-            problems.add("--stall-timeout must be positive, got " + stallTimeout);
-        } else if (stallTimeout.compareTo(Checks.LONGEST) > 0) {
-            problems.add("--stall-timeout must be at most " + Checks.LONGEST + ", got " + stallTimeout);
-        }
         batch.validate(problems);
         view.validate(problems);
-        if (liveAhead < 0) {
-            problems.add("--live-ahead must be >= 0, got " + liveAhead);
-        }
         DeviceChoice deviceChoice = modelOptions.device(problems);
-        modelOptions.validate(problems);
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("segstream: " + p));
             return ExitCode.REFUSED.code();
@@ -150,7 +140,7 @@ final class RunCommand implements Callable<Integer> {
                 bootstrapServers,
                 client.properties(),
                 topicPrefix,
-                partitions != null ? partitions : Math.max(1, Math.min(MAX_DEFAULT_PARTITIONS, cameras.size())),
+                partitions.orElse(Math.max(1, Math.min(EmbeddedRun.MAX_DEFAULT_PARTITIONS, cameras.size()))),
                 sink,
                 stallTimeout,
                 batch.batchSize,

@@ -71,7 +71,6 @@ final class SegmentCommand implements Callable<Integer>, TakesSettings {
         Optional<Pattern> cameras = values.find(SegmenterConfig.CAMERAS);
         cluster.validate(problems);
         DeviceChoice deviceChoice = modelOptions.device(problems);
-        modelOptions.validate(problems);
         batch.validate(problems);
         endpoint.validate(problems);
         if (!problems.isEmpty()) {

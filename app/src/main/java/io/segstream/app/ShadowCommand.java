@@ -115,7 +115,6 @@ final class ShadowCommand implements Callable<Integer> {
     /** Adds each problem with the options; the range replayed. */
     private Range validate(List<String> problems) {
         cluster.validate(problems);
-        modelOptions.validate(problems);
         if (live == from.isPresent()) {
             problems.add("give either --from (and --to) to replay a range, or --live");
         }

@@ -1,32 +1,40 @@
 package io.segstream.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.segstream.runtime.Setting;
 import io.segstream.sink.view.LiveBoard;
 import io.segstream.sink.view.LiveView;
+import io.segstream.sink.view.ViewSettings;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Where the sink's live view listens, and the address other instances and browsers reach it at. */
-final class ViewOptions {
+@Command
+final class ViewOptions implements TakesSettings {
 
-    private static final String HOST = "[A-Za-z0-9.:\\[\\]%-]{1,253}";
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
-    @Option(names = "--view-port", paramLabel = "PORT")
     Integer port;
-
-    @Option(names = "--view-address", defaultValue = "127.0.0.1", paramLabel = "HOST")
-    String address;
-
-    @Option(names = "--view-advertised", paramLabel = "HOST[:PORT]")
+    String address = ViewSettings.VIEW_ADDRESS.defaultOrFail();
     Optional<String> advertised = Optional.empty();
+    double maxFps = ViewSettings.VIEW_MAX_FPS.defaultOrFail();
 
-    @Option(names = "--view-max-fps", defaultValue = "10", paramLabel = "FPS")
-    double maxFps = LiveView.DEFAULT_MAX_FPS;
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(
+                ViewSettings.VIEW_PORT,
+                ViewSettings.VIEW_ADDRESS,
+                ViewSettings.VIEW_ADVERTISED,
+                ViewSettings.VIEW_MAX_FPS);
+    }
 
     /** No view (a run inside another command). */
     static ViewOptions none() {
@@ -38,17 +46,13 @@ final class ViewOptions {
 
     /** Adds the problems with the options. */
     void validate(List<String> problems) {
-        if (port != null && (port < 0 || port > 65535)) {
-            problems.add("--view-port must be 0-65535, got " + port);
-        }
-        if (!(maxFps > 0 && maxFps <= 120)) {
-            problems.add("--view-max-fps must be more than 0 and at most 120, got " + maxFps);
-        }
-        if (!address.matches(HOST)) {
-            problems.add("--view-address must be a host name or IP address, got '" + address + "'");
-        }
+        SettingValues values = new SettingValues(command, problems);
+        port = values.find(ViewSettings.VIEW_PORT).orElse(null);
+        address = values.get(ViewSettings.VIEW_ADDRESS);
+        advertised = values.find(ViewSettings.VIEW_ADVERTISED);
+        maxFps = values.get(ViewSettings.VIEW_MAX_FPS);
         advertised.ifPresent(a -> {
-            if (!a.matches(HOST) || advertisedPort(a) > 65535) {
+            if (advertisedPort(a) > 65535) {
                 problems.add(
                         "--view-advertised must be HOST or HOST:PORT (an IPv6 address in brackets), got '" + a + "'");
             }

@@ -22,6 +22,7 @@ class EnvironmentDefaultsTest {
         assertThat(segment.modelOptions.model).hasToString("/models/deeplab");
         java.util.List<String> problems = new java.util.ArrayList<>();
         segment.batch.validate(problems);
+        segment.endpoint.validate(problems);
         assertThat(problems).isEmpty();
         assertThat(segment.batch.batchSize).as("a setting from the environment").isEqualTo(8);
         assertThat(segment.batch.maxAge).as("a setting's own default").hasToString("PT1S");
@@ -36,6 +37,7 @@ class EnvironmentDefaultsTest {
                 new IngestCommand(),
                 Map.of("SEGSTREAM_CAMERA", "front=rtsp://a/1;rear=rtsp://b/2", "SEGSTREAM_PNG", "true"));
 
+        ingest.endpoint.validate(new java.util.ArrayList<>());
         assertThat(ingest.cameras).containsExactly("front=rtsp://a/1", "rear=rtsp://b/2");
         assertThat(ingest.png).isTrue();
         assertThat(ingest.endpoint.port()).isEqualTo(9400);

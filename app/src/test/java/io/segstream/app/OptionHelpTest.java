@@ -53,12 +53,12 @@ class OptionHelpTest {
 
     @Test
     void shouldQuoteTheDefaultsThatCodeDefines() {
-        assertThat(help("run", "--partitions")).contains("at most " + RunCommand.MAX_DEFAULT_PARTITIONS + ")");
+        assertThat(help("run", "--partitions")).contains("at most " + EmbeddedRun.MAX_DEFAULT_PARTITIONS + ")");
         assertThat(help("segment", "--group")).contains("topic prefix + " + Groups.SEGMENTER + ")");
         assertThat(help("ingest", "--segmenter-group")).contains("topic prefix + " + Groups.SEGMENTER + ")");
         for (String service : MetricsOptions.DEFAULT_PORTS.keySet()) {
-            assertThat(help(service, MetricsOptions.PORT))
-                    .contains("(default: " + MetricsOptions.DEFAULT_PORTS.get(service) + ")");
+            assertThat(help(service, MetricsOptions.PORT.option()))
+                    .contains(MetricsOptions.DEFAULT_PORTS.get(service) + " for " + service);
         }
     }
 

@@ -100,7 +100,7 @@ class RunCommandFailureTest {
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.stderr())
-                .contains("--jpeg-quality must be 1..100, got 0")
+                .contains("--jpeg-quality must be 1-100, got 0")
                 .contains("--overlay-alpha must be within 0..1, got 2.0");
     }
 

@@ -25,7 +25,7 @@ class RunCommandOptionsTest {
         assertThat(run.stderr())
                 .contains(
                         "segstream: --kafka-property and --kafka-config need --bootstrap-servers: the in-process broker takes plain connections only")
-                .contains("--partitions must be >= 1, got 0");
+                .contains("--partitions must be 1-10000, got 0");
     }
 
     @Test

@@ -55,6 +55,45 @@ class SettingsDocTest {
         assertThat(seen).as("settings found on the commands").isGreaterThan(10);
     }
 
+    /**
+     * A README row of one setting gives its default as declared (one of the declarations of that
+     * name: run's differ), or for a default that is a description, part of it.
+     */
+    @Test
+    void shouldQuoteTheDeclaredDefaultWhereTheReadmeGivesOne() throws Exception {
+        Map<String, List<Setting<?>>> byName = new java.util.HashMap<>();
+        for (CommandLine command : MAIN.getSubcommands().values()) {
+            for (Setting<?> s : Main.settingsOf(command.getCommandSpec(), new ArrayList<>())) {
+                byName.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(s);
+            }
+        }
+        Path readme = Path.of(System.getProperty("segstream.root")).resolve("README.md");
+        int checked = 0;
+        for (String line : Files.readAllLines(readme)) {
+            java.util.regex.Matcher row = java.util.regex.Pattern.compile("^\\| `--([a-z-]+)[^`,]*` \\| ([^|]*) \\|")
+                    .matcher(line);
+            if (!row.find() || !byName.containsKey(row.group(1))) {
+                continue;
+            }
+            String written = plain(row.group(2));
+            List<Setting<?>> declared = byName.get(row.group(1));
+            if (written.isEmpty() || written.startsWith("see ") || written.startsWith("env ")) {
+                continue;
+            }
+            assertThat(declared)
+                    .as("README row %s: its default '%s' is not a declared one", row.group(1), written)
+                    .anyMatch(s -> written.startsWith(plain(s.defaultText()))
+                            || !s.defaultIsValue() && plain(s.defaultText()).contains(written));
+            checked++;
+        }
+        assertThat(checked).as("README rows of settings with a default").isGreaterThan(3);
+    }
+
+    /** Text without code marks, brackets and commas, in lower case: how a default reads in prose and in a declaration. */
+    private static String plain(String text) {
+        return text.replaceAll("[`(),;]", "").replaceAll("\\s+", " ").strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
     @Test
     void shouldRefuseABadValueWithOneLineNamingTheSettingAndWhy() throws Exception {
         StdErr.Captured segment = StdErr.capture(() ->

@@ -56,6 +56,11 @@ public record Setting<T>(
         return new Setting<>(name, label, absent, false, doc, parser);
     }
 
+    /** The same setting where a command has another default (and says so in {@code doc}). */
+    public Setting<T> withDefault(String defaultValue, String doc) {
+        return of(name, label, defaultValue, doc, parser);
+    }
+
     /** The command-line option, e.g. {@code --batch-size}. */
     public String option() {
         return "--" + name;
