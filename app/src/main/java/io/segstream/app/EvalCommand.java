@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segstream.broker.EmbeddedKafka;
 import io.segstream.ingest.camera.CameraSpec;
+import io.segstream.ingest.config.CameraKey;
 import io.segstream.protocol.ImageEncoding;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MaskCodec;
@@ -13,6 +14,7 @@ import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.runtime.Setting;
 import io.segstream.segmenter.eval.DirectEvaluator;
 import io.segstream.segmenter.eval.EvalReport;
 import io.segstream.segmenter.eval.LabelFormat;
@@ -37,7 +39,9 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code segstream eval}: a model's accuracy on labelled frames, called directly and through the pipeline. */
 @Command(
@@ -48,7 +52,7 @@ import picocli.CommandLine.Option;
             "Mean IoU, per-class IoU and pixel accuracy: the model called",
             "directly, and with --pipeline the pictures sent through ingest (JPEG), Kafka, the segmenter and the sink."
         })
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand implements Callable<Integer>, TakesSettings {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,8 +74,16 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--pipeline")
     boolean pipeline;
 
-    @Option(names = "--jpeg-quality")
-    Optional<Integer> jpegQuality;
+    @Spec
+    CommandSpec spec;
+
+    /** Read from --jpeg-quality, the cameras file's key of that name. */
+    private Optional<Integer> jpegQuality = Optional.empty();
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(CameraKey.JPEG_QUALITY.asSetting());
+    }
 
     @Option(names = "--png")
     boolean png;
@@ -106,9 +118,7 @@ final class EvalCommand implements Callable<Integer> {
                 problems.add("--scales: " + e.getMessage());
             }
         }
-        if (jpegQuality.isPresent() && (jpegQuality.get() < 1 || jpegQuality.get() > 100)) {
-            problems.add("--jpeg-quality must be 1..100, got " + jpegQuality.get());
-        }
+        jpegQuality = new SettingValues(spec, problems).find(CameraKey.JPEG_QUALITY.asSetting());
         List<LabelledFrames.Pair> frames = List.of();
         try {
             frames = LabelledFrames.pair(images, labels);
