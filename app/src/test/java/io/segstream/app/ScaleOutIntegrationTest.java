@@ -17,6 +17,7 @@ import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
+import io.segstream.segmenter.worker.SegmenterMetrics;
 import io.segstream.segmenter.worker.SegmenterWorker;
 import io.segstream.sink.SinkService;
 import io.segstream.testkit.Assets;
@@ -31,25 +32,36 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two segmenter replicas share a 4-partition frames topic; one is closed mid-stream. Its partitions
- * move to the other, frames it answered but had not committed are answered again, and the sink's
- * de-duplication leaves every frame of every recorded input exactly one statistics record.
+ * Two segmenter replicas share a 4-partition frames topic; one dies mid-stream between publishing a
+ * batch's masks and committing its frames (its commit never returns: a process frozen or killed
+ * there). The group evicts it, its partitions move to the other, the frames it answered but had not
+ * committed are answered again (duplicate masks on the topic), and the sink's de-duplication leaves
+ * every frame of every recorded input exactly one statistics record.
  */
 @KafkaIntegrationTest
 class ScaleOutIntegrationTest {
@@ -73,7 +85,8 @@ class ScaleOutIntegrationTest {
         }
 
         Map<String, List<JsonNode>> stats;
-        long masks;
+        Map<String, Long> masks;
+        long firstMasks;
         try (SegmentationModel model = new ModelLoader(work.resolve("cache"), DeviceChoice.CPU)
                         .load(Assets.require(Assets.SAVED_MODEL));
                 SinkService sink = new SinkService(TestSinks.config(kafka, topics, work.resolve("state")))) {
@@ -81,7 +94,18 @@ class ScaleOutIntegrationTest {
             SegmenterConfig config = SegmenterConfig.defaults(kafka.bootstrapServers(), topics)
                     .withGroup(group)
                     .withBatch(2, Duration.ofMillis(20));
-            SegmenterWorker first = new SegmenterWorker(config, model);
+            // the first replica leaves the group 4 s after its last poll: the frozen commit is its death
+            SegmenterConfig firstConfig = config.withKafka(Map.of("max.poll.interval.ms", "4000"));
+            FreezingConsumer frozen = new FreezingConsumer(SegmenterWorker.consumerProps(firstConfig), 3);
+            SegmenterWorker first = new SegmenterWorker(
+                    firstConfig,
+                    model,
+                    SegmenterMetrics.inMemory(),
+                    frozen,
+                    new KafkaProducer<>(
+                            SegmenterWorker.producerProps(firstConfig),
+                            new StringSerializer(),
+                            new ByteArraySerializer()));
             SegmenterWorker second = new SegmenterWorker(config, model);
             Thread t1 = new Thread(first, "segmenter-1");
             Thread t2 = new Thread(second, "segmenter-2");
@@ -93,22 +117,25 @@ class ScaleOutIntegrationTest {
                     IngestMetrics.inMemory())) {
                 results = cameras.stream().map(ingest::start).toList();
                 Eventually.await(
-                        "20 masks of the first replica before it goes",
+                        "the first replica stuck in its fourth commit, its masks published",
                         Duration.ofMinutes(2),
-                        () -> first.masksPublished() >= 20);
-                first.close();
-                t1.join(TimeUnit.SECONDS.toMillis(30)); // close() returns as run() finishes; the thread ends just after
-                assertThat(t1.isAlive()).isFalse();
+                        frozen::isFrozen);
+                firstMasks = first.masksPublished();
                 CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                         .get(3, TimeUnit.MINUTES);
             }
             Set<UUID> sessions =
                     results.stream().flatMap(r -> r.join().sessions().stream()).collect(Collectors.toSet());
             stats = frameStatsUntilEnded(kafka, topics, sessions);
+            frozen.thaw(); // its commit fails now (it left the group long ago), and it is closed
+            first.close();
+            t1.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(t1.isAlive()).isFalse();
             second.close();
             masks = TestTopics.readAll(kafka, topics.masks()).stream()
                     .filter(r -> !WireHeaders.isEndOfStream(r.headers()))
-                    .count();
+                    .map(r -> WireHeaders.readMask(r.headers()).frame())
+                    .collect(Collectors.groupingBy(f -> f.session() + "/" + f.sequence(), Collectors.counting()));
         }
 
         assertThat(stats.keySet()).containsExactlyInAnyOrder("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f");
@@ -116,7 +143,52 @@ class ScaleOutIntegrationTest {
                 .as(camera)
                 .extracting(s -> s.get("sequence").asLong())
                 .containsExactlyElementsOf(LongStream.range(0, FRAMES).boxed().toList()));
-        assertThat(masks).as("masks on the topic, duplicates allowed").isGreaterThanOrEqualTo(6L * FRAMES);
+        assertThat(masks).as("frames answered").hasSize(6 * FRAMES);
+        long answeredTwice = masks.values().stream().filter(n -> n > 1).count();
+        assertThat(answeredTwice)
+                .as("frames the frozen replica answered (%d masks) and the other answered again", firstMasks)
+                .isBetween(1L, firstMasks);
+    }
+
+    /**
+     * A consumer whose commits after the first {@code commits} never return until thawed, then fail
+     * as a commit after eviction does: the replica has published the masks of its batch and dies
+     * before its offsets are committed.
+     */
+    private static final class FreezingConsumer extends KafkaConsumer<String, byte[]> {
+
+        private final int commits;
+        private final CountDownLatch thawed = new CountDownLatch(1);
+        private final AtomicInteger made = new AtomicInteger();
+        private volatile boolean frozen;
+
+        FreezingConsumer(Properties props, int commits) {
+            super(props, new StringDeserializer(), new ByteArrayDeserializer());
+            this.commits = commits;
+        }
+
+        @Override
+        public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (made.incrementAndGet() <= commits) {
+                super.commitSync(offsets);
+                return;
+            }
+            frozen = true;
+            try {
+                thawed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new CommitFailedException();
+        }
+
+        boolean isFrozen() {
+            return frozen;
+        }
+
+        void thaw() {
+            thawed.countDown();
+        }
     }
 
     /** The committed frame statistics per camera, read until every session's end has come through. */

@@ -3,8 +3,8 @@ package io.segstream.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.segstream.testkit.Clips;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import javax.imageio.ImageIO;
@@ -33,7 +33,7 @@ class JpegEncoderTest {
         try (JpegEncoder jpeg = JpegEncoder.ofQscale(4)) {
             for (int[] size : new int[][] {{101, 67}, {64, 48}, {101, 67}}) {
                 BufferedImage back =
-                        ImageIO.read(new ByteArrayInputStream(jpeg.encodeSubsampled(halves(size[0], size[1]))));
+                        ImageIO.read(new ByteArrayInputStream(jpeg.encodeSubsampled(Clips.halves(size[0], size[1]))));
 
                 assertThat(back.getWidth()).isEqualTo(size[0] & ~1);
                 assertThat(back.getHeight()).isEqualTo(size[1] & ~1);
@@ -55,17 +55,5 @@ class JpegEncoderTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("picture of 1x9 is too small");
         }
-    }
-
-    /** Left half red, right half blue. */
-    static BufferedImage halves(int w, int h) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.RED);
-        g.fillRect(0, 0, w / 2, h);
-        g.setColor(Color.BLUE);
-        g.fillRect(w / 2, 0, w - w / 2, h);
-        g.dispose();
-        return img;
     }
 }

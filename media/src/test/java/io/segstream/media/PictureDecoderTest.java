@@ -3,6 +3,7 @@ package io.segstream.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.segstream.testkit.Clips;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ class PictureDecoderTest {
 
     @Test
     void shouldDecodeAJpegAndAPngToTheirRgbColours() throws Exception {
-        BufferedImage halves = JpegEncoderTest.halves(64, 32);
+        BufferedImage halves = Clips.halves(64, 32);
         byte[] jpeg;
         try (JpegEncoder encoder = JpegEncoder.ofQuality(95)) {
             jpeg = encoder.encode(new BgrPicture(halves));
@@ -40,7 +41,7 @@ class PictureDecoderTest {
         try (PictureDecoder decoder = new PictureDecoder()) {
             for (int w = 2; w <= 48 || w == 1279 || w == 1921; w = w == 48 ? 1279 : w == 1279 ? 1921 : w + 1) {
                 int h = w > 48 ? 719 : 2 + w % 7;
-                byte[] jpeg = imageIo(JpegEncoderTest.halves(w, h), "jpeg"); // 4:2:0, as cameras send
+                byte[] jpeg = imageIo(Clips.halves(w, h), "jpeg"); // 4:2:0, as cameras send
                 assertThat(decoder.decodeRgb(jpeg, w, h)).hasSize(w * h * 3);
                 assertThat(decoder.decode(jpeg).getWidth()).isEqualTo(w);
             }
@@ -49,7 +50,7 @@ class PictureDecoderTest {
 
     @Test
     void shouldRefuseAPictureOfAnotherSizeThanItsHeadersBeforeDecodingIt() throws Exception {
-        byte[] png = png(JpegEncoderTest.halves(64, 32));
+        byte[] png = png(Clips.halves(64, 32));
         try (PictureDecoder decoder = new PictureDecoder()) {
             assertThatThrownBy(() -> decoder.decodeRgb(png, 40000, 40000))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -61,7 +62,7 @@ class PictureDecoderTest {
     void shouldRefuseBytesThatAreNoPictureOrACutJpegInOneMessage() throws Exception {
         byte[] jpeg;
         try (JpegEncoder encoder = JpegEncoder.ofQuality(90)) {
-            jpeg = encoder.encode(new BgrPicture(JpegEncoderTest.halves(64, 32)));
+            jpeg = encoder.encode(new BgrPicture(Clips.halves(64, 32)));
         }
         try (PictureDecoder decoder = new PictureDecoder()) {
             assertThatThrownBy(() -> decoder.decodeRgb(new byte[100], 64, 32))

@@ -57,6 +57,18 @@ public final class Clips {
         return out;
     }
 
+    /** A 3-byte BGR picture, its left half red and its right half blue: colours a codec must keep apart. */
+    public static BufferedImage halves(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, w / 2, h);
+        g.setColor(Color.BLUE);
+        g.fillRect(w / 2, 0, w - w / 2, h);
+        g.dispose();
+        return img;
+    }
+
     /** How many pictures FFmpeg decodes from a video. */
     public static int frameCount(Path video) throws Exception {
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {

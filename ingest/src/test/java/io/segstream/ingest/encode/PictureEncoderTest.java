@@ -6,8 +6,8 @@ import io.segstream.media.BgrPicture;
 import io.segstream.media.Picture;
 import io.segstream.media.YuvPicture;
 import io.segstream.protocol.ImageEncoding;
+import io.segstream.testkit.Clips;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
@@ -18,18 +18,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PictureEncoderTest {
 
-    /** Left half red, right half blue, odd size. */
-    private static BufferedImage halves(int w, int h) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.RED);
-        g.fillRect(0, 0, w / 2, h);
-        g.setColor(Color.BLUE);
-        g.fillRect(w / 2, 0, w - w / 2, h);
-        g.dispose();
-        return img;
-    }
-
     private static BufferedImage decode(byte[] bytes) throws Exception {
         return ImageIO.read(new ByteArrayInputStream(bytes));
     }
@@ -38,7 +26,7 @@ class PictureEncoderTest {
     @CsvSource({"JPEG, 101, 67", "JPEG, 1280, 720", "PNG, 101, 67"})
     void shouldEncodeABgrPictureThatDecodesToItsColours(ImageEncoding encoding, int w, int h) throws Exception {
         try (PictureEncoder encoder = PictureEncoder.of(encoding, 90)) {
-            BufferedImage back = decode(encoder.encode(new BgrPicture(halves(w, h))));
+            BufferedImage back = decode(encoder.encode(new BgrPicture(Clips.halves(w, h))));
 
             assertThat(back.getWidth()).isEqualTo(w);
             assertThat(back.getHeight()).isEqualTo(h);
@@ -74,7 +62,7 @@ class PictureEncoderTest {
         int w = 32;
         int h = 16;
         try (PictureEncoder jpeg = PictureEncoder.of(ImageEncoding.JPEG, 95)) {
-            assertThat(chromaSubsampling(jpeg.encode(new BgrPicture(halves(w, h)))))
+            assertThat(chromaSubsampling(jpeg.encode(new BgrPicture(Clips.halves(w, h)))))
                     .as("a still picture: 4:4:4")
                     .isEqualTo("1x1");
             YuvPicture video = new YuvPicture(w, h, new byte[YuvPicture.size(w, h)]);

@@ -11,6 +11,7 @@ import io.segstream.ingest.metrics.CameraMetrics;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Topics;
 import io.segstream.runtime.TopicCreator;
+import io.segstream.testkit.Eventually;
 import io.segstream.testkit.IntegrationTest;
 import io.segstream.testkit.LivePattern;
 import io.segstream.testkit.ToolProcess;
@@ -18,6 +19,7 @@ import io.segstream.testkit.Tools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
@@ -72,13 +74,7 @@ class KafkaOutageIntegrationTest {
         }
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited 40 s for " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        Eventually.await(what, Duration.ofSeconds(40), condition::getAsBoolean);
     }
 }

@@ -97,10 +97,11 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
     }
 
     /**
-     * A worker on the given clients, which it owns and closes: the seam for unit tests of its
-     * batching, commits and rebalances on Kafka's MockConsumer and MockProducer.
+     * A worker on the given clients, which it owns and closes (made with {@link #consumerProps} and
+     * {@link #producerProps} for a real cluster): the seam for tests of its batching, commits and
+     * rebalances, on Kafka's MockConsumer and MockProducer or on clients that fail on purpose.
      */
-    SegmenterWorker(
+    public SegmenterWorker(
             SegmenterConfig config,
             SegmentationModel model,
             SegmenterMetrics metrics,
@@ -360,7 +361,8 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
         }
     }
 
-    private static Properties consumerProps(SegmenterConfig c) {
+    /** The consumer's properties: the group, manual commits, from the earliest, the poll's bounds, the config's own last. */
+    public static Properties consumerProps(SegmenterConfig c) {
         return KafkaClientProperties.consumer(
                 c.bootstrapServers(),
                 Map.of(
@@ -377,7 +379,8 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                 c.kafka());
     }
 
-    private static Properties producerProps(SegmenterConfig c) {
+    /** The producer's properties: the pipeline's (one request in flight, ...), the config's own last. */
+    public static Properties producerProps(SegmenterConfig c) {
         return KafkaClientProperties.producer(c.bootstrapServers(), KafkaClientProperties.PIPELINE_PRODUCER, c.kafka());
     }
 }

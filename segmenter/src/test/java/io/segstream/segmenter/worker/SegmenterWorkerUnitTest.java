@@ -9,6 +9,7 @@ import io.segstream.protocol.MaskMeta;
 import io.segstream.protocol.MaskStatus;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.testkit.Eventually;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -106,11 +107,7 @@ class SegmenterWorkerUnitTest {
     }
 
     private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 10 s for " + what).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Eventually.await(what, Duration.ofSeconds(30), done::getAsBoolean);
     }
 
     private static List<ProducerRecord<String, byte[]>> masks(MockProducer<String, byte[]> p) {

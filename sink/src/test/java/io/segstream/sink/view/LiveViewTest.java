@@ -186,10 +186,10 @@ class LiveViewTest {
             waiting.add(http.sendAsync(
                     request("/api/frame?camera=cam&after=" + version), HttpResponse.BodyHandlers.ofByteArray()));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (registry.counter("segstream.view.refused").count() < 4 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.await(
+                "4 requests refused",
+                Duration.ofSeconds(30),
+                () -> registry.counter("segstream.view.refused").count() >= 4);
         assertThat(registry.counter("segstream.view.refused").count()).isEqualTo(4);
         // with every viewer slot taken the sink's hand-over still never waits for a viewer (one that did
         // would wait for the view's long poll to end, and for ever while viewers keep asking)
