@@ -2,6 +2,7 @@ package io.segstream.bench;
 
 import io.segstream.segmenter.model.RgbImage;
 import io.segstream.segmenter.model.SegmentationModel;
+import io.segstream.testkit.Clips;
 import io.segstream.testkit.Tools;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -95,6 +96,18 @@ final class Inputs {
         List<Long> sorted = new ArrayList<>(times);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
+    }
+
+    /**
+     * Fails, so that no figure is printed, unless the video {@code what} wrote holds exactly
+     * {@code frames} frames (read back with FFmpeg).
+     */
+    static void requireFrames(Path video, int frames, String what) throws Exception {
+        int counted = Clips.frameCount(video);
+        if (counted != frames) {
+            throw new IllegalStateException(
+                    what + " wrote " + counted + " frames to " + video + ", not " + frames + ": no figure is reported");
+        }
     }
 
     /** A benchmark's result rows: each printed as it comes, and all again under "summary:" at the end. */

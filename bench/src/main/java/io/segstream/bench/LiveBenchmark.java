@@ -178,6 +178,7 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
         List<List<Double>> stages = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         int skipped = 0;
         int total = 0;
+        int failed = 0;
         Set<UUID> ended = new HashSet<>();
         try (KafkaConsumer<String, String> c =
                 TestTopics.committedConsumer(kafka.bootstrapServers(), new StringDeserializer())) {
@@ -196,6 +197,7 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
                     Matcher status = STATUS.matcher(r.value());
                     if (status.find() && !status.group(1).equals("ok")) {
                         skipped++;
+                        failed += status.group(1).equals("failed") ? 1 : 0;
                         continue;
                     }
                     Matcher m = END_TO_END.matcher(r.value());
@@ -210,6 +212,11 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
                     }
                 }
             }
+        }
+        if (!ended.containsAll(sessions) || total == 0 || failed > 0 || latencies.isEmpty()) {
+            throw new IllegalStateException("the live run's outputs are wrong, no figure is reported: "
+                    + ended.size() + " of " + sessions.size() + " sessions ended, " + total + " frames, " + failed
+                    + " failed, " + latencies.size() + " inferred");
         }
         return new Run(fps, latencies, stages, skipped, total, heapThird, heapEnd);
     }

@@ -1,5 +1,7 @@
 package io.segstream.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.broker.EmbeddedKafka;
 import io.segstream.ingest.Ingest;
 import io.segstream.ingest.camera.CameraSpec;
@@ -28,12 +30,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,6 +52,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * the repeats.
  */
 record PipelineBenchmark(Path work, Path assets, int repeats) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final int WIDTH = 960;
     private static final int HEIGHT = 540;
@@ -119,15 +125,21 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
             Thread t = new Thread(segmenter, "segmenter");
             t.start();
             result = ingest.start(CameraSpec.of("drive", clip.toString())).get(30, TimeUnit.MINUTES);
-            return rate(kafka, topics, result.sessions().get(0));
+            return rate(kafka, topics, result.sessions().get(0), Clips.frameCount(clip));
         }
     }
 
-    /** Frames per second between the first and the last frame statistics of the session, once its end has come. */
-    private static double rate(EmbeddedKafka kafka, Topics topics, UUID session) {
+    /**
+     * Frames per second between the first and the last frame statistics of the session, once its end
+     * has come; fails, so that no figure is printed, unless every frame of the clip has exactly one
+     * statistics record and every one is {@code ok}.
+     */
+    private static double rate(EmbeddedKafka kafka, Topics topics, UUID session, int expected) throws Exception {
         long first = -1;
         long last = -1;
         long frames = 0;
+        Map<Long, Integer> seen = new HashMap<>();
+        long notOk = 0;
         try (KafkaConsumer<String, String> c =
                 TestTopics.committedConsumer(kafka.bootstrapServers(), new StringDeserializer())) {
             Partitions.fromBeginning(c, topics.frameStats());
@@ -145,11 +157,22 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
                     first = first < 0 ? r.timestamp() : Math.min(first, r.timestamp());
                     last = Math.max(last, r.timestamp());
                     frames++;
+                    JsonNode stats = JSON.readTree(r.value());
+                    seen.merge(stats.get("sequence").asLong(), 1, Integer::sum);
+                    notOk += "ok".equals(stats.get("status").asText()) ? 0 : 1;
                 }
             }
             if (!ended) {
                 throw new IllegalStateException("the session's end did not come through the sink in 10 minutes");
             }
+        }
+        boolean once = seen.size() == expected
+                && seen.values().stream().allMatch(n -> n == 1)
+                && LongStream.range(0, expected).allMatch(seen::containsKey);
+        if (!once || notOk > 0) {
+            throw new IllegalStateException("the pipeline's outputs are wrong, no figure is reported: " + seen.size()
+                    + " of " + expected + " frames have statistics, " + (frames - seen.size()) + " twice, " + notOk
+                    + " not ok");
         }
         return (frames - 1) * 1000.0 / Math.max(1, last - first);
     }

@@ -78,7 +78,7 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
 
     private long anchorNanos(Path frames, int height) throws Exception {
         Path out = work.resolve("anchor-" + height + "p.mp4");
-        return Tools.runFfmpeg(
+        long took = Tools.runFfmpeg(
                 "-framerate 25 -start_number 0 -i {} -c:v libx264 -preset {} -tune {} -crf {} -pix_fmt yuv420p "
                         + "-movflags frag_every_frame+empty_moov+default_base_moof -f mp4 {}",
                 frames.resolve("%05d.jpg"),
@@ -86,6 +86,8 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
                 H264Mp4Writer.TUNE,
                 H264Mp4Writer.CRF,
                 out);
+        Inputs.requireFrames(out, Inputs.FRAMES, "ffmpeg");
+        return took;
     }
 
     private long sinkNanos(List<byte[]> jpegs, byte[] maskPng, int width, int height) throws Exception {
@@ -113,9 +115,7 @@ record SinkBenchmark(Path work, Path assets, int repeats) {
             }
         }
         long took = System.nanoTime() - t0;
-        if (jpegs.size() != Inputs.FRAMES) {
-            throw new IllegalStateException("expected " + Inputs.FRAMES + " frames, got " + jpegs.size());
-        }
+        Inputs.requireFrames(out, Inputs.FRAMES, "the sink's overlay writer");
         return took;
     }
 

@@ -154,8 +154,9 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
                 "live frames not published by ingest (the segmenters behind, --live-ahead; "
                         + "frames skipped undecoded between key frames not counted): %d%n",
                 notPublished(log));
+        boolean wrong = false;
         for (int i = 0; i < RECORDED; i++) {
-            recorded(out.resolve("rec-" + i));
+            wrong |= !recorded(out.resolve("rec-" + i));
         }
         System.out.printf(
                 Locale.ROOT,
@@ -168,6 +169,12 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
                 WARM_UP.toMinutes(),
                 slopeMbPerMinute(rss));
         System.out.printf(Locale.ROOT, "stop: exit code %d, %.1f s after SIGTERM%n", exit, stopSeconds);
+        if (wrong || exit != 0) {
+            throw new IllegalStateException("the soak failed: "
+                    + (wrong ? "a recorded input is not every frame exactly once (above)" : "")
+                    + (wrong && exit != 0 ? "; " : "")
+                    + (exit != 0 ? "the run ended with exit code " + exit : ""));
+        }
     }
 
     /** The statistics of every live frame through the sink, from the live overlay files' .jsonl. */
@@ -222,12 +229,12 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
         }
     }
 
-    /** A recorded input: every frame in stats.jsonl exactly once, as many as its summary counts. */
-    private void recorded(Path dir) throws IOException {
+    /** A recorded input: whether stats.jsonl holds every frame exactly once, as many as its summary counts. */
+    private boolean recorded(Path dir) throws IOException {
         Path stats = dir.resolve("stats.jsonl");
         if (!Files.exists(stats)) {
             System.out.printf(Locale.ROOT, "recorded %s: no stats.jsonl (not finished)%n", dir.getFileName());
-            return;
+            return false;
         }
         List<JsonNode> rows = lines(stats);
         long distinct = rows.stream()
@@ -253,6 +260,9 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
                         : summary.path("summary").path("frames").asText(),
                 statuses,
                 rows.size() == distinct && distinct == maxSeq + 1 ? "every frame exactly once" : "NOT exactly once");
+        return rows.size() == distinct
+                && distinct == maxSeq + 1
+                && (summary == null || summary.path("summary").path("frames").asLong() == distinct);
     }
 
     private static String percentiles(List<JsonNode> rows) {

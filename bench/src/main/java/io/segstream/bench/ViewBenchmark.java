@@ -71,6 +71,9 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
         Seen seen = new Seen();
         double watched =
                 Inputs.medianFps(repeats, Inputs.FRAMES, () -> sinkNanos(jpegs, mask, width, height, VIEWERS, seen));
+        if (seen.frames.get() == 0) {
+            throw new IllegalStateException("the viewers were shown no frame: no figure is reported");
+        }
         System.out.printf(
                 Locale.ROOT,
                 "720p  no view %6.1f fps   view, no viewer %6.1f fps (ratio %.2f)   %d viewers %6.1f fps "
@@ -148,7 +151,9 @@ record ViewBenchmark(Path work, Path assets, int repeats) {
                             jpegs.get(i), "bench", meta, MaskStatus.OK, mask, fractions, 25.0, Cityscapes.TAXONOMY));
                 }
             }
-            return System.nanoTime() - t0;
+            long took = System.nanoTime() - t0;
+            Inputs.requireFrames(out, jpegs.size(), "the sink's overlay writer");
+            return took;
         } finally {
             running.set(false);
             for (Thread t : threads) {

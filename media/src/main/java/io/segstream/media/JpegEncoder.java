@@ -51,6 +51,9 @@ public final class JpegEncoder implements AutoCloseable {
     private static final int FF_THREAD_SLICE = 2;
 
     private final int qscale;
+    /** 0: FFmpeg's slice threads on every core; 1: this thread only. */
+    private final int threads;
+
     private AVCodecContext context;
     private AVFrame yuv;
     private AVPacket packet;
@@ -62,21 +65,30 @@ public final class JpegEncoder implements AutoCloseable {
     private int height;
     private int pixelFormat;
 
-    private JpegEncoder(int qscale) {
+    private JpegEncoder(int qscale, int threads) {
         if (qscale < 2 || qscale > 31) {
             throw new IllegalArgumentException("JPEG qscale must be 2..31, got " + qscale);
         }
         this.qscale = qscale;
+        this.threads = threads;
     }
 
-    /** An encoder for a JPEG quality of 1-100 (what users give), mapped onto FFmpeg's quantiser by {@link #qscale}. */
+    /**
+     * An encoder for a JPEG quality of 1-100 (what users give), mapped onto FFmpeg's quantiser by
+     * {@link #qscale}, encoding each picture with slice threads on every core (a camera's frames,
+     * one at a time, as fast as they come).
+     */
     public static JpegEncoder ofQuality(int quality) {
-        return new JpegEncoder(qscale(quality));
+        return new JpegEncoder(qscale(quality), 0);
     }
 
-    /** An encoder at FFmpeg's quantiser scale, 2 (best) to 31; 4 is about ImageIO's quality 0.8. */
+    /**
+     * An encoder at FFmpeg's quantiser scale, 2 (best) to 31 (4 is about ImageIO's quality 0.8), on
+     * the calling thread only: the live view renders beside the sink's own work, several painters at
+     * once, and slice threads on every core would take that work's cores.
+     */
     public static JpegEncoder ofQscale(int qscale) {
-        return new JpegEncoder(qscale);
+        return new JpegEncoder(qscale, 1);
     }
 
     /** FFmpeg's quantiser scale for a JPEG quality: 95+ gives 2, 90 gives 3, 75 gives 6, 50 gives 11, 1 gives 21. */
@@ -178,7 +190,7 @@ public final class JpegEncoder implements AutoCloseable {
                 .time_base(new AVRational().num(1).den(25))
                 .flags(context.flags() | AV_CODEC_FLAG_QSCALE)
                 .global_quality(qscale * FF_QP2LAMBDA)
-                .thread_count(0)
+                .thread_count(threads)
                 .thread_type(FF_THREAD_SLICE);
         check(avcodec_open2(context, codec, (PointerPointer<?>) null), "avcodec_open2");
         yuv = av_frame_alloc();
