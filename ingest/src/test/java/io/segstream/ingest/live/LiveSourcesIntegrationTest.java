@@ -395,9 +395,7 @@ class LiveSourcesIntegrationTest {
 
             server.stallOpenConnections();
             long stalledAt = System.nanoTime();
-            while (server.accepted() < 2 && System.nanoTime() - stalledAt < WAIT.toNanos()) {
-                Thread.sleep(50);
-            }
+            Eventually.await("a second connection after the stall", WAIT, () -> server.accepted() >= 2);
             Duration restartedAfter = Duration.ofNanos(System.nanoTime() - stalledAt);
 
             assertThat(server.accepted()).as("connections after the stall").isEqualTo(2);
