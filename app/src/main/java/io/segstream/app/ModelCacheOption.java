@@ -21,17 +21,12 @@ final class ModelCacheOption implements TakesSettings {
         return List.of(ModelSettings.MODEL_CACHE);
     }
 
-    /** The cache given, else the default; a refused path is a problem in {@code problems}. */
-    Path cache(List<String> problems) {
-        return new SettingValues(command, problems)
-                .find(ModelSettings.MODEL_CACHE)
-                .orElseGet(ModelSettings::defaultCache);
-    }
-
-    /** The cache for a command that refuses a bad path by throwing. */
+    /** The cache given, else the default; an IllegalArgumentException naming the option for a refused path. */
     Path cache() {
         List<String> problems = new ArrayList<>();
-        Path cache = cache(problems);
+        Path cache = new SettingValues(command, problems)
+                .find(ModelSettings.MODEL_CACHE)
+                .orElseGet(ModelSettings::defaultCache);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(problems.get(0));
         }

@@ -20,6 +20,8 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
+import io.segstream.protocol.FrameLimits;
+import io.segstream.protocol.MalformedRecordException;
 import io.segstream.protocol.PictureSize;
 import io.segstream.protocol.Size;
 import java.awt.Graphics2D;
@@ -72,7 +74,8 @@ public final class PictureDecoder implements AutoCloseable {
     /**
      * A picture that must be {@code width x height} (its record's headers' size) as packed RGB: the
      * picture's own header is read first, and one of another size is refused before anything is
-     * decoded or allocated for it, so a small record claiming a huge picture costs nothing.
+     * decoded or allocated for it, so a small record claiming a huge picture costs nothing; a
+     * size beyond {@link FrameLimits} is refused likewise.
      *
      * @throws IllegalArgumentException when the bytes are not such a picture
      */
@@ -86,6 +89,11 @@ public final class PictureDecoder implements AutoCloseable {
             throw new IllegalArgumentException(
                     "the picture is " + pictured.get().width() + "x"
                             + pictured.get().height() + ", but its headers say " + width + "x" + height);
+        }
+        try {
+            FrameLimits.check("the picture", width, height); // before anything of that size is allocated
+        } catch (MalformedRecordException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         if (isJpeg(picture)) {
             return converted(picture, AV_PIX_FMT_RGB24, width, height);

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.segstream.testkit.Clips;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +43,10 @@ class PictureDecoderTest {
         // swscale converts several pixels at a time: a buffer of exactly w*h*3 bytes was overrun
         // (glibc aborted the JVM: "corrupted size vs. prev_size")
         try (PictureDecoder decoder = new PictureDecoder()) {
-            for (int w = 2; w <= 48 || w == 1279 || w == 1921; w = w == 48 ? 1279 : w == 1279 ? 1921 : w + 1) {
+            List<Integer> widths =
+                    new ArrayList<>(IntStream.rangeClosed(2, 48).boxed().toList());
+            widths.addAll(List.of(1279, 1921));
+            for (int w : widths) {
                 int h = w > 48 ? 719 : 2 + w % 7;
                 byte[] jpeg = imageIo(Clips.halves(w, h), "jpeg"); // 4:2:0, as cameras send
                 assertThat(decoder.decodeRgb(jpeg, w, h)).hasSize(w * h * 3);
@@ -55,6 +62,22 @@ class PictureDecoderTest {
             assertThatThrownBy(() -> decoder.decodeRgb(png, 40000, 40000))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("the picture is 64x32, but its headers say 40000x40000");
+        }
+    }
+
+    @Test
+    void shouldRefuseAPictureBeyondTheFrameLimitsBeforeAllocatingIt() {
+        // a PNG header claiming 65535x65535 (12 GB as RGB) and nothing else, as a record's bytes may
+        ByteBuffer png = ByteBuffer.allocate(33);
+        png.putLong(0x89504E470D0A1A0AL)
+                .putInt(13)
+                .putInt(0x49484452)
+                .putInt(65535)
+                .putInt(65535);
+        try (PictureDecoder decoder = new PictureDecoder()) {
+            assertThatThrownBy(() -> decoder.decodeRgb(png.array(), 65535, 65535))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("65535x65535 is outside the limits");
         }
     }
 
