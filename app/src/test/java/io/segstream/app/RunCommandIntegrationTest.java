@@ -35,7 +35,11 @@ class RunCommandIntegrationTest {
 
     @Test
     void shouldSegmentEveryFrameOfTheClipWithTheSavedModel(KafkaBroker kafka) throws Exception {
-        runAndCheck(kafka, Assets.require(Assets.SAVED_MODEL));
+        String prefix = runAndCheck(kafka, Assets.require(Assets.SAVED_MODEL));
+
+        // the same topics read by programs without segstream's code (README, "Consume the topics")
+        OtherLanguageConsumers.checkKcatHeaders(kafka, prefix);
+        OtherLanguageConsumers.checkPythonConsumer(kafka, prefix, work.resolve("out"), CAMERA, work);
     }
 
     @Test
@@ -76,7 +80,8 @@ class RunCommandIntegrationTest {
         }
     }
 
-    private void runAndCheck(KafkaBroker kafka, Path model) throws Exception {
+    /** Runs the clip through the pipeline on {@code kafka} and checks its outputs; returns the topic prefix. */
+    private String runAndCheck(KafkaBroker kafka, Path model) throws Exception {
         Path clip = Assets.require(Assets.DRIVING_CLIP);
         Path out = work.resolve("out");
         String prefix = TestTopics.uniquePrefix("run");
@@ -172,6 +177,7 @@ class RunCommandIntegrationTest {
         assertThat(RunOutputs.argMax(clipCounts)).isEqualTo(Cityscapes.ROAD);
         assertThat(roadShare).isGreaterThan(0.6);
         assertThat(framesWithRoadFirst).isGreaterThanOrEqualTo(Math.round(masks.size() * 0.9));
+        return prefix;
     }
 
     private static double vehicleFraction(JsonNode stats) {

@@ -133,6 +133,7 @@ record SegmenterBenchmark(Path work, Path assets, int repeats) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), "cam-" + seq % 4, jpeg);
         WireHeaders.writeFrame(
                 r.headers(),
+                r.key(),
                 new FrameMeta(session, seq, seq * 40_000, 0, width, height, ImageEncoding.JPEG, -1, 25, false));
         camera.send(r);
     }

@@ -11,6 +11,11 @@ public enum ImageEncoding {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The media type of a picture in this encoding ({@code content-type} of a frame record). */
+    public String mediaType() {
+        return "image/" + wireName();
+    }
+
     public static ImageEncoding fromWire(String name) {
         for (ImageEncoding e : values()) {
             if (e.wireName().equals(name)) {

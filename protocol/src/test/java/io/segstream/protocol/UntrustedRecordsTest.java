@@ -18,30 +18,30 @@ class UntrustedRecordsTest {
         return new FrameMeta(UUID.randomUUID(), 3, 0, 1, 64, 48, ImageEncoding.JPEG, -1, 25, false);
     }
 
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void shouldRefuseAFrameSizeBeyondTheLimitsOrAnOutOfRangeValue() {
         RecordHeaders huge = new RecordHeaders();
-        WireHeaders.writeFrame(huge, meta());
-        huge.remove(WireHeaders.WIDTH)
-                .add(WireHeaders.WIDTH, ByteBuffer.allocate(4).putInt(100_000).array());
-        huge.remove(WireHeaders.HEIGHT)
-                .add(WireHeaders.HEIGHT, ByteBuffer.allocate(4).putInt(100_000).array());
+        WireHeaders.writeFrame(huge, "cam", meta());
+        huge.remove(WireHeaders.WIDTH).add(WireHeaders.WIDTH, utf8("100000"));
+        huge.remove(WireHeaders.HEIGHT).add(WireHeaders.HEIGHT, utf8("100000"));
         assertThatThrownBy(() -> WireHeaders.readFrame(huge))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("100000x100000 is outside the limits");
 
         RecordHeaders negative = new RecordHeaders();
-        WireHeaders.writeFrame(negative, meta());
-        negative.remove(WireHeaders.SEQUENCE)
-                .add(WireHeaders.SEQUENCE, ByteBuffer.allocate(8).putLong(-1).array());
+        WireHeaders.writeFrame(negative, "cam", meta());
+        negative.remove(WireHeaders.SEQUENCE).add(WireHeaders.SEQUENCE, utf8("-1"));
         assertThatThrownBy(() -> WireHeaders.readFrame(negative))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("sequence must be >= 0");
 
         RecordHeaders end = new RecordHeaders();
-        WireHeaders.writeEndOfStream(end, new EndOfStream(UUID.randomUUID(), 1));
-        end.remove(WireHeaders.FRAME_COUNT)
-                .add(WireHeaders.FRAME_COUNT, ByteBuffer.allocate(8).putLong(-5).array());
+        WireHeaders.writeEndOfStream(end, "cam", new EndOfStream(UUID.randomUUID(), 1));
+        end.remove(WireHeaders.FRAME_COUNT).add(WireHeaders.FRAME_COUNT, utf8("-5"));
         assertThatThrownBy(() -> WireHeaders.readEndOfStream(end))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("frame count must be >= 0");
@@ -51,7 +51,7 @@ class UntrustedRecordsTest {
     void shouldCarryTheModelDigestOnAMaskAndRefuseOneOfAnotherForm() {
         String digest = ModelDescriptionJson.digest(ModelDescription.of("m", Cityscapes.TAXONOMY));
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeMask(headers, new MaskMeta(meta(), "m", 1, MaskStatus.OK, digest));
+        WireHeaders.writeMask(headers, "cam", new MaskMeta(meta(), "m", 1, MaskStatus.OK, digest));
 
         assertThat(digest).hasSize(64).matches("[0-9a-f]+");
         assertThat(WireHeaders.readMask(headers).modelDigest()).isEqualTo(digest);

@@ -61,7 +61,7 @@ final class HandMadeRecords {
     void describe(ModelDescription d) throws Exception {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(
                 topics.masks(), d.model(), ModelDescriptionJson.write(d).getBytes(StandardCharsets.UTF_8));
-        WireHeaders.writeModelDescription(r.headers());
+        WireHeaders.writeModelDescription(r.headers(), d);
         producer.send(r).get();
     }
 
@@ -69,12 +69,13 @@ final class HandMadeRecords {
     void frameAndMask(String camera, UUID session, long seq, long captureUs, ModelDescription model) throws Exception {
         FrameMeta meta = new FrameMeta(session, seq, seq * 40_000, captureUs, W, H, ImageEncoding.PNG, -1, 25, false);
         ProducerRecord<String, byte[]> frame = new ProducerRecord<>(topics.frames(), camera, picture(seq));
-        WireHeaders.writeFrame(frame.headers(), meta);
+        WireHeaders.writeFrame(frame.headers(), frame.key(), meta);
         producer.send(frame).get();
         ProducerRecord<String, byte[]> mask =
                 new ProducerRecord<>(topics.masks(), camera, MaskCodec.encode(new LabelMap(W, H, new byte[W * H])));
         WireHeaders.writeMask(
                 mask.headers(),
+                mask.key(),
                 new MaskMeta(meta, model.model(), 1000, MaskStatus.OK, ModelDescriptionJson.digest(model)));
         producer.send(mask).get();
     }
@@ -83,7 +84,7 @@ final class HandMadeRecords {
     void end(String camera, UUID session, long frames) {
         for (String topic : List.of(topics.frames(), topics.masks())) {
             ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, camera, new byte[0]);
-            WireHeaders.writeEndOfStream(r.headers(), new EndOfStream(session, frames));
+            WireHeaders.writeEndOfStream(r.headers(), r.key(), new EndOfStream(session, frames));
             producer.send(r);
         }
         producer.flush();

@@ -120,7 +120,7 @@ class UntrustedRecordsIntegrationTest {
         try (KafkaProducer<String, byte[]> producer = TestTopics.producer(kafka)) {
             ProducerRecord<String, byte[]> evil = new ProducerRecord<>(
                     topics.masks(), "evil", ModelDescriptionJson.write(spoof).getBytes(StandardCharsets.UTF_8));
-            WireHeaders.writeModelDescription(evil.headers());
+            WireHeaders.writeModelDescription(evil.headers(), spoof);
             producer.send(evil);
         }
         for (int seq = 1; seq < FRAMES; seq++) {

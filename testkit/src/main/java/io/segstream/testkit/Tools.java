@@ -93,6 +93,37 @@ public final class Tools {
         return require("kubectl", "kubectl' (or get it from https://kubernetes.io/docs/tasks/tools/");
     }
 
+    /** Debian's kcat, the generic Kafka command-line client. */
+    public static Path kcat() {
+        return require("kcat", "kcat");
+    }
+
+    /**
+     * Debian's Python 3 ({@code /usr/bin/python3}, not one a version manager put first on the PATH)
+     * with the packages python3-confluent-kafka, python3-numpy and python3-pil, for the examples of
+     * consumers in other languages.
+     */
+    public static Path debianPython() {
+        Path python = Path.of("/usr/bin/python3");
+        String packages = "python3-confluent-kafka python3-numpy python3-pil";
+        if (Files.isExecutable(python)) {
+            try {
+                Process p = new ProcessBuilder(python.toString(), "-c", "import confluent_kafka, numpy, PIL")
+                        .redirectErrorStream(true)
+                        .start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor() == 0) {
+                    return python;
+                }
+            } catch (IOException e) {
+                // reported below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return missing("/usr/bin/python3 with confluent_kafka, numpy and PIL", packages);
+    }
+
     /** Whether {@code command} is an executable on the PATH. */
     public static boolean onPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
@@ -110,8 +141,12 @@ public final class Tools {
                 return p;
             }
         }
-        String message = "the command '" + command + "' is missing: install it with " + "'sudo apt-get install -y "
-                + debianPackage + "' (.ci/run does this in CI)";
+        return missing("the command '" + command + "'", debianPackage);
+    }
+
+    private static Path missing(String what, String debianPackage) {
+        String message = what + " is missing: install it with " + "'sudo apt-get install -y " + debianPackage
+                + "' (.ci/run does this in CI)";
         if (Boolean.getBoolean("segstream.assets.required")) {
             Assertions.fail(message);
         }

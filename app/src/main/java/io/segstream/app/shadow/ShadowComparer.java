@@ -351,13 +351,14 @@ final class ShadowComparer {
                     frame.partition(),
                     candidate.id(),
                     ModelDescriptionJson.write(candidate.description()).getBytes(StandardCharsets.UTF_8));
-            WireHeaders.writeModelDescription(d.headers());
+            WireHeaders.writeModelDescription(d.headers(), candidate.description());
             producer.send(d);
         }
         ProducerRecord<String, byte[]> out =
                 new ProducerRecord<>(shadow.masks(), frame.partition(), frame.key(), MaskCodec.encode(mask));
         WireHeaders.writeMask(
                 out.headers(),
+                frame.key(),
                 new MaskMeta(
                         f,
                         candidate.id(),

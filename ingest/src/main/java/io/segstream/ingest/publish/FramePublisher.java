@@ -54,7 +54,7 @@ public final class FramePublisher implements AutoCloseable {
     public Future<RecordMetadata> publish(
             String camera, FrameMeta meta, byte[] picture, Optional<Scale> scale, Callback done) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partitions.get(camera), camera, picture);
-        WireHeaders.writeFrame(record.headers(), meta);
+        WireHeaders.writeFrame(record.headers(), camera, meta);
         scale.ifPresent(s -> WireHeaders.writeScale(record.headers(), s));
         return producer.send(record, done);
     }
@@ -63,7 +63,7 @@ public final class FramePublisher implements AutoCloseable {
     public Future<RecordMetadata> endOfStream(String camera, EndOfStream eos, Callback done) {
         ProducerRecord<String, byte[]> record =
                 new ProducerRecord<>(topic, partitions.get(camera), camera, new byte[0]);
-        WireHeaders.writeEndOfStream(record.headers(), eos);
+        WireHeaders.writeEndOfStream(record.headers(), camera, eos);
         return producer.send(record, done);
     }
 

@@ -239,7 +239,8 @@ final class FrameBatcher {
     private ProducerRecord<String, byte[]> mask(
             ConsumerRecord<String, byte[]> frame, FrameMeta meta, MaskStatus status, byte[] png, long inferenceMicros) {
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(masksTopic, frame.partition(), frame.key(), png);
-        WireHeaders.writeMask(out.headers(), new MaskMeta(meta, model.id(), inferenceMicros, status, modelDigest));
+        WireHeaders.writeMask(
+                out.headers(), frame.key(), new MaskMeta(meta, model.id(), inferenceMicros, status, modelDigest));
         return out;
     }
 }

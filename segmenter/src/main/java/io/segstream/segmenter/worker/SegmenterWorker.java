@@ -275,7 +275,7 @@ public final class SegmenterWorker implements Runnable, AutoCloseable {
                 partition,
                 model.id(),
                 ModelDescriptionJson.write(model.description()).getBytes(StandardCharsets.UTF_8));
-        WireHeaders.writeModelDescription(r.headers());
+        WireHeaders.writeModelDescription(r.headers(), model.description());
         return r;
     }
 

@@ -76,6 +76,7 @@ class ClipMasksIntegrationTest {
                 ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), 0, camera, jpegs.get(i));
                 WireHeaders.writeFrame(
                         r.headers(),
+                        r.key(),
                         new FrameMeta(session, i, i * 40_000L, 1, 1280, 720, ImageEncoding.JPEG, 38, 25, false));
                 p.send(r).get();
             }

@@ -80,6 +80,7 @@ class LiveModeIntegrationTest {
                 ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), "cam", picture);
                 WireHeaders.writeFrame(
                         r.headers(),
+                        r.key(),
                         new FrameMeta(
                                 session,
                                 sent++,

@@ -19,7 +19,6 @@ import io.segstream.testkit.KafkaIntegrationTest;
 import io.segstream.testkit.TestTopics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +66,7 @@ class SegmenterWorkerTest {
             p.send(frame(topics, session, 0, new byte[] {1, 2, 3, 4}));
             p.send(frame(topics, session, 1, jpeg(64, 32)));
             ProducerRecord<String, byte[]> eos = new ProducerRecord<>(topics.frames(), "cam", new byte[0]);
-            WireHeaders.writeEndOfStream(eos.headers(), new EndOfStream(session, 2));
+            WireHeaders.writeEndOfStream(eos.headers(), eos.key(), new EndOfStream(session, 2));
             p.send(eos).get();
         }
 
@@ -98,7 +97,7 @@ class SegmenterWorkerTest {
             shortSeq.headers().add(WireHeaders.SEQUENCE, new byte[4]);
             p.send(shortSeq);
             ProducerRecord<String, byte[]> negativeEnd = new ProducerRecord<>(topics.frames(), "cam", new byte[0]);
-            negativeEnd.headers().add(WireHeaders.TYPE, "eos".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            negativeEnd.headers().add(WireHeaders.LEGACY_TYPE, "eos".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             negativeEnd.headers().add(WireHeaders.SESSION, new byte[16]);
             negativeEnd
                     .headers()
@@ -109,8 +108,7 @@ class SegmenterWorkerTest {
             p.send(new ProducerRecord<>(topics.frames(), "cam", new byte[15]));
             ProducerRecord<String, byte[]> liar = frame(topics, session, 0, jpeg(64, 32));
             liar.headers().remove(WireHeaders.WIDTH);
-            liar.headers()
-                    .add(WireHeaders.WIDTH, ByteBuffer.allocate(4).putInt(640).array());
+            liar.headers().add(WireHeaders.WIDTH, "640".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             p.send(liar);
             ProducerRecord<String, byte[]> badKey = frame(topics, session, 0, jpeg(64, 32));
             p.send(new ProducerRecord<>(topics.frames(), null, "..", badKey.value(), badKey.headers()));
@@ -155,7 +153,9 @@ class SegmenterWorkerTest {
     private static ProducerRecord<String, byte[]> frame(Topics topics, UUID session, long seq, byte[] value) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.frames(), "cam", value);
         WireHeaders.writeFrame(
-                r.headers(), new FrameMeta(session, seq, seq * 40_000, 0, 64, 32, ImageEncoding.JPEG, 2, 25, false));
+                r.headers(),
+                r.key(),
+                new FrameMeta(session, seq, seq * 40_000, 0, 64, 32, ImageEncoding.JPEG, 2, 25, false));
         return r;
     }
 

@@ -89,6 +89,7 @@ class SegmenterWorkerUnitTest {
         ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(TOPICS.frames(), partition, offset, camera, jpeg());
         WireHeaders.writeFrame(
                 r.headers(),
+                r.key(),
                 new FrameMeta(session, seq, seq * 40_000, captureMicros, 8, 8, ImageEncoding.JPEG, -1, 25, live));
         return r;
     }

@@ -21,11 +21,11 @@ final class FrameStatsRecords implements Processor<String, StatsEvent, String, S
         RecordHeaders headers = new RecordHeaders();
         String json;
         if (record.value() instanceof StatsEvent.FrameDone f) {
-            WireHeaders.writeMask(headers, f.mask());
+            WireHeaders.writeFrameStats(headers, record.key(), f.mask());
             json = f.json();
         } else {
             StatsEvent.SessionDone d = (StatsEvent.SessionDone) record.value();
-            WireHeaders.writeEndOfStream(headers, d.endOfStream());
+            WireHeaders.writeStatsEndOfStream(headers, record.key(), d.endOfStream());
             json = d.json();
         }
         context.forward(new Record<>(record.key(), json, record.timestamp(), headers));

@@ -70,7 +70,7 @@ class LiveOverlayTest {
             TestInputTopic<String, byte[]> masks =
                     driver.createInputTopic(topics.masks(), new StringSerializer(), new ByteArraySerializer());
             RecordHeaders described = new RecordHeaders();
-            WireHeaders.writeModelDescription(described);
+            WireHeaders.writeModelDescription(described, ModelDescription.of("test-model", Cityscapes.TAXONOMY));
             masks.pipeInput(new TestRecord<>(
                     "test-model",
                     ModelDescriptionJson.write(ModelDescription.of("test-model", Cityscapes.TAXONOMY))
@@ -78,17 +78,17 @@ class LiveOverlayTest {
                     described));
             for (int seq = 0; seq < statuses.length; seq++) {
                 RecordHeaders h = new RecordHeaders();
-                WireHeaders.writeFrame(h, meta(seq));
+                WireHeaders.writeFrame(h, "cam", meta(seq));
                 frames.pipeInput(new TestRecord<>("cam", picture(COLOURS[seq]), h));
                 RecordHeaders m = new RecordHeaders();
-                WireHeaders.writeMask(m, new MaskMeta(meta(seq), "test-model", 1000, statuses[seq]));
+                WireHeaders.writeMask(m, "cam", new MaskMeta(meta(seq), "test-model", 1000, statuses[seq]));
                 byte[] mask = statuses[seq] == MaskStatus.OK
                         ? MaskCodec.encode(new LabelMap(W, H, new byte[W * H]))
                         : new byte[0];
                 masks.pipeInput(new TestRecord<>("cam", mask, m));
             }
             RecordHeaders end = new RecordHeaders();
-            WireHeaders.writeEndOfStream(end, new EndOfStream(session, statuses.length));
+            WireHeaders.writeEndOfStream(end, "cam", new EndOfStream(session, statuses.length));
             frames.pipeInput(new TestRecord<>("cam", new byte[0], end));
             masks.pipeInput(new TestRecord<>("cam", new byte[0], end));
         }

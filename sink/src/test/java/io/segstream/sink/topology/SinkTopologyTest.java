@@ -437,22 +437,21 @@ class SinkTopologyTest {
         RecordHeaders farAhead = new RecordHeaders();
         WireHeaders.writeFrame(
                 farAhead,
+                "cam",
                 new FrameMeta(session, Long.MAX_VALUE, 0, BASE_CAPTURE_US, W, H, ImageEncoding.PNG, 4, 25, false));
         frames.pipeInput(new TestRecord<>("cam", picture, farAhead));
         RecordHeaders shortSeq = new RecordHeaders();
-        WireHeaders.writeFrame(shortSeq, meta(1));
+        WireHeaders.writeFrame(shortSeq, "cam", meta(1));
         shortSeq.remove(WireHeaders.SEQUENCE);
         shortSeq.add(WireHeaders.SEQUENCE, new byte[4]);
         frames.pipeInput(new TestRecord<>("cam", picture, shortSeq));
         RecordHeaders huge = new RecordHeaders();
-        WireHeaders.writeFrame(huge, meta(1));
+        WireHeaders.writeFrame(huge, "cam", meta(1));
         huge.remove(WireHeaders.WIDTH);
-        huge.add(
-                WireHeaders.WIDTH,
-                java.nio.ByteBuffer.allocate(4).putInt(100_000).array());
+        huge.add(WireHeaders.WIDTH, "100000".getBytes(StandardCharsets.UTF_8));
         frames.pipeInput(new TestRecord<>("cam", picture, huge));
         RecordHeaders badEnd = new RecordHeaders();
-        badEnd.add(WireHeaders.TYPE, "eos".getBytes(StandardCharsets.UTF_8));
+        badEnd.add(WireHeaders.LEGACY_TYPE, "eos".getBytes(StandardCharsets.UTF_8));
         badEnd.add(
                 WireHeaders.SESSION,
                 java.nio.ByteBuffer.allocate(16).putLong(1).putLong(2).array());
@@ -462,7 +461,7 @@ class SinkTopologyTest {
         frames.pipeInput(new TestRecord<>("cam", new byte[0], badEnd));
         for (String key : List.of("../../x", "/some/absolute/dir", "..", "a/b")) {
             RecordHeaders h = new RecordHeaders();
-            WireHeaders.writeFrame(h, meta(0));
+            WireHeaders.writeFrame(h, key, meta(0));
             frames.pipeInput(new TestRecord<>(key, picture, h));
         }
         sendMask(0, MaskStatus.OK, 0);
@@ -505,7 +504,7 @@ class SinkTopologyTest {
         byte[] bomb = MaskCodec.encode(new LabelMap(W, H, new byte[W * H]));
         java.nio.ByteBuffer.wrap(bomb).putInt(16, 40_000).putInt(20, 40_000);
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeMask(headers, new MaskMeta(meta(0), "test-model", 1000, MaskStatus.OK));
+        WireHeaders.writeMask(headers, "cam", new MaskMeta(meta(0), "test-model", 1000, MaskStatus.OK));
         masks.pipeInput(new TestRecord<>("cam", bomb, headers));
 
         JsonNode only = statsRecords().get(0);
@@ -591,7 +590,7 @@ class SinkTopologyTest {
                 Scale.ONE);
         describe(spoof); // keyed by the model id, as the real one
         RecordHeaders otherKey = new RecordHeaders();
-        WireHeaders.writeModelDescription(otherKey);
+        WireHeaders.writeModelDescription(otherKey, spoof);
         masks.pipeInput(
                 new TestRecord<>("evil", ModelDescriptionJson.write(spoof).getBytes(StandardCharsets.UTF_8), otherKey));
         byte[] road = new byte[W * H];
@@ -666,7 +665,8 @@ class SinkTopologyTest {
 
     @Test
     void shouldBoundWhatTheSinkHoldsInAllByAnsweringTheLargestCamerasOldestFrames() throws IOException {
-        int size = new StoredRecord(0, 0, headersOf("cam", 0), picture).sizeBytes();
+        // headers are text, so a record's size grows a little with its numbers: the largest one here is the unit
+        int size = new StoredRecord(0, 0, headersOf("a", 9), picture).sizeBytes();
         driver.close();
         start(new HeldRecords.Limits(1000, Long.MAX_VALUE, 25L * size));
         for (int seq = 0; seq < 10; seq++) {
@@ -706,7 +706,7 @@ class SinkTopologyTest {
 
     private void describe(ModelDescription d) {
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeModelDescription(headers);
+        WireHeaders.writeModelDescription(headers, d);
         String json = ModelDescriptionJson.write(d);
         Schemas.assertValid(Schemas.MODEL_DESCRIPTION, json);
         masks.pipeInput(new TestRecord<>(d.model(), json.getBytes(StandardCharsets.UTF_8), headers));
@@ -755,13 +755,13 @@ class SinkTopologyTest {
 
     private RecordHeaders headersOf(String camera, long seq) {
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeFrame(headers, meta(seq));
+        WireHeaders.writeFrame(headers, camera, meta(seq));
         return headers;
     }
 
     private void sendMask(String camera, long seq) {
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), "test-model", 1000, MaskStatus.OK));
+        WireHeaders.writeMask(headers, camera, new MaskMeta(meta(seq), "test-model", 1000, MaskStatus.OK));
         masks.pipeInput(new TestRecord<>(camera, MaskCodec.encode(new LabelMap(W, H, new byte[W * H])), headers));
     }
 
@@ -772,7 +772,7 @@ class SinkTopologyTest {
 
     private void sendMaskEndOfStream(long count) {
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeEndOfStream(headers, new EndOfStream(session, count));
+        WireHeaders.writeEndOfStream(headers, "cam", new EndOfStream(session, count));
         masks.pipeInput(new TestRecord<>("cam", new byte[0], headers));
     }
 
@@ -786,13 +786,13 @@ class SinkTopologyTest {
 
     private void sendMask(long seq, byte[] labels, String model, String digest) {
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), model, 1000, MaskStatus.OK, digest));
+        WireHeaders.writeMask(headers, "cam", new MaskMeta(meta(seq), model, 1000, MaskStatus.OK, digest));
         masks.pipeInput(new TestRecord<>("cam", MaskCodec.encode(new LabelMap(W, H, labels)), headers));
     }
 
     private void sendMask(long seq, MaskStatus status, int label) {
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeMask(headers, new MaskMeta(meta(seq), "test-model", 1000, status));
+        WireHeaders.writeMask(headers, "cam", new MaskMeta(meta(seq), "test-model", 1000, status));
         byte[] value = new byte[0];
         if (status == MaskStatus.OK) {
             byte[] labels = new byte[W * H];
@@ -804,7 +804,7 @@ class SinkTopologyTest {
 
     private void sendEndOfStream(long count) {
         RecordHeaders headers = new RecordHeaders();
-        WireHeaders.writeEndOfStream(headers, new EndOfStream(session, count));
+        WireHeaders.writeEndOfStream(headers, "cam", new EndOfStream(session, count));
         frames.pipeInput(new TestRecord<>("cam", new byte[0], headers));
     }
 
