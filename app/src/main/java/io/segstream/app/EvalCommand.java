@@ -15,6 +15,8 @@ import io.segstream.protocol.Size;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.runtime.Setting;
+import io.segstream.segmenter.eval.ClassMatch;
+import io.segstream.segmenter.eval.ClassPairs;
 import io.segstream.segmenter.eval.DirectEvaluator;
 import io.segstream.segmenter.eval.EvalReport;
 import io.segstream.segmenter.eval.LabelFormat;
@@ -62,8 +64,17 @@ final class EvalCommand implements Callable<Integer>, TakesSettings {
     @Option(names = "--labels", required = true, paramLabel = "DIR")
     Path labels;
 
-    @Option(names = "--format", defaultValue = "cityscapes", paramLabel = "cityscapes|camvid")
+    @Option(names = "--format", defaultValue = "cityscapes", paramLabel = "cityscapes|camvid|ade20k|labels")
     String format;
+
+    @Option(names = "--label-classes", paramLabel = "FILE")
+    Optional<Path> labelClasses;
+
+    @Option(names = "--ignore-label", defaultValue = "255", paramLabel = "N")
+    int ignoreLabel;
+
+    @Option(names = "--mapping", paramLabel = "FILE")
+    Optional<Path> mapping;
 
     @Option(names = "--size", paramLabel = "WxH")
     Optional<String> size;
@@ -97,11 +108,12 @@ final class EvalCommand implements Callable<Integer>, TakesSettings {
     @Override
     public Integer call() throws Exception {
         List<String> problems = new ArrayList<>();
-        LabelFormat labelFormat = null;
+        LabelFormat labelFormat = labelFormat(problems);
+        Optional<Map<String, String>> pairs = Optional.empty();
         try {
-            labelFormat = LabelFormat.valueOf(format.toUpperCase(Locale.ROOT));
+            pairs = mapping.map(ClassPairs::read);
         } catch (IllegalArgumentException e) {
-            problems.add("--format must be cityscapes or camvid, got '" + format + "'");
+            problems.add("--mapping: " + e.getMessage());
         }
         Optional<int[]> feed = Optional.empty();
         try {
@@ -130,14 +142,36 @@ final class EvalCommand implements Callable<Integer>, TakesSettings {
             return ExitCode.REFUSED.code();
         }
         EvalReport direct;
+        ClassMatch match;
         List<ScaleResult> atScales = new ArrayList<>();
         try (SegmentationModel m = modelOptions.load(deviceChoice)) {
+            try {
+                match = ClassMatch.of(
+                        labelFormat, m.description().taxonomy(), m.description().groups(), pairs);
+            } catch (IllegalArgumentException e) {
+                System.err.println("segstream eval: --mapping " + mapping.orElseThrow() + ": " + e.getMessage());
+                return ExitCode.REFUSED.code();
+            }
+            if (match.isEmpty()) {
+                System.err.println("segstream eval: no class of model " + m.id() + " maps onto a class of the ground"
+                        + " truth (--format " + labelFormat.name() + ") by name, driving group or --mapping: nothing"
+                        + " to compare");
+                return ExitCode.REFUSED.code();
+            }
+            System.err.println("segstream eval: comparing "
+                    + match.comparedClasses().size() + " of the ground truth's "
+                    + truthClasses(labelFormat) + " classes (--format " + labelFormat.name() + ", " + match.basis()
+                    + "): " + String.join("; ", match.comparedClasses()));
+            if (!match.notCompared().isEmpty()) {
+                System.err.println("segstream eval: not compared (no class of the model maps onto them; their pixels"
+                        + " are left out): " + String.join(", ", match.notCompared()));
+            }
             System.err.println("segstream eval: " + frames.size() + " frames, model " + m.id() + " called directly ("
                     + m.info().fitting().describe() + ")");
-            DirectEvaluator evaluator = new DirectEvaluator(m, labelFormat, feed);
+            DirectEvaluator evaluator = new DirectEvaluator(m, match, feed);
             direct = evaluator.evaluate(frames, p -> System.err.println("progress: direct " + p));
             for (Scale sc : scaleList) {
-                DirectEvaluator at = new DirectEvaluator(m, labelFormat, feed, sc);
+                DirectEvaluator at = new DirectEvaluator(m, match, feed, sc);
                 EvalReport r = at.evaluate(frames, p -> System.err.println("progress: scale " + sc + " " + p));
                 atScales.add(new ScaleResult(sc.toString(), r.meanIoU(), r.pixelAccuracy(), at.msPerFrame()));
             }
@@ -151,14 +185,47 @@ final class EvalCommand implements Callable<Integer>, TakesSettings {
             if (masks.isEmpty()) {
                 return ExitCode.REFUSED.code();
             }
-            piped = Optional.of(DirectEvaluator.score(labelFormat, frames, masks.get()));
+            piped = Optional.of(DirectEvaluator.score(match, frames, masks.get()));
         }
         print(System.out, direct, piped);
         printScales(System.out, atScales);
         if (json.isPresent()) {
-            Files.writeString(json.get(), json(labelFormat, frames.size(), direct, piped, atScales));
+            Files.writeString(json.get(), json(match, frames.size(), direct, piped, atScales));
         }
         return ExitCode.OK.code();
+    }
+
+    private static int truthClasses(LabelFormat f) {
+        return f.classes().size() - (f.ignore() < f.classes().size() ? 1 : 0);
+    }
+
+    /** The ground truth's format from --format (and --label-classes, --ignore-label for {@code labels}). */
+    private LabelFormat labelFormat(List<String> problems) {
+        if (format.equals("labels")) {
+            if (labelClasses.isEmpty()) {
+                problems.add(
+                        "--format labels needs --label-classes FILE (one class name per line, label value 0 first)");
+                return null;
+            }
+            if (ignoreLabel < 0 || ignoreLabel > 255) {
+                problems.add("--ignore-label must be 0-255 (a label picture's 8-bit value), got " + ignoreLabel);
+                return null;
+            }
+            try {
+                return LabelFormat.fromClassList(labelClasses.get(), ignoreLabel);
+            } catch (IllegalArgumentException e) {
+                problems.add("--label-classes: " + e.getMessage());
+                return null;
+            }
+        }
+        if (labelClasses.isPresent()) {
+            problems.add("--label-classes is for --format labels, not " + format);
+        }
+        Optional<LabelFormat> named = LabelFormat.named(format);
+        if (named.isEmpty()) {
+            problems.add("--format must be cityscapes, camvid, ade20k or labels, got '" + format + "'");
+        }
+        return named.orElse(null);
     }
 
     /** The table of the direct runs at each --scales scale; nothing without them. */
@@ -265,10 +332,12 @@ final class EvalCommand implements Callable<Integer>, TakesSettings {
     }
 
     private String json(
-            LabelFormat f, int frames, EvalReport direct, Optional<EvalReport> piped, List<ScaleResult> atScales) {
+            ClassMatch match, int frames, EvalReport direct, Optional<EvalReport> piped, List<ScaleResult> atScales) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", modelOptions.model.toString());
-        root.put("format", f.name().toLowerCase(Locale.ROOT));
+        root.put("format", match.format().name());
+        root.set("compared", JSON.valueToTree(match.comparedClasses()));
+        root.set("notCompared", JSON.valueToTree(match.notCompared()));
         root.put("frames", frames);
         root.set("direct", JSON.valueToTree(direct));
         piped.ifPresent(p -> {

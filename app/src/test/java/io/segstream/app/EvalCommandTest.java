@@ -136,4 +136,75 @@ class EvalCommandTest {
         assertThat(classes.get("car").asDouble()).isCloseTo(0.954, within(0.0005));
         assertThat(classes.get("fence").asDouble()).isZero();
     }
+
+    /**
+     * The DeepLabv3+ speaks ADE20K: its classes map onto CamVid's through the shipped mapping (and,
+     * without it, by name and driving group), never read as Cityscapes ids (which gave mIoU 0.049).
+     */
+    @Test
+    void shouldScoreTheAde20kModelOnCamVidInItsOwnClasses() throws Exception {
+        Path json = work.resolve("ade.json");
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "eval",
+                "--model=" + Assets.require(Assets.ADE_SAVED_MODEL),
+                "--model-descriptor=" + Assets.project(Assets.ADE_DESCRIPTOR),
+                "--mapping=" + Assets.project("descriptors/ade20k32-to-camvid.yaml"),
+                "--images=" + Assets.require("camvid/images"),
+                "--labels=" + Assets.require("camvid/labels"),
+                "--format=camvid",
+                "--device=cpu",
+                "--model-cache=" + work.resolve("cache"),
+                "--json=" + json));
+
+        assertThat(run.code()).as(run.stderr()).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode direct = root.get("direct");
+        LOG.info("DeepLabv3+ (ADE20K-32) on CamVid: {}", direct);
+        assertThat(direct.get("meanIoU").asDouble())
+                .as("mIoU over the 7 classes compared")
+                .isCloseTo(0.5818, within(0.005));
+        assertThat(direct.get("classIoU").get("road").asDouble()).isGreaterThan(0.8);
+        assertThat(direct.get("classIoU").get("sky").asDouble()).isGreaterThan(0.8);
+        assertThat(root.get("notCompared"))
+                .extracting(JsonNode::asText)
+                .containsExactly("pole", "sign-symbol", "fence", "bicyclist");
+        assertThat(run.stderr()).contains("not compared (no class of the model maps onto them");
+
+        Path byName = work.resolve("ade-by-name.json");
+        StdErr.Captured plain = StdErr.capture(() -> Main.execute(
+                "eval",
+                "--model=" + Assets.require(Assets.ADE_SAVED_MODEL),
+                "--model-descriptor=" + Assets.project(Assets.ADE_DESCRIPTOR),
+                "--images=" + Assets.require("camvid/images"),
+                "--labels=" + Assets.require("camvid/labels"),
+                "--format=camvid",
+                "--device=cpu",
+                "--model-cache=" + work.resolve("cache"),
+                "--json=" + byName));
+        assertThat(plain.code()).as(plain.stderr()).isZero();
+        assertThat(new ObjectMapper().readTree(byName.toFile()).get("compared"))
+                .extracting(JsonNode::asText)
+                .contains("road ← road", "pedestrian ← person (persons)");
+    }
+
+    @Test
+    void shouldRefuseInOneLineWhenNoClassOfTheModelMapsOntoTheLabels() throws Exception {
+        Path classes = java.nio.file.Files.writeString(work.resolve("classes.txt"), "asphalt\nheaven\n");
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(
+                "eval",
+                "--model=" + Assets.require(Assets.SAVED_MODEL),
+                "--images=" + Assets.require("camvid/images"),
+                "--labels=" + Assets.require("camvid/labels"),
+                "--format=labels",
+                "--label-classes=" + classes,
+                "--device=cpu",
+                "--model-cache=" + work.resolve("cache")));
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.stderr().strip().lines().filter(l -> l.startsWith("segstream eval:")))
+                .containsExactly(
+                        "segstream eval: no class of model deeplab_edgetpu_slim_cityscapes_savedmodel maps onto"
+                                + " a class of the ground truth (--format labels) by name, driving group or --mapping:"
+                                + " nothing to compare");
+    }
 }

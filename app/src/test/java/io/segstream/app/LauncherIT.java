@@ -55,7 +55,7 @@ class LauncherIT {
     @Test
     void shouldRunTheReadmeCommandOnTheDrivingClip() throws Exception {
         Path clip = Assets.require(Assets.DRIVING_CLIP);
-        Path model = Assets.require(Assets.SAVED_MODEL);
+        Path model = Assets.require(Assets.ADE_SAVED_MODEL); // the README's quick start: no descriptor given
         Path log = work.resolve("launcher.log");
 
         Process p = Launcher.start(
@@ -78,7 +78,17 @@ class LauncherIT {
         assertThat(p.exitValue()).as("exit code; output:%n%s", output).isZero();
         assertThat(output).contains("progress: udacity_vehicle_detection_test_video 38/38 frames (100%)");
         Path camera = work.resolve("out").resolve("udacity_vehicle_detection_test_video");
-        assertThat(Files.readAllLines(camera.resolve("stats.jsonl"))).hasSize(38);
+        List<String> stats = Files.readAllLines(camera.resolve("stats.jsonl"));
+        assertThat(stats).hasSize(38);
+        assertThat(stats)
+                .as("the packed descriptor, found in the jar by the graph's SHA-256: ADE20K classes")
+                .allSatisfy(l -> assertThat(l)
+                        .contains("\"model\":\"deeplabv3plus-mnv2-ade20k32\"")
+                        .contains("\"sky\":"));
+        assertThat(Files.readString(camera.resolve("report.html")))
+                .as("the report names the classes in the model's colours")
+                .contains("\"name\":\"sky\",\"colour\":\"#06e6e6\"");
+        assertThat(output).contains("descriptor descriptors/deeplabv3plus_mnv2_ade20k32.yaml (made for its graph");
         assertThat(Clips.frameCount(camera.resolve("overlay.mp4")))
                 .as("frames in the overlay")
                 .isEqualTo(38);

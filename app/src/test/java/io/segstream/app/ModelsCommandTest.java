@@ -80,7 +80,7 @@ class ModelsCommandTest {
         assertThat(forced.code()).isEqualTo(1);
         assertThat(forced.out())
                 .contains(
-                        "classes         5, from neutral names for the 5 classes the graph scores",
+                        "classes         5, from the descriptor",
                         "FAILS: ",
                         "1280x720 is larger than the model's 1025x513 crop (size policy native)");
     }

@@ -82,12 +82,8 @@ class RealModelsRunTest {
     @Test
     void shouldSegmentTheClipWithTheDecoderModelInItsAde20kClassesInBothForms(KafkaBroker kafka) throws Exception {
         for (String model : List.of(Assets.ADE_SAVED_MODEL, Assets.ADE_FROZEN_GRAPH)) {
-            Run r = run(
-                    kafka,
-                    Assets.require(Assets.DRIVING_CLIP).toString(),
-                    model,
-                    "--model-descriptor="
-                            + Assets.project(Assets.ADE_DESCRIPTOR).toString());
+            // no --model-descriptor: the repository's descriptor is found by the graph's SHA-256
+            Run r = run(kafka, Assets.require(Assets.DRIVING_CLIP).toString(), model);
 
             assertThat(r.code()).as(model + ": " + r.stderr()).isZero();
             List<JsonNode> stats = checkClip(kafka, r, null);
@@ -103,6 +99,7 @@ class RealModelsRunTest {
             assertThat(RunOutputs.argMax(counts))
                     .as("%s: largest class ahead of the car is road (7)", model)
                     .isEqualTo(7);
+            assertThat(description(kafka, r.prefix()).model()).isEqualTo("deeplabv3plus-mnv2-ade20k32");
         }
     }
 

@@ -1,13 +1,8 @@
 package io.segstream.app.shadow;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.segstream.protocol.SegmentationClass;
 import io.segstream.protocol.Taxonomy;
-import io.segstream.runtime.SmallFiles;
-import java.io.IOException;
+import io.segstream.segmenter.eval.ClassPairs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +20,6 @@ import java.util.TreeSet;
  * name map onto each other.
  */
 public final class ClassMapping {
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** Candidate class id to production class id, -1 for none. */
     private final int[] toProduction = new int[256];
@@ -64,29 +57,16 @@ public final class ClassMapping {
      * @throws IllegalArgumentException naming every line that does not fit the two class lists
      */
     public static ClassMapping read(Path file, Taxonomy production, Taxonomy candidate) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(SmallFiles.read(file));
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(
-                    "mapping file " + file + " is not valid YAML: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the mapping file " + file + ": " + e.getMessage());
-        }
-        if (root == null || !root.isObject() || root.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "mapping file " + file + ": expected pairs 'candidate class: production class'");
-        }
+        Map<String, String> given = ClassPairs.read(file);
         List<String> problems = new ArrayList<>();
         Map<String, String> pairs = new LinkedHashMap<>();
-        root.fields().forEachRemaining(e -> {
-            String to = e.getValue().asText();
-            if (candidate.byName(e.getKey()).isEmpty()) {
-                problems.add("'" + e.getKey() + "' is not a class of the candidate");
+        given.forEach((from, to) -> {
+            if (candidate.byName(from).isEmpty()) {
+                problems.add("'" + from + "' is not a class of the candidate");
             } else if (production.byName(to).isEmpty()) {
-                problems.add("'" + to + "' (for '" + e.getKey() + "') is not a class of production");
+                problems.add("'" + to + "' (for '" + from + "') is not a class of production");
             } else {
-                pairs.put(e.getKey(), to);
+                pairs.put(from, to);
             }
         });
         if (!problems.isEmpty()) {

@@ -5,38 +5,40 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Counts predicted against true classes over the pixels the ground truth does not ignore. The
- * prediction is a Cityscapes label map at the ground truth's size; it is mapped into the format.
+ * Counts predicted against true classes over the pixels whose ground truth is a class compared
+ * (not ignored, and some model class maps onto it). The prediction is a label map of the model's
+ * classes at the ground truth's size; {@link ClassMatch} maps it into the ground truth's.
  */
 public final class Confusion {
 
     private final LabelFormat format;
+    private final ClassMatch match;
     private final long[][] counts;
     private int frames;
 
-    public Confusion(LabelFormat format) {
-        this.format = format;
+    public Confusion(ClassMatch match) {
+        this.match = match;
+        this.format = match.format();
         int n = format.classes().size();
         this.counts = new long[n][n + 1];
     }
 
     /** Adds a frame. {@code truth} holds the format's class ids (the ignore value for pixels left out). */
-    public void add(LabelMap cityscapesPrediction, LabelMap truth) {
-        if (cityscapesPrediction.width() != truth.width() || cityscapesPrediction.height() != truth.height()) {
-            throw new IllegalArgumentException(
-                    "prediction " + cityscapesPrediction.width() + "x" + cityscapesPrediction.height()
-                            + " and ground truth " + truth.width() + "x" + truth.height() + " differ in size");
+    public void add(LabelMap prediction, LabelMap truth) {
+        if (prediction.width() != truth.width() || prediction.height() != truth.height()) {
+            throw new IllegalArgumentException("prediction " + prediction.width() + "x" + prediction.height()
+                    + " and ground truth " + truth.width() + "x" + truth.height() + " differ in size");
         }
         int n = format.classes().size();
-        byte[] p = cityscapesPrediction.labels();
+        byte[] p = prediction.labels();
         byte[] t = truth.labels();
         for (int i = 0; i < t.length; i++) {
             int gt = t[i] & 0xFF;
-            if (gt == format.ignore() || gt >= n) {
+            if (gt >= n || !match.compared(gt)) {
                 continue;
             }
-            int pred = format.fromCityscapes(p[i] & 0xFF);
-            counts[gt][pred == format.ignore() || pred >= n ? n : pred]++;
+            int pred = match.truth(p[i]);
+            counts[gt][pred < 0 || pred >= n ? n : pred]++;
         }
         frames++;
     }

@@ -21,23 +21,23 @@ import javax.imageio.ImageIO;
 public final class DirectEvaluator {
 
     private final SegmentationModel model;
-    private final LabelFormat format;
+    private final ClassMatch match;
     private final Optional<int[]> feedSize;
     private final Scale scale;
     private double msPerFrame = Double.NaN;
 
     /** @param feedSize width and height to feed the model, empty for each picture's own size */
-    public DirectEvaluator(SegmentationModel model, LabelFormat format, Optional<int[]> feedSize) {
-        this(model, format, feedSize, model.description().scale());
+    public DirectEvaluator(SegmentationModel model, ClassMatch match, Optional<int[]> feedSize) {
+        this(model, match, feedSize, model.description().scale());
     }
 
     /**
      * @param feedSize width and height to feed the model, empty for each picture's own size
      * @param scale    the inference scale (the model fits the scaled picture to itself as it would a frame)
      */
-    public DirectEvaluator(SegmentationModel model, LabelFormat format, Optional<int[]> feedSize, Scale scale) {
+    public DirectEvaluator(SegmentationModel model, ClassMatch match, Optional<int[]> feedSize, Scale scale) {
         this.model = model;
-        this.format = format;
+        this.match = match;
         this.feedSize = feedSize;
         this.scale = scale;
     }
@@ -52,7 +52,7 @@ public final class DirectEvaluator {
      * before the timing starts, so a model's first call at a new size (kernel preparation) is not counted.
      */
     public EvalReport evaluate(List<LabelledFrames.Pair> frames, Consumer<String> progress) throws IOException {
-        Confusion confusion = new Confusion(format);
+        Confusion confusion = new Confusion(match);
         long nanos = 0;
         try (SegmentationModel.Predictor predictor = model.newPredictor()) {
             int done = 0;
@@ -80,10 +80,10 @@ public final class DirectEvaluator {
         return confusion.report();
     }
 
-    /** Counts pipeline masks (Cityscapes ids at the frame's size) against the ground truth of the same frames. */
-    public static EvalReport score(LabelFormat format, List<LabelledFrames.Pair> frames, List<LabelMap> masks)
+    /** Counts pipeline masks (the model's class ids at the frame's size) against the ground truth of the same frames. */
+    public static EvalReport score(ClassMatch match, List<LabelledFrames.Pair> frames, List<LabelMap> masks)
             throws IOException {
-        Confusion confusion = new Confusion(format);
+        Confusion confusion = new Confusion(match);
         for (int i = 0; i < frames.size(); i++) {
             LabelMap truth = LabelledFrames.readLabels(frames.get(i).labels());
             confusion.add(Sizing.resizeNearest(masks.get(i), truth.width(), truth.height()), truth);

@@ -63,24 +63,45 @@ public final class DescriptorFile {
         return model.resolveSibling(name + ".yaml");
     }
 
-    /** The descriptor beside {@code model}, or the DeepLab defaults when there is none. */
+    /**
+     * The descriptor beside {@code model}; else the one of this repository's descriptors whose
+     * {@code graphs} name the SHA-256 of the model's graph ({@link KnownDescriptors}); else the
+     * DeepLab defaults.
+     */
     public static ModelDescriptor forModel(Path model) {
         Path file = beside(model);
-        return Files.exists(file) ? read(file) : ModelDescriptor.DEEPLAB;
+        if (Files.exists(file)) {
+            return read(file);
+        }
+        return KnownDescriptors.forGraphOf(model).orElse(ModelDescriptor.DEEPLAB);
     }
 
     /**
      * @throws InvalidModelException listing every problem of the file
      */
     public static ModelDescriptor read(Path file) {
+        String text;
+        try {
+            text = SmallFiles.read(file);
+        } catch (IOException e) {
+            throw new InvalidModelException("cannot read the model descriptor " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    /**
+     * A descriptor's text, {@code origin} naming it in errors.
+     *
+     * @throws InvalidModelException listing every problem of the text
+     */
+    static ModelDescriptor parse(String text, String origin) {
+        String file = origin;
         JsonNode root;
         try {
-            root = YAML.readTree(SmallFiles.read(file));
+            root = YAML.readTree(text);
         } catch (JacksonException e) {
             throw new InvalidModelException(
                     "model descriptor " + file + " is not valid YAML: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidModelException("cannot read the model descriptor " + file + ": " + e.getMessage());
         }
         List<String> problems = new ArrayList<>();
         ModelDescriptor d = ModelDescriptor.DEEPLAB;
@@ -91,7 +112,8 @@ public final class DescriptorFile {
             throw new InvalidModelException(
                     "model descriptor " + file + ": expected a mapping with input, size, output, classes");
         }
-        unknown(root, Set.of("id", "input", "size", "scale", "output", "classes", "groups"), "", problems);
+        unknown(root, Set.of("id", "graphs", "input", "size", "scale", "output", "classes", "groups"), "", problems);
+        graphs(root.path("graphs"), problems);
         Optional<String> id = d.id();
         JsonNode idNode = root.path("id");
         if (!idNode.isMissingNode()) {
@@ -280,6 +302,29 @@ public final class DescriptorFile {
             problems.add(key + ": one of " + names + ", got '" + node.asText() + "'");
             return fallback;
         }
+    }
+
+    /**
+     * {@code graphs}: the SHA-256 (64 lowercase hex digits) of each graph file this descriptor is for
+     * (a frozen .pb, a SavedModel's saved_model.pb); absent or empty in a descriptor given by path.
+     */
+    static List<String> graphs(JsonNode node, List<String> problems) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            problems.add("graphs: expected a list of SHA-256 digests");
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode g : node) {
+            if (g.isTextual() && g.asText().matches("[0-9a-f]{64}")) {
+                out.add(g.asText());
+            } else {
+                problems.add("graphs: '" + g.asText() + "' is not a SHA-256 (64 lowercase hex digits)");
+            }
+        }
+        return out;
     }
 
     private static void unknown(JsonNode node, Set<String> known, String prefix, List<String> problems) {

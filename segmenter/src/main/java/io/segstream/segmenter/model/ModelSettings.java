@@ -20,7 +20,8 @@ public final class ModelSettings {
     public static final Setting<Path> MODEL_DESCRIPTOR = Setting.described(
             "model-descriptor",
             "FILE",
-            "segstream-model.yaml beside the model, else DeepLab's layout",
+            "segstream-model.yaml beside the model, else the repository's descriptor made for its graph (by SHA-256),"
+                    + " else DeepLab's layout",
             "How to feed the model and read it (YAML).",
             Setting.path());
     public static final Setting<Scale> SCALE = Setting.described(

@@ -36,8 +36,8 @@ class DirectEvaluatorTest {
         EvalReport report;
         try (SegmentationModel model =
                 new ModelLoader(dir.resolve("cache"), DeviceChoice.CPU).load(Assets.require(Assets.SAVED_MODEL))) {
-            report =
-                    new DirectEvaluator(model, LabelFormat.CITYSCAPES, Optional.empty()).evaluate(frankfurt(), p -> {});
+            report = new DirectEvaluator(model, ClassMatchTest.cityscapesOnto(LabelFormat.CITYSCAPES), Optional.empty())
+                    .evaluate(frankfurt(), p -> {});
         }
 
         // ../shared/assets/MANIFEST.md: 2048x1024 native, pixel accuracy 0.9777,
@@ -58,10 +58,14 @@ class DirectEvaluatorTest {
         assertThat(pairs)
                 .allSatisfy(p ->
                         assertThat(p.labels().getFileName()).isEqualTo(p.image().getFileName()));
-        assertThat(LabelFormat.CAMVID.fromCityscapes(0)).as("road").isEqualTo(3);
-        assertThat(LabelFormat.CAMVID.fromCityscapes(14)).as("truck").isEqualTo(8);
-        assertThat(LabelFormat.CAMVID.fromCityscapes(18)).as("bicycle").isEqualTo(10);
-        assertThat(LabelFormat.CAMVID.fromCityscapes(255)).isEqualTo(11);
+        ClassMatch camvid = ClassMatchTest.cityscapesOnto(LabelFormat.CAMVID);
+        assertThat(camvid.truth(0)).as("road").isEqualTo(3);
+        assertThat(camvid.truth(14)).as("truck").isEqualTo(8);
+        assertThat(camvid.truth(18)).as("bicycle").isEqualTo(10);
+        assertThat(camvid.truth(255)).isEqualTo(-1);
+        assertThat(camvid.notCompared())
+                .as("every CamVid class has a Cityscapes source")
+                .isEmpty();
     }
 
     @Test
@@ -69,7 +73,7 @@ class DirectEvaluatorTest {
         // truth: road, road, sky, ignore; prediction: road, sky, sky, road
         LabelMap truth = new LabelMap(4, 1, new byte[] {0, 0, 10, (byte) 255});
         LabelMap prediction = new LabelMap(4, 1, new byte[] {0, 10, 10, 0});
-        Confusion c = new Confusion(LabelFormat.CITYSCAPES);
+        Confusion c = new Confusion(ClassMatchTest.cityscapesOnto(LabelFormat.CITYSCAPES));
         c.add(prediction, truth);
         EvalReport r = c.report();
 

@@ -11,6 +11,7 @@ import io.segstream.testkit.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -27,9 +28,38 @@ class RealModelsTest {
         return new ModelLoader(cache, DeviceChoice.CPU, descriptor.map(Assets::project)).load(Assets.require(model));
     }
 
+    /** A descriptor of nothing but a default, given by path: DeepLab's defaults, nothing looked up by the graph. */
+    private SegmentationModel loadWithoutDescriptor(String model) throws IOException {
+        Path empty = Files.writeString(cache.resolve("defaults.yaml"), "scale: 1\n");
+        return new ModelLoader(cache, DeviceChoice.CPU, Optional.of(empty)).load(Assets.require(model));
+    }
+
     @Test
-    void shouldFindTheFixedCropAndTheClassCountOfADeepLabExportInItsGraph() {
+    void shouldFindTheRepositorysDescriptorByTheSha256OfTheModelsGraph() {
+        for (String model : List.of(Assets.ADE_SAVED_MODEL, Assets.ADE_FROZEN_GRAPH)) {
+            try (SegmentationModel m = load(model, Optional.empty())) {
+                ModelDescription d = m.description();
+                assertThat(d.model()).as(model).isEqualTo("deeplabv3plus-mnv2-ade20k32");
+                assertThat(d.taxonomy().get(7).name()).isEqualTo("road");
+                assertThat(d.taxonomy().get(7).rgb()).isEqualTo(0x8c8c8c);
+                assertThat(d.groups().vehicles()).containsExactly(21);
+                assertThat(m.info().fitting().describe()).contains("912x512");
+            }
+        }
         try (SegmentationModel m = load(Assets.SIGNATE_GRAPH, Optional.empty())) {
+            assertThat(m.description().model()).isEqualTo("signate-deeplabv3plus-mnv3");
+            assertThat(m.description().taxonomy().get(1).name()).isEqualTo("lane");
+        }
+        try (SegmentationModel m = load(Assets.SAVED_MODEL, Optional.empty())) {
+            assertThat(m.description().model())
+                    .as("no descriptor names the EdgeTPU graph: DeepLab's defaults, Cityscapes by its 19 classes")
+                    .isEqualTo("deeplab_edgetpu_slim_cityscapes_savedmodel");
+        }
+    }
+
+    @Test
+    void shouldFindTheFixedCropAndTheClassCountOfADeepLabExportInItsGraph() throws IOException {
+        try (SegmentationModel m = loadWithoutDescriptor(Assets.SIGNATE_GRAPH)) {
             ModelDescription d = m.description();
             assertThat(d.crop()).as("export_model.py's crop, H 513 x W 1025").hasValue(new Size(1025, 513));
             assertThat(m.info().graph().classes()).hasValue(5);
@@ -59,8 +89,8 @@ class RealModelsTest {
     }
 
     @Test
-    void shouldReadTheDecoderModelAsAnyInputSizeWith32Classes() {
-        try (SegmentationModel m = load(Assets.ADE_SAVED_MODEL, Optional.empty())) {
+    void shouldReadTheDecoderModelAsAnyInputSizeWith32Classes() throws IOException {
+        try (SegmentationModel m = loadWithoutDescriptor(Assets.ADE_SAVED_MODEL)) {
             assertThat(m.description().crop()).isEmpty();
             assertThat(m.description().taxonomy().size()).isEqualTo(32);
             assertThat(m.description().sizing()).isEqualTo("native");
