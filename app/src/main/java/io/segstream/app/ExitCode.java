@@ -1,6 +1,6 @@
 package io.segstream.app;
 
-/** The exit codes of every segstream command, as the README's "Exit codes" table gives them. */
+/** The exit codes of every segstream command, as docs/command-line.md's exit code tables give them. */
 public enum ExitCode {
 
     /** The work was done: every input read to its end, every frame segmented (or, live, skipped as too old). */

@@ -3,6 +3,7 @@ package io.segstream.app;
 import io.segstream.segmenter.catalog.CatalogEntry;
 import io.segstream.segmenter.catalog.ModelCatalog;
 import io.segstream.segmenter.catalog.ModelDownloader;
+import io.segstream.segmenter.model.FrozenGraphConverter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -40,7 +41,7 @@ final class ModelsCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            ModelDownloader downloader = new ModelDownloader(cache.cache());
+            ModelDownloader downloader = new ModelDownloader(cache.cache(), new FrozenGraphConverter(cache.cache()));
             System.out.printf(
                     Locale.ROOT, "%-38s %8s  %-8s %-9s %s%n", "name", "size", "cached", "crop", "description");
             for (CatalogEntry e : ModelCatalog.builtIn().entries()) {
@@ -82,22 +83,24 @@ final class ModelsCommand implements Runnable {
             }
             long[] last = {0};
             try {
-                Path saved = new ModelDownloader(cache.cache()).pull(entry.get(), (bytes, total) -> {
-                    long now = System.nanoTime();
-                    if (now - last[0] > 1_000_000_000L || bytes == total) {
-                        last[0] = now;
-                        System.err.println(
-                                total > 0
-                                        ? String.format(
-                                                Locale.ROOT,
-                                                "progress: %s %.1f of %.1f MB (%.0f%%)",
-                                                name,
-                                                bytes / 1e6,
-                                                total / 1e6,
-                                                100.0 * bytes / total)
-                                        : String.format(Locale.ROOT, "progress: %s %.1f MB", name, bytes / 1e6));
-                    }
-                });
+                Path saved = new ModelDownloader(cache.cache(), new FrozenGraphConverter(cache.cache()))
+                        .pull(entry.get(), (bytes, total) -> {
+                            long now = System.nanoTime();
+                            if (now - last[0] > 1_000_000_000L || bytes == total) {
+                                last[0] = now;
+                                System.err.println(
+                                        total > 0
+                                                ? String.format(
+                                                        Locale.ROOT,
+                                                        "progress: %s %.1f of %.1f MB (%.0f%%)",
+                                                        name,
+                                                        bytes / 1e6,
+                                                        total / 1e6,
+                                                        100.0 * bytes / total)
+                                                : String.format(
+                                                        Locale.ROOT, "progress: %s %.1f MB", name, bytes / 1e6));
+                            }
+                        });
                 System.out.println(saved);
                 return ExitCode.OK.code();
             } catch (IOException | RuntimeException e) {

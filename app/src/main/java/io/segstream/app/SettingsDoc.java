@@ -33,7 +33,7 @@ final class SettingsDoc {
                 .append("`app/target/settings.md`).\n")
                 .append(
                         "Options that are not settings (inputs such as `--input`, `--camera`, `--model`, the Kafka client\n")
-                .append("properties) are in `segstream <command> --help` and the README.\n");
+                .append("properties) are in `segstream <command> --help` and [command-line.md](command-line.md).\n");
         for (CommandLine sub : new LinkedHashSet<>(root.getSubcommands().values())) {
             CommandSpec spec = sub.getCommandSpec();
             List<Setting<?>> settings = new ArrayList<>(new LinkedHashSet<>(Main.settingsOf(spec, new ArrayList<>())));

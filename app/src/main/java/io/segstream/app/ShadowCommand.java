@@ -99,7 +99,7 @@ final class ShadowCommand implements Callable<Integer> {
                     show,
                     EgoCorridor.DEFAULT);
             ShadowRun run = new ShadowRun(settings, candidate, System.err);
-            return live ? liveUntilStopped(run) : run.replay();
+            return exitCode(live ? liveUntilStopped(run) : run.replay());
         } catch (InvalidModelException e) {
             System.err.println("segstream shadow: model refused: " + e.getMessage());
             return ExitCode.REFUSED.code();
@@ -136,8 +136,16 @@ final class ShadowCommand implements Callable<Integer> {
         return new Range(start, end);
     }
 
+    private static int exitCode(ShadowRun.Outcome outcome) {
+        return switch (outcome) {
+            case DONE -> ExitCode.OK.code();
+            case NOTHING_CAPTURED -> ExitCode.FAILED.code();
+            case CANNOT_READ -> ExitCode.REFUSED.code();
+        };
+    }
+
     /** Shadows live until SIGTERM or Ctrl-C, which waits (30 s at most) for the last window's report. */
-    private int liveUntilStopped(ShadowRun run) throws IOException {
+    private ShadowRun.Outcome liveUntilStopped(ShadowRun run) throws IOException {
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(

@@ -1,7 +1,7 @@
 package io.segstream.app;
 
 import io.segstream.runtime.Setting;
-import io.segstream.sink.SinkConfig;
+import io.segstream.sink.config.SinkConfig;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -76,14 +76,14 @@ class EnvironmentDefaultsTest {
 
         java.util.List<String> documented = java.nio.file.Files.readAllLines(
                         java.nio.file.Path.of(System.getProperty("segstream.root"))
-                                .resolve("README.md"))
+                                .resolve("docs/command-line.md"))
                 .stream()
                 .filter(l -> l.startsWith("| `SEGSTREAM_")
                         && l.matches("\\| `SEGSTREAM_[A-Z_]+` \\| `--[a-z-]+` \\| [a-z, ]+ \\|"))
                 .toList();
 
         assertThat(documented)
-                .as("the README's table of environment variables; expected:%n%s", String.join("\n", expected))
+                .as("docs/command-line.md's table of environment variables; expected:%n%s", String.join("\n", expected))
                 .containsExactlyElementsOf(expected);
     }
 

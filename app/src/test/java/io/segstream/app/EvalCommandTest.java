@@ -29,9 +29,14 @@ class EvalCommandTest {
 
     /** The eval command line on the CamVid sample with the Cityscapes model on the CPU, writing {@code json}. */
     private String[] camvid(Path json, String... more) throws Exception {
+        return camvid(Assets.require(Assets.SAVED_MODEL), json, more);
+    }
+
+    /** As above with {@code model} (its descriptor found as a run finds it). */
+    private String[] camvid(Path model, Path json, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of(
                 "eval",
-                "--model=" + Assets.require(Assets.SAVED_MODEL),
+                "--model=" + model,
                 "--images=" + Assets.require("camvid/images"),
                 "--labels=" + Assets.require("camvid/labels"),
                 "--format=camvid",
@@ -144,17 +149,10 @@ class EvalCommandTest {
     @Test
     void shouldScoreTheAde20kModelOnCamVidInItsOwnClasses() throws Exception {
         Path json = work.resolve("ade.json");
-        StdErr.Captured run = StdErr.capture(() -> Main.execute(
-                "eval",
-                "--model=" + Assets.require(Assets.ADE_SAVED_MODEL),
-                "--model-descriptor=" + Assets.project(Assets.ADE_DESCRIPTOR),
-                "--mapping=" + Assets.project("descriptors/ade20k32-to-camvid.yaml"),
-                "--images=" + Assets.require("camvid/images"),
-                "--labels=" + Assets.require("camvid/labels"),
-                "--format=camvid",
-                "--device=cpu",
-                "--model-cache=" + work.resolve("cache"),
-                "--json=" + json));
+        StdErr.Captured run = StdErr.capture(() -> Main.execute(camvid(
+                Assets.require(Assets.ADE_SAVED_MODEL),
+                json,
+                "--mapping=" + Assets.project("descriptors/ade20k32-to-camvid.yaml"))));
 
         assertThat(run.code()).as(run.stderr()).isZero();
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -171,16 +169,8 @@ class EvalCommandTest {
         assertThat(run.stderr()).contains("not compared (no class of the model maps onto them");
 
         Path byName = work.resolve("ade-by-name.json");
-        StdErr.Captured plain = StdErr.capture(() -> Main.execute(
-                "eval",
-                "--model=" + Assets.require(Assets.ADE_SAVED_MODEL),
-                "--model-descriptor=" + Assets.project(Assets.ADE_DESCRIPTOR),
-                "--images=" + Assets.require("camvid/images"),
-                "--labels=" + Assets.require("camvid/labels"),
-                "--format=camvid",
-                "--device=cpu",
-                "--model-cache=" + work.resolve("cache"),
-                "--json=" + byName));
+        StdErr.Captured plain =
+                StdErr.capture(() -> Main.execute(camvid(Assets.require(Assets.ADE_SAVED_MODEL), byName)));
         assertThat(plain.code()).as(plain.stderr()).isZero();
         assertThat(new ObjectMapper().readTree(byName.toFile()).get("compared"))
                 .extracting(JsonNode::asText)

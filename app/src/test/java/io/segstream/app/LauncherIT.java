@@ -87,7 +87,7 @@ class LauncherIT {
                         .contains("\"sky\":"));
         assertThat(Files.readString(camera.resolve("report.html")))
                 .as("the report names the classes in the model's colours")
-                .contains("\"name\":\"sky\",\"colour\":\"#06e6e6\"");
+                .contains("\"name\":\"sky\",\"color\":\"#06e6e6\"");
         assertThat(output).contains("descriptor descriptors/deeplabv3plus_mnv2_ade20k32.yaml (made for its graph");
         assertThat(Clips.frameCount(camera.resolve("overlay.mp4")))
                 .as("frames in the overlay")

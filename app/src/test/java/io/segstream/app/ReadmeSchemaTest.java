@@ -17,6 +17,7 @@ import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
+import io.segstream.protocol.SizingMode;
 import io.segstream.protocol.StatsJson;
 import io.segstream.testkit.Schemas;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's JSON examples show the public schemas of frame-stats, the end-of-stream summary,
+ * docs/wire-format.md's JSON examples show the public schemas of frame-stats, the end-of-stream summary,
  * camera-stats and the model description: each must hold exactly the fields the code writes
  * ({@code classes} is shown shortened, so its members are not compared) and be valid against its
  * published JSON Schema.
@@ -92,7 +93,7 @@ class ReadmeSchemaTest {
                 Cityscapes.TAXONOMY,
                 DrivingGroups.byDefaultNames(Cityscapes.TAXONOMY),
                 Optional.of(new Size(1025, 513)),
-                "fit",
+                SizingMode.FIT,
                 Scale.ONE);
         assertThat(paths(documented.get("model-description")))
                 .as("model description fields")
@@ -100,7 +101,7 @@ class ReadmeSchemaTest {
     }
 
     private static Map<String, JsonNode> documented() throws Exception {
-        Path readme = Path.of(System.getProperty("segstream.root")).resolve("README.md");
+        Path readme = Path.of(System.getProperty("segstream.root")).resolve("docs/wire-format.md");
         Matcher m = BLOCK.matcher(Files.readString(readme, StandardCharsets.UTF_8));
         Map<String, JsonNode> out = new LinkedHashMap<>();
         while (m.find()) {

@@ -56,7 +56,7 @@ class SettingsDocTest {
     }
 
     /**
-     * A README row of one setting gives its default as declared (one of the declarations of that
+     * A row of docs/command-line.md for one setting gives its default as declared (one of the declarations of that
      * name: run's differ), or for a default that is a description, part of it.
      */
     @Test
@@ -67,7 +67,7 @@ class SettingsDocTest {
                 byName.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(s);
             }
         }
-        Path readme = Path.of(System.getProperty("segstream.root")).resolve("README.md");
+        Path readme = Path.of(System.getProperty("segstream.root")).resolve("docs/command-line.md");
         int checked = 0;
         for (String line : Files.readAllLines(readme)) {
             java.util.regex.Matcher row = java.util.regex.Pattern.compile("^\\| `--([a-z-]+)[^`,]*` \\| ([^|]*) \\|")
@@ -81,12 +81,14 @@ class SettingsDocTest {
                 continue;
             }
             assertThat(declared)
-                    .as("README row %s: its default '%s' is not a declared one", row.group(1), written)
+                    .as("docs/command-line.md row %s: its default '%s' is not a declared one", row.group(1), written)
                     .anyMatch(s -> written.startsWith(plain(s.defaultText()))
                             || !s.defaultIsValue() && plain(s.defaultText()).contains(written));
             checked++;
         }
-        assertThat(checked).as("README rows of settings with a default").isGreaterThan(3);
+        assertThat(checked)
+                .as("docs/command-line.md rows of settings with a default")
+                .isGreaterThan(3);
     }
 
     /** Text without code marks, brackets and commas, in lower case: how a default reads in prose and in a declaration. */

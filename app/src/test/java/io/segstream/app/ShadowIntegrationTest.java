@@ -212,7 +212,7 @@ class ShadowIntegrationTest {
     void shouldShadowLiveFramesAsTheyComeAndReportWindows(KafkaBroker kafka) throws Exception {
         String shadowPrefix = TestTopics.uniquePrefix("live");
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        int code;
+        io.segstream.app.shadow.ShadowRun.Outcome outcome;
         try (io.segstream.segmenter.model.SegmentationModel same = new io.segstream.segmenter.model.ModelLoader(
                         work.resolve("cache"), io.segstream.segmenter.model.DeviceChoice.CPU)
                 .load(Assets.require(Assets.SAVED_MODEL))) {
@@ -233,7 +233,7 @@ class ShadowIntegrationTest {
                     same,
                     System.err);
             java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CompletableFuture<Integer> shadowed =
+            java.util.concurrent.CompletableFuture<io.segstream.app.shadow.ShadowRun.Outcome> shadowed =
                     java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                         try {
                             return run.live(java.time.Duration.ofSeconds(3), running::get, ready::countDown);
@@ -264,9 +264,9 @@ class ShadowIntegrationTest {
             } finally {
                 running.set(false);
             }
-            code = shadowed.get(60, TimeUnit.SECONDS);
+            outcome = shadowed.get(60, TimeUnit.SECONDS);
         }
-        assertThat(code).isZero();
+        assertThat(outcome).isEqualTo(io.segstream.app.shadow.ShadowRun.Outcome.DONE);
         List<JsonNode> frames = new ArrayList<>();
         List<JsonNode> windows = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : TestTopics.readAll(kafka, shadowPrefix + "shadow")) {

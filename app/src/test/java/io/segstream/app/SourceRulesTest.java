@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,61 @@ class SourceRulesTest {
                 .isTrue();
         assertThat(QUALIFIED.matcher("var m = new HashMap<String, String>();").find())
                 .isFalse();
+    }
+
+    /**
+     * Inside a module, packages depend on each other one way only: the packages' import graph of the
+     * main code has no cycle (a type of another package is always imported: see the rule above).
+     */
+    @Test
+    void mainCodeHasNoPackageCycle() throws IOException {
+        Map<String, Set<String>> uses = new TreeMap<>();
+        Pattern pkg = Pattern.compile("^package (io\\.segstream\\.[a-z.]+);", Pattern.MULTILINE);
+        Pattern imp = Pattern.compile("^import (?:static )?(io\\.segstream\\.[a-z.]+)\\.[A-Z]", Pattern.MULTILINE);
+        for (Path file : mainSources()) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            java.util.regex.Matcher p = pkg.matcher(text);
+            if (!p.find()) {
+                continue;
+            }
+            Set<String> targets = uses.computeIfAbsent(p.group(1), k -> new TreeSet<>());
+            java.util.regex.Matcher m = imp.matcher(text);
+            while (m.find()) {
+                if (!m.group(1).equals(p.group(1))) {
+                    targets.add(m.group(1));
+                }
+            }
+        }
+        List<String> cycles = new ArrayList<>();
+        for (String start : uses.keySet()) {
+            // a package that reaches itself again through its imports is in a cycle
+            List<String> path = cycleThrough(start, start, uses, new ArrayList<>(List.of(start)), new TreeSet<>());
+            if (!path.isEmpty()) {
+                cycles.add(String.join(" -> ", path));
+            }
+        }
+        assertThat(uses).as("packages read").hasSizeGreaterThan(20);
+        assertThat(cycles).as("package cycles inside modules").isEmpty();
+    }
+
+    private static List<String> cycleThrough(
+            String start, String at, Map<String, Set<String>> uses, List<String> path, Set<String> seen) {
+        for (String next : uses.getOrDefault(at, Set.of())) {
+            if (next.equals(start)) {
+                List<String> found = new ArrayList<>(path);
+                found.add(start);
+                return found;
+            }
+            if (seen.add(next)) {
+                path.add(next);
+                List<String> found = cycleThrough(start, next, uses, path, seen);
+                if (!found.isEmpty()) {
+                    return found;
+                }
+                path.remove(path.size() - 1);
+            }
+        }
+        return List.of();
     }
 
     private static List<Path> mainSources() throws IOException {

@@ -1,7 +1,7 @@
 package io.segstream.app;
 
 import io.segstream.protocol.Topics;
-import io.segstream.sink.SinkConfig;
+import io.segstream.sink.config.SinkConfig;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.TestTopics;
 import java.io.IOException;

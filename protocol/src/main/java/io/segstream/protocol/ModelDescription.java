@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param scale    the model's default inference scale (a camera may set its own)
  */
 public record ModelDescription(
-        String model, Taxonomy taxonomy, DrivingGroups groups, Optional<Size> crop, String sizing, Scale scale) {
+        String model, Taxonomy taxonomy, DrivingGroups groups, Optional<Size> crop, SizingMode sizing, Scale scale) {
 
     /** The longest model id. */
     public static final int MAX_ID = 200;
@@ -33,6 +33,11 @@ public record ModelDescription(
     /** A model known only by its id and classes: Cityscapes' groups by name, frames at their own size. */
     public static ModelDescription of(String model, Taxonomy taxonomy) {
         return new ModelDescription(
-                model, taxonomy, DrivingGroups.byDefaultNames(taxonomy), Optional.empty(), "native", Scale.ONE);
+                model,
+                taxonomy,
+                DrivingGroups.byDefaultNames(taxonomy),
+                Optional.empty(),
+                SizingMode.NATIVE,
+                Scale.ONE);
     }
 }

@@ -56,7 +56,7 @@ public final class ModelDescriptionJson {
         } else {
             root.putNull("crop");
         }
-        root.put("sizing", d.sizing());
+        root.put("sizing", d.sizing().wireName());
         root.put("scale", d.scale().toString());
         return root.toString();
     }
@@ -149,7 +149,7 @@ public final class ModelDescriptionJson {
                 taxonomy,
                 new DrivingGroups(groups.get(0), groups.get(1), groups.get(2), groups.get(3)),
                 cropSize,
-                root.path("sizing").asText("native"),
+                SizingMode.fromWire(root.path("sizing").asText("native")),
                 Scale.parse(root.path("scale").asText("1")));
     }
 

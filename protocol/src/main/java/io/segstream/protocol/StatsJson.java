@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Writes the JSON form of {@link FrameStats}, of the end-of-stream record with its summary and of the
  * camera-stats windows.
- * The field names are the public contract documented in the README.
+ * The field names are the public contract documented in docs/wire-format.md.
  */
 public final class StatsJson {
 

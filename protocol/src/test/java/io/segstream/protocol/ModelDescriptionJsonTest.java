@@ -26,7 +26,7 @@ class ModelDescriptionJsonTest {
                 SIGNATE,
                 new DrivingGroups(List.of(1), List.of(4), List.of(3), List.of()),
                 Optional.of(new Size(1025, 513)),
-                "fit",
+                SizingMode.FIT,
                 Scale.parse("912px"));
 
         String json = ModelDescriptionJson.write(d);
@@ -42,7 +42,7 @@ class ModelDescriptionJsonTest {
         assertThat(back.groups()).isEqualTo(d.groups());
         assertThat(back.crop()).isEqualTo(d.crop());
         assertThat(back.scale()).isEqualTo(d.scale());
-        assertThat(back.sizing()).isEqualTo("fit");
+        assertThat(back.sizing()).isEqualTo(SizingMode.FIT);
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * One setting of a service, declared once: its name (the command-line option {@code --NAME}, the
  * environment variable {@code SEGSTREAM_NAME} of the services, the key of a cameras file), what it
  * takes, its default, what it does, and how its text becomes a value (the parser refuses a bad
- * value by saying why). The command line, the help, the environment and the README's tables are
+ * value by saying why). The command line, the help, the environment and docs' tables are
  * all made from these declarations.
  *
  * @param name the option's long name without its dashes, e.g. {@code batch-size}

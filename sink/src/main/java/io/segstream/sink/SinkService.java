@@ -3,6 +3,7 @@ package io.segstream.sink;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.segstream.protocol.Topics;
 import io.segstream.runtime.KafkaClientProperties;
+import io.segstream.sink.config.SinkConfig;
 import io.segstream.sink.topology.CommitBarrier;
 import io.segstream.sink.topology.SinkTopology;
 import io.segstream.sink.view.Instances;

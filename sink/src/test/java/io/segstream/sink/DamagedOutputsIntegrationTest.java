@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.Topics;
+import io.segstream.sink.config.SinkConfig;
 import io.segstream.sink.output.Recordings;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.Eventually;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segstream.protocol.Topics;
+import io.segstream.sink.config.SinkConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -10,9 +10,11 @@ import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.SegmentationClass;
+import io.segstream.protocol.SizingMode;
 import io.segstream.protocol.Taxonomy;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
+import io.segstream.sink.config.SinkConfig;
 import io.segstream.testkit.Eventually;
 import io.segstream.testkit.KafkaBroker;
 import io.segstream.testkit.KafkaIntegrationTest;
@@ -109,7 +111,7 @@ class UntrustedRecordsIntegrationTest {
                 renamed,
                 new DrivingGroups(List.of(), List.of(), List.of(), List.of()),
                 Optional.empty(),
-                "native",
+                SizingMode.NATIVE,
                 Scale.ONE);
         UUID session = UUID.randomUUID();
         HandMadeRecords records = new HandMadeRecords(kafka, topics);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.Taxonomy;
-import io.segstream.sink.SinkConfig;
+import io.segstream.sink.config.SinkConfig;
 import io.segstream.sink.overlay.OverlayComposer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

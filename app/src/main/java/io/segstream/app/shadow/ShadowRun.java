@@ -1,7 +1,6 @@
 package io.segstream.app.shadow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segstream.app.ExitCode;
 import io.segstream.protocol.CameraId;
 import io.segstream.protocol.FrameMeta;
 import io.segstream.protocol.MalformedRecordException;
@@ -60,6 +59,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShadowRun {
 
+    /** How a run ended; the command turns it into its exit code. */
+    public enum Outcome {
+        /** compared and reported */
+        DONE,
+        /** no frame of the cameras was captured in the range */
+        NOTHING_CAPTURED,
+        /** production's topics could not be read */
+        CANNOT_READ
+    }
+
     /** Records are read from this long before the range's start: a record's timestamp trails its capture. */
     static final Duration SLACK = Duration.ofMinutes(1);
 
@@ -112,12 +121,12 @@ public final class ShadowRun {
         this.progress = progress;
     }
 
-    /** Replays the range; 0 when frames were compared, 1 when the range held none, 2 when production cannot be read. */
-    public int replay() throws IOException {
+    /** Replays the range: {@link Outcome#DONE} when frames were compared, {@link Outcome#NOTHING_CAPTURED} when the range held none. */
+    public Outcome replay() throws IOException {
         return readingProduction(this::replayRange);
     }
 
-    private int replayRange() throws IOException, InterruptedException, ExecutionException {
+    private Outcome replayRange() throws IOException, InterruptedException, ExecutionException {
         String comparisons = comparisonsTopic();
         Topics shadow = Topics.withPrefix(s.shadowPrefix());
         try (KafkaProducer<String, byte[]> producer = prepare(shadow)) {
@@ -136,10 +145,10 @@ public final class ShadowRun {
             if (comparer.none()) {
                 System.err.println("segstream shadow: no frame of " + cameraText() + " was captured between " + s.from()
                         + " and " + s.to() + " on " + s.production().frames() + " (" + read + " records read)");
-                return ExitCode.FAILED.code();
+                return Outcome.NOTHING_CAPTURED;
             }
             comparer.finish();
-            return ExitCode.OK.code();
+            return Outcome.DONE;
         }
     }
 
@@ -178,16 +187,16 @@ public final class ShadowRun {
      * {@link #MASK_WAIT}); the summaries of each {@code window} are published and printed, and the
      * report is written at the end. Returns 0, or 2 when production cannot be read.
      */
-    public int live(Duration window, BooleanSupplier running) throws IOException {
+    public Outcome live(Duration window, BooleanSupplier running) throws IOException {
         return live(window, running, () -> {});
     }
 
     /** As {@link #live(Duration, BooleanSupplier)}; {@code ready} runs once it reads from the topics' ends. */
-    public int live(Duration window, BooleanSupplier running, Runnable ready) throws IOException {
+    public Outcome live(Duration window, BooleanSupplier running, Runnable ready) throws IOException {
         return readingProduction(() -> shadowLive(window, running, ready));
     }
 
-    private int shadowLive(Duration window, BooleanSupplier running, Runnable ready)
+    private Outcome shadowLive(Duration window, BooleanSupplier running, Runnable ready)
             throws IOException, InterruptedException, ExecutionException {
         String comparisons = comparisonsTopic();
         Topics shadow = Topics.withPrefix(s.shadowPrefix());
@@ -232,7 +241,7 @@ public final class ShadowRun {
             }
             comparer.window(windowStart, System.currentTimeMillis());
             comparer.report();
-            return ExitCode.OK.code();
+            return Outcome.DONE;
         }
     }
 
@@ -247,20 +256,20 @@ public final class ShadowRun {
 
     /** Work that reads production's topics. */
     private interface Reading {
-        int run() throws IOException, InterruptedException, ExecutionException;
+        Outcome run() throws IOException, InterruptedException, ExecutionException;
     }
 
-    /** The exit code of {@code work}; 2 with one line when production's topics cannot be read. */
-    private static int readingProduction(Reading work) throws IOException {
+    /** How {@code work} ended; {@link Outcome#CANNOT_READ} with one line when production's topics cannot be read. */
+    private static Outcome readingProduction(Reading work) throws IOException {
         try {
             return work.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ExitCode.REFUSED.code();
+            return Outcome.CANNOT_READ;
         } catch (ExecutionException e) {
             System.err.println("segstream shadow: cannot read the production topics: "
                     + e.getCause().getMessage());
-            return ExitCode.REFUSED.code();
+            return Outcome.CANNOT_READ;
         }
     }
 

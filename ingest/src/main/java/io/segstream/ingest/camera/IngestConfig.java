@@ -3,11 +3,13 @@ package io.segstream.ingest.camera;
 import io.segstream.protocol.Checks;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.RecordEdit;
 import io.segstream.runtime.Setting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How an ingest process treats its cameras; one record, bound once at start-up.
@@ -136,21 +138,10 @@ public record IngestConfig(
     }
 
     public IngestConfig withTimeouts(Duration io, Duration stall) {
-        return new IngestConfig(
-                bootstrapServers,
-                topics,
-                io,
-                stall,
-                backoffMin,
-                backoffMax,
-                recordedAttempts,
-                maxInFlight,
-                segmenterGroups,
-                liveQueue,
-                liveMaxUnacked,
-                liveAhead,
-                kafka,
-                partitions);
+        return with(e -> {
+            e.ioTimeout = io;
+            e.stallTimeout = stall;
+        });
     }
 
     /** The backoff ending at {@code max}, starting at the default minimum (or at {@code max} when that is shorter). */
@@ -159,77 +150,27 @@ public record IngestConfig(
     }
 
     public IngestConfig withBackoff(Duration min, Duration max) {
-        return new IngestConfig(
-                bootstrapServers,
-                topics,
-                ioTimeout,
-                stallTimeout,
-                min,
-                max,
-                recordedAttempts,
-                maxInFlight,
-                segmenterGroups,
-                liveQueue,
-                liveMaxUnacked,
-                liveAhead,
-                kafka,
-                partitions);
+        return with(e -> {
+            e.backoffMin = min;
+            e.backoffMax = max;
+        });
     }
 
     public IngestConfig withMaxInFlight(int n, List<String> groups) {
-        return new IngestConfig(
-                bootstrapServers,
-                topics,
-                ioTimeout,
-                stallTimeout,
-                backoffMin,
-                backoffMax,
-                recordedAttempts,
-                n,
-                groups,
-                liveQueue,
-                liveMaxUnacked,
-                liveAhead,
-                kafka,
-                partitions);
+        return with(e -> {
+            e.maxInFlight = n;
+            e.segmenterGroups = groups;
+        });
     }
 
     /** Further Kafka client properties (security, ...) for the producer and the admin client, applied last. */
     public IngestConfig withKafka(Map<String, String> properties) {
-        return new IngestConfig(
-                bootstrapServers,
-                topics,
-                ioTimeout,
-                stallTimeout,
-                backoffMin,
-                backoffMax,
-                recordedAttempts,
-                maxInFlight,
-                segmenterGroups,
-                liveQueue,
-                liveMaxUnacked,
-                liveAhead,
-                properties,
-                partitions);
+        return with(e -> e.kafka = properties);
     }
 
     /** Live cameras publish at most {@code n} frames ahead of the segmenters and drop the others; 0 = no bound. */
     public IngestConfig withLiveAhead(int n) {
-        return new IngestConfig(
-                bootstrapServers,
-                topics,
-                ioTimeout,
-                stallTimeout,
-                backoffMin,
-                backoffMax,
-                recordedAttempts,
-                maxInFlight,
-                segmenterGroups,
-                liveQueue,
-                liveMaxUnacked,
-                n,
-                kafka,
-                partitions);
+        return with(e -> e.liveAhead = n);
     }
 
     public IngestConfig withSegmenterGroup(String group) {
@@ -237,21 +178,7 @@ public record IngestConfig(
     }
 
     public IngestConfig withRecordedAttempts(int n) {
-        return new IngestConfig(
-                bootstrapServers,
-                topics,
-                ioTimeout,
-                stallTimeout,
-                backoffMin,
-                backoffMax,
-                n,
-                maxInFlight,
-                segmenterGroups,
-                liveQueue,
-                liveMaxUnacked,
-                liveAhead,
-                kafka,
-                partitions);
+        return with(e -> e.recordedAttempts = n);
     }
 
     private static void positive(String name, Duration d) {
@@ -264,20 +191,65 @@ public record IngestConfig(
 
     /** Pins each camera to its partition of the frames topic. */
     public IngestConfig withPartitions(Map<String, Integer> pinned) {
-        return new IngestConfig(
-                bootstrapServers,
-                topics,
-                ioTimeout,
-                stallTimeout,
-                backoffMin,
-                backoffMax,
-                recordedAttempts,
-                maxInFlight,
-                segmenterGroups,
-                liveQueue,
-                liveMaxUnacked,
-                liveAhead,
-                kafka,
-                pinned);
+        return with(e -> e.partitions = pinned);
+    }
+
+    /** A copy with {@code change} made to its fields (the others as they are); the compact constructor checks it. */
+    private IngestConfig with(Consumer<Fields> change) {
+        return RecordEdit.apply(new Fields(this), change);
+    }
+
+    /** The fields a wither changes. */
+    private static final class Fields implements RecordEdit<IngestConfig> {
+        String bootstrapServers;
+        Topics topics;
+        Duration ioTimeout;
+        Duration stallTimeout;
+        Duration backoffMin;
+        Duration backoffMax;
+        int recordedAttempts;
+        int maxInFlight;
+        List<String> segmenterGroups;
+        int liveQueue;
+        int liveMaxUnacked;
+        int liveAhead;
+        Map<String, String> kafka;
+        Map<String, Integer> partitions;
+
+        Fields(IngestConfig c) {
+            bootstrapServers = c.bootstrapServers();
+            topics = c.topics();
+            ioTimeout = c.ioTimeout();
+            stallTimeout = c.stallTimeout();
+            backoffMin = c.backoffMin();
+            backoffMax = c.backoffMax();
+            recordedAttempts = c.recordedAttempts();
+            maxInFlight = c.maxInFlight();
+            segmenterGroups = c.segmenterGroups();
+            liveQueue = c.liveQueue();
+            liveMaxUnacked = c.liveMaxUnacked();
+            liveAhead = c.liveAhead();
+            kafka = c.kafka();
+            partitions = c.partitions();
+        }
+
+        @Override
+        public IngestConfig done() {
+            return new IngestConfig(
+                    bootstrapServers,
+                    topics,
+                    ioTimeout,
+                    stallTimeout,
+                    backoffMin,
+                    backoffMax,
+                    recordedAttempts,
+                    maxInFlight,
+                    segmenterGroups,
+                    liveQueue,
+                    liveMaxUnacked,
+                    liveAhead,
+                    kafka,
+                    partitions);
+        }
     }
 }

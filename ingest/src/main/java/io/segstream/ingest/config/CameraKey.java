@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * One key of a camera in the cameras file, defined once: its name, what it takes, its default and
- * what it means. The README's table is this list.
+ * what it means. docs/cameras.md's table is this list.
  *
  * @param name         the key as written in YAML
  * @param type         what it takes, for messages and documentation
@@ -73,7 +73,7 @@ public record CameraKey<T>(String name, String type, String defaultValue, String
                     + "for image sequences, framerate (default 10)",
             v -> v);
 
-    /** Every key, in the order the README lists them. */
+    /** Every key, in the order docs/cameras.md lists them. */
     public static final List<CameraKey<?>> ALL =
             List.of(ID, SOURCE, LIVE, FPS, MAX_SIZE, ENCODING, JPEG_QUALITY, RTSP_TRANSPORT, SCALE, OPTIONS);
 

@@ -5,15 +5,17 @@ import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.CameraStatus;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
+import io.segstream.ingest.delivery.Backoff;
+import io.segstream.ingest.delivery.InFlightWindow;
+import io.segstream.ingest.delivery.Segmented;
+import io.segstream.ingest.delivery.SegmentedOffsets;
 import io.segstream.ingest.encode.PictureEncoder;
 import io.segstream.ingest.metrics.CameraMetrics;
 import io.segstream.ingest.publish.FramePublisher;
-import io.segstream.ingest.recorded.InFlightWindow;
-import io.segstream.ingest.recorded.SegmentedOffsets;
 import io.segstream.ingest.source.DecodedFrame;
 import io.segstream.ingest.source.FrameSampler;
 import io.segstream.ingest.source.FrameSource;
-import io.segstream.ingest.source.FrameSources;
+import io.segstream.ingest.source.FrameSourceFactory;
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import java.io.IOException;
@@ -56,6 +58,7 @@ public final class LiveCamera implements Camera {
     private final LatestFrames queue;
     private final Semaphore unacked;
     private final Backoff backoff;
+    private final FrameSourceFactory sources;
     private final AtomicInteger generation = new AtomicInteger();
     private final AtomicInteger readersAlive = new AtomicInteger();
     private final AtomicLong sessions = new AtomicLong();
@@ -96,6 +99,18 @@ public final class LiveCamera implements Camera {
             FramePublisher publisher,
             CameraMetrics metrics,
             Optional<SegmentedOffsets> segmented) {
+        this(camera, config, publisher, metrics, segmented, FrameSourceFactory.FFMPEG);
+    }
+
+    /** As above, its sources made by {@code sources}. */
+    public LiveCamera(
+            CameraSpec camera,
+            IngestConfig config,
+            FramePublisher publisher,
+            CameraMetrics metrics,
+            Optional<? extends Segmented> segmented,
+            FrameSourceFactory sources) {
+        this.sources = sources;
         this.window = config.liveAhead() == 0
                 ? Optional.empty()
                 : segmented.map(o -> new InFlightWindow(camera.id(), config.liveAhead(), o));
@@ -169,7 +184,7 @@ public final class LiveCamera implements Camera {
         state = CameraStatus.State.CONNECTING;
         progressNanos = System.nanoTime();
         UUID session = null;
-        FrameSource source = FrameSources.live(camera.source(), config.ioTimeout(), camera.maxSize());
+        FrameSource source = sources.live(camera.source(), config.ioTimeout(), camera.maxSize());
         try {
             source.open();
             if (!current(gen)) {
@@ -325,6 +340,11 @@ public final class LiveCamera implements Camera {
                 }
                 if (item.get() instanceof Pending p) {
                     if (!p.session().equals(session)) {
+                        if (session != null) {
+                            // a new session before the last one's end: its reader was abandoned (a
+                            // stall) and hands its end on only when FFmpeg returns; it ends here, in order
+                            endSession(session, sequence);
+                        }
                         session = p.session();
                         sequence = 0;
                     }

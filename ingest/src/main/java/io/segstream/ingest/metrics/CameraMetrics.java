@@ -109,6 +109,10 @@ public final class CameraMetrics {
         return (long) droppedQueue.count();
     }
 
+    public long failureCount() {
+        return (long) failures.count();
+    }
+
     public long reconnectCount() {
         return (long) reconnects.count();
     }

@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -26,7 +27,7 @@ public final class FramePublisher implements AutoCloseable {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final String topic;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final Map<String, Integer> partitions;
 
     public FramePublisher(String bootstrapServers, Topics topics) {
@@ -43,6 +44,13 @@ public final class FramePublisher implements AutoCloseable {
         this.partitions = Map.copyOf(partitions);
         this.producer = new KafkaProducer<>(
                 properties(bootstrapServers, kafka), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A publisher on a producer of the caller's (the cameras' unit tests give Kafka's MockProducer). */
+    public FramePublisher(Producer<String, byte[]> producer, Topics topics, Map<String, Integer> partitions) {
+        this.topic = topics.frames();
+        this.partitions = Map.copyOf(partitions);
+        this.producer = producer;
     }
 
     /** The producer's properties: the publisher's own, then the user's that a producer knows. */
@@ -68,7 +76,7 @@ public final class FramePublisher implements AutoCloseable {
     }
 
     /** The producer, for its metrics. */
-    public KafkaProducer<String, byte[]> producer() {
+    public Producer<String, byte[]> producer() {
         return producer;
     }
 

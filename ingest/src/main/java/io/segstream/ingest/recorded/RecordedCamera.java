@@ -5,13 +5,17 @@ import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.CameraStatus;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
+import io.segstream.ingest.delivery.Backoff;
+import io.segstream.ingest.delivery.InFlightWindow;
+import io.segstream.ingest.delivery.Segmented;
+import io.segstream.ingest.delivery.SegmentedOffsets;
 import io.segstream.ingest.encode.PictureEncoder;
 import io.segstream.ingest.metrics.CameraMetrics;
 import io.segstream.ingest.publish.FramePublisher;
 import io.segstream.ingest.source.DecodedFrame;
 import io.segstream.ingest.source.FrameSampler;
 import io.segstream.ingest.source.FrameSource;
-import io.segstream.ingest.source.FrameSources;
+import io.segstream.ingest.source.FrameSourceFactory;
 import io.segstream.protocol.EndOfStream;
 import io.segstream.protocol.FrameMeta;
 import java.io.IOException;
@@ -47,8 +51,9 @@ public final class RecordedCamera implements Camera {
     private final IngestConfig config;
     private final FramePublisher publisher;
     private final CameraMetrics metrics;
-    private final Optional<SegmentedOffsets> segmented;
+    private final Optional<? extends Segmented> segmented;
     private final Executor threads;
+    private final FrameSourceFactory sources;
     private volatile CameraStatus.State state = CameraStatus.State.CONNECTING;
     private volatile String lastError;
     private volatile long lastFrameNanos;
@@ -61,6 +66,19 @@ public final class RecordedCamera implements Camera {
             CameraMetrics metrics,
             Optional<SegmentedOffsets> segmented,
             Executor threads) {
+        this(camera, config, publisher, metrics, segmented, threads, FrameSourceFactory.FFMPEG);
+    }
+
+    /** As above, its source made by {@code sources}. */
+    public RecordedCamera(
+            CameraSpec camera,
+            IngestConfig config,
+            FramePublisher publisher,
+            CameraMetrics metrics,
+            Optional<? extends Segmented> segmented,
+            Executor threads,
+            FrameSourceFactory sources) {
+        this.sources = sources;
         this.threads = threads;
         this.camera = camera;
         this.config = config;
@@ -80,7 +98,7 @@ public final class RecordedCamera implements Camera {
 
     IngestResult run() {
         MDC.put("camera", camera.id());
-        try (FrameSource source = FrameSources.create(camera.source(), config.ioTimeout(), camera.maxSize(), BUFFERS);
+        try (FrameSource source = sources.recorded(camera.source(), config.ioTimeout(), camera.maxSize(), BUFFERS);
                 PictureEncoder encoder = PictureEncoder.of(camera.encoding(), camera.jpegQuality())) {
             Optional<String> notOpened = open(source);
             if (notOpened.isPresent()) {
@@ -107,7 +125,7 @@ public final class RecordedCamera implements Camera {
     /** Opens the source, retrying a network input; the reason it could not, if it could not. */
     private Optional<String> open(FrameSource source) throws InterruptedException {
         int attempts = camera.source().kind().network() ? config.recordedAttempts() : 1;
-        Duration wait = config.backoffMin();
+        Backoff backoff = new Backoff(config.backoffMin(), config.backoffMax());
         for (int attempt = 1; ; attempt++) {
             try {
                 source.open();
@@ -118,6 +136,7 @@ public final class RecordedCamera implements Camera {
                     return Optional.of("cannot open input " + camera.input() + ": " + e.getMessage()
                             + (attempts > 1 ? " (" + attempts + " attempts)" : ""));
                 }
+                Duration wait = backoff.next();
                 LOG.warn(
                         "Camera {}: cannot open input {}: {}; retry {} of {} in {} ms",
                         camera.id(),
@@ -127,9 +146,6 @@ public final class RecordedCamera implements Camera {
                         attempts - 1,
                         wait.toMillis());
                 Thread.sleep(wait.toMillis());
-                wait = wait.multipliedBy(2).compareTo(config.backoffMax()) > 0
-                        ? config.backoffMax()
-                        : wait.multipliedBy(2);
             }
         }
     }

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The README's table of camera keys is the list of keys the code defines: none missing, none invented. */
+/** docs/cameras.md's table of camera keys is the list of keys the code defines: none missing, none invented. */
 class ReadmeDocumentsCameraKeysTest {
 
     @Test
     void shouldDocumentExactlyTheCameraKeysInTheReadme() throws Exception {
-        Path readme = Path.of(System.getProperty("segstream.root", "..")).resolve("README.md");
+        Path readme = Path.of(System.getProperty("segstream.root", "..")).resolve("docs/cameras.md");
         List<String> lines = Files.readAllLines(readme);
         int start = lines.indexOf("| key | takes | default | meaning |");
         assertThat(start).as("the cameras table in " + readme).isNotNegative();

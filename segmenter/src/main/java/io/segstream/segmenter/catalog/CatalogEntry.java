@@ -1,9 +1,7 @@
 package io.segstream.segmenter.catalog;
 
 import io.segstream.protocol.Checks;
-import io.segstream.protocol.Cityscapes;
 import io.segstream.protocol.Size;
-import io.segstream.segmenter.model.ModelDescriptor;
 import java.net.URI;
 import java.util.Optional;
 
@@ -31,14 +29,6 @@ public record CatalogEntry(
         String taxonomy,
         String layout,
         Optional<Size> crop) {
-
-    /**
-     * How to feed it: the DeepLab layout, its classes (Cityscapes), frames fitted into its crop
-     * ({@code auto}, which takes the crop from the graph).
-     */
-    public ModelDescriptor descriptor() {
-        return ModelDescriptor.DEEPLAB.withClasses(Cityscapes.TAXONOMY);
-    }
 
     public CatalogEntry {
         Checks.nonNull("name url archive sha256 crop", name, url, archive, sha256, crop);

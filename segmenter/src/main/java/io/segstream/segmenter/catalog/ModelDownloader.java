@@ -1,6 +1,5 @@
 package io.segstream.segmenter.catalog;
 
-import io.segstream.segmenter.model.FrozenGraphConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,9 +35,12 @@ public final class ModelDownloader {
     private static final int REPORT_EVERY = 1 << 20;
 
     private final Path cache;
+    private final GraphConverter converter;
 
-    public ModelDownloader(Path cache) {
+    /** @param converter turns a pulled frozen graph into the SavedModel the engine loads */
+    public ModelDownloader(Path cache, GraphConverter converter) {
         this.cache = cache;
+        this.converter = converter;
     }
 
     /** Where an entry's files live in the cache. */
@@ -87,7 +89,7 @@ public final class ModelDownloader {
             Files.delete(archive);
             throw new IOException(e.getMessage() + "; the archive was removed, pull again", e);
         }
-        Path saved = new FrozenGraphConverter(cache).savedModelFor(graph);
+        Path saved = converter.savedModelFor(graph);
         Properties record = new Properties();
         record.setProperty("name", entry.name());
         record.setProperty("url", entry.url().toString());

@@ -53,7 +53,7 @@ final class DjlModel implements SegmentationModel {
                     classes.taxonomy(),
                     groups(descriptor, classes.taxonomy()),
                     facts.crop(),
-                    Fitting.name(fitting.mode()),
+                    Fitting.sizing(fitting.mode()),
                     descriptor.scale());
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException("model " + id + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.segstream.segmenter.model;
 
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.Size;
+import io.segstream.protocol.SizingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -125,5 +126,10 @@ public record Fitting(ModelDescriptor.SizePolicy.Mode mode, Optional<Size> box, 
 
     static String name(ModelDescriptor.SizePolicy.Mode mode) {
         return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The resolved mode as a model description publishes it (never {@code auto}, which resolves to another). */
+    static SizingMode sizing(ModelDescriptor.SizePolicy.Mode mode) {
+        return SizingMode.valueOf(mode.name());
     }
 }

@@ -1,6 +1,7 @@
 package io.segstream.segmenter.model;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.segstream.segmenter.catalog.GraphConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +27,7 @@ import org.tensorflow.proto.GraphDef;
  * load (with the graph's {@code SemanticLogits} as a {@code logits} output where it has them), once: the result is cached under the cache directory by the graph's SHA-256, so a second
  * start reuses it.
  */
-public final class FrozenGraphConverter {
+public final class FrozenGraphConverter implements GraphConverter {
 
     static final String INPUT_OP = "ImageTensor";
     static final String OUTPUT_OP = "SemanticPredictions";
@@ -44,6 +45,7 @@ public final class FrozenGraphConverter {
     }
 
     /** Returns the SavedModel directory for the frozen graph, converting it on first use. */
+    @Override
     public Path savedModelFor(Path frozenGraph) throws IOException {
         String digest = sha256(frozenGraph);
         Path target =

@@ -1,5 +1,6 @@
 package io.segstream.segmenter.model;
 
+import io.segstream.protocol.Cityscapes;
 import io.segstream.segmenter.catalog.CatalogEntry;
 import io.segstream.segmenter.catalog.ModelArchive;
 import io.segstream.segmenter.catalog.ModelCatalog;
@@ -18,6 +19,12 @@ import java.util.function.UnaryOperator;
  * from its descriptor ({@link ModelDescriptor}; DeepLab's layout and Cityscapes by default).
  */
 public final class ModelLoader {
+
+    /**
+     * How a catalog model is fed: the DeepLab layout, its classes (Cityscapes: every catalog entry is
+     * a Cityscapes zoo graph), frames fitted into its crop ({@code auto}, which takes the crop from the graph).
+     */
+    static final ModelDescriptor CATALOG_DESCRIPTOR = ModelDescriptor.DEEPLAB.withClasses(Cityscapes.TAXONOMY);
 
     private final Path cacheDir;
     private final DeviceChoice device;
@@ -94,14 +101,14 @@ public final class ModelLoader {
 
     private SegmentationModel loadPulled(CatalogEntry entry) {
         try {
-            Path saved = new ModelDownloader(cacheDir)
+            Path saved = new ModelDownloader(cacheDir, new FrozenGraphConverter(cacheDir))
                     .pulled(entry)
                     .orElseThrow(() -> new InvalidModelException("model "
                             + entry.name() + " is in the catalog but not in the cache " + cacheDir
                             + ": run segstream models pull "
                             + entry.name() + " (it downloads " + entry.url() + ")"));
             ModelDescriptor descriptor =
-                    overrides.apply(descriptorFile.map(DescriptorFile::read).orElse(entry.descriptor()));
+                    overrides.apply(descriptorFile.map(DescriptorFile::read).orElse(CATALOG_DESCRIPTOR));
             return DjlModel.load(entry.name(), descriptor, saved, device);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the cache of model " + entry.name(), e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.segstream.segmenter.model.DeviceChoice;
+import io.segstream.segmenter.model.FrozenGraphConverter;
 import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.RgbImage;
 import io.segstream.segmenter.model.SegmentationModel;
@@ -103,7 +104,8 @@ class ModelDownloaderTest {
     @Test
     void shouldDownloadWithProgressVerifyUnpackConvertRecordAndThenHitTheCache() throws Exception {
         CatalogEntry entry = entry(Optional.of(sha(archive)));
-        ModelDownloader downloader = new ModelDownloader(dir.resolve("cache"));
+        ModelDownloader downloader =
+                new ModelDownloader(dir.resolve("cache"), new FrozenGraphConverter(dir.resolve("cache")));
         List<long[]> progress = new ArrayList<>();
 
         Path saved = downloader.pull(entry, (bytes, total) -> progress.add(new long[] {bytes, total}));
@@ -125,7 +127,8 @@ class ModelDownloaderTest {
     @Test
     void shouldResumeAnInterruptedDownloadWithARangeRequest() throws Exception {
         cutFirstResponseAfter = archive.length / 2;
-        Path saved = new ModelDownloader(dir.resolve("cache")).pull(entry(Optional.of(sha(archive))), (b, t) -> {});
+        Path saved = new ModelDownloader(dir.resolve("cache"), new FrozenGraphConverter(dir.resolve("cache")))
+                .pull(entry(Optional.of(sha(archive))), (b, t) -> {});
 
         assertThat(saved.resolve("saved_model.pb")).isRegularFile();
         assertThat(requests.get()).isEqualTo(2);
@@ -136,7 +139,8 @@ class ModelDownloaderTest {
     @Test
     void shouldRefuseAndRemoveAnArchiveWhoseChecksumDiffers() throws Exception {
         CatalogEntry entry = entry(Optional.of("0".repeat(64)));
-        ModelDownloader downloader = new ModelDownloader(dir.resolve("cache"));
+        ModelDownloader downloader =
+                new ModelDownloader(dir.resolve("cache"), new FrozenGraphConverter(dir.resolve("cache")));
 
         assertThatThrownBy(() -> downloader.pull(entry, (b, t) -> {}))
                 .hasMessage("checksum mismatch for test.tar.gz: expected SHA-256 " + "0".repeat(64) + ", got "
@@ -156,7 +160,8 @@ class ModelDownloaderTest {
                 "cityscapes",
                 "deeplab",
                 Optional.empty());
-        ModelDownloader downloader = new ModelDownloader(dir.resolve("cache"));
+        ModelDownloader downloader =
+                new ModelDownloader(dir.resolve("cache"), new FrozenGraphConverter(dir.resolve("cache")));
         Path placed = downloader.directory(offline).resolve("test.tar.gz");
 
         assertThatThrownBy(() -> downloader.pull(offline, (b, t) -> {}))

@@ -6,6 +6,7 @@ import io.segstream.protocol.LabelMap;
 import io.segstream.protocol.MaskCodec;
 import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.Size;
+import io.segstream.protocol.SizingMode;
 import io.segstream.testkit.Assets;
 import io.segstream.testkit.IntegrationTest;
 import java.io.IOException;
@@ -67,7 +68,7 @@ class RealModelsTest {
             assertThat(d.taxonomy().get(0).name())
                     .as("neutral names, never Cityscapes'")
                     .isEqualTo("class 0");
-            assertThat(d.sizing()).isEqualTo("fit");
+            assertThat(d.sizing()).isEqualTo(SizingMode.FIT);
             assertThat(m.info().graph().logits()).as("the export has no logits").isEmpty();
         }
     }
@@ -93,7 +94,7 @@ class RealModelsTest {
         try (SegmentationModel m = loadWithoutDescriptor(Assets.ADE_SAVED_MODEL)) {
             assertThat(m.description().crop()).isEmpty();
             assertThat(m.description().taxonomy().size()).isEqualTo(32);
-            assertThat(m.description().sizing()).isEqualTo("native");
+            assertThat(m.description().sizing()).isEqualTo(SizingMode.NATIVE);
             assertThat(m.info().graph().logits()).hasValue("logits");
         }
         try (SegmentationModel m = load(Assets.SAVED_MODEL, Optional.empty())) {

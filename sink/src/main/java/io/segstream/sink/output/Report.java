@@ -189,7 +189,7 @@ public final class Report {
                 c.put("name", e.getKey());
                 Integer rgb = colours.get(e.getKey());
                 c.put(
-                        "colour",
+                        "color",
                         rgb == null
                                 ? PALETTE[k % PALETTE.length]
                                 : String.format(Locale.ROOT, "#%06x", rgb & 0xFFFFFF));
@@ -201,7 +201,7 @@ public final class Report {
             for (int i = 0; i < OBSTACLES.length; i++) {
                 ObjectNode n = obstacles.addObject();
                 n.put("name", OBSTACLES[i]);
-                n.put("colour", OBSTACLE_COLOURS[i]);
+                n.put("color", OBSTACLE_COLOURS[i]);
                 n.set("values", nearest[i].toJson());
             }
             ObjectNode latency = o.putObject("latencyMs");

@@ -1,7 +1,7 @@
 package io.segstream.sink.topology;
 
 import io.segstream.protocol.Topics;
-import io.segstream.sink.SinkConfig;
+import io.segstream.sink.config.SinkConfig;
 import io.segstream.sink.output.Recordings;
 import io.segstream.sink.stats.StatsAggregate;
 import io.segstream.sink.view.LiveBoard;

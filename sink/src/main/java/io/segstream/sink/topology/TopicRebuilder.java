@@ -16,7 +16,7 @@ import io.segstream.protocol.Taxonomy;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.runtime.KafkaClientProperties;
-import io.segstream.sink.SinkConfig;
+import io.segstream.sink.config.SinkConfig;
 import io.segstream.sink.output.Rebuilder;
 import io.segstream.sink.overlay.OverlayRenderer;
 import java.io.IOException;

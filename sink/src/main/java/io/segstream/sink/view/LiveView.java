@@ -320,7 +320,7 @@ public final class LiveView implements AutoCloseable {
             for (SegmentationClass k : s.taxonomy().classes()) {
                 classes.addObject()
                         .put("name", k.name())
-                        .put("colour", String.format(Locale.ROOT, "#%06x", k.rgb() & 0xFFFFFF));
+                        .put("color", String.format(Locale.ROOT, "#%06x", k.rgb() & 0xFFFFFF));
             }
         }
         ArrayNode points = out.putArray("points");

@@ -78,7 +78,7 @@ class ReportTest {
                 .as("mean video time of frames 3..5")
                 .isCloseTo(4 * 0.033333, org.assertj.core.data.Offset.offset(1e-3));
         assertThat(data.get("classes")).extracting(c -> c.get("name").asText()).containsExactly("road", HOSTILE);
-        assertThat(data.get("classes").get(0).get("colour").asText()).isEqualTo("#804080");
+        assertThat(data.get("classes").get(0).get("color").asText()).isEqualTo("#804080");
         assertThat(data.get("classesNotDrawn").asInt())
                 .as("speck never reaches 0.5 %")
                 .isEqualTo(1);

@@ -14,7 +14,7 @@ import io.segstream.protocol.ModelDescription;
 import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
-import io.segstream.sink.SinkConfig;
+import io.segstream.sink.config.SinkConfig;
 import io.segstream.testkit.Clips;
 import java.awt.Color;
 import java.awt.Graphics2D;

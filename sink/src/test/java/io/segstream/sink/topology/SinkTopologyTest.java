@@ -19,10 +19,11 @@ import io.segstream.protocol.ModelDescriptionJson;
 import io.segstream.protocol.Scale;
 import io.segstream.protocol.SegmentationClass;
 import io.segstream.protocol.Size;
+import io.segstream.protocol.SizingMode;
 import io.segstream.protocol.Taxonomy;
 import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
-import io.segstream.sink.SinkConfig;
+import io.segstream.sink.config.SinkConfig;
 import io.segstream.testkit.Schemas;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -369,7 +370,7 @@ class SinkTopologyTest {
                 signate,
                 new DrivingGroups(List.of(1), List.of(4), List.of(3), List.of()),
                 Optional.of(new Size(1025, 513)),
-                "fit",
+                SizingMode.FIT,
                 Scale.ONE));
         byte[] labels = new byte[W * H];
         Arrays.fill(labels, (byte) 1);
@@ -586,7 +587,7 @@ class SinkTopologyTest {
                 renamed,
                 new DrivingGroups(List.of(), List.of(), List.of(), List.of()),
                 Optional.empty(),
-                "native",
+                SizingMode.NATIVE,
                 Scale.ONE);
         describe(spoof); // keyed by the model id, as the real one
         RecordHeaders otherKey = new RecordHeaders();

@@ -87,7 +87,7 @@ class LiveViewTest {
         assertThat(figures.get("points").get(0).get("nearest").get("vehicles").asDouble())
                 .isEqualTo(0.75);
         assertThat(figures.get("classes").get(0).get("name").asText()).isEqualTo("road");
-        assertThat(figures.get("classes").get(0).get("colour").asText()).matches("#[0-9a-f]{6}");
+        assertThat(figures.get("classes").get(0).get("color").asText()).matches("#[0-9a-f]{6}");
     }
 
     @Test

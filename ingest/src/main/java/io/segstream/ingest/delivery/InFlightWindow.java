@@ -1,4 +1,4 @@
-package io.segstream.ingest.recorded;
+package io.segstream.ingest.delivery;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps at most {@code max} frames of one recorded camera in flight: sent but not yet acknowledged,
- * or acknowledged at an offset the segmenters have not committed past. A fast decoder waits here
- * instead of filling the broker while the segmenters work.
+ * Keeps at most {@code max} frames of one camera in flight: sent but not yet acknowledged, or
+ * acknowledged at an offset the segmenters have not committed past. A recorded input's fast decoder
+ * waits here ({@link #acquire}) instead of filling the broker while the segmenters work; a live
+ * camera asks without waiting ({@link #tryAcquire}) and drops the frame when there is no room.
  */
 public final class InFlightWindow {
 
@@ -21,20 +22,20 @@ public final class InFlightWindow {
 
     private final String camera;
     private final int max;
-    private final SegmentedOffsets segmented;
+    private final Segmented segmented;
     private final Deque<Long> acked = new ArrayDeque<>();
     private TopicPartition partition;
     private int unacked;
 
     /** @param max most frames in flight; 0 = no bound */
-    public InFlightWindow(String camera, int max, SegmentedOffsets segmented) {
+    public InFlightWindow(String camera, int max, Segmented segmented) {
         this.camera = camera;
         this.max = max;
         this.segmented = segmented;
     }
 
     /** Waits until one more frame may be sent, and counts it as sent. Without a bound it only counts. */
-    void acquire() throws InterruptedException {
+    public void acquire() throws InterruptedException {
         if (max == 0) {
             synchronized (this) {
                 unacked++;

@@ -1,4 +1,4 @@
-package io.segstream.ingest.recorded;
+package io.segstream.ingest.delivery;
 
 import io.segstream.runtime.KafkaClientProperties;
 import java.time.Duration;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * segmenting some cameras with its own model) the least of them. Read through Kafka's admin API at
  * most every {@code refresh}, shared by all cameras of the process.
  */
-public final class SegmentedOffsets implements AutoCloseable {
+public final class SegmentedOffsets implements Segmented, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedOffsets.class);
 
@@ -45,6 +45,7 @@ public final class SegmentedOffsets implements AutoCloseable {
         this.refresh = refresh;
     }
 
+    @Override
     public List<String> groups() {
         return groups;
     }
@@ -53,6 +54,7 @@ public final class SegmentedOffsets implements AutoCloseable {
      * As {@link #next}, but never waits for the cluster: a due refresh is started on a thread of its
      * own and the offsets known now are answered (a live camera's sender must not block on Kafka).
      */
+    @Override
     public long nextKnown(TopicPartition partition) {
         synchronized (this) {
             long now = System.nanoTime();
@@ -79,6 +81,7 @@ public final class SegmentedOffsets implements AutoCloseable {
     }
 
     /** The next offset the segmenters will process on {@code partition}; 0 when they have committed none. */
+    @Override
     public synchronized long next(TopicPartition partition) throws InterruptedException {
         long now = System.nanoTime();
         if (readAtNanos == 0 || now - readAtNanos >= refresh.toNanos()) {

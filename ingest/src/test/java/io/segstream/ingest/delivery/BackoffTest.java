@@ -1,4 +1,4 @@
-package io.segstream.ingest.live;
+package io.segstream.ingest.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

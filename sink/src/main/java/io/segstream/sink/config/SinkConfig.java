@@ -1,7 +1,8 @@
-package io.segstream.sink;
+package io.segstream.sink.config;
 
 import io.segstream.protocol.Checks;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.RecordEdit;
 import io.segstream.runtime.Setting;
 import io.segstream.sink.stats.EgoCorridor;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How the sink runs.
@@ -181,47 +183,64 @@ public record SinkConfig(
     }
 
     public SinkConfig withMaskTimeout(Duration t) {
-        return new SinkConfig(
-                bootstrapServers,
-                topics,
-                applicationId,
-                stateDir,
-                outputDir,
-                overlayAlpha,
-                corridor,
-                t,
-                windows,
-                liveSegment,
-                kafka);
+        return with(e -> e.maskTimeout = t);
     }
 
     public SinkConfig withWindows(List<Duration> w) {
-        return new SinkConfig(
-                bootstrapServers,
-                topics,
-                applicationId,
-                stateDir,
-                outputDir,
-                overlayAlpha,
-                corridor,
-                maskTimeout,
-                w,
-                liveSegment,
-                kafka);
+        return with(e -> e.windows = w);
     }
 
     public SinkConfig withKafka(Map<String, String> k) {
-        return new SinkConfig(
-                bootstrapServers,
-                topics,
-                applicationId,
-                stateDir,
-                outputDir,
-                overlayAlpha,
-                corridor,
-                maskTimeout,
-                windows,
-                liveSegment,
-                k);
+        return with(e -> e.kafka = k);
+    }
+
+    /** A copy with {@code change} made to its fields (the others as they are); the compact constructor checks it. */
+    private SinkConfig with(Consumer<Fields> change) {
+        return RecordEdit.apply(new Fields(this), change);
+    }
+
+    /** The fields a wither changes. */
+    private static final class Fields implements RecordEdit<SinkConfig> {
+        String bootstrapServers;
+        Topics topics;
+        String applicationId;
+        Path stateDir;
+        Optional<Path> outputDir;
+        double overlayAlpha;
+        EgoCorridor corridor;
+        Duration maskTimeout;
+        List<Duration> windows;
+        Duration liveSegment;
+        Map<String, String> kafka;
+
+        Fields(SinkConfig c) {
+            bootstrapServers = c.bootstrapServers();
+            topics = c.topics();
+            applicationId = c.applicationId();
+            stateDir = c.stateDir();
+            outputDir = c.outputDir();
+            overlayAlpha = c.overlayAlpha();
+            corridor = c.corridor();
+            maskTimeout = c.maskTimeout();
+            windows = c.windows();
+            liveSegment = c.liveSegment();
+            kafka = c.kafka();
+        }
+
+        @Override
+        public SinkConfig done() {
+            return new SinkConfig(
+                    bootstrapServers,
+                    topics,
+                    applicationId,
+                    stateDir,
+                    outputDir,
+                    overlayAlpha,
+                    corridor,
+                    maskTimeout,
+                    windows,
+                    liveSegment,
+                    kafka);
+        }
     }
 }

@@ -1,36 +1,37 @@
-package io.segstream.ingest.live;
+package io.segstream.ingest.delivery;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Exponential backoff with jitter: the n-th wait is drawn uniformly from [d/2, d] where d doubles
- * from {@code min} up to {@code max}. Reset after a connection delivers frames.
+ * from {@code min} up to {@code max}. A live camera resets it once a connection delivers frames; a
+ * recorded input waits with it between attempts to open a network source. Not thread-safe.
  */
-final class Backoff {
+public final class Backoff {
 
     private final Duration min;
     private final Duration max;
     private int failures;
 
-    Backoff(Duration min, Duration max) {
+    public Backoff(Duration min, Duration max) {
         this.min = min;
         this.max = max;
     }
 
     /** The wait before the next attempt, counting one more failure. */
-    Duration next() {
+    public Duration next() {
         long ceiling = min.toMillis() << Math.min(failures, 20);
         long d = Math.min(ceiling, max.toMillis());
         failures++;
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(d / 2, d + 1));
     }
 
-    int failures() {
+    public int failures() {
         return failures;
     }
 
-    void reset() {
+    public void reset() {
         failures = 0;
     }
 }
