@@ -145,27 +145,11 @@ final class EvalCommand implements Callable<Integer>, TakesSettings {
         ClassMatch match;
         List<ScaleResult> atScales = new ArrayList<>();
         try (SegmentationModel m = modelOptions.load(deviceChoice)) {
-            try {
-                match = ClassMatch.of(
-                        labelFormat, m.description().taxonomy(), m.description().groups(), pairs);
-            } catch (IllegalArgumentException e) {
-                System.err.println("segstream eval: --mapping " + mapping.orElseThrow() + ": " + e.getMessage());
+            Optional<ClassMatch> matched = matchClasses(m, labelFormat, pairs);
+            if (matched.isEmpty()) {
                 return ExitCode.REFUSED.code();
             }
-            if (match.isEmpty()) {
-                System.err.println("segstream eval: no class of model " + m.id() + " maps onto a class of the ground"
-                        + " truth (--format " + labelFormat.name() + ") by name, driving group or --mapping: nothing"
-                        + " to compare");
-                return ExitCode.REFUSED.code();
-            }
-            System.err.println("segstream eval: comparing "
-                    + match.comparedClasses().size() + " of the ground truth's "
-                    + truthClasses(labelFormat) + " classes (--format " + labelFormat.name() + ", " + match.basis()
-                    + "): " + String.join("; ", match.comparedClasses()));
-            if (!match.notCompared().isEmpty()) {
-                System.err.println("segstream eval: not compared (no class of the model maps onto them; their pixels"
-                        + " are left out): " + String.join(", ", match.notCompared()));
-            }
+            match = matched.get();
             System.err.println("segstream eval: " + frames.size() + " frames, model " + m.id() + " called directly ("
                     + m.info().fitting().describe() + ")");
             DirectEvaluator evaluator = new DirectEvaluator(m, match, feed);
@@ -193,6 +177,37 @@ final class EvalCommand implements Callable<Integer>, TakesSettings {
             Files.writeString(json.get(), json(match, frames.size(), direct, piped, atScales));
         }
         return ExitCode.OK.code();
+    }
+
+    /**
+     * The model's classes matched onto the ground truth's, said in a line or two; empty, after one
+     * line saying why, when the mapping does not fit or nothing can be compared.
+     */
+    private Optional<ClassMatch> matchClasses(
+            SegmentationModel m, LabelFormat labelFormat, Optional<Map<String, String>> pairs) {
+        ClassMatch match;
+        try {
+            match = ClassMatch.of(
+                    labelFormat, m.description().taxonomy(), m.description().groups(), pairs);
+        } catch (IllegalArgumentException e) {
+            System.err.println("segstream eval: --mapping " + mapping.orElseThrow() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        if (match.isEmpty()) {
+            System.err.println("segstream eval: no class of model " + m.id() + " maps onto a class of the ground"
+                    + " truth (--format " + labelFormat.name() + ") by name, driving group or --mapping: nothing"
+                    + " to compare");
+            return Optional.empty();
+        }
+        System.err.println("segstream eval: comparing "
+                + match.comparedClasses().size() + " of the ground truth's "
+                + truthClasses(labelFormat) + " classes (--format " + labelFormat.name() + ", " + match.basis()
+                + "): " + String.join("; ", match.comparedClasses()));
+        if (!match.notCompared().isEmpty()) {
+            System.err.println("segstream eval: not compared (no class of the model maps onto them; their pixels"
+                    + " are left out): " + String.join(", ", match.notCompared()));
+        }
+        return Optional.of(match);
     }
 
     private static int truthClasses(LabelFormat f) {
