@@ -92,6 +92,12 @@ final class LivePages {
                             "var l = window.segstreamLive; return { glass: l.glassToGlassMs.slice(), bytes: l.bytes, "
                                     + "seconds: (Date.now() - l.startedMs) / 1000, shown: l.shown - l.shownAtMark, all: l.shown, dropped: l.dropped };");
             browser.fullPageScreenshot(screenshots.resolve("live-camera.png"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> gaps = (Map<String, Object>) browser.eval(
+                    "var l = window.segstreamLive; return { skipped: l.notSegmented, gaps: l.classGaps };");
+            assertThat(((Number) gaps.get("gaps")).longValue())
+                    .as("frames not segmented are gaps in the class chart, not fractions of 0: %s", gaps)
+                    .isEqualTo(((Number) gaps.get("skipped")).longValue());
             assertThat(browser.consoleErrors())
                     .as("console errors on the camera page")
                     .isEmpty();

@@ -58,6 +58,7 @@ final class ViewJson {
             o.put("version", p.version());
             o.put("sequence", p.sequence());
             o.put("captureMs", p.captureMs());
+            o.put("status", p.status().wireName());
             number(o, "endToEndMs", p.endToEndMs());
             number(o, "drivable", p.drivable());
             ObjectNode f = o.putObject("fractions");

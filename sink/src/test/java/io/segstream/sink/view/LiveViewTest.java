@@ -84,6 +84,10 @@ class LiveViewTest {
                 .containsExactly(1L, 2L);
         assertThat(figures.get("points").get(0).get("fractions").get("road").asDouble())
                 .isEqualTo(0.5);
+        assertThat(figures.get("points"))
+                .as("each point says whether its frame was segmented (a page draws the others as gaps)")
+                .extracting(p -> p.get("status").asText())
+                .containsExactly("skipped-stale", "ok");
         assertThat(figures.get("points").get(0).get("nearest").get("vehicles").asDouble())
                 .isEqualTo(0.75);
         assertThat(figures.get("classes").get(0).get("name").asText()).isEqualTo("road");
