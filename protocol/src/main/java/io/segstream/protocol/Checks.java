@@ -29,6 +29,11 @@ public final class Checks {
      * @param values the components
      * @throws NullPointerException naming the first component that is null
      */
+    /** Text from a record as an error line shows it: its first 16 characters, then "…" when it is longer. */
+    public static String shown(String text) {
+        return text.length() > 16 ? text.substring(0, 16) + "…" : text;
+    }
+
     public static void nonNull(String names, Object... values) {
         String[] named = names.split(" ");
         if (named.length != values.length) {

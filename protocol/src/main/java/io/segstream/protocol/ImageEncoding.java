@@ -22,6 +22,7 @@ public enum ImageEncoding {
                 return e;
             }
         }
-        throw new IllegalArgumentException("unknown image encoding '" + name + "' (expected jpeg or png)");
+        throw new IllegalArgumentException(
+                "unknown image encoding '" + Checks.shown(name) + "' (expected jpeg or png)");
     }
 }

@@ -30,6 +30,6 @@ public enum MaskStatus {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown mask status '" + name + "'");
+        throw new IllegalArgumentException("unknown mask status '" + Checks.shown(name) + "'");
     }
 }

@@ -26,7 +26,7 @@ public enum SizingMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("sizing must be native, fit, resize or tiles, got '"
-                + (name.length() > 16 ? name.substring(0, 16) + "…" : name) + "'");
+        throw new IllegalArgumentException(
+                "sizing must be native, fit, resize or tiles, got '" + Checks.shown(name) + "'");
     }
 }

@@ -346,8 +346,8 @@ public final class WireHeaders {
         if (spec != null && spec.value() != null) {
             String v = new String(spec.value(), StandardCharsets.UTF_8);
             if (!SPEC_VERSION.equals(v)) {
-                throw new MalformedRecordException("header " + CE_SPECVERSION + " is '"
-                        + (v.length() > 16 ? v.substring(0, 16) + "…" : v) + "', expected " + SPEC_VERSION);
+                throw new MalformedRecordException(
+                        "header " + CE_SPECVERSION + " is '" + Checks.shown(v) + "', expected " + SPEC_VERSION);
             }
             return Form.TEXT;
         }
@@ -438,7 +438,7 @@ public final class WireHeaders {
                 case "false" -> false;
                 default ->
                     throw new MalformedRecordException(
-                            "header " + name + " is '" + shown(s) + "', expected true or false");
+                            "header " + name + " is '" + Checks.shown(s) + "', expected true or false");
             };
         }
 
@@ -458,10 +458,6 @@ public final class WireHeaders {
                         "header " + name + " has " + raw.length + " bytes, expected " + length);
             }
             return raw;
-        }
-
-        private static String shown(String s) {
-            return s.length() > 16 ? s.substring(0, 16) + "…" : s;
         }
     }
 }

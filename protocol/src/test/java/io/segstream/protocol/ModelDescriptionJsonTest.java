@@ -73,6 +73,11 @@ class ModelDescriptionJsonTest {
                         "{\"model\":\"m\",\"classes\":[{\"id\":3,\"name\":\"a\"," + "\"color\":\"#000000\"}]}"))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("has id 3");
+        String hostileSizing = "{\"model\":\"m\",\"classes\":[{\"id\":0,\"name\":\"a\",\"color\":\"#000000\"}],"
+                + "\"sizing\":\"" + "x".repeat(60_000) + "\"}";
+        assertThatThrownBy(() -> ModelDescriptionJson.read(hostileSizing))
+                .isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("sizing must be native, fit, resize or tiles, got 'xxxxxxxxxxxxxxxx…'");
         assertThatThrownBy(() -> ModelDescriptionJson.read("not json".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("not JSON");

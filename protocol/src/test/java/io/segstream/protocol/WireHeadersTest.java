@@ -134,6 +134,7 @@ class WireHeadersTest {
             {WireHeaders.LIVE, "yes", "header ss.live is 'yes', expected true or false"},
             {WireHeaders.SESSION, "not-a-uuid", "header ss.session has 10 bytes, expected 36"},
             {WireHeaders.SESSION, "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "not a UUID"},
+            {WireHeaders.ENCODING, "x".repeat(100_000), "unknown image encoding 'xxxxxxxxxxxxxxxx…' (expected"},
         }) {
             RecordHeaders headers = new RecordHeaders();
             WireHeaders.writeFrame(headers, "cam1", frame);
