@@ -87,6 +87,23 @@ final class ClusterOptions implements TakesSettings {
     }
 
     /**
+     * Creates the cameras topic when it is missing.
+     *
+     * @return 0, or 2 after printing why the cluster refused
+     */
+    int ensureCamerasTopic(String command) {
+        try (Admin admin = Admin.create(KafkaClientProperties.admin(
+                bootstrapServers, Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000), kafka()))) {
+            TopicCreator.ensure(admin, List.of(topics().camerasSpec(replicationFactor)));
+            return ExitCode.OK.code();
+        } catch (KafkaException | IllegalStateException e) {
+            System.err.println("segstream " + command + ": cannot create the cameras topic on " + bootstrapServers
+                    + ": " + e.getMessage());
+            return ExitCode.REFUSED.code();
+        }
+    }
+
+    /**
      * Creates the topics that are missing (existing ones are kept as they are).
      *
      * @return 0, or 2 after printing why the cluster refused

@@ -11,10 +11,15 @@ import io.segstream.ingest.camera.IngestResult;
 import io.segstream.ingest.config.CameraKey;
 import io.segstream.ingest.config.CamerasFile;
 import io.segstream.ingest.config.ConfigException;
+import io.segstream.ingest.config.MediaRoots;
+import io.segstream.ingest.fleet.CameraFleet;
+import io.segstream.ingest.fleet.FleetSettings;
 import io.segstream.ingest.metrics.CamerasHealth;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
 import io.segstream.runtime.Setting;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +43,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Decodes cameras and recorded video and publishes their frames to Kafka.",
             "Cameras come from --config (YAML) and/or --camera ID=SOURCE. With only recorded inputs it exits when",
-            "they are read (1 if one could not be); with a live camera it runs until stopped (Ctrl-C, SIGTERM)."
+            "they are read (1 if one could not be); with a live camera it runs until stopped (Ctrl-C, SIGTERM).",
+            "Without either it joins the fleet: it shares the cameras topic's cameras (segstream cameras add ...)",
+            "with the other ingest instances of its --group, takes over those of an instance that dies, and runs",
+            "until stopped."
         })
 final class IngestCommand implements Callable<Integer>, TakesSettings {
 
@@ -78,6 +86,8 @@ final class IngestCommand implements Callable<Integer>, TakesSettings {
                 IngestConfig.MAX_IN_FLIGHT,
                 IngestConfig.LIVE_AHEAD));
         CAMERA_KEYS.forEach(k -> settings.add(k.asSetting()));
+        settings.addAll(List.of(
+                FleetSettings.GROUP, FleetSettings.INSTANCE, FleetSettings.SESSION_TIMEOUT, FleetSettings.MEDIA_ROOTS));
         return settings;
     }
 
@@ -94,6 +104,11 @@ final class IngestCommand implements Callable<Integer>, TakesSettings {
         List<CameraSpec> specs = cameras(values, problems);
         IngestConfig settings = null;
         cluster.validate(problems);
+        CameraFleet.Settings fleet = new CameraFleet.Settings(
+                values.find(FleetSettings.GROUP).orElse(cluster.prefixed(FleetSettings.DEFAULT_GROUP)),
+                values.find(FleetSettings.INSTANCE).orElseGet(IngestCommand::instanceName),
+                values.get(FleetSettings.SESSION_TIMEOUT),
+                new MediaRoots(values.find(FleetSettings.MEDIA_ROOTS).orElse(List.of())));
         endpoint.validate(problems);
         if (problems.isEmpty()) {
             try {
@@ -112,13 +127,29 @@ final class IngestCommand implements Callable<Integer>, TakesSettings {
         if (!problems.isEmpty()) {
             return runner.refuse(problems);
         }
-        if (cluster.ensureTopics("ingest") != 0) {
+        if (cluster.ensureTopics("ingest") != 0 || (specs.isEmpty() && cluster.ensureCamerasTopic("ingest") != 0)) {
             return ExitCode.REFUSED.code();
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (Ingest ingest = new Ingest(settings, new IngestMetrics(registry))) {
+            if (specs.isEmpty()) {
+                return runner.serve(endpoint, registry, new Fleet(ingest, new CameraFleet(ingest, fleet, registry)));
+            }
             return runner.serve(endpoint, registry, new Running(ingest, specs, runner));
         }
+    }
+
+    /** This process's default name in the fleet: its host name and process id. */
+    static String instanceName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "ingest";
+        }
+        String name = host.replaceAll("[^A-Za-z0-9._-]", "-") + "-"
+                + ProcessHandle.current().pid();
+        return name.length() > 200 ? name.substring(name.length() - 200) : name;
     }
 
     private List<CameraSpec> cameras(SettingValues settings, List<String> problems) {
@@ -147,15 +178,49 @@ final class IngestCommand implements Callable<Integer>, TakesSettings {
             }
             CamerasFile.bind(values, Map.of(), "--camera " + c, problems).ifPresent(out::add);
         }
-        if (out.isEmpty() && problems.isEmpty()) {
-            problems.add("no cameras: give --config FILE or --camera ID=SOURCE");
-        }
         List<String> ids = out.stream().map(CameraSpec::id).toList();
         ids.stream()
                 .filter(id -> ids.indexOf(id) != ids.lastIndexOf(id))
                 .distinct()
                 .forEach(id -> problems.add("camera id '" + id + "' is used twice"));
         return out;
+    }
+
+    /** Ingest as one instance of a fleet: it runs the cameras the group gives it until it is stopped. */
+    private static final class Fleet implements ServiceRunner.Service {
+
+        private final Ingest ingest;
+        private final CameraFleet fleet;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        Fleet(Ingest ingest, CameraFleet fleet) {
+            this.ingest = ingest;
+            this.fleet = fleet;
+        }
+
+        @Override
+        public ExitCode run() {
+            fleet.start();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ExitCode.OK;
+        }
+
+        @Override
+        public void stop() {
+            // hand the cameras over before the group hears this instance leave, then end the live sessions
+            fleet.close();
+            ingest.close();
+            stopped.countDown();
+        }
+
+        @Override
+        public HttpEndpoint.Health health() {
+            return IngestCommand.health(ingest.status());
+        }
     }
 
     /** The health {@code /health} answers for these cameras. */

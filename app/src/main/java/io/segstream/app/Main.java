@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.OptionSpec;
             SinkCommand.class,
             EvalCommand.class,
             ModelsCommand.class,
-            ShadowCommand.class
+            ShadowCommand.class,
+            CamerasCommand.class
         })
 public final class Main implements Runnable {
 

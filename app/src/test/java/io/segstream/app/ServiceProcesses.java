@@ -108,6 +108,11 @@ final class ServiceProcesses implements AutoCloseable {
         };
     }
 
+    /** The process started as {@code name}. */
+    Process process(String name) {
+        return processes.get(name);
+    }
+
     /** A path in the work directory. */
     Path path(String name) {
         return work.resolve(name);

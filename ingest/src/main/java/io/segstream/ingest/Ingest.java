@@ -6,23 +6,28 @@ import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.CameraStatus;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
+import io.segstream.ingest.camera.Resume;
 import io.segstream.ingest.delivery.SegmentedOffsets;
 import io.segstream.ingest.live.LiveCamera;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.ingest.publish.FramePublisher;
 import io.segstream.ingest.recorded.RecordedCamera;
+import io.segstream.ingest.source.FrameSourceFactory;
 import io.segstream.ingest.source.FrameSources;
 import io.segstream.protocol.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,6 +48,7 @@ public final class Ingest implements AutoCloseable {
     private final ExecutorService recordedThreads;
     private final ScheduledExecutorService watchdog;
     private final Map<String, Camera> cameras = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<IngestResult>> results = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private SegmentedOffsets segmented;
 
@@ -78,7 +84,20 @@ public final class Ingest implements AutoCloseable {
      *
      * @throws IllegalArgumentException if a camera of that id is already running, or its source options are invalid
      */
-    public synchronized CompletableFuture<IngestResult> start(CameraSpec camera) {
+    public CompletableFuture<IngestResult> start(CameraSpec camera) {
+        return start(camera, Resume.fresh());
+    }
+
+    /**
+     * Starts a camera; a recorded input where {@code resume} says (a live camera always starts a new
+     * session).
+     *
+     * @throws IllegalArgumentException if a camera of that id is already running, or its source options are invalid
+     */
+    public synchronized CompletableFuture<IngestResult> start(CameraSpec camera, Resume resume) {
+        if (closed.get()) {
+            throw new IllegalStateException("ingest is closed");
+        }
         if (cameras.containsKey(camera.id())) {
             throw new IllegalArgumentException("camera id '" + camera.id() + "' is used twice");
         }
@@ -88,9 +107,63 @@ public final class Ingest implements AutoCloseable {
         Camera c = camera.live()
                 ? new LiveCamera(camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets())
                 : new RecordedCamera(
-                        camera, config, publisher, metrics.camera(camera.id()), segmentedOffsets(), recordedThreads);
+                        camera,
+                        config,
+                        publisher,
+                        metrics.camera(camera.id()),
+                        segmentedOffsets(),
+                        recordedThreads,
+                        FrameSourceFactory.FFMPEG,
+                        resume);
         cameras.put(camera.id(), c);
-        return c.start();
+        CompletableFuture<IngestResult> result = c.start();
+        results.put(camera.id(), result);
+        return result;
+    }
+
+    /**
+     * Stops a camera and forgets it; waits until what it sent is acknowledged, so that another instance
+     * taking it over sees every frame it published. With {@code end}, the session ends with its end of
+     * stream (the camera was removed); without, a recorded input is handed over as it is.
+     *
+     * @return whether such a camera was running
+     */
+    public boolean stop(String id, boolean end) {
+        Camera c;
+        CompletableFuture<IngestResult> result;
+        synchronized (this) {
+            c = cameras.remove(id);
+            result = results.remove(id);
+        }
+        if (c == null) {
+            return false;
+        }
+        if (end) {
+            c.end();
+        } else {
+            c.close();
+        }
+        if (result != null && !c.status().live()) {
+            try {
+                result.get(config.ioTimeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // its reader is stuck in a read bounded by the I/O timeout; what it sent is flushed below
+            }
+        }
+        publisher.flush();
+        return true;
+    }
+
+    /** The ids of the cameras started and not stopped (finished and failed recorded inputs included). */
+    public Set<String> cameraIds() {
+        return Set.copyOf(cameras.keySet());
+    }
+
+    /** Where the cameras' frames go, and where the last of each is read back from. */
+    public IngestConfig config() {
+        return config;
     }
 
     private Optional<SegmentedOffsets> segmentedOffsets() {

@@ -29,6 +29,18 @@ class TopicsTest {
     }
 
     @Test
+    void shouldKeepOneCompactedSmallRecordPerCamera() {
+        TopicSpec cameras = Topics.withPrefix("fleet1.").camerasSpec((short) 3);
+
+        assertThat(cameras.name()).isEqualTo("fleet1.cameras");
+        assertThat(cameras.partitions()).isEqualTo(Topics.CAMERA_PARTITIONS);
+        assertThat(cameras.configs())
+                .containsEntry("cleanup.policy", "compact")
+                .containsEntry("max.message.bytes", "65536")
+                .containsEntry(TopicSpec.MIN_IN_SYNC, "2");
+    }
+
+    @Test
     void shouldRejectANonPositivePartitionCount() {
         assertThatThrownBy(() -> new TopicSpec("frames", 0, (short) 1, Map.of(), true))
                 .isInstanceOf(IllegalArgumentException.class)

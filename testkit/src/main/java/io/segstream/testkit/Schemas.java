@@ -21,6 +21,7 @@ public final class Schemas {
     public static final String FRAME_STATS = "frame-stats";
     public static final String END_OF_STREAM = "end-of-stream";
     public static final String CAMERA_STATS = "camera-stats";
+    public static final String CAMERA = "camera";
     public static final String MODEL_DESCRIPTION = "model-description";
     public static final String SHADOW_COMPARISON = "shadow-comparison";
     public static final String SHADOW_SUMMARY = "shadow-summary";

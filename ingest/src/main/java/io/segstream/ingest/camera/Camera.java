@@ -25,7 +25,15 @@ public interface Camera extends AutoCloseable {
         return false;
     }
 
-    /** Stops reading; a live camera ends its session first. */
+    /**
+     * Stops reading; a live camera ends its session first, a recorded input does not (another ingest
+     * instance may go on with it).
+     */
     @Override
     void close();
+
+    /** Stops reading for good, ending the session with its end of stream (the camera was removed). */
+    default void end() {
+        close();
+    }
 }

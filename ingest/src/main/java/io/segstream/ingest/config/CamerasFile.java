@@ -47,6 +47,22 @@ public final class CamerasFile {
     private CamerasFile() {}
 
     public static List<CameraSpec> load(Path file) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        List<CameraSpec> out = new ArrayList<>();
+        for (CameraSettings c : entries(file)) {
+            c.bind("camera " + c.id(), problems).ifPresent(out::add);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(file.toString(), problems);
+        }
+        return out;
+    }
+
+    /**
+     * The cameras of the file as written, each with the file's defaults applied; every one is checked
+     * (a file with any bad camera is refused whole).
+     */
+    public static List<CameraSettings> entries(Path file) throws ConfigException {
         JsonNode root;
         try {
             root = YAML.readTree(SmallFiles.read(file));
@@ -81,7 +97,7 @@ public final class CamerasFile {
             problems.add("cameras: expected a list of at least one camera");
             throw new ConfigException(file.toString(), problems);
         }
-        List<CameraSpec> out = new ArrayList<>();
+        List<CameraSettings> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < cameras.size(); i++) {
             Map<String, String> values = new LinkedHashMap<>(defaults);
@@ -94,7 +110,9 @@ public final class CamerasFile {
             if (id != null && !ids.add(id.strip())) {
                 problems.add(where + ": id '" + id.strip() + "' is used by another camera");
             }
-            bind(values, options, where, problems).ifPresent(out::add);
+            if (bind(values, options, where, problems).isPresent()) {
+                out.add(new CameraSettings(values, options));
+            }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(file.toString(), problems);
@@ -102,7 +120,11 @@ public final class CamerasFile {
         return out;
     }
 
-    private static void read(
+    /**
+     * Reads one camera's keys from a JSON or YAML mapping into {@code values} and {@code options},
+     * adding a problem for each unknown key or value that is not a single value.
+     */
+    static void read(
             JsonNode node,
             String where,
             Map<String, String> values,

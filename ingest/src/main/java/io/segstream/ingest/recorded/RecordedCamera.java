@@ -5,6 +5,7 @@ import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.CameraStatus;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
+import io.segstream.ingest.camera.Resume;
 import io.segstream.ingest.delivery.Backoff;
 import io.segstream.ingest.delivery.InFlightWindow;
 import io.segstream.ingest.delivery.Segmented;
@@ -54,6 +55,10 @@ public final class RecordedCamera implements Camera {
     private final Optional<? extends Segmented> segmented;
     private final Executor threads;
     private final FrameSourceFactory sources;
+    private final Resume resume;
+    private volatile boolean stopRequested;
+    private volatile boolean endOnStop;
+    private volatile Thread reader;
     private volatile CameraStatus.State state = CameraStatus.State.CONNECTING;
     private volatile String lastError;
     private volatile long lastFrameNanos;
@@ -66,10 +71,10 @@ public final class RecordedCamera implements Camera {
             CameraMetrics metrics,
             Optional<SegmentedOffsets> segmented,
             Executor threads) {
-        this(camera, config, publisher, metrics, segmented, threads, FrameSourceFactory.FFMPEG);
+        this(camera, config, publisher, metrics, segmented, threads, FrameSourceFactory.FFMPEG, Resume.fresh());
     }
 
-    /** As above, its source made by {@code sources}. */
+    /** As above, its source made by {@code sources}, starting where {@code resume} says. */
     public RecordedCamera(
             CameraSpec camera,
             IngestConfig config,
@@ -77,8 +82,10 @@ public final class RecordedCamera implements Camera {
             CameraMetrics metrics,
             Optional<? extends Segmented> segmented,
             Executor threads,
-            FrameSourceFactory sources) {
+            FrameSourceFactory sources,
+            Resume resume) {
         this.sources = sources;
+        this.resume = resume;
         this.threads = threads;
         this.camera = camera;
         this.config = config;
@@ -92,12 +99,32 @@ public final class RecordedCamera implements Camera {
         return CompletableFuture.supplyAsync(this::run, threads);
     }
 
-    /** Nothing to do: a recorded input is read to its end, or its thread is interrupted when the process closes. */
+    /**
+     * Stops reading without an end of stream: the input is handed over (another ingest instance goes
+     * on with its session). Whatever was sent is flushed by the caller.
+     */
     @Override
-    public void close() {}
+    public void close() {
+        stopRequested = true;
+        Thread t = reader;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** Stops reading and ends the session with its end of stream: the camera was removed. */
+    @Override
+    public void end() {
+        endOnStop = true;
+        close();
+    }
 
     IngestResult run() {
         MDC.put("camera", camera.id());
+        reader = Thread.currentThread();
+        if (stopRequested) {
+            return stopped(0);
+        }
         try (FrameSource source = sources.recorded(camera.source(), config.ioTimeout(), camera.maxSize(), BUFFERS);
                 PictureEncoder encoder = PictureEncoder.of(camera.encoding(), camera.jpegQuality())) {
             Optional<String> notOpened = open(source);
@@ -115,9 +142,13 @@ public final class RecordedCamera implements Camera {
         } catch (KafkaException e) {
             return failed(Optional.empty(), 0, "cannot publish to Kafka: " + e.getMessage());
         } catch (InterruptedException e) {
+            if (stopRequested) {
+                return stopped(metrics.publishedCount());
+            }
             Thread.currentThread().interrupt();
             return failed(Optional.empty(), 0, "stopped before " + camera.input() + " was read to its end");
         } finally {
+            reader = null;
             MDC.remove("camera");
         }
     }
@@ -151,23 +182,26 @@ public final class RecordedCamera implements Camera {
     }
 
     private IngestResult read(FrameSource source, PictureEncoder encoder) throws InterruptedException {
-        UUID session = UUID.randomUUID();
+        UUID session = resume.session();
+        long skip = resume.nextSequence();
         long expected = source.lengthHint();
         LOG.info(
-                "Camera {}: reading {} ({} frames expected at {} fps), session {}",
+                "Camera {}: reading {} ({} frames expected at {} fps), session {}{}",
                 camera.id(),
                 camera.input(),
                 expected < 0 ? "?" : expected,
                 String.format("%.2f", source.frameRate()),
-                session);
+                session,
+                skip == 0 ? "" : ", going on after frame " + (skip - 1) + " (published before)");
         InFlightWindow window = new InFlightWindow(
                 camera.id(), segmented.isPresent() ? config.maxInFlight() : 0, segmented.orElse(null));
         FrameSampler sampler = new FrameSampler(camera.targetFps());
-        Sender sender = new Sender(source, encoder, session, window);
+        Sender sender = new Sender(source, encoder, session, window, skip);
         Thread sending = new Thread(sender, "ingest-" + camera.id() + "-send");
         sending.setDaemon(true);
         sending.start();
         long decoded = 0;
+        long kept = 0;
         String error = null;
         long reportAt = System.nanoTime() + PROGRESS_EVERY.toNanos();
         try {
@@ -185,6 +219,9 @@ public final class RecordedCamera implements Camera {
                     metrics.droppedBySampling();
                     continue;
                 }
+                if (kept++ < skip) {
+                    continue; // published before this instance took the input over
+                }
                 sender.queue.put(next);
                 if (System.nanoTime() >= reportAt) {
                     reportAt = System.nanoTime() + PROGRESS_EVERY.toNanos();
@@ -200,6 +237,13 @@ public final class RecordedCamera implements Camera {
             error = "input " + camera.input() + " failed after " + decoded + " frames: " + e.getMessage();
         } catch (InterruptedException e) {
             sending.interrupt();
+            if (stopRequested) {
+                sending.join(config.ioTimeout().toMillis());
+                if (endOnStop) {
+                    publisher.endOfStream(camera.id(), new EndOfStream(session, sender.published), (md, x) -> {});
+                    LOG.info("Camera {}: removed after {} frames, end of stream sent", camera.id(), sender.published);
+                }
+            }
             throw e;
         }
         sender.queue.put(Optional.empty());
@@ -246,7 +290,8 @@ public final class RecordedCamera implements Camera {
         private final UUID session;
         private final InFlightWindow window;
 
-        Sender(FrameSource source, PictureEncoder encoder, UUID session, InFlightWindow window) {
+        Sender(FrameSource source, PictureEncoder encoder, UUID session, InFlightWindow window, long first) {
+            this.published = first;
             this.source = source;
             this.encoder = encoder;
             this.session = session;
@@ -312,6 +357,16 @@ public final class RecordedCamera implements Camera {
                 0,
                 state == CameraStatus.State.CONNECTING ? 0 : 1,
                 lastError);
+    }
+
+    private IngestResult stopped(long frames) {
+        state = CameraStatus.State.STOPPED;
+        LOG.info(
+                "Camera {}: stopped reading {} ({})",
+                camera.id(),
+                camera.input(),
+                endOnStop ? "removed" : "handed over");
+        return new IngestResult(camera.id(), camera.input(), List.of(resume.session()), frames, Optional.empty());
     }
 
     private IngestResult failed(Optional<UUID> session, long frames, String reason) {

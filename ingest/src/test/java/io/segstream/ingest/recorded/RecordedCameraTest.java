@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segstream.ingest.camera.CameraSpec;
 import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.camera.IngestResult;
+import io.segstream.ingest.camera.Resume;
 import io.segstream.ingest.metrics.CameraMetrics;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.ingest.publish.FramePublisher;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -36,9 +38,20 @@ class RecordedCameraTest {
     private final CameraMetrics metrics = IngestMetrics.inMemory().camera("cam");
 
     private IngestResult read(CameraSpec camera, ScriptedSources sources) throws Exception {
+        return read(camera, sources, Resume.fresh());
+    }
+
+    private IngestResult read(CameraSpec camera, ScriptedSources sources, Resume resume) throws Exception {
         FramePublisher publisher = new FramePublisher(producer, Topics.DEFAULT, Map.of());
         RecordedCamera c = new RecordedCamera(
-                camera, config, publisher, metrics, Optional.empty(), Executors.newSingleThreadExecutor(), sources);
+                camera,
+                config,
+                publisher,
+                metrics,
+                Optional.empty(),
+                Executors.newSingleThreadExecutor(),
+                sources,
+                resume);
         return c.start().get(20, TimeUnit.SECONDS);
     }
 
@@ -76,6 +89,27 @@ class RecordedCameraTest {
                 .containsOnly(result.sessions().get(0));
         assertThat(frames()).extracting(ProducerRecord::key).containsOnly("cam");
         assertThat(endOfStream()).isEqualTo(new EndOfStream(result.sessions().get(0), 5));
+    }
+
+    @Test
+    void shouldGoOnInTheSessionItTakesOverAfterTheFramesPublishedBefore() throws Exception {
+        UUID session = UUID.randomUUID();
+
+        IngestResult result = read(
+                CameraSpec.of("cam", "/clips/drive.mp4"),
+                new ScriptedSources().giving(6, 6, End.EMPTY),
+                new Resume(session, 4));
+
+        assertThat(result.succeeded()).as(result.toString()).isTrue();
+        List<FrameMeta> metas =
+                frames().stream().map(r -> WireHeaders.readFrame(r.headers())).toList();
+        assertThat(metas).extracting(FrameMeta::sequence).containsExactly(4L, 5L);
+        assertThat(metas)
+                .extracting(FrameMeta::ptsMicros)
+                .as("the frames after the ones published before")
+                .containsExactly(160_000L, 200_000L);
+        assertThat(metas).extracting(FrameMeta::session).containsOnly(session);
+        assertThat(endOfStream()).as("the whole session's count").isEqualTo(new EndOfStream(session, 6));
     }
 
     @Test
