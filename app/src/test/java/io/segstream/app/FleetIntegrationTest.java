@@ -239,6 +239,19 @@ class FleetIntegrationTest {
                 Eventually.await(
                         liveHigh + " still streaming", WAIT, () -> framesOf(kafka, topics, liveHigh) > liveBefore + 5);
                 assertThat(ingest.process("ingest-a").isAlive()).isTrue();
+
+                // the live camera that moved keeps one timeline: one rolling file, both sessions in it
+                List<Path> liveFiles;
+                try (var files = Files.list(out.resolve(liveHigh).resolve("live"))) {
+                    liveFiles =
+                            files.filter(f -> f.toString().endsWith(".jsonl")).toList();
+                }
+                assertThat(liveFiles).as("live files of " + liveHigh).hasSize(1);
+                assertThat(Files.readAllLines(liveFiles.get(0)).stream()
+                                .map(l -> l.replaceAll(".*\"session\":\"([^\"]+)\".*", "$1"))
+                                .distinct())
+                        .as("sessions in " + liveFiles.get(0))
+                        .hasSizeGreaterThanOrEqualTo(2);
             } finally {
                 segmenter.close();
                 segmenting.join(TimeUnit.SECONDS.toMillis(30));

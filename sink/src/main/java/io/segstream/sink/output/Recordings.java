@@ -38,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * handed on again after a restart appear once, and {@code summary.json} is written beside them.
  * The next recorded session of the same camera replaces these three files.
  *
- * <p>A live session is written as rolling files {@code live/<UTC start>.mp4} and {@code .jsonl} of
- * at most the configured length of capture time each; its summary goes to
- * {@code live/<session>.summary.json}.
+ * <p>A live camera is written as rolling files {@code live/<UTC start>.mp4} and {@code .jsonl} of
+ * at most the configured length of capture time each, whatever its sessions: a reconnect, or the
+ * camera moving to another ingest instance, goes on in the same file (each line of the
+ * {@code .jsonl} names its session, and the log says where a session starts). A file also ends
+ * when the picture size changes, and when the camera has sent nothing for {@link #LIVE_IDLE}. A
+ * session's summary goes to {@code live/<session>.summary.json} when it ends.
  */
 public final class Recordings implements AutoCloseable {
 
@@ -49,6 +52,8 @@ public final class Recordings implements AutoCloseable {
     public static final String SUMMARY = "summary.json";
     static final String PARTS = ".parts";
     static final String LIVE = "live";
+    /** A live file that has had no frame for this long is closed, so that it plays. */
+    public static final Duration LIVE_IDLE = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,12 +80,18 @@ public final class Recordings implements AutoCloseable {
 
     /** Writes one overlay frame and its statistics line. */
     public void append(String camera, FrameMeta frame, BufferedImage overlay, String statsJson) {
-        String key = camera + '/' + frame.session();
+        String key = frame.live() ? liveKey(camera) : camera + '/' + frame.session();
         try {
             OverlayFile f = open.get(key);
-            if (f != null && frame.live() && frame.captureMicros() - f.startMicros() >= liveSegment.toNanos() / 1000) {
+            if (f != null
+                    && frame.live()
+                    && (frame.captureMicros() - f.startMicros() >= liveSegment.toNanos() / 1000 || !f.fits(overlay))) {
                 closeLive(camera, open.remove(key));
                 f = null;
+            }
+            if (f != null && frame.live() && !f.session().equals(frame.session())) {
+                LOG.info("Camera {}: session {} goes on in live overlay {}", camera, frame.session(), f.video());
+                f.session(frame.session());
             }
             if (f == null) {
                 f = frame.live() ? openLive(camera, frame, overlay) : openPart(camera, frame, overlay);
@@ -118,6 +129,26 @@ public final class Recordings implements AutoCloseable {
         return open(dir, name, frame, overlay);
     }
 
+    private static String liveKey(String camera) {
+        return camera + "/" + LIVE;
+    }
+
+    /** Closes the live files that have had no frame for {@code idle}, so that they play. */
+    public void closeIdle(Duration idle) {
+        long now = System.nanoTime();
+        for (Map.Entry<String, OverlayFile> e : open.entrySet()) {
+            OverlayFile f = e.getValue();
+            if (e.getKey().endsWith("/" + LIVE) && now - f.lastAppendNanos() >= idle.toNanos()) {
+                open.remove(e.getKey());
+                try {
+                    closeLive(e.getKey().substring(0, e.getKey().length() - LIVE.length() - 1), f);
+                } catch (IOException x) {
+                    LOG.warn("Overlay {} could not be closed: {}", f.video(), x.getMessage());
+                }
+            }
+        }
+    }
+
     /** {@code dir/name.mp4} with its statistics beside it in {@code dir/name.jsonl}, from {@code frame} on. */
     private static OverlayFile open(Path dir, String name, FrameMeta frame, BufferedImage overlay) throws IOException {
         return OverlayFile.open(
@@ -126,7 +157,8 @@ public final class Recordings implements AutoCloseable {
                 overlay.getWidth(),
                 overlay.getHeight(),
                 frame.frameRate(),
-                frame.captureMicros());
+                frame.captureMicros(),
+                frame.session());
     }
 
     private void closeLive(String camera, OverlayFile f) throws IOException {
@@ -166,13 +198,15 @@ public final class Recordings implements AutoCloseable {
                 return frames;
             }
             Path live = cameraDir(camera).resolve(LIVE);
-            if (f != null || Files.isDirectory(live)) {
+            // a live file goes on across sessions: it rolls by time, or closes when the camera stays silent
+            OverlayFile lf = open.get(liveKey(camera));
+            if (f != null || lf != null || Files.isDirectory(live)) {
                 if (f != null) {
                     LOG.info("Camera {}: finished live overlay {} with {} frames", camera, f.video(), f.frames());
                 }
                 Files.createDirectories(live);
                 Files.writeString(live.resolve(session + ".summary.json"), summaryJson + "\n", StandardCharsets.UTF_8);
-                return f == null ? 0 : f.frames();
+                return f != null ? f.frames() : lf == null ? 0 : lf.frames();
             }
             return 0;
         } catch (IOException e) {
@@ -299,7 +333,8 @@ public final class Recordings implements AutoCloseable {
                     first.getWidth(),
                     first.getHeight(),
                     frames.get(0).frameRate(),
-                    0)) {
+                    0,
+                    session)) {
                 for (Rebuilder.Frame frame : frames) {
                     f.append(frame.overlay(), frame.statsJson());
                 }

@@ -7,6 +7,7 @@ import io.segstream.sink.output.Recordings;
 import io.segstream.sink.overlay.OverlayRenderer;
 import java.awt.image.BufferedImage;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntFunction;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -59,6 +61,11 @@ final class RecordingsProcessor implements Processor<String, StatsEvent, Void, V
         this.context = context;
         this.recordings = recordingsOfPartition.apply(context.taskId().partition());
         barrier.add(awaitWritten);
+        // a live camera that went silent: close its file so that it plays (its sessions may go on later)
+        context.schedule(
+                Duration.ofSeconds(5),
+                PunctuationType.WALL_CLOCK_TIME,
+                t -> recordings.closeIdle(Recordings.LIVE_IDLE));
     }
 
     @Override

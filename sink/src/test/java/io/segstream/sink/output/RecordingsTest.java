@@ -146,25 +146,40 @@ class RecordingsTest {
     }
 
     @Test
-    void shouldRollLiveFilesByCaptureTimeAndCloseThemSoTheyPlay() throws Exception {
+    void shouldRollLiveFilesByCaptureTimeWhateverTheSessionsAndCloseThemSoTheyPlay() throws Exception {
         Recordings recordings = new Recordings(out, Duration.ofSeconds(1));
-        for (int seq = 0; seq < 25; seq++) { // 10 fps: 2.5 s of capture time
-            recordings.append("cam", meta(seq, true), picture(seq), line(seq));
+        UUID reconnected = UUID.randomUUID();
+        for (int seq = 0; seq < 15; seq++) { // 10 fps: 1.5 s of capture time, then the camera reconnects
+            recordings.append("cam", meta(seq, true), picture(seq), "{\"session\":\"" + session + "\"}");
         }
         recordings.finish("cam", session, "{}");
+        for (int seq = 15; seq < 25; seq++) { // 1 s more in its new session, which numbers its frames anew
+            FrameMeta m = meta(seq, true);
+            FrameMeta next = new FrameMeta(
+                    reconnected, seq - 15, m.ptsMicros(), m.captureMicros(), W, H, m.encoding(), -1, 10, true);
+            recordings.append("cam", next, picture(seq), "{\"session\":\"" + reconnected + "\"}");
+        }
+        recordings.finish("cam", reconnected, "{}");
+        recordings.closeIdle(Duration.ZERO); // the camera went silent
 
         Path live = out.resolve("cam").resolve(Recordings.LIVE);
         List<Path> videos;
         try (Stream<Path> s = Files.list(live)) {
             videos = s.filter(p -> p.toString().endsWith(".mp4")).sorted().toList();
         }
-        assertThat(videos).hasSize(3);
+        assertThat(videos).as("files of 1 s each, not one per session").hasSize(3);
         List<Long> counts = new ArrayList<>();
         for (Path v : videos) {
             counts.add(decodedFrames(v));
         }
         assertThat(counts).containsExactly(10L, 10L, 5L);
+        Path middle = Path.of(videos.get(1).toString().replace(".mp4", ".jsonl"));
+        assertThat(Files.readAllLines(middle))
+                .as("the session change marked in the file that holds it")
+                .hasSize(10)
+                .containsSubsequence("{\"session\":\"" + session + "\"}", "{\"session\":\"" + reconnected + "\"}");
         assertThat(live.resolve(session + ".summary.json")).exists();
+        assertThat(live.resolve(reconnected + ".summary.json")).exists();
     }
 
     @Test
