@@ -296,7 +296,10 @@ final class CamerasCommand implements Runnable {
     @Command(
             name = "import",
             mixinStandardHelpOptions = true,
-            description = "Adds or changes every camera of a cameras file; a file with any bad camera writes nothing.")
+            description = {
+                "Adds or changes every camera of a cameras file (cameras already as the file says are left as they are,",
+                "so a recorded input is not read again); a file with any bad camera writes nothing."
+            })
     static final class Import extends OnCluster {
 
         @Parameters(index = "0", paramLabel = "FILE")
@@ -319,10 +322,14 @@ final class CamerasCommand implements Runnable {
 
         @Override
         int work() {
+            Map<String, CameraSettings> now = read().valid();
             Map<String, byte[]> records = new LinkedHashMap<>();
-            cameras.forEach(c -> records.put(c.id(), CameraRecords.encode(c)));
+            cameras.stream()
+                    .filter(c -> !c.equals(now.get(c.id())))
+                    .forEach(c -> records.put(c.id(), CameraRecords.encode(c)));
             write(records);
-            System.out.println(records.size() + " cameras of " + file + " written to " + topic());
+            System.out.println(records.size() + " cameras of " + file + " written to " + topic() + ", "
+                    + (cameras.size() - records.size()) + " unchanged");
             return ExitCode.OK.code();
         }
     }

@@ -9,6 +9,7 @@ import io.segstream.app.http.HttpEndpoint;
 import io.segstream.runtime.Setting;
 import io.segstream.sink.SinkService;
 import io.segstream.sink.config.SinkConfig;
+import io.segstream.sink.view.DeclaredCameras;
 import io.segstream.sink.view.LiveBoard;
 import io.segstream.sink.view.LiveView;
 import java.io.IOException;
@@ -122,6 +123,10 @@ final class SinkCommand implements Callable<Integer>, TakesSettings {
                 KafkaStreamsMetrics metrics = service.metrics()) {
             liveView.ifPresent(v -> {
                 v.instances(service.instances());
+                v.declared(new DeclaredCameras(
+                        cluster.bootstrapServers,
+                        cluster.kafka(),
+                        cluster.topics().cameras()));
                 LOG.info("Live view on {}/", v.url());
             });
             metrics.bindTo(registry);

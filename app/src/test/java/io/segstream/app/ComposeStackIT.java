@@ -85,9 +85,11 @@ class ComposeStackIT {
                   kafka:
                     volumes:
                       - %s:/tests:ro
-                  ingest:
+                  cameras:
                     volumes:
                       - %s:/etc/segstream/cameras.yaml:ro
+                  ingest:
+                    volumes:
                       - %s:/videos:ro
                   sink:
                     volumes:

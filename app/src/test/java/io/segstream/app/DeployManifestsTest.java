@@ -96,10 +96,29 @@ class DeployManifestsTest {
         }
         String topics = services.get("topics").get("command").toString();
         Topics names = Topics.DEFAULT;
-        for (String t :
-                List.of(names.frames(), names.masks(), names.frameStats(), names.cameraStats(), names.models())) {
+        for (String t : List.of(
+                names.frames(),
+                names.masks(),
+                names.frameStats(),
+                names.cameraStats(),
+                names.models(),
+                names.cameras())) {
             assertThat(topics).as("compose creates topic %s", t).contains(t);
         }
+        assertThat(topics).contains("--topic cameras", "--partitions " + Topics.CAMERA_PARTITIONS);
+        // the cameras are data: ingest has none of its own, the one-shot service imports the file
+        assertThat(services.get("ingest").get("environment").has("SEGSTREAM_CONFIG"))
+                .as("compose ingest reads the cameras topic, not a file")
+                .isFalse();
+        assertThat(services.get("ingest").get("ports").toString())
+                .as("ingest scales (--scale ingest=N): its port is the engine's choice")
+                .doesNotContain(":9400");
+        JsonNode importer = services.get("cameras");
+        assertThat(importer.get("entrypoint").toString()).contains("\"cameras\"");
+        assertThat(importer.get("command").toString())
+                .contains("\"import\"", "/etc/segstream/cameras.yaml")
+                .contains("--bootstrap-servers=kafka:9092");
+        assertThat(importer.get("volumes").toString()).contains("./deploy/compose/cameras.yaml");
         assertThat(topics).contains("max.message.bytes=" + Topics.MAX_RECORD_BYTES);
         assertThat(CamerasFile.load(ROOT.resolve("deploy/compose/cameras.yaml")))
                 .hasSize(2);
@@ -115,14 +134,24 @@ class DeployManifestsTest {
             assertThat(topics.keySet())
                     .as("%s: KafkaTopics", overlay)
                     .containsExactlyInAnyOrder(
-                            names.frames(), names.masks(), names.frameStats(), names.cameraStats(), names.models());
+                            names.frames(),
+                            names.masks(),
+                            names.frameStats(),
+                            names.cameraStats(),
+                            names.models(),
+                            names.cameras());
+            JsonNode camerasTopic = topics.get(names.cameras()).get("spec");
+            assertThat(camerasTopic.get("partitions").asInt()).isEqualTo(Topics.CAMERA_PARTITIONS);
+            assertThat(camerasTopic.get("config").get("cleanup.policy").asText())
+                    .isEqualTo("compact");
             int partitions =
                     topics.get(names.frames()).get("spec").get("partitions").asInt();
             assertThat(topics.get(names.masks()).get("spec").get("partitions").asInt())
                     .as("masks partitions = frames partitions")
                     .isEqualTo(partitions);
             topics.values().stream()
-                    .filter(t -> !t.get("metadata").get("name").asText().equals(names.models()))
+                    .filter(t -> !t.get("metadata").get("name").asText().equals(names.models())
+                            && !t.get("metadata").get("name").asText().equals(names.cameras()))
                     .forEach(t -> assertThat(t.get("spec")
                                     .get("config")
                                     .get("max.message.bytes")
@@ -174,6 +203,12 @@ class DeployManifestsTest {
                                 .get("spec")
                                 .get("replicas")
                                 .asText());
+                if (name.equals("ingest")) {
+                    assertThat(env).as("ingest shares the cameras topic").doesNotContainKey("SEGSTREAM_CONFIG");
+                    assertThat(d.get("spec").get("replicas").asInt())
+                            .as("ingest replicas in one group")
+                            .isBetween(2, Topics.CAMERA_PARTITIONS);
+                }
                 if (name.equals("segmenter")) {
                     segmenterEnv = env;
                     assertThat(env.get("SEGSTREAM_DEVICE")).isEqualTo(overlay);
@@ -205,6 +240,16 @@ class DeployManifestsTest {
             assertThat(CamerasFile.load(file))
                     .as("the cameras ConfigMap is a valid cameras file")
                     .isNotEmpty();
+            JsonNode job = byKind(objects, "Job").get("cameras-import");
+            JsonNode importer = job.get("spec").get("template").get("spec");
+            assertThat(importer.get("containers").get(0).get("args").toString())
+                    .contains("\"import\"", "/etc/segstream/cameras.yaml");
+            assertThat(importer.get("volumes")
+                            .get(0)
+                            .get("configMap")
+                            .get("name")
+                            .asText())
+                    .isEqualTo(cameras.get("metadata").get("name").asText());
         }
     }
 

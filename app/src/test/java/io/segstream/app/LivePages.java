@@ -41,6 +41,22 @@ final class LivePages {
 
     private LivePages() {}
 
+    /** The text of {@code camera}'s row in the index at {@code viewUrl}, once it is there; no console error. */
+    static String row(String viewUrl, String camera) throws Exception {
+        try (Browser browser = Browser.start()) {
+            browser.driver().get(viewUrl);
+            Eventually.await("the index lists " + camera, Duration.ofSeconds(60), () -> (Boolean) browser.eval(
+                    "return !!document.querySelector('#cameras tbody tr[data-camera=\"' + arguments[0] + '\"]');",
+                    camera));
+            assertThat(browser.consoleErrors())
+                    .as("console errors on the index")
+                    .isEmpty();
+            return (String) browser.eval(
+                    "return document.querySelector('#cameras tbody tr[data-camera=\"' + arguments[0] + '\"]').innerText;",
+                    camera);
+        }
+    }
+
     /**
      * Opens the index at {@code viewUrl}, waits for {@code camera} in it, follows its link and checks
      * the camera page: the live frame advances over 5 s, every chart holds data, no console error.

@@ -11,12 +11,14 @@ import io.segstream.ingest.camera.IngestConfig;
 import io.segstream.ingest.metrics.IngestMetrics;
 import io.segstream.protocol.Groups;
 import io.segstream.protocol.Topics;
+import io.segstream.runtime.TopicCreator;
 import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.ModelLoader;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.segmenter.worker.SegmenterConfig;
 import io.segstream.segmenter.worker.SegmenterWorker;
 import io.segstream.sink.SinkService;
+import io.segstream.sink.view.DeclaredCameras;
 import io.segstream.sink.view.LiveBoard;
 import io.segstream.sink.view.LiveView;
 import io.segstream.testkit.Assets;
@@ -33,12 +35,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +104,17 @@ class LiveViewIntegrationTest {
             throws Exception {
         List<LiveView> views = new ArrayList<>();
         List<SinkService> sinks = new ArrayList<>();
+        // a fleet's camera that no ingest runs: listed by every view from the cameras topic
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+                KafkaProducer<String, byte[]> producer = TestTopics.producer(kafka)) {
+            TopicCreator.ensure(admin, List.of(topics.camerasSpec((short) 1)));
+            producer.send(new ProducerRecord<>(
+                            topics.cameras(),
+                            "waiting-cam",
+                            "{\"source\": \"rtsp://10.0.0.9/stream\", \"mode\": \"live\"}"
+                                    .getBytes(StandardCharsets.UTF_8)))
+                    .get(30, TimeUnit.SECONDS);
+        }
         for (String name : List.of("a", "b")) {
             LiveBoard board = new LiveBoard();
             LiveView view = new LiveView(
@@ -106,6 +126,7 @@ class LiveViewIntegrationTest {
                     0.5,
                     LiveView.DEFAULT_MAX_FPS);
             open.add(view);
+            view.declared(new DeclaredCameras(kafka.bootstrapServers(), Map.of(), topics.cameras()));
             SinkService sink = new SinkService(
                     TestSinks.config(kafka, topics, work.resolve("state-" + name)),
                     Optional.of(board),
@@ -165,6 +186,9 @@ class LiveViewIntegrationTest {
         LivePages.Seen seen =
                 LivePages.check(other.url() + "/", CAMERA, "live", Path.of("target", "screenshots", "two-sinks"));
         System.out.println("live view through the other sink instance: " + seen);
+        assertThat(LivePages.row(other.url() + "/", "waiting-cam"))
+                .as("the fleet's camera without frames, in the index")
+                .contains("no frames yet", "rtsp://10.0.0.9/stream", "live");
 
         // the instance that holds the camera goes; its partitions move to the other, whose page plays it
         int gone = views.indexOf(holder);

@@ -29,7 +29,8 @@ import java.util.concurrent.Semaphore;
  *   <li>{@code GET /}: the cameras with their state, updating by itself;</li>
  *   <li>{@code GET /camera.html?camera=ID}: a camera's overlay, live, and its charts (answered with a
  *       redirect to the instance that holds the camera when that is another);</li>
- *   <li>{@code GET /api/cameras[?scope=all]}: the cameras as JSON (with {@code scope=all}, every
+ *   <li>{@code GET /api/cameras[?scope=all]}: the cameras as JSON, and in {@code declared} those of a
+ *       fleet's cameras topic (with {@code scope=all}, every
  *       instance's);</li>
  *   <li>{@code GET /api/camera?camera=ID&after=V}: a camera's counters and the figures of its frames
  *       after version V;</li>
@@ -60,6 +61,7 @@ public final class LiveView implements AutoCloseable {
     private final LiveBoard board;
     private final String self;
     private final Semaphore waiting = new Semaphore(MAX_WAITING);
+    private volatile DeclaredCameras declared;
     private final FramePainters painters;
     private final PeerViews peers = new PeerViews();
     private final Counter framesServed;
@@ -169,9 +171,26 @@ public final class LiveView implements AutoCloseable {
         return PageResources.bytes("io/segstream/sink/view/" + name);
     }
 
+    /**
+     * Lists the cameras of a fleet's cameras topic too ({@code declared} in {@code /api/cameras}),
+     * those no ingest instance has picked up included; closed with the view.
+     */
+    public void declared(DeclaredCameras cameras) {
+        this.declared = cameras;
+    }
+
     private void cameras(HttpExchange ex, Map<String, String> q) throws IOException {
         ObjectNode out = ViewJson.object();
         out.put("instance", self);
+        ArrayNode fleet = out.putArray("declared");
+        if (declared != null) {
+            for (DeclaredCameras.Declared d : declared.cameras()) {
+                fleet.addObject()
+                        .put("camera", d.camera())
+                        .put("source", d.source())
+                        .put("mode", d.mode());
+            }
+        }
         ArrayNode list = out.putArray("cameras");
         for (CameraView.State s : board.states()) {
             if (elsewhere(s.camera()).isEmpty()) {
@@ -269,5 +288,8 @@ public final class LiveView implements AutoCloseable {
     public void close() {
         HttpServers.stop(server);
         painters.close();
+        if (declared != null) {
+            declared.close();
+        }
     }
 }
