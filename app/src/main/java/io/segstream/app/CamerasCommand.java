@@ -385,17 +385,28 @@ final class CamerasCommand implements Runnable {
         int work() {
             Cameras cameras = read();
             Map<Integer, String> owners = owners();
-            System.out.printf("%-24s %-9s %-28s %-36s %s%n", "CAMERA", "MODE", "OWNER", "LAST RECORD", "SOURCE");
+            System.out.printf(
+                    "%-24s %-9s %-10s %-28s %-36s %s%n", "CAMERA", "MODE", "STATE", "OWNER", "LAST RECORD", "SOURCE");
             try (FramesTail tail = new FramesTail(
                     cluster.bootstrapServers, cluster.kafka(), cluster.topics().frames())) {
                 cameras.valid().forEach((id, c) -> {
                     String mode = c.bind("camera " + id, new ArrayList<>())
                             .map(s -> s.live() ? "live" : "recorded")
                             .orElse("?");
-                    String owner = owners.getOrDefault(cameras.partition().get(id), "(none)");
+                    String owner = owners.get(cameras.partition().get(id));
+                    Optional<FramesTail.Last> last = tail.last(id);
+                    String state = mode.equals("recorded")
+                                    && last.map(FramesTail.Last::ended).orElse(false)
+                            ? "ended"
+                            : owner == null ? "unassigned" : "running";
                     System.out.printf(
-                            "%-24s %-9s %-28s %-36s %s%n",
-                            id, mode, owner, last(tail.last(id)), c.values().get(CameraKey.SOURCE.name()));
+                            "%-24s %-9s %-10s %-28s %-36s %s%n",
+                            id,
+                            mode,
+                            state,
+                            owner == null ? "(none)" : owner,
+                            last(last),
+                            c.values().get(CameraKey.SOURCE.name()));
                 });
             }
             cameras.refused().forEach((id, why) -> System.out.printf("%-24s refused: %s%n", id, why));

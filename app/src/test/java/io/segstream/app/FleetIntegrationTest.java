@@ -25,6 +25,8 @@ import io.segstream.testkit.LivePattern;
 import io.segstream.testkit.TestTopics;
 import io.segstream.testkit.ToolProcess;
 import io.segstream.testkit.Tools;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +140,10 @@ class FleetIntegrationTest {
                 assertThat(started(ingest, "ingest-a")).doesNotContain(liveHigh, recHigh);
                 assertThat(started(ingest, "ingest-b")).doesNotContain(liveLow, recLow);
 
+                String listed = list(cluster);
+                assertThat(rowOf(listed, liveHigh)).contains("live", "running", "ingest-b");
+                assertThat(rowOf(listed, liveLow)).contains("live", "running", "ingest-a");
+
                 // ingest-b dies mid-file
                 try (FramesTail tail = new FramesTail(bootstrap, Map.of(), topics.frames())) {
                     Eventually.await(
@@ -182,6 +188,10 @@ class FleetIntegrationTest {
                             () -> Files.exists(out.resolve(camera).resolve("summary.json")));
                     RunOutputs.assertFilesHoldEveryFrameOnce(out, camera, FRAMES);
                 }
+
+                listed = list(cluster);
+                assertThat(rowOf(listed, recHigh)).contains("recorded", "ended", "ended, " + FRAMES + " frames");
+                assertThat(rowOf(listed, liveHigh)).contains("running", "ingest-a");
 
                 // a camera added to the running fleet
                 long added = System.nanoTime();
@@ -303,6 +313,28 @@ class FleetIntegrationTest {
 
     private String relayUrl(String name) {
         return "rtsp://127.0.0.1:" + relayPorts.get(name)[0] + "/cam";
+    }
+
+    /** What {@code segstream cameras list} prints. */
+    private static String list(String[] cluster) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            System.setOut(out);
+            assertThat(cameras(cluster, "list")).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        System.out.print(text);
+        return text;
+    }
+
+    private static String rowOf(String listed, String camera) {
+        return listed.lines()
+                .filter(l -> l.startsWith(camera + " "))
+                .findFirst()
+                .orElse("(no row for " + camera + ")");
     }
 
     /** The cameras an instance's log says it started. */

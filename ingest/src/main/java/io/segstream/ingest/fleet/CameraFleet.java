@@ -341,20 +341,23 @@ public final class CameraFleet implements AutoCloseable {
             }
             rebalances.increment();
             Set<String> lost = new TreeSet<>();
+            Set<String> running = ingest.cameraIds();
             for (Entry e : List.copyOf(applied.values())) {
                 if (partitions.contains(e.partition())) {
-                    lost.add(e.id());
+                    if (running.contains(e.id())) {
+                        lost.add(e.id());
+                    }
                     applied.remove(e.id());
+                    refused.remove(e.id());
                 }
             }
             stopAll(lost, false);
             desired.values().removeIf(e -> partitions.contains(e.partition()));
-            lost.forEach(refused::remove);
             partitions.forEach(tp -> {
                 owned.remove(tp);
                 catchingUp.remove(tp);
             });
-            running.set(ingest.cameraIds().size());
+            CameraFleet.this.running.set(ingest.cameraIds().size());
             LOG.info("Rebalance: cameras partitions {} {}, cameras handed over: {}", how, numbers(partitions), lost);
         }
 
