@@ -103,7 +103,7 @@ record LiveBenchmark(Path work, Path assets, int seconds) {
     }
 
     /** Milliseconds per call of one predictor on the clip's frames, one by one, after a warm-up. */
-    private static List<Double> modelAlone(SegmentationModel model, Path clip) throws Exception {
+    static List<Double> modelAlone(SegmentationModel model, Path clip) throws Exception {
         List<BufferedImage> frames = Clips.decode(clip);
         List<RgbImage> images = new ArrayList<>();
         for (int i = 0; i < 40; i++) {

@@ -13,21 +13,24 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1
-                || !List.of("ingest", "segmenter", "sink", "view", "pipeline", "live", "soak")
+                || !List.of("ingest", "segmenter", "sink", "view", "pipeline", "live", "soak", "overload")
                         .contains(args[0])) {
             System.err.println(
                     "usage: bench/run ingest|segmenter|sink|view|pipeline [--repeats N] | live [--seconds N] "
-                            + "| soak [--minutes N]");
+                            + "| soak [--minutes N] | overload [--cameras N] [--seconds S]");
             System.exit(2);
         }
         int repeats = 3;
         int seconds = 60;
         int minutes = 10;
+        int cameras = 6;
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--repeats") && i + 1 < args.length) {
                 repeats = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--minutes") && i + 1 < args.length) {
                 minutes = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--cameras") && i + 1 < args.length) {
+                cameras = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--seconds") && i + 1 < args.length) {
                 seconds = Integer.parseInt(args[++i]);
             }
@@ -38,6 +41,8 @@ public final class Main {
             new IngestBenchmark(work, assets, repeats).run();
         } else if (args[0].equals("soak")) {
             new SoakBenchmark(work, assets, minutes).run();
+        } else if (args[0].equals("overload")) {
+            new OverloadBenchmark(work, assets, cameras, seconds).run();
         } else if (args[0].equals("live")) {
             new LiveBenchmark(work, assets, seconds).run();
         } else if (args[0].equals("pipeline")) {

@@ -72,15 +72,7 @@ public final class LiveCamera implements Camera {
     private Thread sender;
     /** Frames published ahead of the segmenters, when they are known; the others are dropped. */
     private final Optional<InFlightWindow> window;
-    /**
-     * The segmenters this long the live-ahead bound behind: the camera's frames are decoded from key
-     * frame to key frame, where its key frames come at most {@link #KEY_FRAME_INTERVAL_MAX} apart
-     * (with longer groups of pictures a live view would freeze between them, and the stall watchdog
-     * would see no frame).
-     */
-    static final Duration KEY_FRAMES_ONLY_AFTER = Duration.ofSeconds(1);
 
-    static final Duration KEY_FRAME_INTERVAL_MAX = Duration.ofSeconds(2);
     private long droppedAhead;
     private long droppedReportedAt = System.nanoTime();
 
@@ -227,7 +219,9 @@ public final class LiveCamera implements Camera {
     private void read(int gen, FrameSource source, UUID session) throws IOException {
         FrameSampler sampler = new FrameSampler(camera.targetFps());
         long behindSince = 0;
-        boolean keyFramesOnly = false;
+        long lastPts = Long.MIN_VALUE;
+        long lastWantedNanos = 0;
+        Optional<Duration> publishInterval = Optional.empty();
         boolean delivered = false;
         boolean paced = !camera.source().kind().liveByDefault();
         long firstPts = Long.MIN_VALUE;
@@ -243,28 +237,43 @@ public final class LiveCamera implements Camera {
             } else if (behindSince == 0) {
                 behindSince = t0;
             }
-            keyFramesOnly |= !wanted
-                    && t0 - behindSince > KEY_FRAMES_ONLY_AFTER.toNanos()
-                    && source.keyFrameInterval()
-                            .filter(i -> i.compareTo(KEY_FRAME_INTERVAL_MAX) <= 0)
-                            .isPresent();
+            DecodePlan.Read read = DecodePlan.next(
+                    wanted,
+                    Duration.ofNanos(wanted ? 0 : t0 - behindSince),
+                    source.keyFrameInterval(),
+                    publishInterval);
             Optional<DecodedFrame> next = Optional.empty();
             OptionalLong pts;
-            if (keyFramesOnly) {
+            if (read == DecodePlan.Read.NEXT_KEY_FRAME) {
                 next = source.nextKeyFrame();
-                keyFramesOnly = false; // decoding may go on from a key frame
                 wanted = window.isEmpty() || window.get().hasRoom();
                 pts = next.isEmpty()
                         ? OptionalLong.empty()
                         : OptionalLong.of(next.get().ptsMicros());
+                if (pts.isPresent() && lastPts != Long.MIN_VALUE && source.frameRate() > 0) {
+                    // the packets between the last frame read and this key frame went undecoded
+                    long between = Math.round((pts.getAsLong() - lastPts) * source.frameRate() / 1e6) - 1;
+                    metrics.skippedUndecoded(Math.max(0, Math.min(between, 10_000)));
+                }
                 next = wanted ? next : Optional.empty();
-            } else if (wanted) {
+            } else if (read == DecodePlan.Read.DECODE) {
                 next = source.next();
                 pts = next.isEmpty()
                         ? OptionalLong.empty()
                         : OptionalLong.of(next.get().ptsMicros());
             } else {
                 pts = source.skip();
+            }
+            if (pts.isPresent()) {
+                lastPts = pts.getAsLong();
+            }
+            if (next.isPresent()) {
+                long now = System.nanoTime();
+                if (lastWantedNanos != 0) {
+                    publishInterval =
+                            Optional.of(DecodePlan.smoothed(publishInterval, Duration.ofNanos(now - lastWantedNanos)));
+                }
+                lastWantedNanos = now;
             }
             if (pts.isEmpty() || !current(gen)) {
                 return;

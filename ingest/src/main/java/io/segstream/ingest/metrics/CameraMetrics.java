@@ -19,6 +19,7 @@ public final class CameraMetrics {
     private final Counter droppedQueue;
     private final Counter droppedSampling;
     private final Counter droppedAhead;
+    private final Counter undecoded;
     private final Counter reconnects;
     private final Counter failures;
     private final Timer decodeTime;
@@ -35,6 +36,11 @@ public final class CameraMetrics {
         droppedQueue = counter(registry, "frames.dropped", tags.and("reason", "kafka-slow"), dropped);
         droppedSampling = counter(registry, "frames.dropped", tags.and("reason", "sampling"), dropped);
         droppedAhead = counter(registry, "frames.dropped", tags.and("reason", "segmenters-behind"), dropped);
+        undecoded = counter(
+                registry,
+                "frames.undecoded",
+                tags,
+                "Live frames dropped undecoded: the packets before a key frame while the segmenters were behind");
         reconnects = counter(
                 registry, "reconnects", tags, "Times a live source was reopened after it failed, ended or stalled");
         failures = counter(registry, "failures", tags, "Failed attempts to open or read the source");
@@ -85,6 +91,14 @@ public final class CameraMetrics {
     }
 
     /** Live frames not published because the segmenters were behind. */
+    public void skippedUndecoded(long frames) {
+        undecoded.increment(frames);
+    }
+
+    public long undecodedCount() {
+        return (long) undecoded.count();
+    }
+
     public long droppedAheadCount() {
         return (long) droppedAhead.count();
     }
