@@ -16,7 +16,7 @@ public final class Main {
                 || !List.of("ingest", "segmenter", "sink", "view", "pipeline", "live", "soak", "overload")
                         .contains(args[0])) {
             System.err.println(
-                    "usage: bench/run ingest|segmenter|sink|view|pipeline [--repeats N] | live [--seconds N] "
+                    "usage: bench/run ingest|segmenter|sink|view [--repeats N] | pipeline [--repeats N] [--hog] | live [--seconds N] "
                             + "| soak [--minutes N] | overload [--cameras N] [--seconds S]");
             System.exit(2);
         }
@@ -24,11 +24,14 @@ public final class Main {
         int seconds = 60;
         int minutes = 10;
         int cameras = 6;
+        boolean hog = false;
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--repeats") && i + 1 < args.length) {
                 repeats = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--minutes") && i + 1 < args.length) {
                 minutes = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--hog")) {
+                hog = true;
             } else if (args[i].equals("--cameras") && i + 1 < args.length) {
                 cameras = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--seconds") && i + 1 < args.length) {
@@ -46,7 +49,7 @@ public final class Main {
         } else if (args[0].equals("live")) {
             new LiveBenchmark(work, assets, seconds).run();
         } else if (args[0].equals("pipeline")) {
-            new PipelineBenchmark(work, assets, repeats).run();
+            new PipelineBenchmark(work, assets, repeats, hog).run();
         } else if (args[0].equals("view")) {
             new ViewBenchmark(work, assets, repeats).run();
         } else if (args[0].equals("sink")) {

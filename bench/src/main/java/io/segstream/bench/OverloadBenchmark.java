@@ -95,7 +95,8 @@ record OverloadBenchmark(Path work, Path assets, int cameras, int seconds) {
         long rssThird = residentKb(p);
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) * 2 / 3);
         long rssEnd = residentKb(p);
-        Map<String, Double> cpu = cpuByThreadGroup(p);
+        Map<String, Double> cpu = cpuByThreadGroup(p.pid());
+        cpu.values().removeIf(v -> v < 0.5);
         p.destroy();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -212,10 +213,10 @@ record OverloadBenchmark(Path work, Path assets, int cameras, int seconds) {
      * digits dropped): ingest's readers and senders, the segmenter, TensorFlow's pools, the sink's
      * stream threads.
      */
-    private static Map<String, Double> cpuByThreadGroup(Process p) throws IOException {
+    static Map<String, Double> cpuByThreadGroup(long pid) throws IOException {
         Map<String, Double> out = new TreeMap<>();
         double tick = 100.0; // USER_HZ on Linux
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : tasks.toList()) {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
@@ -228,8 +229,14 @@ record OverloadBenchmark(Path work, Path assets, int cameras, int seconds) {
                 }
             }
         }
-        out.values().removeIf(v -> v < 0.5);
         return out;
+    }
+
+    /** User and system CPU seconds of the whole process so far. */
+    static double processCpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 
     static String group(String thread) {

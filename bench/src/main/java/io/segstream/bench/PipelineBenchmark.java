@@ -25,6 +25,8 @@ import io.segstream.sink.SinkService;
 import io.segstream.sink.config.SinkConfig;
 import io.segstream.testkit.Clips;
 import io.segstream.testkit.TestTopics;
+import io.segstream.testkit.ToolProcess;
+import io.segstream.testkit.Tools;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -48,10 +51,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * (ingest, the in-process broker, a segmenter with default batching, the sink writing overlay
  * files), beside the model alone predicting the same frames at the same size one by one, as a
  * ratio. The pipeline's rate runs from its first frame statistics to its last (start-up and the
- * model's first calls excluded: a short clip warms everything up first); each side is the median of
- * the repeats.
+ * model's first calls excluded: a short clip warms everything up first). The anchor and the pipeline
+ * run in turn (A, B, A, B, ...) after a warm-up of each, so that a busy moment does not favour one
+ * side; each pair's ratio and their median are reported, with the pipeline's CPU time by thread group
+ * (where the time goes). With {@code --hog} the same is measured again beside a CPU hog on one core
+ * (a single-threaded FFmpeg encode), as a machine doing other work would be.
  */
-record PipelineBenchmark(Path work, Path assets, int repeats) {
+record PipelineBenchmark(Path work, Path assets, int repeats, boolean hog) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,22 +85,116 @@ record PipelineBenchmark(Path work, Path assets, int repeats) {
                 images.add(FrameDecoder.decode(Inputs.jpeg(f, WIDTH, HEIGHT)));
             }
             int n = images.size();
-            double[] fps = Inputs.alternatingFps(repeats, n, () -> Inputs.modelNanos(model, images), () -> {
-                double rate = pipelineFps(kafka, model, clip);
-                System.out.printf(Locale.ROOT, "pipeline     %6.2f fps%n", rate);
-                return (long) (n / rate * 1e9);
-            });
-            double alone = fps[0];
-            double pipeline = fps[1];
+            Side quiet = measure(kafka, model, images, clip, n, "quiet");
+            Side busy = hog ? busy(kafka, model, images, clip, n) : null;
             System.out.println("summary:");
+            quiet.print();
+            if (busy != null) {
+                busy.print();
+            }
+        }
+    }
+
+    /** The anchor and the pipeline in turn (A, B, A, B, ...), after one warm-up each. */
+    private Side measure(
+            EmbeddedKafka kafka, SegmentationModel model, List<RgbImage> images, Path clip, int n, String how)
+            throws Exception {
+        Inputs.modelNanos(model, images);
+        pipelineFps(kafka, model, clip);
+        List<Double> alone = new ArrayList<>();
+        List<Double> pipeline = new ArrayList<>();
+        Map<String, Double> cpu = new TreeMap<>();
+        for (int i = 0; i < repeats; i++) {
+            alone.add(n / (Inputs.modelNanos(model, images) / 1e9));
+            Map<String, Double> before =
+                    OverloadBenchmark.cpuByThreadGroup(ProcessHandle.current().pid());
+            double processBefore =
+                    OverloadBenchmark.processCpuSeconds(ProcessHandle.current().pid());
+            pipeline.add(pipelineFps(kafka, model, clip));
+            Map<String, Double> after =
+                    OverloadBenchmark.cpuByThreadGroup(ProcessHandle.current().pid());
+            // threads that ended with the run (ingest's, the sink's) are only in the process's total
+            cpu.merge(
+                    "process (all threads)",
+                    (OverloadBenchmark.processCpuSeconds(ProcessHandle.current().pid()) - processBefore) / repeats,
+                    Double::sum);
+            after.forEach((k, v) -> cpu.merge(k, (v - before.getOrDefault(k, 0.0)) / repeats, Double::sum));
             System.out.printf(
                     Locale.ROOT,
-                    "  %dx%d  model alone %6.2f fps   pipeline %6.2f fps   ratio %.2f%n",
+                    "%s: model alone %6.2f fps, pipeline %6.2f fps, ratio %.2f%n",
+                    how,
+                    alone.get(i),
+                    pipeline.get(i),
+                    pipeline.get(i) / alone.get(i));
+        }
+        cpu.values().removeIf(v -> v < 0.3);
+        return new Side(how, alone, pipeline, cpu);
+    }
+
+    /** As {@link #measure}, with a CPU hog beside it: one FFmpeg encoder thread, for as long as it takes. */
+    private Side busy(EmbeddedKafka kafka, SegmentationModel model, List<RgbImage> images, Path clip, int n)
+            throws Exception {
+        try (ToolProcess hog = ToolProcess.start(
+                work.resolve("hog.log"),
+                Tools.ffmpeg().toString(),
+                "-hide_banner",
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=1280x720:rate=25",
+                "-t",
+                "3600",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "medium",
+                "-threads",
+                "1",
+                "-x264-params",
+                "threads=1:lookahead-threads=1",
+                "-f",
+                "null",
+                "-")) {
+            return measure(kafka, model, images, clip, n, "beside a hog on one core");
+        }
+    }
+
+    /** One side's runs: each pair's ratio, and the median of the pairs. */
+    private record Side(String how, List<Double> alone, List<Double> pipeline, Map<String, Double> cpu) {
+
+        void print() {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < alone.size(); i++) {
+                ratios.add(pipeline.get(i) / alone.get(i));
+            }
+            List<Double> sorted = new ArrayList<>(ratios);
+            sorted.sort(Double::compare);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %s, %dx%d: model alone %s fps, pipeline %s fps; ratios %s, median %.2f%n",
+                    how,
                     WIDTH,
                     HEIGHT,
-                    alone,
-                    pipeline,
-                    pipeline / alone);
+                    fmt(alone),
+                    fmt(pipeline),
+                    fmt(ratios),
+                    sorted.get(sorted.size() / 2));
+            Map<String, String> shown = new TreeMap<>();
+            cpu.forEach((k, v) -> shown.put(k, String.format(Locale.ROOT, "%.1f", v)));
+            System.out.printf(
+                    Locale.ROOT,
+                    "    CPU seconds per pipeline run: %s (java: TensorFlow's pool; threads alive after the run)%n",
+                    shown);
+        }
+
+        private static String fmt(List<Double> xs) {
+            return xs.stream()
+                    .map(x -> String.format(Locale.ROOT, "%.2f", x))
+                    .toList()
+                    .toString();
         }
     }
 

@@ -156,6 +156,9 @@ class LiveSourcesIntegrationTest {
             assertThat(metrics.camera("ahead-cam").decodedCount() - decodedBefore)
                     .as("frames decoded in 2 s of a 10 fps camera with a key frame a second")
                     .isBetween(1L, 4L);
+            assertThat(metrics.camera("ahead-cam").undecodedCount())
+                    .as("frames between key frames dropped undecoded, counted")
+                    .isGreaterThanOrEqualTo(10);
 
             // the segmenters commit past them: the camera publishes again, in sequence, without a gap
             try (KafkaConsumer<byte[], byte[]> segmenters = new KafkaConsumer<>(
