@@ -2,6 +2,7 @@ package io.segstream.app;
 
 import io.segstream.app.http.HttpEndpoint;
 import io.segstream.broker.EmbeddedKafka;
+import io.segstream.runtime.Setting;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.Uuid;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code segstream kafka}: a persistent Kafka node (KRaft, broker and controller) to run the services
@@ -34,66 +36,98 @@ import picocli.CommandLine.Option;
             "topic created with the cluster's default and of its offsets and transactions, 2 in sync).",
             "Runs until stopped (SIGTERM, Ctrl-C: a clean shutdown)."
         })
-final class KafkaCommand implements Callable<Integer> {
-
-    @Option(names = "--data-dir", defaultValue = "kafka-data", paramLabel = "DIR")
-    Path dataDir;
-
-    @Option(names = "--address", defaultValue = "127.0.0.1", paramLabel = "HOST")
-    String address;
-
-    @Option(names = "--port", defaultValue = "9092")
-    int port;
-
-    @Option(names = "--controller-port", defaultValue = "9093")
-    int controllerPort;
-
-    @Option(names = "--node-id", defaultValue = "1")
-    int nodeId;
-
-    @Option(names = "--controller-quorum", paramLabel = "ID@HOST:PORT[,...]")
-    String quorum;
-
-    @Option(names = "--cluster-id", paramLabel = "ID")
-    String clusterId;
-
-    @Option(names = "--advertised", paramLabel = "HOST:PORT")
-    String advertised;
-
-    private static final String EVERY_INTERFACE = "0.0.0.0";
+final class KafkaCommand implements Callable<Integer>, TakesSettings {
 
     /** The most nodes of a quorum. */
     static final int MAX_VOTERS = 9;
 
+    static final Setting<Path> DATA_DIR = Setting.of(
+            "data-dir",
+            "DIR",
+            "kafka-data",
+            "The broker's data (topics, offsets, transactions); formatted when empty, kept across restarts.",
+            Setting.path());
+    static final Setting<String> ADDRESS = Setting.of(
+            "address",
+            "HOST",
+            "127.0.0.1",
+            "Address the node listens on, for clients and its controller, and gives clients unless --advertised says"
+                    + " otherwise.",
+            Setting.matching(Pattern.compile("[A-Za-z0-9.-]{1,253}"), "a host name or IPv4 address"));
+    static final Setting<Integer> PORT =
+            Setting.of("port", "PORT", "9092", "Port for clients.", Setting.intWithin(1, 65535));
+    static final Setting<Integer> CONTROLLER_PORT = Setting.of(
+            "controller-port",
+            "PORT",
+            "9093",
+            "Port of its KRaft controller, on the same address.",
+            Setting.intWithin(1, 65535));
+    static final Setting<Integer> NODE_ID =
+            Setting.of("node-id", "N", "1", "This node's id in the cluster, 0-9999.", Setting.intWithin(0, 9999));
+    static final Setting<String> QUORUM = Setting.described(
+            "controller-quorum",
+            "ID@HOST:PORT[,...]",
+            "this node alone",
+            "Every node of the cluster as ID@HOST:CONTROLLER_PORT, comma-separated, this one included; at most "
+                    + MAX_VOTERS + ".",
+            Setting.text(MAX_VOTERS * 270));
+    static final Setting<String> CLUSTER_ID = Setting.described(
+            "cluster-id",
+            "ID",
+            "derived from --controller-quorum, so nodes given the same quorum agree; random for a single node",
+            "The id every node of the cluster is formatted with (22 characters of base64url).",
+            Setting.matching(Pattern.compile("[A-Za-z0-9_-]{22}"), "a Kafka cluster id (22 characters of base64url)"));
+    static final Setting<String> ADVERTISED = Setting.described(
+            "advertised",
+            "HOST:PORT",
+            "--address and --port",
+            "The address clients are given for this node.",
+            Setting.matching(Pattern.compile("[A-Za-z0-9.-]{1,253}:\\d{1,5}"), "HOST:PORT"));
+
+    @Spec
+    CommandSpec spec;
+
+    private Path dataDir;
+    private String address;
+    private int port;
+    private int controllerPort;
+    private int nodeId;
+    private String quorum;
+    private String clusterId;
+    private String advertised;
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(DATA_DIR, ADDRESS, PORT, CONTROLLER_PORT, NODE_ID, QUORUM, CLUSTER_ID, ADVERTISED);
+    }
+
+    private static final String EVERY_INTERFACE = "0.0.0.0";
+
     private static final Pattern VOTER = Pattern.compile("(\\d{1,4})@([A-Za-z0-9.-]{1,253}):(\\d{1,5})");
-    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]{1,253}:\\d{1,5}");
 
     @Override
     public Integer call() throws Exception {
         ServiceRunner runner = new ServiceRunner("kafka");
         List<String> problems = new ArrayList<>();
-        for (int p : new int[] {port, controllerPort}) {
-            if (p < 1 || p > 65535) {
-                problems.add("ports must be 1-65535, got " + p);
-            }
+        SettingValues values = new SettingValues(spec, problems);
+        dataDir = values.get(DATA_DIR);
+        address = values.get(ADDRESS);
+        port = values.get(PORT);
+        controllerPort = values.get(CONTROLLER_PORT);
+        nodeId = values.get(NODE_ID);
+        quorum = values.find(QUORUM).orElse(null);
+        clusterId = values.find(CLUSTER_ID).orElse(null);
+        advertised = values.find(ADVERTISED).orElse(null);
+        if (!problems.isEmpty()) {
+            return runner.refuse(problems);
         }
         if (port == controllerPort) {
             problems.add("--port and --controller-port must differ, both are " + port);
-        }
-        if (!address.matches("[A-Za-z0-9.-]{1,253}")) {
-            problems.add("--address must be a host name or IPv4 address, got '" + address + "'");
         }
         List<String> voters = voters(problems);
         if (advertised == null && EVERY_INTERFACE.equals(address)) {
             problems.add("--advertised HOST:PORT is required with --address " + EVERY_INTERFACE
                     + ": clients must be told an address they can reach");
-        }
-        if (advertised != null && !HOST_PORT.matcher(advertised).matches()) {
-            problems.add("--advertised must be HOST:PORT, got '" + advertised + "'");
-        }
-        if (clusterId != null && !clusterId.matches("[A-Za-z0-9_-]{22}")) {
-            problems.add(
-                    "--cluster-id must be a Kafka cluster id (22 characters of base64url), got '" + clusterId + "'");
         }
         if (!problems.isEmpty()) {
             return runner.refuse(problems);
@@ -119,9 +153,6 @@ final class KafkaCommand implements Callable<Integer> {
 
     /** The quorum: given, or this node alone; every problem added to {@code problems}. */
     private List<String> voters(List<String> problems) {
-        if (nodeId < 0 || nodeId > 9999) {
-            problems.add("--node-id must be 0-9999, got " + nodeId);
-        }
         if (quorum == null) {
             // a node listening on every interface reaches its own controller on the loopback
             return List.of(

@@ -1,7 +1,7 @@
 package io.segstream.app;
 
 import io.segstream.app.shadow.ShadowRun;
-import io.segstream.protocol.Checks;
+import io.segstream.runtime.Setting;
 import io.segstream.segmenter.model.DeviceChoice;
 import io.segstream.segmenter.model.InvalidModelException;
 import io.segstream.segmenter.model.SegmentationModel;
@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code segstream shadow}: a candidate model on production's retained frames, compared with production's masks. */
 @Command(
@@ -34,16 +36,13 @@ import picocli.CommandLine.Option;
             "Publishes the candidate's masks and the comparisons under --shadow-prefix, prints a table and",
             "writes <out>/shadow-report.html with the frames the two disagree on most."
         })
-final class ShadowCommand implements Callable<Integer> {
+final class ShadowCommand implements Callable<Integer>, TakesSettings {
 
     @Mixin
     ClusterOptions cluster;
 
     @Mixin
     ModelFileOptions modelOptions;
-
-    @Option(names = "--shadow-prefix", defaultValue = "shadow.", paramLabel = "P")
-    String shadowPrefix;
 
     @Option(names = "--cameras", paramLabel = "REGEX", converter = RegexConverter.class)
     Optional<Pattern> cameras = Optional.empty();
@@ -53,9 +52,6 @@ final class ShadowCommand implements Callable<Integer> {
 
     @Option(names = "--live")
     boolean live;
-
-    @Option(names = "--window", defaultValue = "PT1M")
-    Duration window;
 
     @Option(names = "--to", paramLabel = "INSTANT")
     Optional<String> to = Optional.empty();
@@ -69,11 +65,18 @@ final class ShadowCommand implements Callable<Integer> {
             paramLabel = "DIR")
     Path out;
 
-    @Option(names = "--max-frames", defaultValue = "20000")
-    int maxFrames;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--show", defaultValue = "4")
-    int show;
+    private String shadowPrefix;
+    private Duration window;
+    private int maxFrames;
+    private int show;
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(ShadowRun.SHADOW_PREFIX, ShadowRun.WINDOW, ShadowRun.MAX_FRAMES, ShadowRun.SHOW);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -115,22 +118,21 @@ final class ShadowCommand implements Callable<Integer> {
     /** Adds each problem with the options; the range replayed. */
     private Range validate(List<String> problems) {
         cluster.validate(problems);
+        SettingValues values = new SettingValues(spec, problems);
+        shadowPrefix = values.get(ShadowRun.SHADOW_PREFIX);
+        window = values.get(ShadowRun.WINDOW);
+        maxFrames = values.get(ShadowRun.MAX_FRAMES);
+        show = values.get(ShadowRun.SHOW);
         if (live == from.isPresent()) {
             problems.add("give either --from (and --to) to replay a range, or --live");
-        }
-        if (window.toSeconds() < 1 || window.compareTo(Checks.LONGEST) > 0) {
-            problems.add("--window must be at least 1 s and at most " + Checks.LONGEST + ", got " + window);
         }
         Instant start = from.map(f -> instant("--from", f, problems)).orElse(Instant.now());
         Instant end = to.map(t -> instant("--to", t, problems)).orElse(Instant.now());
         if (!live && start != null && end != null && !end.isAfter(start)) {
             problems.add("--to must be after --from");
         }
-        if (maxFrames < 1 || maxFrames > 1_000_000 || show < 0 || show > 50) {
-            problems.add("--max-frames must be 1..1000000 and --show 0..50");
-        }
-        if (!shadowPrefix.matches("[A-Za-z0-9._-]{1,100}") || shadowPrefix.equals(cluster.topicPrefix)) {
-            problems.add("--shadow-prefix must be 1-100 of A-Z a-z 0-9 . _ - and differ from --topic-prefix");
+        if (shadowPrefix != null && shadowPrefix.equals(cluster.topicPrefix)) {
+            problems.add("--shadow-prefix must differ from --topic-prefix, both are '" + shadowPrefix + "'");
         }
         mapping.filter(m -> !Files.isRegularFile(m)).ifPresent(m -> problems.add("--mapping: no file " + m));
         return new Range(start, end);

@@ -26,6 +26,7 @@ import io.segstream.testkit.TestTopics;
 import io.segstream.testkit.ToolProcess;
 import io.segstream.testkit.Tools;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -144,7 +146,13 @@ class FleetIntegrationTest {
                 assertThat(rowOf(listed, liveHigh)).contains("live", "running", "ingest-b");
                 assertThat(rowOf(listed, liveLow)).contains("live", "running", "ingest-a");
 
-                // ingest-b dies mid-file
+                // ingest-b dies mid-file, its live camera's session through the sink already
+                Eventually.await(
+                        liveHigh + "'s statistics from ingest-b",
+                        WAIT,
+                        Duration.ofMillis(200),
+                        () -> frameStats(kafka, topics).containsKey(liveHigh),
+                        () -> ingest.log("ingest-b"));
                 try (FramesTail tail = new FramesTail(bootstrap, Map.of(), topics.frames())) {
                     Eventually.await(
                             recHigh + " a fifth of the way through",
@@ -251,17 +259,18 @@ class FleetIntegrationTest {
                 assertThat(ingest.process("ingest-a").isAlive()).isTrue();
 
                 // the live camera that moved keeps one timeline: one rolling file, both sessions in it
-                List<Path> liveFiles;
-                try (var files = Files.list(out.resolve(liveHigh).resolve("live"))) {
-                    liveFiles =
-                            files.filter(f -> f.toString().endsWith(".jsonl")).toList();
+                Path liveDir = out.resolve(liveHigh).resolve("live");
+                Eventually.await(
+                        "both sessions of " + liveHigh + " in its live file",
+                        WAIT,
+                        Duration.ofMillis(200),
+                        () -> liveSessions(liveDir).size() >= 2,
+                        () -> liveDir + ": " + liveSessions(liveDir));
+                try (var files = Files.list(liveDir)) {
+                    assertThat(files.filter(f -> f.toString().endsWith(".jsonl")))
+                            .as("live files of " + liveHigh)
+                            .hasSize(1);
                 }
-                assertThat(liveFiles).as("live files of " + liveHigh).hasSize(1);
-                assertThat(Files.readAllLines(liveFiles.get(0)).stream()
-                                .map(l -> l.replaceAll(".*\"session\":\"([^\"]+)\".*", "$1"))
-                                .distinct())
-                        .as("sessions in " + liveFiles.get(0))
-                        .hasSizeGreaterThanOrEqualTo(2);
             } finally {
                 segmenter.close();
                 segmenting.join(TimeUnit.SECONDS.toMillis(30));
@@ -313,6 +322,22 @@ class FleetIntegrationTest {
 
     private String relayUrl(String name) {
         return "rtsp://127.0.0.1:" + relayPorts.get(name)[0] + "/cam";
+    }
+
+    /** The sessions named by the lines of a live camera's rolling files. */
+    private static Set<String> liveSessions(Path liveDir) {
+        Set<String> sessions = new TreeSet<>();
+        try (var files = Files.list(liveDir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+                Files.readAllLines(f).stream()
+                        .filter(l -> l.contains("\"session\":\""))
+                        .map(l -> l.replaceAll(".*\"session\":\"([^\"]+)\".*", "$1"))
+                        .forEach(sessions::add);
+            }
+        } catch (IOException e) {
+            return Set.of(); // not written yet
+        }
+        return sessions;
     }
 
     /** What {@code segstream cameras list} prints. */

@@ -12,6 +12,7 @@ import io.segstream.protocol.Topics;
 import io.segstream.protocol.WireHeaders;
 import io.segstream.runtime.KafkaClientProperties;
 import io.segstream.runtime.Partitions;
+import io.segstream.runtime.Setting;
 import io.segstream.runtime.TopicCreator;
 import io.segstream.segmenter.model.SegmentationModel;
 import io.segstream.sink.stats.EgoCorridor;
@@ -58,6 +59,23 @@ import org.slf4j.LoggerFactory;
  * the summaries per camera and overall; prints a table and writes {@code shadow-report.html}.
  */
 public final class ShadowRun {
+
+    public static final Setting<String> SHADOW_PREFIX = Setting.of(
+            "shadow-prefix",
+            "P",
+            "shadow.",
+            "Prefix of the candidate's masks, models and comparison (<P>shadow) topics; not the --topic-prefix.",
+            Setting.matching(Pattern.compile("[A-Za-z0-9._-]{1,100}"), "1-100 of A-Z a-z 0-9 . _ -"));
+    public static final Setting<Duration> WINDOW = Setting.of(
+            "window",
+            "DURATION",
+            "PT1M",
+            "Live: the length of a summary window, ISO-8601.",
+            Setting.durationFrom(Duration.ofSeconds(1)));
+    public static final Setting<Integer> MAX_FRAMES = Setting.of(
+            "max-frames", "N", "20000", "The most frames one replay takes.", Setting.intWithin(1, 1_000_000));
+    public static final Setting<Integer> SHOW =
+            Setting.of("show", "N", "4", "Most-disagreeing frames shown in the report.", Setting.intWithin(0, 50));
 
     /** How a run ended; the command turns it into its exit code. */
     public enum Outcome {
