@@ -51,6 +51,7 @@ final class LivePages {
             assertThat(browser.consoleErrors())
                     .as("console errors on the index")
                     .isEmpty();
+            browser.fullPageScreenshot(Path.of("target", "screenshots", "live-index-" + camera + ".png"));
             return (String) browser.eval(
                     "return document.querySelector('#cameras tbody tr[data-camera=\"' + arguments[0] + '\"]').innerText;",
                     camera);

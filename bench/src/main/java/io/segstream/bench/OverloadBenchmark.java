@@ -36,7 +36,7 @@ record OverloadBenchmark(Path work, Path assets, int cameras, int seconds) {
     void run() throws Exception {
         Path dir = Files.createDirectories(work.resolve("overload"));
         Path clip = assets.resolve("video/udacity_vehicle_detection_test_video.mp4");
-        Path looped = loop(clip, dir.resolve("live.mp4"), (int) Math.ceil(seconds / 1.52) + 40);
+        Path looped = SoakBenchmark.loop(clip, dir.resolve("live.mp4"), (int) Math.ceil(seconds / 1.52) + 40);
         System.out.printf(
                 Locale.ROOT,
                 "overload: %d cores, %d live cameras (25 fps 1280x720, played in real time) through ./segstream run"
@@ -79,7 +79,7 @@ record OverloadBenchmark(Path work, Path assets, int cameras, int seconds) {
         }
         Path camerasFile = Files.writeString(dir.resolve("cameras.yaml"), yaml);
         Path out = dir.resolve("out");
-        deleteTree(out);
+        SoakBenchmark.deleteTree(out);
         Path log = dir.resolve("run.log");
         ProcessBuilder pb = new ProcessBuilder(Tools.words(
                         "./segstream run --config {} --model {} --out {} --model-cache {} --view-port 0",
@@ -92,9 +92,9 @@ record OverloadBenchmark(Path work, Path assets, int cameras, int seconds) {
         pb.environment().putIfAbsent("SEGSTREAM_JAVA_OPTS", "-Xmx4g");
         Process p = pb.start();
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 3);
-        long rssThird = residentKb(p);
+        long rssThird = SoakBenchmark.residentKb(p);
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) * 2 / 3);
-        long rssEnd = residentKb(p);
+        long rssEnd = SoakBenchmark.residentKb(p);
         Map<String, Double> cpu = cpuByThreadGroup(p.pid());
         cpu.values().removeIf(v -> v < 0.5);
         p.destroy();
@@ -245,36 +245,5 @@ record OverloadBenchmark(Path work, Path assets, int cameras, int seconds) {
             return "ingest " + n.substring("ingest-live-#-".length());
         }
         return n;
-    }
-
-    private static long residentKb(Process p) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D+", ""));
-            }
-        }
-        return 0;
-    }
-
-    private static Path loop(Path clip, Path to, int times) throws IOException, InterruptedException {
-        Path done = to.resolveSibling(to.getFileName() + "." + times + ".done");
-        if (Files.exists(done) && Files.exists(to)) {
-            return to;
-        }
-        Tools.runFfmpeg("-y -stream_loop {} -i {} -an -c:v copy {}", times, clip, to);
-        Files.writeString(done, "");
-        return to;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p :
-                    all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -337,7 +337,7 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
         return out;
     }
 
-    private static long residentKb(Process p) throws IOException {
+    static long residentKb(Process p) throws IOException {
         // the launcher execs the JVM, so the process is the JVM
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
@@ -348,7 +348,7 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
     }
 
     /** The clip's packets copied {@code times} over with Debian's ffmpeg (no re-encoding), unless already there. */
-    private static Path loop(Path clip, Path to, int times) throws IOException, InterruptedException {
+    static Path loop(Path clip, Path to, int times) throws IOException, InterruptedException {
         Path done = to.resolveSibling(to.getFileName() + "." + times + ".done");
         if (Files.exists(done) && Files.exists(to)) {
             return to;
@@ -358,7 +358,7 @@ record SoakBenchmark(Path work, Path assets, int minutes) {
         return to;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

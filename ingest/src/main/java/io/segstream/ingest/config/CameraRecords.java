@@ -114,7 +114,10 @@ public final class CameraRecords {
             camera.bind("value", problems);
         }
         if (!problems.isEmpty()) {
-            throw new ConfigException(where, problems.subList(0, Math.min(problems.size(), 5)));
+            // a problem may quote the value it refuses: a record's text is shown bounded
+            throw new ConfigException(
+                    where,
+                    problems.stream().limit(5).map(CameraRecords::shorten).toList());
         }
         return camera;
     }

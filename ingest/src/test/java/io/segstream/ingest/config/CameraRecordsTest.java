@@ -72,6 +72,10 @@ class CameraRecordsTest {
                 "front",
                 utf8("{\"source\": \"https://x/a.m3u8\", \"options\": {\"protocol_whitelist\": \"file,http\"}}"),
                 "protocol_whitelist is not an FFmpeg option a camera record may set");
+        assertRefused(
+                "front",
+                utf8("{\"source\": \"rtsp://x/a\", \"max-size\": \"" + "9".repeat(60_000) + "x\"}"),
+                "max-size");
         byte[] huge = new byte[10 * 1024 * 1024];
         Arrays.fill(huge, (byte) ' ');
         assertRefused("front", huge, "10485760 bytes, more than the " + Topics.MAX_CAMERA_RECORD_BYTES);
